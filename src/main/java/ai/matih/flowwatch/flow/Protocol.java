@@ -1,0 +1,28 @@
+package ai.matih.flowwatch.flow;
+
+import java.util.Locale;
+
+/** Layer-4 protocol of a connection. */
+public enum Protocol {
+    TCP, UDP, SCTP, ICMP, ICMPV6, OTHER;
+
+    /** Parses the usual spellings ("tcp", "TCP", "6", "icmp6", "ICMPv6"); unknown values map to {@link #OTHER}. */
+    public static Protocol parse(String value) {
+        if (value == null) {
+            return OTHER;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "tcp": case "6": return TCP;
+            case "udp": case "17": return UDP;
+            case "sctp": case "132": return SCTP;
+            case "icmp": case "icmpv4": case "1": return ICMP;
+            case "icmp6": case "icmpv6": case "58": return ICMPV6;
+            default: return OTHER;
+        }
+    }
+
+    /** True for protocols that have ports. */
+    public boolean hasPorts() {
+        return this == TCP || this == UDP || this == SCTP;
+    }
+}

@@ -1,0 +1,38 @@
+package ai.matih.flowwatch.ingest;
+
+/**
+ * Why a record (or one NDJSON line of it) was rejected. The {@link #tag()} is the bounded value of the
+ * {@code reason} tag of {@code flowwatch_records_rejected_total}; the detail goes in the DLQ header.
+ */
+public enum RejectReason {
+    /** The record value is empty or blank. */
+    EMPTY("empty"),
+    /** The record is larger than {@code flowwatch.ingest.max-record-bytes}. */
+    OVERSIZED("oversized"),
+    /** The record holds more NDJSON lines than {@code flowwatch.ingest.max-lines-per-record}. */
+    TOO_MANY_LINES("too-many-lines"),
+    /** Not valid UTF-8. */
+    INVALID_UTF8("invalid-utf8"),
+    /** Not valid JSON (syntax error, truncated document). */
+    INVALID_JSON("invalid-json"),
+    /** Nested deeper than the decoder accepts. */
+    TOO_DEEP("too-deep"),
+    /** Valid JSON but not an object of any format this topic carries. */
+    UNKNOWN_FORMAT("unknown-format"),
+    /** A document of a known format that lacks a field classification needs. */
+    MISSING_FIELD("missing-field"),
+    /** A field of the wrong type or with a value outside its domain. */
+    INVALID_VALUE("invalid-value"),
+    /** A document of another topic's format (e.g. an audit event on hubble-flows). */
+    MISROUTED("misrouted");
+
+    private final String tag;
+
+    RejectReason(String tag) {
+        this.tag = tag;
+    }
+
+    public String tag() {
+        return tag;
+    }
+}

@@ -1,0 +1,99 @@
+package ai.matih.flowwatch.topology;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable snapshot of what flowwatch knows of the cluster. Swapped atomically as a whole; never mutated.
+ *
+ * @param namespaces       known namespaces by name
+ * @param networkPolicies  NetworkPolicies in force
+ * @param podsByIp         known pods by IP (hostNetwork pods excluded: they share the node IP)
+ * @param podsByName       known pods by {@code namespace/name}
+ * @param egressExceptions declared egress exceptions
+ * @param rules            tenancy rules
+ * @param internalCidrs    what counts as in-cluster when a flow gives only an IP
+ * @param dnsNamespace     namespace of the cluster DNS pods
+ * @param dnsSelector      label selector (key=value pairs, ANDed) of the cluster DNS pods
+ * @param loadedAt         when the snapshot was built
+ * @param origin           where it came from (file path, "audit", "empty")
+ */
+public record Topology(Map<String, NamespaceInfo> namespaces, List<NetworkPolicy> networkPolicies,
+                       Map<String, PodInfo> podsByIp, Map<String, PodInfo> podsByName,
+                       List<EgressException> egressExceptions, TenancyRules rules, List<IPAddress> internalCidrs,
+                       String dnsNamespace, Map<String, String> dnsSelector, Instant loadedAt, String origin) {
+
+    public Topology {
+        namespaces = Map.copyOf(namespaces);
+        networkPolicies = List.copyOf(networkPolicies);
+        podsByIp = Map.copyOf(podsByIp);
+        podsByName = Map.copyOf(podsByName);
+        egressExceptions = List.copyOf(egressExceptions);
+        Objects.requireNonNull(rules, "rules");
+        internalCidrs = List.copyOf(internalCidrs);
+        dnsSelector = Map.copyOf(dnsSelector);
+        Objects.requireNonNull(loadedAt, "loadedAt");
+    }
+
+    /**
+     * Describes a namespace: from the topology when known, else from the labels the flow carried
+     * (Cilium records namespace labels) and the name pattern. Never null for a non-null name.
+     */
+    public NamespaceInfo describe(String namespace, Map<String, String> labelsFromRecord) {
+        NamespaceInfo known = namespaces.get(namespace);
+        if (known != null) {
+            return known;
+        }
+        return rules.describe(namespace, labelsFromRecord, false);
+    }
+
+    /** The known pod with this IP, or null. */
+    public PodInfo podByIp(String ip) {
+        return ip == null ? null : podsByIp.get(ip);
+    }
+
+    /** The known pod with this name, or null. */
+    public PodInfo pod(String namespace, String name) {
+        return namespace == null || name == null ? null : podsByName.get(namespace + "/" + name);
+    }
+
+    /** True when the IP lies in one of the internal CIDRs. */
+    public boolean isInternal(IPAddress ip) {
+        for (IPAddress cidr : internalCidrs) {
+            if (cidr.getIPVersion() == ip.getIPVersion() && cidr.contains(ip)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True when a pod with these labels in this namespace is one of the cluster DNS pods. */
+    public boolean isClusterDns(String namespace, Map<String, String> podLabels) {
+        if (!dnsNamespace.equals(namespace) || podLabels.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : dnsSelector.entrySet()) {
+            if (!e.getValue().equals(podLabels.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parses an IP; null when the text is null or not an address. */
+    public static IPAddress parseIp(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        IPAddress a = new IPAddressString(text).getAddress();
+        if (a == null) {
+            return null;
+        }
+        return a.isPrefixed() ? a.withoutPrefixLength() : a;
+    }
+}
