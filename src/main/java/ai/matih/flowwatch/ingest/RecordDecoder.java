@@ -1,0 +1,249 @@
+package ai.matih.flowwatch.ingest;
+
+import ai.matih.flowwatch.ingest.audit.AuditDecoder;
+import ai.matih.flowwatch.ingest.calico.CalicoDecoder;
+import ai.matih.flowwatch.ingest.hubble.HubbleDecoder;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes one Kafka record value of an input topic into flows, audit events, skips and rejections.
+ *
+ * <p>Framing: a value holds one JSON document (possibly pretty-printed) or several (NDJSON); a value that is not
+ * a plain sequence of JSON documents is read line by line, where each line may carry a CRI log prefix
+ * ({@code <ts> stdout F {json}}) or be a server-sent event ({@code data: {json}}). Every document may be wrapped
+ * by a log shipper as {@code {"log":"<json string>"}}. A bad document or line is rejected with its position; the
+ * others are still decoded.
+ *
+ * <p>Thread-safe; {@link #decode} never throws.
+ */
+public final class RecordDecoder {
+
+    /** Default limits used by the application. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+    public static final int DEFAULT_MAX_LINES_PER_RECORD = 10_000;
+
+    private static final int MAX_UNWRAP_LEVELS = 3;
+
+    private final int maxRecordBytes;
+    private final int maxLinesPerRecord;
+    private final JsonCodec codec;
+    private final Map<InputKind, TopicDecoder> decoders = new EnumMap<>(InputKind.class);
+
+    public RecordDecoder(int maxRecordBytes, int maxLinesPerRecord) {
+        if (maxRecordBytes < 1 || maxLinesPerRecord < 1) {
+            throw new IllegalArgumentException("limits must be positive: maxRecordBytes=" + maxRecordBytes
+                    + ", maxLinesPerRecord=" + maxLinesPerRecord);
+        }
+        this.maxRecordBytes = maxRecordBytes;
+        this.maxLinesPerRecord = maxLinesPerRecord;
+        this.codec = new JsonCodec(maxRecordBytes);
+        decoders.put(InputKind.CALICO, new CalicoDecoder());
+        decoders.put(InputKind.HUBBLE, new HubbleDecoder());
+        decoders.put(InputKind.AUDIT, new AuditDecoder(codec));
+    }
+
+    /** A decoder with the application's default limits. */
+    public RecordDecoder() {
+        this(DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_LINES_PER_RECORD);
+    }
+
+    /** Decodes {@code value} read from the topic of {@code kind}; results and rejections go to {@code sink}. */
+    public void decode(InputKind kind, byte[] value, DecodeSink sink) {
+        try {
+            decodeRecord(kind, value, sink);
+        } catch (RuntimeException | StackOverflowError e) {
+            try {
+                sink.rejected(Rejection.whole(RejectReason.INVALID_VALUE,
+                        "decoder failure: " + e.getClass().getSimpleName(), value == null ? 0 : value.length));
+            } catch (RuntimeException ignored) {
+                // the sink itself failed: nothing more can be done without throwing
+            }
+        }
+    }
+
+    private void decodeRecord(InputKind kind, byte[] value, DecodeSink sink) {
+        if (value == null || value.length == 0) {
+            sink.rejected(Rejection.whole(RejectReason.EMPTY, "empty record value", 0));
+            return;
+        }
+        if (value.length > maxRecordBytes) {
+            sink.rejected(Rejection.whole(RejectReason.OVERSIZED,
+                    "record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes, value.length));
+            return;
+        }
+        if (kind == null) {
+            sink.rejected(Rejection.whole(RejectReason.UNKNOWN_FORMAT, "no input kind", value.length));
+            return;
+        }
+        int bad = Utf8.firstInvalid(value);
+        if (bad >= 0) {
+            sink.rejected(Rejection.whole(RejectReason.INVALID_UTF8, "invalid UTF-8 at byte " + bad, value.length));
+            return;
+        }
+        if (Utf8.isBlank(value)) {
+            sink.rejected(Rejection.whole(RejectReason.EMPTY, "blank record value", value.length));
+            return;
+        }
+        TopicDecoder decoder = decoders.get(kind);
+        List<Document> documents = new ArrayList<>();
+        RuntimeException sequenceFailure = readSequence(value, documents);
+        if (sequenceFailure == null) {
+            if (documents.size() > maxLinesPerRecord) {
+                tooMany(value, sink);
+                return;
+            }
+            for (Document d : documents) {
+                process(decoder, d.node, new DocumentContext(sink, d.line, d.offset, d.length));
+            }
+            return;
+        }
+        decodeLines(decoder, value, sink, sequenceFailure);
+    }
+
+    private void tooMany(byte[] value, DecodeSink sink) {
+        sink.rejected(Rejection.whole(RejectReason.TOO_MANY_LINES,
+                "more than " + maxLinesPerRecord + " documents in one record", value.length));
+    }
+
+    /** Reads the value as a sequence of root-level JSON values; returns the failure, or null when all parsed. */
+    private RuntimeException readSequence(byte[] value, List<Document> out) {
+        try (JsonParser parser = codec.factory().createParser(value)) {
+            while (parser.nextToken() != null) {
+                JsonLocation start = parser.currentTokenLocation();
+                JsonNode node = codec.mapper().readTree(parser);
+                long end = parser.currentLocation().getByteOffset();
+                long begin = start.getByteOffset();
+                if (out.size() == maxLinesPerRecord) {
+                    out.add(null); // marks the overflow; the record is rejected as a whole
+                    return null;
+                }
+                out.add(new Document(node, Math.max(1, start.getLineNr()), (int) begin, (int) (end - begin)));
+            }
+            return null;
+        } catch (Exception | StackOverflowError e) {
+            out.clear();
+            return JsonCodec.failure(e, "document");
+        }
+    }
+
+    private void decodeLines(TopicDecoder decoder, byte[] value, DecodeSink sink, RuntimeException sequenceFailure) {
+        List<int[]> lines = Lines.split(value);
+        if (lines.size() > maxLinesPerRecord) {
+            tooMany(value, sink);
+            return;
+        }
+        if (lines.isEmpty()) {
+            sink.rejected(Rejection.whole(RejectReason.EMPTY, "no JSON document (only blank or SSE control lines)",
+                    value.length));
+            return;
+        }
+        if (looksPrettyPrinted(value, lines)) {
+            int[] first = lines.get(0);
+            int end = Utf8.trimEnd(value, value.length);
+            DecodeException e = JsonCodec.failure(sequenceFailure, "document");
+            sink.rejected(new Rejection(e.reason(), JsonFields.oneLine(e.detail()), first[Lines.LINE],
+                    first[Lines.START], end - first[Lines.START]));
+            return;
+        }
+        for (int[] line : lines) {
+            DocumentContext ctx = new DocumentContext(sink, line[Lines.LINE], line[Lines.START], line[Lines.LENGTH]);
+            JsonNode node;
+            try {
+                node = codec.parse(value, line[Lines.CONTENT], line[Lines.CONTENT_LENGTH], "line");
+            } catch (DecodeException e) {
+                ctx.reject(e.reason(), e.detail());
+                continue;
+            }
+            process(decoder, node, ctx);
+        }
+    }
+
+    /**
+     * A pretty-printed document that is not valid JSON: its first line alone is an unfinished value and the next
+     * line continues it. Rejected as one document rather than as dozens of bad lines.
+     */
+    private boolean looksPrettyPrinted(byte[] value, List<int[]> lines) {
+        int[] first = lines.get(0);
+        int c = first[Lines.CONTENT];
+        int n = first[Lines.CONTENT_LENGTH];
+        if (n == 0 || (value[c] != '{' && value[c] != '[')) {
+            return false;
+        }
+        try {
+            codec.parse(value, c, n, "line");
+            return false;
+        } catch (DecodeException e) {
+            if (n == 1) {
+                return true;
+            }
+            if (lines.size() < 2) {
+                return false;
+            }
+            int[] second = lines.get(1);
+            byte b = value[second[Lines.CONTENT]];
+            return b == '"' || b == '}' || b == ']';
+        }
+    }
+
+    private void process(TopicDecoder decoder, JsonNode node, DocumentContext ctx) {
+        try {
+            JsonNode doc = unwrap(node);
+            if (doc.isArray()) {
+                for (int i = 0; i < doc.size(); i++) {
+                    try {
+                        decoder.decode(unwrap(doc.get(i)), ctx);
+                    } catch (DecodeException e) {
+                        ctx.reject(e.reason(), "[" + i + "]: " + e.detail());
+                    }
+                }
+                return;
+            }
+            decoder.decode(doc, ctx);
+        } catch (DecodeException e) {
+            ctx.reject(e.reason(), e.detail());
+        } catch (RuntimeException | StackOverflowError e) {
+            ctx.reject(RejectReason.INVALID_VALUE, "decoder failure: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Removes shipper wrappers: {@code {"log":"<json>"}}, {@code {"log":{...}}} and double-encoded strings. */
+    private JsonNode unwrap(JsonNode node) {
+        JsonNode current = node;
+        for (int level = 0; level < MAX_UNWRAP_LEVELS; level++) {
+            if (current.isTextual()) {
+                current = parseEmbedded(current.textValue(), "string document");
+                continue;
+            }
+            if (current.isObject()) {
+                JsonNode log = current.get("log");
+                if (log != null && log.isTextual()) {
+                    current = parseEmbedded(log.textValue(), "log");
+                    continue;
+                }
+                if (log != null && log.isObject() && !current.has("properties")) {
+                    current = log;
+                    continue;
+                }
+            }
+            return current;
+        }
+        return current;
+    }
+
+    private JsonNode parseEmbedded(String text, String field) {
+        String s = Lines.stripCriPrefix(text.strip());
+        if (s.isEmpty() || (s.charAt(0) != '{' && s.charAt(0) != '[')) {
+            throw new DecodeException(RejectReason.UNKNOWN_FORMAT, field + ": not a JSON document");
+        }
+        return codec.parse(s, field);
+    }
+
+    private record Document(JsonNode node, int line, int offset, int length) {
+    }
+}

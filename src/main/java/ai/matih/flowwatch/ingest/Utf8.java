@@ -1,0 +1,79 @@
+package ai.matih.flowwatch.ingest;
+
+/** Byte-level checks on record values. */
+final class Utf8 {
+
+    private Utf8() {
+    }
+
+    /** The offset of the first byte that is not well-formed UTF-8 (RFC 3629), or -1. */
+    static int firstInvalid(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int need;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) {
+                need = 1;
+                min = 0x80;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                need = 2;
+                min = 0x800;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                need = 3;
+                min = 0x10000;
+            } else {
+                return i;
+            }
+            if (i + need >= n) {
+                return i;
+            }
+            int cp = c & (0x3f >> need);
+            for (int k = 1; k <= need; k++) {
+                int cc = b[i + k] & 0xff;
+                if ((cc & 0xc0) != 0x80) {
+                    return i;
+                }
+                cp = (cp << 6) | (cc & 0x3f);
+            }
+            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+                return i;
+            }
+            i += need + 1;
+        }
+        return -1;
+    }
+
+    static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    /** True when the value holds only whitespace (and possibly a UTF-8 byte-order mark). */
+    static boolean isBlank(byte[] b) {
+        int start = hasBom(b) ? 3 : 0;
+        for (int i = start; i < b.length; i++) {
+            if (!isWhitespace(b[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean hasBom(byte[] b) {
+        return b.length >= 3 && (b[0] & 0xff) == 0xef && (b[1] & 0xff) == 0xbb && (b[2] & 0xff) == 0xbf;
+    }
+
+    /** The end of {@code b[0, end)} without trailing whitespace. */
+    static int trimEnd(byte[] b, int end) {
+        int e = end;
+        while (e > 0 && isWhitespace(b[e - 1])) {
+            e--;
+        }
+        return e;
+    }
+}

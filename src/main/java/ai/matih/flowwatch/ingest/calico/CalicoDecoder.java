@@ -1,0 +1,44 @@
+package ai.matih.flowwatch.ingest.calico;
+
+import ai.matih.flowwatch.ingest.DecodeException;
+import ai.matih.flowwatch.ingest.DocumentContext;
+import ai.matih.flowwatch.ingest.JsonFields;
+import ai.matih.flowwatch.ingest.RejectReason;
+import ai.matih.flowwatch.ingest.Shape;
+import ai.matih.flowwatch.ingest.TopicDecoder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The calico topic: Calico Enterprise {@code flows.log} lines and Calico OSS Goldmane flows (emitter JSON,
+ * protojson, Whisker API), told apart by their keys.
+ */
+public final class CalicoDecoder implements TopicDecoder {
+
+    private final CalicoEnterpriseDecoder enterprise = new CalicoEnterpriseDecoder();
+    private final GoldmaneDecoder goldmane = new GoldmaneDecoder();
+
+    @Override
+    public void decode(JsonNode doc, DocumentContext ctx) {
+        if (!doc.isObject()) {
+            throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
+        }
+        Shape shape = Shape.of(doc);
+        switch (shape) {
+            case CALICO_ENTERPRISE:
+                ctx.flow(enterprise.decode(doc));
+                return;
+            case GOLDMANE:
+                JsonNode flow = doc.get("flow");
+                ctx.flow(goldmane.decodeKeyed(flow != null && flow.isObject() ? flow : doc));
+                return;
+            case WHISKER:
+                ctx.flow(goldmane.decodeWhisker(doc));
+                return;
+            case UNKNOWN:
+                throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
+                        "not a Calico flow: no Key, source/dest endpoint fields or action");
+            default:
+                throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the calico topic");
+        }
+    }
+}

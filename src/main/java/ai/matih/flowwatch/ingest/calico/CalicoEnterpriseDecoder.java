@@ -1,0 +1,142 @@
+package ai.matih.flowwatch.ingest.calico;
+
+import static ai.matih.flowwatch.ingest.JsonFields.get;
+import static ai.matih.flowwatch.ingest.JsonFields.longValue;
+import static ai.matih.flowwatch.ingest.JsonFields.sentinelText;
+import static ai.matih.flowwatch.ingest.JsonFields.text;
+
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.ingest.DecodeException;
+import ai.matih.flowwatch.ingest.JsonFields;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Calico Enterprise / Calico Cloud {@code flows.log} lines. */
+final class CalicoEnterpriseDecoder {
+
+    Flow decode(JsonNode d) {
+        Instant start = JsonFields.epochSecondsOrRfc3339(get(d, "start_time"), "start_time");
+        Instant end = JsonFields.epochSecondsOrRfc3339(get(d, "end_time"), "end_time");
+        Instant timestamp = null;
+        JsonNode ts = get(d, "@timestamp");
+        if (ts != null) {
+            timestamp = ts.isTextual() && ts.textValue().indexOf('T') > 0
+                    ? JsonFields.parseRfc3339(ts.textValue(), "@timestamp")
+                    : Instant.ofEpochMilli(longValue(ts, "@timestamp", 0));
+        }
+        Instant time = start != null ? start : (timestamp != null ? timestamp : end);
+        if (time == null) {
+            throw DecodeException.missing("start_time (and end_time, @timestamp)");
+        }
+        Instant intervalEnd = end != null ? end : time;
+
+        String actionText = text(d, "action", "action");
+        if (actionText == null) {
+            throw DecodeException.missing("action");
+        }
+        String action = actionText.trim().toLowerCase(Locale.ROOT);
+        if (!"allow".equals(action) && !"deny".equals(action)) {
+            throw CalicoEndpoints.badAction("action", actionText);
+        }
+
+        Protocol protocol = Protocol.parse(JsonFields.textOrNumber(get(d, "proto"), "proto"));
+        int port = JsonFields.port(get(d, "dest_port"), "dest_port");
+        int sourcePort = JsonFields.port(get(d, "source_port"), "source_port");
+        if (protocol == Protocol.ICMP || protocol == Protocol.ICMPV6) {
+            port = -1;
+            sourcePort = -1;
+        }
+
+        Endpoint source = endpoint(d, "source");
+        Endpoint destination = endpoint(d, "dest");
+
+        List<PolicyHit> enforced;
+        List<PolicyHit> pending = List.of();
+        JsonNode policies = JsonFields.object(d, "policies", "policies");
+        if (policies != null) {
+            enforced = hits(policies, "enforced_policies");
+            if (get(policies, "enforced_policies") == null) {
+                enforced = hits(policies, "all_policies");
+            }
+            if (enforced.isEmpty()) {
+                enforced = hits(policies, "transit_policies");
+            }
+            pending = hits(policies, "pending_policies");
+        } else {
+            enforced = List.of();
+        }
+        Verdicts.Verdict verdict = Verdicts.of("deny".equals(action), enforced, pending);
+
+        long connections = longValue(get(d, "num_flows_started"), "num_flows_started", 0);
+        if (connections < 1) {
+            connections = longValue(get(d, "num_flows"), "num_flows", 1);
+        }
+        return new Flow(SourceFormat.CALICO, time, intervalEnd, source, destination, protocol, port, sourcePort,
+                verdict.observed(), Initiation.INITIATING, reporter(text(d, "reporter", "reporter")),
+                sentinelText(d, "host", "host"), verdict.policies(), verdict.detail(), connections, null);
+    }
+
+    /** "dst, fwd" becomes "dst,fwd"; lower case. */
+    static String reporter(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(raw.length());
+        for (String part : raw.split(",")) {
+            String p = part.strip().toLowerCase(Locale.ROOT);
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(p);
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static Endpoint endpoint(JsonNode d, String side) {
+        CalicoEndpoints.Type type = CalicoEndpoints.type(get(d, side + "_type"), side + "_type");
+        String namespace = sentinelText(d, side + "_namespace", side + "_namespace");
+        String name = sentinelText(d, side + "_name", side + "_name");
+        String aggr = sentinelText(d, side + "_name_aggr", side + "_name_aggr");
+        String ip = sentinelText(d, side + "_ip", side + "_ip");
+        return CalicoEndpoints.endpoint(type, namespace, name, aggr, ip,
+                CalicoEndpoints.labels(get(d, side + "_labels"), side + "_labels"));
+    }
+
+    /** Parses "idx|tier|name|action|rule" strings, sorted by index; malformed strings are skipped. */
+    private static List<PolicyHit> hits(JsonNode policies, String field) {
+        List<String> raw = JsonFields.strings(get(policies, field), "policies." + field);
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        List<PolicyHit> out = new ArrayList<>(raw.size());
+        for (String entry : raw) {
+            String[] parts = entry.split("\\|", -1);
+            if (parts.length < 4) {
+                continue;
+            }
+            long index = parseLong(parts[0], out.size());
+            long rule = parts.length > 4 ? parseLong(parts[4], -2) : -2;
+            out.add(new PolicyHit(index, parts[2], parts[3].trim().toLowerCase(Locale.ROOT), rule));
+        }
+        out.sort(PolicyHit.BY_INDEX);
+        return out;
+    }
+
+    private static long parseLong(String s, long fallback) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package ai.matih.flowwatch.ingest.hubble;
+
+import static ai.matih.flowwatch.ingest.JsonFields.asObject;
+import static ai.matih.flowwatch.ingest.JsonFields.bool;
+import static ai.matih.flowwatch.ingest.JsonFields.get;
+import static ai.matih.flowwatch.ingest.JsonFields.longValue;
+import static ai.matih.flowwatch.ingest.JsonFields.object;
+import static ai.matih.flowwatch.ingest.JsonFields.port;
+import static ai.matih.flowwatch.ingest.JsonFields.rfc3339;
+import static ai.matih.flowwatch.ingest.JsonFields.strings;
+import static ai.matih.flowwatch.ingest.JsonFields.text;
+
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.flow.Workloads;
+import ai.matih.flowwatch.ingest.DecodeException;
+import ai.matih.flowwatch.ingest.DocumentContext;
+import ai.matih.flowwatch.ingest.JsonFields;
+import ai.matih.flowwatch.ingest.RejectReason;
+import ai.matih.flowwatch.ingest.Shape;
+import ai.matih.flowwatch.ingest.TopicDecoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes Hubble flows: the exporter / {@code hubble observe} wrapper {@code {"flow":{...},"node_name","time"}},
+ * a bare Flow object, and the exporter's non-flow lines ({@code lost_events}, {@code agent_event},
+ * {@code debug_event}), which are skipped.
+ */
+public final class HubbleDecoder implements TopicDecoder {
+
+    private static final String NAMESPACE_LABEL_PREFIX = "io.cilium.k8s.namespace.labels.";
+    private static final String POLICY_LABEL_PREFIX = "io.cilium.k8s.policy.";
+    private static final String POD_NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
+
+    @Override
+    public void decode(JsonNode doc, DocumentContext ctx) {
+        if (!doc.isObject()) {
+            throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
+        }
+        JsonNode flowField = get(doc, "flow");
+        if (flowField != null) {
+            JsonNode flow = asObject(flowField, "flow");
+            ctx.flow(decodeFlow(flow, text(doc, "node_name", "node_name"), rfc3339(get(doc, "time"), "time")));
+            return;
+        }
+        JsonNode lost = get(doc, "lost_events");
+        if (lost != null) {
+            JsonNode lostObject = asObject(lost, "lost_events");
+            long count = longValue(get(lostObject, "num_events_lost", "numEventsLost"), "lost_events.num_events_lost", 0);
+            ctx.skipped("lost_events", Math.max(0, count));
+            return;
+        }
+        if (get(doc, "agent_event") != null) {
+            ctx.skipped("agent_event", 0);
+            return;
+        }
+        if (get(doc, "debug_event") != null) {
+            ctx.skipped("debug_event", 0);
+            return;
+        }
+        Shape shape = Shape.of(doc);
+        if (shape == Shape.HUBBLE_FLOW) {
+            ctx.flow(decodeFlow(doc, null, null));
+            return;
+        }
+        if (shape.topic() != null) {
+            throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the hubble topic");
+        }
+        throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "not a Hubble flow: no flow, verdict, IP or l4");
+    }
+
+    private Flow decodeFlow(JsonNode f, String wrapperNode, Instant wrapperTime) {
+        Instant time = rfc3339(get(f, "time"), "flow.time");
+        if (time == null) {
+            time = wrapperTime;
+        }
+        if (time == null) {
+            throw DecodeException.missing("flow.time");
+        }
+        String verdict = text(f, "verdict", "flow.verdict");
+        String dropReason = text(f, "drop_reason_desc", "flow.drop_reason_desc");
+        String type = text(f, "Type", "flow.Type");
+        JsonNode eventType = object(f, "event_type", "flow.event_type");
+        long eventTypeNumber = eventType == null ? 0 : longValue(get(eventType, "type"), "flow.event_type.type", 0);
+
+        Observed observed;
+        String detail;
+        if (verdict == null) {
+            observed = Observed.UNKNOWN;
+            detail = "no verdict";
+        } else {
+            switch (verdict) {
+                case "FORWARDED":
+                case "REDIRECTED":
+                    observed = Observed.ALLOWED;
+                    detail = verdict;
+                    break;
+                case "AUDIT":
+                    observed = Observed.AUDIT;
+                    detail = "AUDIT: would be denied by policy";
+                    break;
+                case "DROPPED":
+                    if ("POLICY_DENIED".equals(dropReason) || "POLICY_DENY".equals(dropReason)
+                            || "AUTH_REQUIRED".equals(dropReason)) {
+                        observed = Observed.DENIED;
+                        detail = "DROPPED " + dropReason;
+                    } else if ("L7".equals(type)) {
+                        observed = Observed.DENIED;
+                        detail = "DROPPED by L7 policy";
+                    } else if (eventTypeNumber == 5) {
+                        observed = Observed.DENIED;
+                        detail = "DROPPED by policy verdict" + (dropReason == null ? "" : " " + dropReason);
+                    } else {
+                        observed = Observed.UNKNOWN;
+                        detail = "DROPPED " + (dropReason == null ? "without reason" : JsonFields.clip(dropReason))
+                                + " (datapath, not policy)";
+                    }
+                    break;
+                default:
+                    observed = Observed.UNKNOWN;
+                    detail = JsonFields.clip(verdict) + " (no policy verdict)";
+                    break;
+            }
+        }
+
+        JsonNode ip = object(f, "IP", "flow.IP");
+        String sourceIp = ip == null ? null : blankToNull(text(ip, "source", "flow.IP.source"));
+        String destinationIp = ip == null ? null : blankToNull(text(ip, "destination", "flow.IP.destination"));
+        Endpoint source = endpoint(object(f, "source", "flow.source"), sourceIp, "flow.source");
+        Endpoint destination = endpoint(object(f, "destination", "flow.destination"), destinationIp, "flow.destination");
+
+        Protocol protocol = Protocol.OTHER;
+        int sourcePort = -1;
+        int destinationPort = -1;
+        boolean syn = false;
+        boolean ack = false;
+        JsonNode l4 = object(f, "l4", "flow.l4");
+        if (l4 != null) {
+            JsonNode ports = null;
+            String which = null;
+            if (get(l4, "TCP") != null) {
+                protocol = Protocol.TCP;
+                which = "TCP";
+            } else if (get(l4, "UDP") != null) {
+                protocol = Protocol.UDP;
+                which = "UDP";
+            } else if (get(l4, "SCTP") != null) {
+                protocol = Protocol.SCTP;
+                which = "SCTP";
+            } else if (get(l4, "ICMPv4") != null) {
+                protocol = Protocol.ICMP;
+                asObject(get(l4, "ICMPv4"), "flow.l4.ICMPv4");
+            } else if (get(l4, "ICMPv6") != null) {
+                protocol = Protocol.ICMPV6;
+                asObject(get(l4, "ICMPv6"), "flow.l4.ICMPv6");
+            }
+            if (which != null) {
+                ports = asObject(get(l4, which), "flow.l4." + which);
+                sourcePort = port(get(ports, "source_port"), "flow.l4." + which + ".source_port");
+                destinationPort = port(get(ports, "destination_port"), "flow.l4." + which + ".destination_port");
+                if (protocol == Protocol.TCP) {
+                    JsonNode flags = object(ports, "flags", "flow.l4.TCP.flags");
+                    if (flags != null) {
+                        syn = Boolean.TRUE.equals(bool(get(flags, "SYN"), "flow.l4.TCP.flags.SYN"));
+                        ack = Boolean.TRUE.equals(bool(get(flags, "ACK"), "flow.l4.TCP.flags.ACK"));
+                    }
+                }
+            }
+        }
+
+        Initiation initiation;
+        Boolean isReply = bool(get(f, "is_reply"), "flow.is_reply");
+        String traceReason = text(f, "trace_reason", "flow.trace_reason");
+        if (isReply != null) {
+            initiation = isReply ? Initiation.REPLY : Initiation.INITIATING;
+        } else if ("REPLY".equals(traceReason)) {
+            initiation = Initiation.REPLY;
+        } else if ("NEW".equals(traceReason)) {
+            initiation = Initiation.INITIATING;
+        } else if (syn && !ack) {
+            initiation = Initiation.INITIATING;
+        } else if (syn) {
+            initiation = Initiation.REPLY;
+        } else {
+            initiation = Initiation.UNKNOWN;
+        }
+
+        String reporter = text(f, "trace_observation_point", "flow.trace_observation_point");
+        if (reporter == null || reporter.isEmpty()) {
+            reporter = eventTypeName(eventTypeNumber, type);
+        }
+        String node = text(f, "node_name", "flow.node_name");
+        if (node == null || node.isEmpty()) {
+            node = wrapperNode;
+        }
+        List<String> policies = new ArrayList<>();
+        addPolicies(f, "ingress_denied_by", policies);
+        addPolicies(f, "egress_denied_by", policies);
+        addPolicies(f, "ingress_allowed_by", policies);
+        addPolicies(f, "egress_allowed_by", policies);
+
+        long connections = 1;
+        JsonNode aggregate = object(f, "aggregate", "flow.aggregate");
+        if (aggregate != null) {
+            connections = longValue(get(aggregate, "ingress_flow_count"), "flow.aggregate.ingress_flow_count", 0)
+                    + longValue(get(aggregate, "egress_flow_count"), "flow.aggregate.egress_flow_count", 0)
+                    + longValue(get(aggregate, "unknown_direction_flow_count"),
+                            "flow.aggregate.unknown_direction_flow_count", 0);
+        }
+        String uuid = blankToNull(text(f, "uuid", "flow.uuid"));
+        return new Flow(SourceFormat.HUBBLE, time, time, source, destination, protocol, destinationPort, sourcePort,
+                observed, initiation, reporter, blankToNull(node), policies, detail, connections, uuid);
+    }
+
+    private static String eventTypeName(long type, String l7Type) {
+        if ("L7".equals(l7Type)) {
+            return "l7";
+        }
+        switch ((int) type) {
+            case 0: return null;
+            case 1: return "drop";
+            case 2: return "debug";
+            case 3: return "capture";
+            case 4: return "trace";
+            case 5: return "policy-verdict";
+            case 6: return "recorder";
+            case 7: return "trace-sock";
+            case 129: return "l7";
+            default: return "type-" + type;
+        }
+    }
+
+    private static void addPolicies(JsonNode f, String field, List<String> out) {
+        JsonNode array = JsonFields.array(f, field, "flow." + field);
+        if (array == null) {
+            return;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            String path = "flow." + field + "[" + i + "]";
+            JsonNode policy = asObject(array.get(i), path);
+            if (policy == null) {
+                continue;
+            }
+            String name = text(policy, "name", path + ".name");
+            if (name == null || name.isEmpty()) {
+                continue;
+            }
+            String namespace = blankToNull(text(policy, "namespace", path + ".namespace"));
+            String kind = blankToNull(text(policy, "kind", path + ".kind"));
+            String qualified = namespace == null ? name : namespace + "/" + name;
+            if (kind != null && !"NetworkPolicy".equals(kind)) {
+                qualified = kind + ":" + qualified;
+            }
+            if (!out.contains(qualified)) {
+                out.add(qualified);
+            }
+        }
+    }
+
+    private static Endpoint endpoint(JsonNode e, String ip, String path) {
+        if (e == null || e.isEmpty()) {
+            return Endpoint.unknown(ip);
+        }
+        String namespace = blankToNull(text(e, "namespace", path + ".namespace"));
+        String pod = blankToNull(text(e, "pod_name", path + ".pod_name"));
+        Map<String, String> labels = new HashMap<>();
+        Map<String, String> namespaceLabels = new HashMap<>();
+        List<String> reserved = new ArrayList<>(2);
+        List<String> raw = strings(get(e, "labels"), path + ".labels");
+        for (String label : raw) {
+            parseLabel(label, labels, namespaceLabels, reserved);
+        }
+        if (namespace != null) {
+            String workload = null;
+            JsonNode workloads = JsonFields.array(e, "workloads", path + ".workloads");
+            if (workloads != null && !workloads.isEmpty()) {
+                JsonNode first = asObject(workloads.get(0), path + ".workloads[0]");
+                workload = first == null ? null : blankToNull(text(first, "name", path + ".workloads[0].name"));
+            }
+            if (workload == null) {
+                workload = Workloads.of(pod, labels);
+            }
+            return new Endpoint(EndpointKind.POD, namespace, pod, workload, ip, Map.copyOf(labels),
+                    Map.copyOf(namespaceLabels), null);
+        }
+        long identity = longValue(get(e, "identity"), path + ".identity", 0);
+        if (!reserved.isEmpty()) {
+            boolean world = reserved.contains("world") || reserved.contains("world-ipv4")
+                    || reserved.contains("world-ipv6");
+            if (reserved.contains("kube-apiserver")) {
+                return simple(EndpointKind.RESERVED, ip, "kube-apiserver");
+            }
+            if (world) {
+                return simple(EndpointKind.WORLD, ip, null);
+            }
+            if (reserved.contains("host")) {
+                return simple(EndpointKind.HOST, ip, "host");
+            }
+            if (reserved.contains("remote-node")) {
+                return simple(EndpointKind.HOST, ip, "remote-node");
+            }
+            return simple(EndpointKind.RESERVED, ip, reserved.get(0));
+        }
+        switch ((int) identity) {
+            case 1: return simple(EndpointKind.HOST, ip, "host");
+            case 2: case 9: case 10: return simple(EndpointKind.WORLD, ip, null);
+            case 3: return simple(EndpointKind.RESERVED, ip, "unmanaged");
+            case 4: return simple(EndpointKind.RESERVED, ip, "health");
+            case 5: return simple(EndpointKind.RESERVED, ip, "init");
+            case 6: return simple(EndpointKind.HOST, ip, "remote-node");
+            case 7: return simple(EndpointKind.RESERVED, ip, "kube-apiserver");
+            case 8: return simple(EndpointKind.RESERVED, ip, "ingress");
+            default: return new Endpoint(EndpointKind.UNKNOWN, null, pod, null, ip, Map.copyOf(labels), Map.of(), null);
+        }
+    }
+
+    private static Endpoint simple(EndpointKind kind, String ip, String name) {
+        return new Endpoint(kind, null, null, null, ip, Map.of(), Map.of(), name);
+    }
+
+    /** Splits {@code source:key=value} on the first ':' and then the first '='. */
+    static void parseLabel(String label, Map<String, String> labels, Map<String, String> namespaceLabels,
+                           List<String> reserved) {
+        int colon = label.indexOf(':');
+        int equals = label.indexOf('=');
+        String source = "";
+        String rest = label;
+        if (colon >= 0 && (equals < 0 || colon < equals)) {
+            source = label.substring(0, colon);
+            rest = label.substring(colon + 1);
+            equals = rest.indexOf('=');
+        }
+        String key = equals < 0 ? rest : rest.substring(0, equals);
+        String value = equals < 0 ? "" : rest.substring(equals + 1);
+        if ("reserved".equals(source)) {
+            reserved.add(key);
+            return;
+        }
+        if (!source.isEmpty() && !"k8s".equals(source) && !"container".equals(source)) {
+            return; // cidr:, fqdn:, unspec: ... describe identities, not pod labels
+        }
+        if (key.startsWith(NAMESPACE_LABEL_PREFIX)) {
+            namespaceLabels.put(key.substring(NAMESPACE_LABEL_PREFIX.length()), value);
+            return;
+        }
+        if (key.equals(POD_NAMESPACE_LABEL) || key.startsWith(POLICY_LABEL_PREFIX) || key.isEmpty()) {
+            return;
+        }
+        labels.put(key, value);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
