@@ -35,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jboss.logging.Logger;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads Kubernetes manifests into a {@link Topology}. Pure: no CDI, no state besides its settings; safe to share.
@@ -262,10 +263,7 @@ public final class ManifestLoader {
                         index++;
                         doc = docs.nextValue();
                     } catch (JsonProcessingException e) {
-                        throw DocumentPosition.of(source, Math.max(index, 1)).error(null,
-                                "not valid " + (json ? "JSON" : "YAML") + " (line "
-                                        + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + "): "
-                                        + e.getOriginalMessage(), e);
+                        throw DocumentPosition.of(source, Math.max(index, 1)).error(null, syntaxError(e, json), e);
                     }
                     DocumentPosition at = DocumentPosition.of(source, index);
                     if (doc == null || doc.isNull() || doc.isMissingNode()) {
@@ -278,6 +276,25 @@ public final class ManifestLoader {
                     }
                 }
             }
+        }
+
+        /** A one-line description of a syntax error, without the document text the parser quotes. */
+        private static String syntaxError(JsonProcessingException e, boolean json) {
+            String problem = e.getOriginalMessage();
+            int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+            int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+            if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblem() != null) {
+                problem = yaml.getProblem();
+                if (yaml.getProblemMark() != null) {
+                    line = yaml.getProblemMark().getLine() + 1;
+                    column = yaml.getProblemMark().getColumn() + 1;
+                }
+            }
+            int newline = problem == null ? -1 : problem.indexOf('\n');
+            if (newline >= 0) {
+                problem = problem.substring(0, newline);
+            }
+            return "not valid " + (json ? "JSON" : "YAML") + " at line " + line + ", column " + column + ": " + problem;
         }
 
         private void items(JsonNode array, DocumentPosition at) {
