@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param namespaces       known namespaces by name
  * @param networkPolicies  NetworkPolicies in force
- * @param podsByIp         known pods by IP (hostNetwork pods excluded: they share the node IP)
+ * @param podsByIp         known pods by canonical IP (hostNetwork pods excluded: they share the node IP)
  * @param podsByName       known pods by {@code namespace/name}
  * @param egressExceptions declared egress exceptions
  * @param rules            tenancy rules
@@ -40,6 +40,21 @@ public record Topology(Map<String, NamespaceInfo> namespaces, List<NetworkPolicy
         Objects.requireNonNull(loadedAt, "loadedAt");
     }
 
+    /** Origin of a topology that holds nothing: no manifests configured, or nothing loaded yet. */
+    public static final String EMPTY_ORIGIN = "empty";
+
+    /** A topology that knows no namespaces, pods, policies or exceptions, only the rules and cluster settings. */
+    public static Topology empty(TenancyRules rules, List<IPAddress> internalCidrs, DnsSelector dns, Instant at,
+                                 String origin) {
+        return new Topology(Map.of(), List.of(), Map.of(), Map.of(), List.of(), rules, internalCidrs, dns.namespace(),
+                dns.labels(), at, origin);
+    }
+
+    /** Number of known namespaces with this role. */
+    public long namespaceCount(Role role) {
+        return namespaces.values().stream().filter(n -> n.role() == role).count();
+    }
+
     /**
      * Describes a namespace: from the topology when known, else from the labels the flow carried
      * (Cilium records namespace labels) and the name pattern. Never null for a non-null name.
@@ -52,9 +67,19 @@ public record Topology(Map<String, NamespaceInfo> namespaces, List<NetworkPolicy
         return rules.describe(namespace, labelsFromRecord, false);
     }
 
-    /** The known pod with this IP, or null. */
+    /** The known pod with this IP, or null. Keys are canonical; other spellings (e.g. expanded IPv6) are normalized. */
     public PodInfo podByIp(String ip) {
-        return ip == null ? null : podsByIp.get(ip);
+        if (ip == null) {
+            return null;
+        }
+        PodInfo pod = podsByIp.get(ip);
+        if (pod == null) {
+            IPAddress parsed = parseIp(ip);
+            if (parsed != null) {
+                pod = podsByIp.get(parsed.toCanonicalString());
+            }
+        }
+        return pod;
     }
 
     /** The known pod with this name, or null. */

@@ -1,0 +1,59 @@
+package ai.matih.flowwatch.topology;
+
+import inet.ipaddr.IPAddress;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What flowwatch assumes of the cluster itself (design §3). */
+@ConfigMapping(prefix = "flowwatch.cluster")
+public interface ClusterConfig {
+
+    /**
+     * Networks that count as in-cluster when a flow gives only an IP (pod and service CIDRs). CIDRs or single
+     * addresses, IPv4 or IPv6, comma-separated.
+     */
+    @WithDefault("10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fd00::/8")
+    List<String> internalCidrs();
+
+    /**
+     * The cluster DNS pods, as {@code <namespace>/<key>=<value>[,<key>=<value>...]}: the namespace and the pod
+     * labels (ANDed) that identify them.
+     */
+    @WithDefault("kube-system/k8s-app=kube-dns")
+    String dns();
+
+    /**
+     * The validated internal networks.
+     *
+     * @throws ConfigurationException naming the key and the value when an entry is not a CIDR or address
+     */
+    default List<IPAddress> internalNetworks() {
+        List<IPAddress> networks = new ArrayList<>();
+        for (String cidr : internalCidrs()) {
+            try {
+                networks.add(EgressException.parseCidr(cidr));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("flowwatch.cluster.internal-cidrs: '" + cidr
+                        + "' is not a CIDR or IP address");
+            }
+        }
+        return List.copyOf(networks);
+    }
+
+    /**
+     * The validated DNS selector.
+     *
+     * @throws ConfigurationException naming the key and the value when the spec is malformed
+     */
+    default DnsSelector dnsSelector() {
+        try {
+            return DnsSelector.parse(dns());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("flowwatch.cluster.dns='" + dns() + "' " + e.getMessage()
+                    + " (expected <namespace>/<key>=<value>[,<key>=<value>...])");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package ai.matih.flowwatch.topology;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.logging.Logger;
+
+/**
+ * Holds the current {@link Topology} snapshot and keeps it fresh.
+ *
+ * <p>On start it loads {@code flowwatch.topology.path}; for files and directories it then checks every
+ * {@code flowwatch.topology.reload-interval} whether any manifest changed (last-modified time and size, files added or
+ * removed) and reloads. A failed load logs one WARN and keeps the previous snapshot; the same broken files are not
+ * retried until they change again. When no path is configured the empty topology counts as loaded.
+ *
+ * <p>Until a load succeeds, {@link #current()} is the empty topology and {@link #loaded()} is false (readiness DOWN);
+ * the application still starts, so fixing the files recovers without a restart.
+ */
+@ApplicationScoped
+public class TopologyHolder {
+
+    /** Gauge of known namespaces, tagged {@link #ROLE_TAG}. Exported as {@code flowwatch_topology_namespaces}. */
+    public static final String NAMESPACES_METER = "flowwatch.topology.namespaces";
+    /** Tag holding {@link Role#tag()}. */
+    public static final String ROLE_TAG = "role";
+
+    private static final Logger LOGGER = Logger.getLogger(TopologyHolder.class);
+
+    private final ManifestLoader loader;
+    private final TopologyConfig config;
+    private final Duration reloadInterval;
+    private final AtomicReference<Topology> current;
+    private volatile boolean loaded;
+    private volatile Instant lastLoadAttempt;
+    private volatile String lastError;
+    private Map<String, String> lastFingerprint;
+    private ScheduledExecutorService watcher;
+
+    /**
+     * @throws ConfigurationException naming the key and the value when a setting is invalid
+     */
+    @Inject
+    public TopologyHolder(TenancyConfig tenancy, ClusterConfig cluster, TopologyConfig config, MeterRegistry registry) {
+        this.loader = new ManifestLoader(tenancy.rules(), cluster.internalNetworks(), cluster.dnsSelector());
+        this.config = config;
+        this.reloadInterval = config.reloadInterval();
+        if (reloadInterval.isNegative() || reloadInterval.isZero()) {
+            throw new ConfigurationException("flowwatch.topology.reload-interval='" + reloadInterval
+                    + "' must be positive");
+        }
+        this.current = new AtomicReference<>(loader.empty(Topology.EMPTY_ORIGIN));
+        for (Role role : Role.values()) {
+            Gauge.builder(NAMESPACES_METER, this, h -> h.current().namespaceCount(role))
+                    .tag(ROLE_TAG, role.tag())
+                    .description("Namespaces in the current topology snapshot, by tenancy role")
+                    .strongReference(true)
+                    .register(registry);
+        }
+    }
+
+    void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Loads the configured manifests and starts watching them. Idempotent. */
+    public synchronized void start() {
+        if (watcher != null || lastLoadAttempt != null) {
+            return;
+        }
+        if (config.kubernetes().enabled()) {
+            LOGGER.warn("flowwatch.topology.kubernetes.enabled=true is not implemented yet (informers arrive with "
+                    + "the policy-engine issue): the Kubernetes API is NOT watched; only manifests are used");
+        }
+        if (!config.hasPath()) {
+            lastLoadAttempt = Instant.now();
+            loaded = true;
+            LOGGER.info("No topology manifests configured (flowwatch.topology.path): starting with an empty topology");
+            return;
+        }
+        String location = config.path().trim();
+        if (location.startsWith(ManifestLoader.CLASSPATH_PREFIX)) {
+            reload(location);
+            return;
+        }
+        reloadIfChanged();
+        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "flowwatch-topology-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = reloadInterval.toMillis();
+        watcher.scheduleWithFixedDelay(this::checkQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops watching the manifests. */
+    public synchronized void stop() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+            watcher = null;
+        }
+    }
+
+    /** The current snapshot; never null (the empty topology before the first load). */
+    public Topology current() {
+        return current.get();
+    }
+
+    /** True once a snapshot has been loaded (or no manifests are configured). */
+    public boolean loaded() {
+        return loaded;
+    }
+
+    /** Replaces the snapshot (for other sources, e.g. the audit stream) and marks the topology as loaded. */
+    public void replace(Topology topology) {
+        current.set(Objects.requireNonNull(topology, "topology"));
+        loaded = true;
+    }
+
+    /** When a load was last attempted, or null before the first. */
+    public Instant lastLoadAttempt() {
+        return lastLoadAttempt;
+    }
+
+    /** Why the last load attempt failed, or null when it succeeded. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The loader with this application's rules and cluster settings (e.g. for what-if evaluation). */
+    public ManifestLoader loader() {
+        return loader;
+    }
+
+    /** Reloads when the manifest files changed since the last attempt; true when a load was attempted. */
+    synchronized boolean reloadIfChanged() {
+        Map<String, String> fingerprint = ManifestLoader.fingerprint(Path.of(config.path().trim()));
+        if (fingerprint.equals(lastFingerprint)) {
+            return false;
+        }
+        lastFingerprint = fingerprint;
+        reload(config.path().trim());
+        return true;
+    }
+
+    private void checkQuietly() {
+        try {
+            reloadIfChanged();
+        } catch (RuntimeException e) {
+            LOGGER.warnf("Topology change check failed: %s", e.toString());
+        }
+    }
+
+    private void reload(String location) {
+        lastLoadAttempt = Instant.now();
+        try {
+            ManifestLoader.Result result = loader.load(location);
+            current.set(result.topology());
+            loaded = true;
+            lastError = null;
+            Topology t = result.topology();
+            LOGGER.infof("Topology loaded from %s: %d namespaces, %d network policies, %d pods, %d egress exceptions",
+                    location, t.namespaces().size(), t.networkPolicies().size(), t.podsByName().size(),
+                    t.egressExceptions().size());
+        } catch (ManifestException e) {
+            lastError = e.getMessage();
+            LOGGER.warnf("Topology not (re)loaded, keeping the %s snapshot: %s",
+                    loaded ? "previous" : "empty", e.getMessage());
+        }
+    }
+}
