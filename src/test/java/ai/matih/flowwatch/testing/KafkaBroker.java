@@ -70,6 +70,7 @@ public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
             default -> throw new IllegalArgumentException(
                     KIND_PROPERTY + " must be 'embedded' or 'container', got '" + kind + "'");
         };
+        long detectedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         String bootstrap;
         if (container) {
             KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(KAFKA_IMAGE));
@@ -83,9 +84,10 @@ public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
             bootstrap = broker.bootstrapServers();
         }
         EmbeddedKafkaBroker.createTopics(bootstrap, DemoTopics.ALL.toArray(String[]::new));
-        LOGGER.infof("Test Kafka: %s at %s, ready in %d ms", container ? "Testcontainers " + KAFKA_IMAGE
-                : "embedded broker (no Docker engine)", bootstrap,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOGGER.infof("Test Kafka: %s at %s, ready in %d ms (broker choice took %d ms)", container
+                ? "Testcontainers " + KAFKA_IMAGE : kind.isEmpty() ? "embedded broker (no Docker engine)"
+                : "embedded broker (" + KIND_PROPERTY + "=embedded)", bootstrap,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), detectedMillis);
         return bootstrap;
     }
 

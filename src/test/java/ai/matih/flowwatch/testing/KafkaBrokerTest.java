@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ai.matih.flowwatch.demo.DemoTopics;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,12 @@ class KafkaBrokerTest {
         assertThat(config.get("kafka.bootstrap.servers")).isEqualTo(KafkaBroker.bootstrapServers());
         resource.stop();
         assertThat(new KafkaBroker().start()).isEqualTo(config);
+    }
+
+    @Test
+    void dockerDetectionAnswersQuicklyWithoutThrowing() {
+        // When / Then: with only a docker client and no engine, detection must fall back, not hang
+        assertTimeoutPreemptively(Duration.ofSeconds(30), KafkaBroker::dockerAvailable);
     }
 
     @Test
