@@ -51,7 +51,11 @@ public final class DemoRecords {
     public List<Output> nextConnection(boolean violation) {
         List<DemoTopology.Connection> pool = violation ? DemoTopology.VIOLATIONS : DemoTopology.NORMAL;
         DemoTopology.Connection connection = pool.get(random.nextInt(pool.size()));
-        int pick = random.nextInt(100);
+        // Goldmane carries no IPs: an allowed flow to "pub" could not be matched against an EgressException, so
+        // permitted egress is only reported in the formats that carry the destination IP.
+        boolean needsIp = connection.destination() instanceof DemoTopology.External
+                && connection.outcome() == DemoTopology.Outcome.ALLOWED;
+        int pick = needsIp ? random.nextInt(70) : random.nextInt(100);
         if (pick < 40) {
             return hubble(connection);
         } else if (pick < 70) {
@@ -232,8 +236,12 @@ public final class DemoRecords {
     private ObjectNode calicoLine(DemoTopology.Connection c, String reporter, long start, long end, String host) {
         boolean denied = "src".equals(reporter) ? c.outcome() == DemoTopology.Outcome.DENIED_EGRESS
                 : c.outcome() == DemoTopology.Outcome.DENIED_INGRESS;
-        // Felix defaults: allowed flows aggregated by pod prefix (no IPs or names), denied ones by source port only.
-        boolean aggregated = !denied;
+        // Denied flows: Felix's default aggregation (source port only). Allowed pod-to-pod flows: half of them at
+        // the default pod-prefix aggregation (no IPs, no pod names), half at source-port aggregation, as a cluster
+        // tuned for security monitoring sets it. Flows with an external peer keep their IPs, which flowwatch needs
+        // to match egress exceptions.
+        boolean podToPod = c.source() instanceof DemoTopology.Pod && c.destination() instanceof DemoTopology.Pod;
+        boolean aggregated = !denied && podToPod && random.nextBoolean();
         ObjectNode line = NODES.objectNode();
         line.put("start_time", start);
         line.put("end_time", end);

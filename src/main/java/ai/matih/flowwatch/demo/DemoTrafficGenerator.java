@@ -16,9 +16,11 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -48,6 +50,7 @@ public class DemoTrafficGenerator {
     private DemoRecords records;
     private Random random;
     private double budget;
+    private final AtomicBoolean sendFailureLogged = new AtomicBoolean();
 
     public DemoTrafficGenerator(DemoConfig config,
                                 @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
@@ -112,13 +115,21 @@ public class DemoTrafficGenerator {
                 }
                 for (DemoRecords.Output output : batch) {
                     producer.send(new ProducerRecord<>(output.topic(), output.key(),
-                            output.value().getBytes(StandardCharsets.UTF_8)));
+                            output.value().getBytes(StandardCharsets.UTF_8)), this::onSent);
                 }
                 budget -= batch.size();
             }
         } catch (RuntimeException e) {
             // Never let one failure end the schedule (a broker not yet up, a full buffer); try again next tick.
             LOGGER.debugf("Demo traffic tick failed: %s", e.toString());
+        }
+    }
+
+    /* Says once that records are not arriving (broker down, topic missing); never logs per record. */
+    private void onSent(RecordMetadata metadata, Exception failure) {
+        if (failure != null && !sendFailureLogged.getAndSet(true)) {
+            LOGGER.warnf("Demo traffic generator cannot produce to %s: %s (further failures not logged)",
+                    bootstrapServers, failure.toString());
         }
     }
 
