@@ -24,11 +24,12 @@ import java.util.Objects;
  * @param verdictDetail  a short explanation of the verdict (drop reason, staged deny), or null
  * @param connections    how many connection attempts this record stands for (at least 1)
  * @param recordId       an id the source gives the record (Hubble uuid), or null
+ * @param side           on which side of the connection the record was observed
  */
 public record Flow(SourceFormat format, Instant time, Instant intervalEnd, Endpoint source, Endpoint destination,
                    Protocol protocol, int port, int sourcePort, Observed observed, Initiation initiation,
                    String reporter, String node, List<String> policies, String verdictDetail, long connections,
-                   String recordId) {
+                   String recordId, ObservationSide side) {
 
     public Flow {
         Objects.requireNonNull(format, "format");
@@ -43,5 +44,15 @@ public record Flow(SourceFormat format, Instant time, Instant intervalEnd, Endpo
         if (connections < 1) {
             connections = 1;
         }
+        side = side == null ? ObservationSide.fromReporter(reporter) : side;
+    }
+
+    /** A flow whose observation side is derived from its reporter ({@link ObservationSide#fromReporter}). */
+    public Flow(SourceFormat format, Instant time, Instant intervalEnd, Endpoint source, Endpoint destination,
+                Protocol protocol, int port, int sourcePort, Observed observed, Initiation initiation,
+                String reporter, String node, List<String> policies, String verdictDetail, long connections,
+                String recordId) {
+        this(format, time, intervalEnd, source, destination, protocol, port, sourcePort, observed, initiation,
+                reporter, node, policies, verdictDetail, connections, recordId, null);
     }
 }

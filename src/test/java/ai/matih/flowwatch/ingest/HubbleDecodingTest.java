@@ -112,7 +112,9 @@ class HubbleDecodingTest {
         // Then
         assertThat(sink.rejections).isEmpty();
         assertThat(sink.flows).hasSize(3).allSatisfy(f -> {
-            assertThat(f.observed()).isEqualTo(Observed.UNKNOWN);
+            // drop event (type 1) with sub_type 133 = POLICY_DENIED, though drop_reason_desc is absent
+            assertThat(f.observed()).isEqualTo(Observed.DENIED);
+            assertThat(f.verdictDetail()).contains("133");
             assertThat(f.source().kind()).isEqualTo(EndpointKind.RESERVED);
             assertThat(f.source().name()).isEqualTo("health");
             assertThat(f.destination().kind()).isEqualTo(EndpointKind.UNKNOWN);

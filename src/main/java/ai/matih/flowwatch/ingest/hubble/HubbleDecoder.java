@@ -15,6 +15,7 @@ import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.flow.ObservationSide;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.flow.Workloads;
@@ -92,6 +93,7 @@ public final class HubbleDecoder implements TopicDecoder {
         String type = text(f, "Type", "flow.Type");
         JsonNode eventType = object(f, "event_type", "flow.event_type");
         long eventTypeNumber = eventType == null ? 0 : longValue(get(eventType, "type"), "flow.event_type.type", 0);
+        long eventSubType = eventType == null ? 0 : longValue(get(eventType, "sub_type"), "flow.event_type.sub_type", 0);
 
         Observed observed;
         String detail;
@@ -117,6 +119,10 @@ public final class HubbleDecoder implements TopicDecoder {
                     } else if ("L7".equals(type)) {
                         observed = Observed.DENIED;
                         detail = "DROPPED by L7 policy";
+                    } else if (dropReason == null && eventTypeNumber == 1 && isPolicyDropCode(eventSubType)) {
+                        // a drop event names its reason in sub_type when drop_reason_desc is masked out
+                        observed = Observed.DENIED;
+                        detail = "DROPPED policy drop code " + eventSubType;
                     } else if (eventTypeNumber == 5) {
                         observed = Observed.DENIED;
                         detail = "DROPPED by policy verdict" + (dropReason == null ? "" : " " + dropReason);
@@ -219,7 +225,27 @@ public final class HubbleDecoder implements TopicDecoder {
         }
         String uuid = blankToNull(text(f, "uuid", "flow.uuid"));
         return new Flow(SourceFormat.HUBBLE, time, time, source, destination, protocol, destinationPort, sourcePort,
-                observed, initiation, reporter, blankToNull(node), policies, detail, connections, uuid);
+                observed, initiation, reporter, blankToNull(node), policies, detail, connections, uuid,
+                side(text(f, "traffic_direction", "flow.traffic_direction"), reporter));
+    }
+
+    /** Policy drop reasons (pkg/monitor/api/drop.go): 133 policy denied, 181 deny rule, 189 auth required. */
+    private static boolean isPolicyDropCode(long code) {
+        return code == 133 || code == 181 || code == 189;
+    }
+
+    /**
+     * Where the event was observed: an ingress event (or delivery to the endpoint) is at the destination; an
+     * egress event is at the source, as the packet left it.
+     */
+    private static ObservationSide side(String trafficDirection, String observationPoint) {
+        if ("TO_ENDPOINT".equals(observationPoint) || "INGRESS".equals(trafficDirection)) {
+            return ObservationSide.DESTINATION;
+        }
+        if ("EGRESS".equals(trafficDirection)) {
+            return ObservationSide.SOURCE;
+        }
+        return ObservationSide.UNKNOWN;
     }
 
     private static String eventTypeName(long type, String l7Type) {

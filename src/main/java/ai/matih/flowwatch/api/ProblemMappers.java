@@ -1,0 +1,22 @@
+package ai.matih.flowwatch.api;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps failures of the REST API to {@code application/problem+json}. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return Response.status(e.toProblem().status()).type(Problem.MEDIA_TYPE).entity(e.toProblem()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        Problem p = new Problem("about:blank", title, status, e.getMessage(), null);
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(p).build();
+    }
+}

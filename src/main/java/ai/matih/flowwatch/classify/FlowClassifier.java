@@ -1,0 +1,122 @@
+package ai.matih.flowwatch.classify;
+
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.topology.Topology;
+
+/**
+ * Judges one flow record on the three axes of design §4 (observed × intent × policy). Pure and thread-safe;
+ * fails closed: any error yields {@link Outcome.Unclassified}, never an allow.
+ */
+public final class FlowClassifier {
+
+    private final PolicyAxis policyAxis;
+
+    public FlowClassifier(PolicyAxis policyAxis) {
+        this.policyAxis = policyAxis;
+    }
+
+    public Outcome classify(Flow flow, Topology topology) {
+        if (flow.initiation() == Initiation.REPLY) {
+            return new Outcome.Reply();
+        }
+        Party src = null;
+        Party dst = null;
+        try {
+            src = PartyResolver.resolve(flow.source(), topology);
+            dst = PartyResolver.resolve(flow.destination(), topology);
+            IntentResult intent = IntentModel.judge(flow, src, dst, topology);
+            if (intent instanceof IntentResult.NotJudged notJudged) {
+                return new Outcome.Normal(notJudged.reason());
+            }
+            if (intent instanceof IntentResult.CannotJudge cannot) {
+                return new Outcome.Unclassified(cannot.reason(), src, dst, true);
+            }
+            return judge(flow, src, dst, (IntentResult.Judged) intent, topology);
+        } catch (RuntimeException e) {
+            return new Outcome.Unclassified("classification failed: " + e.getClass().getSimpleName(), src, dst, true);
+        }
+    }
+
+    private Outcome judge(Flow flow, Party src, Party dst, IntentResult.Judged intent, Topology topology) {
+        Observed observed = flow.observed();
+        if (observed == Observed.UNKNOWN) {
+            String detail = flow.verdictDetail() == null ? "no verdict" : flow.verdictDetail();
+            return new Outcome.Unclassified("the record carries no policy verdict (" + detail + ")", src, dst,
+                    src.kind() == Party.Kind.TENANT || dst.kind() == Party.Kind.TENANT);
+        }
+        if (observed == Observed.ALLOWED && seenOnlyLeavingSource(flow, dst)) {
+            return new Outcome.Partial("allowed at the source; the destination's report decides");
+        }
+        PolicyDecision policy = policyAxis.decide(flow, src, dst, intent, topology);
+        boolean permitted = intent.intent() == Intent.PERMITTED;
+        switch (observed) {
+            case ALLOWED:
+                if (permitted) {
+                    if (policy.verdict() == PolicyVerdict.DENY) {
+                        return flagged(ViolationType.ENFORCEMENT_GAP, Cause.NOT_ENFORCED, intent, policy, src, dst,
+                                intent.reason() + ", but the policies deny it and the CNI let it through");
+                    }
+                    return new Outcome.Normal(intent.reason());
+                }
+                ViolationType breach = dst.kind() == Party.Kind.EXTERNAL
+                        ? ViolationType.UNEXPECTED_EGRESS : ViolationType.ISOLATION_BREACH;
+                return flagged(breach, allowedCause(policy.verdict()), intent, policy, src, dst, intent.reason());
+            case DENIED:
+                if (permitted) {
+                    return flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
+                            intent.reason() + ", but the CNI denied it");
+                }
+                return flagged(ViolationType.BLOCKED_ATTEMPT, deniedCause(policy.verdict()), intent, policy, src, dst,
+                        intent.reason());
+            case AUDIT:
+            default:
+                if (permitted) {
+                    return flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
+                            intent.reason() + ", but a staged or audit-mode policy would deny it once enforced");
+                }
+                return flagged(ViolationType.WOULD_BE_BLOCKED, deniedCause(policy.verdict()), intent, policy, src, dst,
+                        intent.reason());
+        }
+    }
+
+    /**
+     * An allow reported on the source side of a connection to an in-cluster pod says only that the source's
+     * egress let it out; the destination's ingress may still drop it, and its own report decides.
+     */
+    private static boolean seenOnlyLeavingSource(Flow flow, Party dst) {
+        return flow.side() == ai.matih.flowwatch.flow.ObservationSide.SOURCE
+                && dst.endpoint().kind() != EndpointKind.WORLD
+                && dst.kind() != Party.Kind.EXTERNAL
+                && dst.namespaceName() != null;
+    }
+
+    private static Cause allowedCause(PolicyVerdict verdict) {
+        switch (verdict) {
+            case ALLOW:
+                return Cause.POLICY_PERMITS;
+            case DENY:
+                return Cause.NOT_ENFORCED;
+            default:
+                return Cause.UNKNOWN;
+        }
+    }
+
+    private static Cause deniedCause(PolicyVerdict verdict) {
+        switch (verdict) {
+            case DENY:
+                return Cause.POLICY_DENIES;
+            case ALLOW:
+                return Cause.NOT_POLICY;
+            default:
+                return Cause.UNKNOWN;
+        }
+    }
+
+    private static Outcome.Flagged flagged(ViolationType type, Cause cause, IntentResult.Judged intent,
+                                           PolicyDecision policy, Party src, Party dst, String reason) {
+        return new Outcome.Flagged(type, type.severity(), intent.category(), cause, intent, policy, reason, src, dst);
+    }
+}

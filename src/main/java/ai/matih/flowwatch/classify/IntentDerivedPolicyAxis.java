@@ -1,0 +1,21 @@
+package ai.matih.flowwatch.classify;
+
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.topology.Topology;
+
+/**
+ * The policy axis until the NetworkPolicy engine exists (design §4): the policies are assumed to say what
+ * intent says, so a breach is caused by {@code not-enforced} and an unexpected deny by {@code not-policy}.
+ * {@code decidedBy} names the policies the CNI itself reported, when the record carries them.
+ */
+public final class IntentDerivedPolicyAxis implements PolicyAxis {
+
+    @Override
+    public PolicyDecision decide(Flow flow, Party source, Party destination, IntentResult.Judged intent,
+                                 Topology topology) {
+        PolicyVerdict verdict = intent.intent() == Intent.PERMITTED ? PolicyVerdict.ALLOW : PolicyVerdict.DENY;
+        return new PolicyDecision(verdict, flow.policies(),
+                "policy axis derived from intent: the seed policies " + (verdict == PolicyVerdict.ALLOW ? "allow" : "deny")
+                        + " this connection");
+    }
+}

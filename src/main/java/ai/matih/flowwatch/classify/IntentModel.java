@@ -1,0 +1,131 @@
+package ai.matih.flowwatch.classify;
+
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.topology.EgressException;
+import ai.matih.flowwatch.topology.Topology;
+import inet.ipaddr.IPAddress;
+
+/**
+ * The tenant isolation model of the seed platform (design §4, intent table): which connections are
+ * permitted and which are forbidden, and why. Pure and thread-safe.
+ */
+final class IntentModel {
+
+    private static final int DNS_PORT = 53;
+
+    private IntentModel() {
+    }
+
+    static IntentResult judge(Flow flow, Party src, Party dst, Topology topology) {
+        if (src.kind() == Party.Kind.UNKNOWN || dst.kind() == Party.Kind.UNKNOWN) {
+            Party unknown = src.kind() == Party.Kind.UNKNOWN ? src : dst;
+            return new IntentResult.CannotJudge((unknown == src ? "source " : "destination ") + unknown.why());
+        }
+        if (src.namespaceName() != null && src.namespaceName().equals(dst.namespaceName())) {
+            return permitted(src.namespaceName() + ": same-namespace traffic is permitted");
+        }
+        if (src.kind() == Party.Kind.TENANT) {
+            return fromTenant(flow, src, dst, topology);
+        }
+        if (dst.kind() == Party.Kind.TENANT) {
+            return toTenant(src, dst, topology);
+        }
+        if (src.kind() == Party.Kind.EXTERNAL && dst.kind() == Party.Kind.SHARED_INFRA) {
+            return forbidden(Category.EXTERNAL_INGRESS,
+                    "outside the cluster → shared infrastructure " + dst.namespaceName() + ": direct access from outside is forbidden");
+        }
+        return new IntentResult.NotJudged("no tenant namespace at either end");
+    }
+
+    private static IntentResult fromTenant(Flow flow, Party src, Party dst, Topology topology) {
+        String tenant = src.tenant();
+        switch (dst.kind()) {
+            case TENANT:
+                if (tenant.equals(dst.tenant())) {
+                    return forbidden(Category.OTHER, tenant + ": traffic between two namespaces of the same tenant ("
+                            + src.namespaceName() + " → " + dst.namespaceName() + ") is not permitted");
+                }
+                return forbidden(Category.CROSS_TENANT, tenant + " → " + dst.tenant() + ": cross-tenant traffic is forbidden");
+            case CONTROL_PLANE:
+                return forbidden(Category.TENANT_TO_CONTROL_PLANE,
+                        tenant + " → control plane " + dst.namespaceName() + ": tenants may not reach the control plane");
+            case SHARED_INFRA:
+                return permitted(tenant + " → shared infrastructure " + dst.namespaceName() + " is permitted");
+            case EXTERNAL:
+                return toOutside(flow, tenant, dst, topology);
+            default:
+                if (isDns(flow, dst, topology)) {
+                    return permitted(tenant + " → cluster DNS on port 53 is permitted");
+                }
+                return forbidden(Category.OTHER, tenant + " → " + describe(dst) + ": not in the tenant's allowed egress");
+        }
+    }
+
+    private static IntentResult toOutside(Flow flow, String tenant, Party dst, Topology topology) {
+        IPAddress ip = Topology.parseIp(dst.endpoint().ip());
+        for (EgressException exception : topology.egressExceptions()) {
+            if (exception.tenant().equals(tenant) && exception.permits(ip, flow.port(), flow.protocol(), flow.time())) {
+                return permitted(tenant + " → " + dst.endpoint().ip() + ":" + flow.port()
+                        + " is permitted by egress exception " + exception.name());
+            }
+        }
+        String where = dst.endpoint().ip() != null ? dst.endpoint().ip() : describe(dst);
+        String port = flow.port() >= 0 ? ":" + flow.port() : "";
+        return forbidden(Category.EXTERNAL_EGRESS, tenant + " → " + where + port
+                + ": egress outside the cluster is forbidden without an egress exception");
+    }
+
+    private static IntentResult toTenant(Party src, Party dst, Topology topology) {
+        String tenant = dst.tenant();
+        switch (src.kind()) {
+            case CONTROL_PLANE:
+                return permitted("control plane " + src.namespaceName() + " → " + tenant + " is permitted");
+            case INGRESS: {
+                String podTenant = src.labels().get(topology.rules().tenantLabel());
+                if (tenant.equals(podTenant)) {
+                    return permitted(tenant + "'s ingress controller → " + tenant + " is permitted");
+                }
+                String whose = podTenant == null ? "an ingress controller without a tenant label"
+                        : podTenant + "'s ingress controller";
+                return forbidden(Category.CROSS_TENANT, whose + " → " + tenant + ": only the tenant's own ingress may reach it");
+            }
+            case EXTERNAL:
+                return forbidden(Category.EXTERNAL_INGRESS, "outside the cluster → " + tenant
+                        + ": direct access from outside the cluster is forbidden");
+            case CLUSTER:
+                if (src.endpoint().kind() == ai.matih.flowwatch.flow.EndpointKind.HOST) {
+                    return permitted("node → " + tenant + ": node-local traffic (kubelet probes) is permitted");
+                }
+                return forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
+            default:
+                return forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
+        }
+    }
+
+    private static boolean isDns(Flow flow, Party dst, Topology topology) {
+        return flow.port() == DNS_PORT
+                && (flow.protocol() == Protocol.UDP || flow.protocol() == Protocol.TCP)
+                && dst.namespaceName() != null
+                && topology.isClusterDns(dst.namespaceName(), dst.labels());
+    }
+
+    private static String describe(Party p) {
+        if (p.namespaceName() != null) {
+            return "namespace " + p.namespaceName();
+        }
+        if (p.endpoint().name() != null) {
+            return p.endpoint().name();
+        }
+        return p.endpoint().kind().name().toLowerCase(java.util.Locale.ROOT)
+                + (p.endpoint().ip() != null ? " " + p.endpoint().ip() : "");
+    }
+
+    private static IntentResult permitted(String reason) {
+        return new IntentResult.Judged(Intent.PERMITTED, null, reason);
+    }
+
+    private static IntentResult forbidden(Category category, String reason) {
+        return new IntentResult.Judged(Intent.FORBIDDEN, category, reason);
+    }
+}

@@ -1,0 +1,87 @@
+package ai.matih.flowwatch.classify;
+
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.topology.NamespaceInfo;
+import ai.matih.flowwatch.topology.PodInfo;
+import ai.matih.flowwatch.topology.Topology;
+import inet.ipaddr.IPAddress;
+import java.util.Map;
+
+/** Places the endpoints of a flow in the tenancy model of a topology snapshot. Pure and thread-safe. */
+final class PartyResolver {
+
+    private PartyResolver() {
+    }
+
+    static Party resolve(Endpoint e, Topology topology) {
+        switch (e.kind()) {
+            case POD:
+                return pod(e, topology);
+            case HOST:
+            case RESERVED:
+                return new Party(Party.Kind.CLUSTER, e, null, e.labels(), null);
+            case WORLD:
+                return new Party(Party.Kind.EXTERNAL, e, null, e.labels(), null);
+            case NETWORK:
+            case UNKNOWN:
+            default:
+                if (e.namespace() != null) {
+                    return pod(e, topology);
+                }
+                return byIp(e, topology);
+        }
+    }
+
+    private static Party pod(Endpoint e, Topology topology) {
+        String namespace = e.namespace();
+        PodInfo known = topology.pod(namespace, e.pod());
+        if (known == null) {
+            known = topology.podByIp(e.ip());
+            if (known != null && namespace != null && !known.namespace().equals(namespace)) {
+                known = null;
+            }
+        }
+        if (namespace == null) {
+            if (known == null) {
+                return byIp(e, topology);
+            }
+            namespace = known.namespace();
+        }
+        Map<String, String> labels = e.labels().isEmpty() && known != null ? known.labels() : e.labels();
+        NamespaceInfo info = topology.describe(namespace, e.namespaceLabels());
+        return new Party(kindOf(info), e, info, labels, null);
+    }
+
+    private static Party byIp(Endpoint e, Topology topology) {
+        PodInfo known = topology.podByIp(e.ip());
+        if (known != null) {
+            NamespaceInfo info = topology.describe(known.namespace(), Map.of());
+            return new Party(kindOf(info), e, info, known.labels(), null);
+        }
+        IPAddress ip = Topology.parseIp(e.ip());
+        if (ip == null) {
+            String what = e.name() != null ? "network '" + e.name() + "'" : "endpoint";
+            return new Party(Party.Kind.UNKNOWN, e, null, e.labels(), what + " has no namespace and no IP");
+        }
+        if (topology.isInternal(ip)) {
+            return new Party(Party.Kind.UNKNOWN, e, null, e.labels(),
+                    "in-cluster IP " + e.ip() + " matches no known pod or namespace");
+        }
+        return new Party(Party.Kind.EXTERNAL, e, null, e.labels(), null);
+    }
+
+    private static Party.Kind kindOf(NamespaceInfo info) {
+        switch (info.role()) {
+            case TENANT:
+                return Party.Kind.TENANT;
+            case CONTROL_PLANE:
+                return Party.Kind.CONTROL_PLANE;
+            case INGRESS:
+                return Party.Kind.INGRESS;
+            case SHARED_INFRA:
+                return Party.Kind.SHARED_INFRA;
+            default:
+                return Party.Kind.OTHER_NAMESPACE;
+        }
+    }
+}

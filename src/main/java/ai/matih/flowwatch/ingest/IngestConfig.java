@@ -1,0 +1,22 @@
+package ai.matih.flowwatch.ingest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Limits and behaviour of record ingestion. */
+@ConfigMapping(prefix = "flowwatch.ingest")
+public interface IngestConfig {
+
+    /** Largest record value accepted; larger ones go to the DLQ as {@code oversized}. */
+    @WithDefault("1048576")
+    int maxRecordBytes();
+
+    /** Most NDJSON documents one record may hold; more go to the DLQ as {@code too-many-lines}. */
+    @WithDefault("10000")
+    int maxLinesPerRecord();
+
+    /** How long a batch waits for its dead-letter writes before it is acknowledged. */
+    @WithDefault("30s")
+    Duration dlqTimeout();
+}

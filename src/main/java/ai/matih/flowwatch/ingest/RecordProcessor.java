@@ -1,0 +1,145 @@
+package ai.matih.flowwatch.ingest;
+
+import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.audit.AuditProcessor;
+import ai.matih.flowwatch.classify.FlowClassifier;
+import ai.matih.flowwatch.classify.IntentDerivedPolicyAxis;
+import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.metrics.FlowMetrics;
+import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.topology.TopologyHolder;
+import ai.matih.flowwatch.violation.Merge;
+import ai.matih.flowwatch.violation.ViolationConfig;
+import ai.matih.flowwatch.violation.ViolationFactory;
+import ai.matih.flowwatch.violation.ViolationStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.jboss.logging.Logger;
+
+/**
+ * The per-record path: decode → classify → merge into the store → count. One batch at a time per channel;
+ * the only shared state it reads is the atomically swapped topology snapshot, taken once per batch.
+ */
+@ApplicationScoped
+public class RecordProcessor {
+
+    private static final Logger LOGGER = Logger.getLogger(RecordProcessor.class);
+
+    private final RecordDecoder decoder;
+    private final FlowClassifier classifier;
+    private final ViolationFactory factory;
+    private final ViolationStore store;
+    private final FlowMetrics metrics;
+    private final TopologyHolder topology;
+    private final DeadLetterQueue dlq;
+    private final AuditProcessor audit;
+    private final IngestConfig config;
+
+    public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
+                           TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit) {
+        this.config = config;
+        this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord());
+        this.classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
+        this.factory = new ViolationFactory(violations.window(), violations.reportInterval(),
+                topology.current().rules().tenantLabel());
+        this.store = store;
+        this.metrics = metrics;
+        this.topology = topology;
+        this.dlq = dlq;
+        this.audit = audit;
+    }
+
+    /** Processes one polled batch of one input topic; returns when its dead-letter writes are done. */
+    public void process(InputKind kind, ConsumerRecords<byte[], byte[]> records) {
+        BatchSink sink = new BatchSink(kind, topology.current());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            sink.record = record;
+            decoder.decode(kind, record.value(), sink);
+        }
+        sink.awaitDeadLetters();
+    }
+
+    /** Processes one flow (also used by tests and tools that do not go through Kafka). */
+    public Outcome judge(Flow flow, Topology snapshot) {
+        Outcome outcome = classifier.classify(flow, snapshot);
+        Merge merge = null;
+        if (outcome instanceof Outcome.Flagged flagged) {
+            merge = store.merge(factory.flagged(flow, flagged));
+        } else if (outcome instanceof Outcome.Unclassified unclassified && unclassified.tenantInvolved()) {
+            merge = store.merge(factory.unclassified(flow, unclassified));
+        }
+        if (merge != null && merge.countDelta() > 0) {
+            metrics.violation(merge.violation().type().name(), merge.violation().severity().tag(),
+                    merge.violation().tenant(), merge.countDelta());
+        }
+        metrics.flow(flow.format(), flow.observed(), outcome.classification());
+        metrics.seen(flow.format().tag());
+        return outcome;
+    }
+
+    /** Receives the decoder's output for one batch; not shared between threads. */
+    private final class BatchSink implements DecodeSink {
+
+        private final InputKind kind;
+        private final Topology snapshot;
+        private final List<Future<?>> deadLetters = new ArrayList<>();
+        private ConsumerRecord<byte[], byte[]> record;
+
+        private BatchSink(InputKind kind, Topology snapshot) {
+            this.kind = kind;
+            this.snapshot = snapshot;
+        }
+
+        @Override
+        public void flow(Flow flow) {
+            judge(flow, snapshot);
+        }
+
+        @Override
+        public void audit(AuditEvent event) {
+            audit.process(event);
+        }
+
+        @Override
+        public void skipped(String what, long lostEvents) {
+            metrics.lostEvents(kind == InputKind.HUBBLE ? "hubble" : kind.name().toLowerCase(java.util.Locale.ROOT),
+                    lostEvents);
+        }
+
+        @Override
+        public void rejected(Rejection rejection) {
+            metrics.rejected(record.topic(), rejection.reason().tag());
+            deadLetters.add(dlq.send(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+                    rejection));
+        }
+
+        private void awaitDeadLetters() {
+            long deadline = System.nanoTime() + config.dlqTimeout().toNanos();
+            int failed = 0;
+            Exception first = null;
+            for (Future<?> f : deadLetters) {
+                try {
+                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while writing to the dead-letter topic", e);
+                } catch (ExecutionException | TimeoutException e) {
+                    failed++;
+                    first = first == null ? e : first;
+                }
+            }
+            if (failed > 0) {
+                // the batch is not acknowledged: the records are consumed again
+                throw new IllegalStateException(failed + " dead-letter writes failed", first);
+            }
+        }
+    }
+}

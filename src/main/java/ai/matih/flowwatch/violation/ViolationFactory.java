@@ -1,0 +1,146 @@
+package ai.matih.flowwatch.violation;
+
+import ai.matih.flowwatch.classify.Category;
+import ai.matih.flowwatch.classify.Cause;
+import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.classify.Party;
+import ai.matih.flowwatch.classify.PolicyDecision;
+import ai.matih.flowwatch.classify.Severity;
+import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.Flow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** Turns a flagged or unclassified flow into a {@link Draft} with a stable id. Pure and thread-safe. */
+public final class ViolationFactory {
+
+    private final long windowSeconds;
+    private final long reportIntervalSeconds;
+    private final String tenantLabel;
+
+    public ViolationFactory(Duration window, Duration reportInterval, String tenantLabel) {
+        this.windowSeconds = Math.max(1, window.toSeconds());
+        this.reportIntervalSeconds = Math.max(1, reportInterval.toSeconds());
+        this.tenantLabel = tenantLabel;
+    }
+
+    /** The draft of a flagged flow. */
+    public Draft flagged(Flow flow, Outcome.Flagged f) {
+        PolicyDecision policy = f.policy();
+        return draft(flow, f.type(), f.severity(), f.category(), f.source(), f.destination(),
+                f.intent().intent().name(), policy.verdict().name(), f.cause(), f.reason(), policy.decidedBy(),
+                policy.reason());
+    }
+
+    /** The draft of a flow flowwatch could not judge. */
+    public Draft unclassified(Flow flow, Outcome.Unclassified u) {
+        return draft(flow, ViolationType.UNCLASSIFIED, Severity.INFO, null, u.source(), u.destination(), null, null,
+                null, u.reason(), List.of(), null);
+    }
+
+    private Draft draft(Flow flow, ViolationType type, Severity severity, Category category, Party src, Party dst,
+                        String intent, String policy, Cause cause, String reason, List<String> decidedBy,
+                        String policyReason) {
+        EndpointView source = view(flow.source(), src);
+        EndpointView destination = view(flow.destination(), dst);
+        String protocol = flow.protocol().name();
+        Integer port = flow.port() >= 0 ? flow.port() : null;
+        long windowStart = Math.floorDiv(flow.time().getEpochSecond(), windowSeconds) * windowSeconds;
+        String id = Hashing.id(type.name(), source.namespace(), keyOf(source), destination.namespace(), keyOf(destination),
+                String.valueOf(port), protocol, Long.toString(windowStart));
+        String tenant = source.tenant() != null && "tenant".equals(source.role()) ? source.tenant() : destination.tenant();
+        if (tenant == null) {
+            tenant = source.tenant();
+        }
+        String peer = tenant == null ? null : tenant.equals(source.tenant()) ? destination.tenant() : source.tenant();
+        if (peer != null && peer.equals(tenant)) {
+            peer = null;
+        }
+        Violation.Evidence evidence = new Violation.Evidence(flow.verdictDetail(), flow.policies(),
+                flow.reporter() == null ? List.of() : List.of(flow.reporter()), policyReason, null);
+        Violation template = new Violation(id, type, severity, category, tenant, peer, source, destination, protocol,
+                port, flow.observed().name(), policy, intent, cause, reason, decidedBy, flow.format().tag(), flow.node(),
+                flow.time(), flow.time(), 0, 0, evidence);
+        return new Draft(template, flow.time(), attemptKey(flow), flow.connections(), fingerprint(flow), flow.reporter());
+    }
+
+    /**
+     * Reports of one connection attempt share this key: the 5-tuple when the record has a source port; else
+     * (aggregated logs) the endpoints, port and protocol within a report interval.
+     */
+    private long attemptKey(Flow flow) {
+        Endpoint s = flow.source();
+        Endpoint d = flow.destination();
+        if (flow.sourcePort() >= 0 && s.ip() != null && d.ip() != null) {
+            return Hashing.fnv(s.ip(), flow.sourcePort(), d.ip(), flow.port(), flow.protocol());
+        }
+        long slice = Math.floorDiv(flow.time().getEpochSecond(), reportIntervalSeconds);
+        return Hashing.fnv(s.namespace(), s.identity(), flow.sourcePort(), d.namespace(), d.identity(), flow.port(),
+                flow.protocol(), slice);
+    }
+
+    /** Identifies the raw record: its own id when it has one, else its content. */
+    private static long fingerprint(Flow flow) {
+        if (flow.recordId() != null) {
+            return Hashing.fnv(flow.format(), flow.recordId());
+        }
+        Endpoint s = flow.source();
+        Endpoint d = flow.destination();
+        return Hashing.fnv(flow.format(), flow.reporter(), flow.node(), flow.time().getEpochSecond(), flow.time().getNano(),
+                flow.intervalEnd().getEpochSecond(), s.namespace(), s.identity(), s.ip(), flow.sourcePort(),
+                d.namespace(), d.identity(), d.ip(), flow.port(), flow.protocol(), flow.observed(), flow.connections(),
+                flow.verdictDetail());
+    }
+
+    private EndpointView view(Endpoint e, Party p) {
+        String role;
+        String tenant = null;
+        boolean external = false;
+        Party.Kind kind = p == null ? Party.Kind.UNKNOWN : p.kind();
+        switch (kind) {
+            case TENANT:
+                role = "tenant";
+                tenant = p.tenant();
+                break;
+            case INGRESS:
+                role = "ingress";
+                tenant = p.labels().get(tenantLabel);
+                break;
+            case EXTERNAL:
+                role = "external";
+                external = true;
+                break;
+            case CLUSTER:
+                role = "cluster";
+                break;
+            case UNKNOWN:
+                role = "unknown";
+                break;
+            default:
+                role = p.namespace().role().tag();
+        }
+        String namespace = p != null && p.namespaceName() != null ? p.namespaceName() : e.namespace();
+        String name = e.name();
+        if (name == null && (e.kind() == ai.matih.flowwatch.flow.EndpointKind.HOST
+                || e.kind() == ai.matih.flowwatch.flow.EndpointKind.WORLD)) {
+            name = e.kind().name().toLowerCase(Locale.ROOT);
+        }
+        return new EndpointView(namespace, e.workload(), e.pod(), e.ip(), tenant, role, external, name);
+    }
+
+    private static String keyOf(EndpointView v) {
+        if (v.workload() != null) {
+            return v.workload();
+        }
+        if (v.pod() != null) {
+            return v.pod();
+        }
+        if (v.ip() != null) {
+            return v.ip();
+        }
+        return v.name();
+    }
+}

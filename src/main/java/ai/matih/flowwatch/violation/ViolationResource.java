@@ -1,0 +1,159 @@
+package ai.matih.flowwatch.violation;
+
+import ai.matih.flowwatch.api.ProblemException;
+import ai.matih.flowwatch.classify.Severity;
+import ai.matih.flowwatch.classify.ViolationType;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The REST API of recent violations (design §5). */
+@Path("/api/v1/violations")
+@Produces(MediaType.APPLICATION_JSON)
+public class ViolationResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
+
+    private final ViolationStore store;
+
+    public ViolationResource(ViolationStore store) {
+        this.store = store;
+    }
+
+    @GET
+    public ViolationPage list(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
+                              @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
+                              @QueryParam("since") String since, @QueryParam("until") String until,
+                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        Instant now = Instant.now();
+        ViolationFilter filter = new ViolationFilter(name("tenant", tenant), type(type), severity(severity),
+                name("namespace", namespace), instant("since", since, now), instant("until", until, now));
+        if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
+            throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
+        }
+        return store.query(filter, limit(limit), cursor(cursor));
+    }
+
+    @GET
+    @Path("{id}")
+    public Violation get(@PathParam("id") String id) {
+        if (!ID.matcher(id).matches()) {
+            throw new ProblemException(400, "Invalid path parameter", "'" + abbreviate(id)
+                    + "' is not a violation id (lower-case hex)", "id");
+        }
+        Violation v = store.get(id);
+        if (v == null) {
+            throw ProblemException.notFound("no violation with id " + id + " (it may have been evicted)");
+        }
+        return v;
+    }
+
+    private static String name(String parameter, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!NAME.matcher(value).matches()) {
+            throw ProblemException.badParameter(parameter, parameter + " '" + abbreviate(value)
+                    + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')");
+        }
+        return value;
+    }
+
+    private static ViolationType type(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        ViolationType t = ViolationType.parse(value);
+        if (t == null) {
+            throw ProblemException.badParameter("type", "type '" + abbreviate(value) + "' is not one of "
+                    + Arrays.toString(ViolationType.values()));
+        }
+        return t;
+    }
+
+    private static Severity severity(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Severity s = Severity.parse(value);
+        if (s == null) {
+            throw ProblemException.badParameter("severity", "severity '" + abbreviate(value)
+                    + "' is not one of critical, warning, info");
+        }
+        return s;
+    }
+
+    /** An ISO-8601 instant, or a duration before now such as {@code 15m}, {@code 2h}, {@code PT30S}. */
+    static Instant instant(String parameter, String value, Instant now) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            Duration d;
+            switch (m.group(2)) {
+                case "ms": d = Duration.ofMillis(n); break;
+                case "s": d = Duration.ofSeconds(n); break;
+                case "m": d = Duration.ofMinutes(n); break;
+                case "h": d = Duration.ofHours(n); break;
+                default: d = Duration.ofDays(n); break;
+            }
+            return now.minus(d);
+        }
+        try {
+            if (value.startsWith("P") || value.startsWith("p")) {
+                return now.minus(Duration.parse(value));
+            }
+            return Instant.parse(value);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw ProblemException.badParameter(parameter, parameter + " '" + abbreviate(value)
+                    + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (15m, 2h, 7d)");
+        }
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem below
+        }
+        throw ProblemException.badParameter("limit", "limit '" + abbreviate(value) + "' must be a whole number from 1 to "
+                + MAX_LIMIT);
+    }
+
+    private static ViolationOrder cursor(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return ViolationOrder.parseCursor(value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("cursor", "cursor is not one this API issued: pass nextCursor unchanged");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}
