@@ -103,6 +103,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a standalone broker until the process is stopped: {@code scripts/kafka-broker [port]} (default 9092),
+     * with the flowwatch topics created. For trying the packaged service without installing Kafka.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
+        EmbeddedKafkaBroker broker = start(port, 3);
+        broker.createTopics(new String[] {"calico-flows", "hubble-flows", "k8s-audit", "flowwatch-dlq",
+            "flowwatch-violations"});
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-shutdown"));
+        System.out.println("Kafka broker ready at " + broker.bootstrapServers() + " (Ctrl-C stops it)");
+        Thread.currentThread().join();
+    }
+
     /** The {@code bootstrap.servers} value for clients. */
     public String bootstrapServers() {
         return HOST + ":" + port;
