@@ -2,6 +2,7 @@ package ai.matih.flowwatch.ingest;
 
 import ai.matih.flowwatch.audit.AuditEvent;
 import ai.matih.flowwatch.flow.Flow;
+import java.time.Instant;
 
 /**
  * Where one document of a record sits (line, byte offset, byte length) and the sink its results go to.
@@ -13,12 +14,27 @@ public final class DocumentContext {
     private final int line;
     private final int offset;
     private final int length;
+    private final Instant receivedAt;
 
     public DocumentContext(DecodeSink sink, int line, int offset, int length) {
+        this(sink, line, offset, length, null);
+    }
+
+    /**
+     * @param receivedAt when the record reached Kafka (its timestamp): the time of a flow whose document
+     *                   carries none (some Calico examples have no start_time); null when unknown
+     */
+    public DocumentContext(DecodeSink sink, int line, int offset, int length, Instant receivedAt) {
         this.sink = sink;
         this.line = line;
         this.offset = offset;
         this.length = length;
+        this.receivedAt = receivedAt;
+    }
+
+    /** When the record reached Kafka, or null. */
+    public Instant receivedAt() {
+        return receivedAt;
     }
 
     public void flow(Flow flow) {

@@ -55,8 +55,16 @@ public final class RecordDecoder {
 
     /** Decodes {@code value} read from the topic of {@code kind}; results and rejections go to {@code sink}. */
     public void decode(InputKind kind, byte[] value, DecodeSink sink) {
+        decode(kind, value, null, sink);
+    }
+
+    /**
+     * Decodes {@code value}; {@code receivedAt} (the Kafka record's timestamp, or null) stands in for the
+     * time of a flow whose document carries none.
+     */
+    public void decode(InputKind kind, byte[] value, java.time.Instant receivedAt, DecodeSink sink) {
         try {
-            decodeRecord(kind, value, sink);
+            decodeRecord(kind, value, receivedAt, sink);
         } catch (RuntimeException | StackOverflowError e) {
             try {
                 sink.rejected(Rejection.whole(RejectReason.INVALID_VALUE,
@@ -67,7 +75,7 @@ public final class RecordDecoder {
         }
     }
 
-    private void decodeRecord(InputKind kind, byte[] value, DecodeSink sink) {
+    private void decodeRecord(InputKind kind, byte[] value, java.time.Instant receivedAt, DecodeSink sink) {
         if (value == null || value.length == 0) {
             sink.rejected(Rejection.whole(RejectReason.EMPTY, "empty record value", 0));
             return;
@@ -99,11 +107,11 @@ public final class RecordDecoder {
                 return;
             }
             for (Document d : documents) {
-                process(decoder, d.node, new DocumentContext(sink, d.line, d.offset, d.length));
+                process(decoder, d.node, new DocumentContext(sink, d.line, d.offset, d.length, receivedAt));
             }
             return;
         }
-        decodeLines(decoder, value, sink, sequenceFailure);
+        decodeLines(decoder, value, receivedAt, sink, sequenceFailure);
     }
 
     private void tooMany(byte[] value, DecodeSink sink) {
@@ -132,7 +140,8 @@ public final class RecordDecoder {
         }
     }
 
-    private void decodeLines(TopicDecoder decoder, byte[] value, DecodeSink sink, RuntimeException sequenceFailure) {
+    private void decodeLines(TopicDecoder decoder, byte[] value, java.time.Instant receivedAt, DecodeSink sink,
+                             RuntimeException sequenceFailure) {
         List<int[]> lines = Lines.split(value);
         if (lines.size() > maxLinesPerRecord) {
             tooMany(value, sink);
@@ -152,7 +161,7 @@ public final class RecordDecoder {
             return;
         }
         for (int[] line : lines) {
-            DocumentContext ctx = new DocumentContext(sink, line[Lines.LINE], line[Lines.START], line[Lines.LENGTH]);
+            DocumentContext ctx = new DocumentContext(sink, line[Lines.LINE], line[Lines.START], line[Lines.LENGTH], receivedAt);
             JsonNode node;
             try {
                 node = codec.parse(value, line[Lines.CONTENT], line[Lines.CONTENT_LENGTH], "line");

@@ -14,6 +14,7 @@ import ai.matih.flowwatch.violation.ViolationConfig;
 import ai.matih.flowwatch.violation.ViolationFactory;
 import ai.matih.flowwatch.violation.ViolationStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -62,7 +63,8 @@ public class RecordProcessor {
         BatchSink sink = new BatchSink(kind, topology.current());
         for (ConsumerRecord<byte[], byte[]> record : records) {
             sink.record = record;
-            decoder.decode(kind, record.value(), sink);
+            decoder.decode(kind, record.value(), record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null,
+                    sink);
         }
         sink.awaitDeadLetters();
     }

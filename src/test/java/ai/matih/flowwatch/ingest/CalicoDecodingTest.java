@@ -54,6 +54,22 @@ class CalicoDecodingTest {
     }
 
     @Test
+    void takesTheKafkaRecordTimeForDocumentsWithoutAnyTime() {
+        // Given
+        java.time.Instant received = java.time.Instant.parse("2026-11-26T07:00:00Z");
+        RecordingSink sink = new RecordingSink();
+        // When
+        new ai.matih.flowwatch.ingest.RecordDecoder().decode(InputKind.CALICO,
+                sample("calico-enterprise-tigera-docs-prednat-net.json"), received, sink);
+        // Then
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.flows).singleElement().satisfies(f -> {
+            assertThat(f.time()).isEqualTo(received);
+            assertThat(f.reporter()).isEqualTo("fwd");
+        });
+    }
+
+    @Test
     void rejectsTheDocumentedSamplesWithoutAnyTimeAsMissingField() {
         // When
         RecordingSink transit = decode(InputKind.CALICO, sample("calico-enterprise-tigera-docs-hostfwd-transit.json"));

@@ -25,14 +25,14 @@ public final class CalicoDecoder implements TopicDecoder {
         Shape shape = Shape.of(doc);
         switch (shape) {
             case CALICO_ENTERPRISE:
-                ctx.flow(enterprise.decode(doc));
+                ctx.flow(enterprise.decode(doc, ctx.receivedAt()));
                 return;
             case GOLDMANE:
                 JsonNode flow = doc.get("flow");
-                ctx.flow(goldmane.decodeKeyed(flow != null && flow.isObject() ? flow : doc));
+                ctx.flow(goldmane.decodeKeyed(flow != null && flow.isObject() ? flow : doc, ctx.receivedAt()));
                 return;
             case WHISKER:
-                ctx.flow(goldmane.decodeWhisker(doc));
+                ctx.flow(goldmane.decodeWhisker(doc, ctx.receivedAt()));
                 return;
             case UNKNOWN:
                 throw new DecodeException(RejectReason.UNKNOWN_FORMAT,

@@ -21,7 +21,7 @@ import java.util.Locale;
 /** Calico Enterprise / Calico Cloud {@code flows.log} lines. */
 final class CalicoEnterpriseDecoder {
 
-    Flow decode(JsonNode d) {
+    Flow decode(JsonNode d, Instant receivedAt) {
         Instant start = JsonFields.epochSecondsOrRfc3339(get(d, "start_time"), "start_time");
         Instant end = JsonFields.epochSecondsOrRfc3339(get(d, "end_time"), "end_time");
         Instant timestamp = null;
@@ -31,7 +31,7 @@ final class CalicoEnterpriseDecoder {
                     ? JsonFields.parseRfc3339(ts.textValue(), "@timestamp")
                     : Instant.ofEpochMilli(longValue(ts, "@timestamp", 0));
         }
-        Instant time = start != null ? start : (timestamp != null ? timestamp : end);
+        Instant time = start != null ? start : (timestamp != null ? timestamp : end != null ? end : receivedAt);
         if (time == null) {
             throw DecodeException.missing("start_time (and end_time, @timestamp)");
         }

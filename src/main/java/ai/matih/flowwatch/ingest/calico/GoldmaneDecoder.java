@@ -24,7 +24,7 @@ import java.util.Locale;
 final class GoldmaneDecoder {
 
     /** A flow with a {@code Key} object (emitter, protojson). */
-    Flow decodeKeyed(JsonNode flow) {
+    Flow decodeKeyed(JsonNode flow, Instant receivedAt) {
         JsonNode key = JsonFields.asObject(get(flow, "Key", "key"), "Key");
         JsonNode policies = JsonFields.object(key, "policies", "Key.policies");
         List<PolicyHit> enforced = List.of();
@@ -33,11 +33,11 @@ final class GoldmaneDecoder {
             enforced = hits(get(policies, "enforced_policies", "enforcedPolicies"), "Key.policies.enforced_policies");
             pending = hits(get(policies, "pending_policies", "pendingPolicies"), "Key.policies.pending_policies");
         }
-        return build(flow, key, "Key.", get(key, "proto"), enforced, pending);
+        return build(flow, key, "Key.", get(key, "proto"), enforced, pending, receivedAt);
     }
 
     /** A flat Whisker API flow. */
-    Flow decodeWhisker(JsonNode flow) {
+    Flow decodeWhisker(JsonNode flow, Instant receivedAt) {
         JsonNode policies = JsonFields.object(flow, "policies", "policies");
         List<PolicyHit> enforced = List.of();
         List<PolicyHit> pending = List.of();
@@ -46,15 +46,15 @@ final class GoldmaneDecoder {
             pending = hits(get(policies, "pending", "pending_policies"), "policies.pending");
         }
         JsonNode proto = get(flow, "protocol", "proto");
-        return build(flow, flow, "", proto, enforced, pending);
+        return build(flow, flow, "", proto, enforced, pending, receivedAt);
     }
 
     private Flow build(JsonNode flow, JsonNode key, String keyPath, JsonNode proto, List<PolicyHit> enforced,
-                       List<PolicyHit> pending) {
+                       List<PolicyHit> pending, Instant receivedAt) {
         Instant start = JsonFields.epochSecondsOrRfc3339(get(flow, "start_time", "startTime"), "start_time");
         Instant end = JsonFields.epochSecondsOrRfc3339(get(flow, "end_time", "endTime"), "end_time");
         if (start == null) {
-            start = end;
+            start = end != null ? end : receivedAt;
         }
         if (start == null) {
             throw DecodeException.missing("start_time");

@@ -51,7 +51,9 @@ public final class HubbleDecoder implements TopicDecoder {
         JsonNode flowField = get(doc, "flow");
         if (flowField != null) {
             JsonNode flow = asObject(flowField, "flow");
-            ctx.flow(decodeFlow(flow, text(doc, "node_name", "node_name"), rfc3339(get(doc, "time"), "time")));
+            Instant wrapperTime = rfc3339(get(doc, "time"), "time");
+            ctx.flow(decodeFlow(flow, text(doc, "node_name", "node_name"),
+                    wrapperTime != null ? wrapperTime : ctx.receivedAt()));
             return;
         }
         JsonNode lost = get(doc, "lost_events");
@@ -71,7 +73,7 @@ public final class HubbleDecoder implements TopicDecoder {
         }
         Shape shape = Shape.of(doc);
         if (shape == Shape.HUBBLE_FLOW) {
-            ctx.flow(decodeFlow(doc, null, null));
+            ctx.flow(decodeFlow(doc, null, ctx.receivedAt()));
             return;
         }
         if (shape.topic() != null) {
