@@ -104,7 +104,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Runs a standalone broker until the process is stopped: {@code scripts/kafka-broker [port]} (default 9092),
+     * Runs a standalone broker until the process is stopped: {@code ./mvnw -Pkafka-broker -Dkafka.port=9092},
      * with the flowwatch topics created. For trying the packaged service without installing Kafka.
      */
     public static void main(String[] args) throws InterruptedException {

@@ -164,7 +164,7 @@ public final class RecordDecoder {
             DocumentContext ctx = new DocumentContext(sink, line[Lines.LINE], line[Lines.START], line[Lines.LENGTH], receivedAt);
             JsonNode node;
             try {
-                node = codec.parse(value, line[Lines.CONTENT], line[Lines.CONTENT_LENGTH], "line");
+                node = codec.parse(value, line[Lines.CONTENT], line[Lines.CONTENT_LENGTH], "document");
             } catch (DecodeException e) {
                 ctx.reject(e.reason(), e.detail());
                 continue;
