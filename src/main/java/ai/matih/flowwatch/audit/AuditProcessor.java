@@ -6,6 +6,7 @@ import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.AuditEvidence;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationListeners;
 import ai.matih.flowwatch.violation.ViolationStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -18,11 +19,14 @@ public class AuditProcessor {
     private final TopologyHolder topology;
     private final ViolationStore store;
     private final FlowMetrics metrics;
+    private final ViolationListeners listeners;
 
-    public AuditProcessor(TopologyHolder topology, ViolationStore store, FlowMetrics metrics) {
+    public AuditProcessor(TopologyHolder topology, ViolationStore store, FlowMetrics metrics,
+                          ViolationListeners listeners) {
         this.topology = topology;
         this.store = store;
         this.metrics = metrics;
+        this.listeners = listeners;
     }
 
     public void process(AuditEvent event) {
@@ -52,9 +56,11 @@ public class AuditProcessor {
         Violation v = new Violation(id, d.type(), severity, null, d.tenant(), peer, actor, target, null, null, null, null,
                 null, null, d.reason(), List.of(), "audit", null, event.stageTimestamp(), event.stageTimestamp(), 1, 1,
                 new Violation.Evidence(null, List.of(), List.of(), null, evidence));
-        store.put(v);
-        if (!replay) {
-            metrics.violation(d.type().name(), severity.tag(), d.tenant(), 1);
+        if (replay) {
+            return;
         }
+        store.put(v);
+        metrics.violation(d.type().name(), severity.tag(), d.tenant(), 1);
+        listeners.changed(v, true);
     }
 }

@@ -12,6 +12,7 @@ import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.Merge;
 import ai.matih.flowwatch.violation.ViolationConfig;
 import ai.matih.flowwatch.violation.ViolationFactory;
+import ai.matih.flowwatch.violation.ViolationListeners;
 import ai.matih.flowwatch.violation.ViolationStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -23,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.jboss.logging.Logger;
 
 /**
  * The per-record path: decode → classify → merge into the store → count. One batch at a time per channel;
@@ -31,8 +31,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class RecordProcessor {
-
-    private static final Logger LOGGER = Logger.getLogger(RecordProcessor.class);
 
     private final RecordDecoder decoder;
     private final FlowClassifier classifier;
@@ -43,10 +41,13 @@ public class RecordProcessor {
     private final DeadLetterQueue dlq;
     private final AuditProcessor audit;
     private final IngestConfig config;
+    private final ViolationListeners listeners;
 
     public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
-                           TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit) {
+                           TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
+                           ViolationListeners listeners) {
         this.config = config;
+        this.listeners = listeners;
         this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord());
         this.classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
         this.factory = new ViolationFactory(violations.window(), violations.reportInterval(),
@@ -78,9 +79,12 @@ public class RecordProcessor {
         } else if (outcome instanceof Outcome.Unclassified unclassified && unclassified.tenantInvolved()) {
             merge = store.merge(factory.unclassified(flow, unclassified));
         }
-        if (merge != null && merge.countDelta() > 0) {
-            metrics.violation(merge.violation().type().name(), merge.violation().severity().tag(),
-                    merge.violation().tenant(), merge.countDelta());
+        if (merge != null && !merge.replay()) {
+            if (merge.countDelta() > 0) {
+                metrics.violation(merge.violation().type().name(), merge.violation().severity().tag(),
+                        merge.violation().tenant(), merge.countDelta());
+            }
+            listeners.changed(merge.violation(), merge.created());
         }
         metrics.flow(flow.format(), flow.observed(), outcome.classification());
         metrics.seen(flow.format().tag());
