@@ -20,7 +20,8 @@ public record ViolationFilter(String tenant, ViolationType type, Severity severi
     /** No filter. */
     public static final ViolationFilter ALL = new ViolationFilter(null, null, null, null, null, null);
 
-    boolean matches(Violation v) {
+    /** True when the violation passes every set filter. */
+    public boolean matches(Violation v) {
         if (tenant != null && !tenant.equals(v.tenant()) && !tenant.equals(v.peerTenant())
                 && !tenant.equals(v.source().tenant()) && !tenant.equals(v.destination().tenant())) {
             return false;

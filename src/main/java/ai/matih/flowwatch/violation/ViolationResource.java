@@ -3,6 +3,7 @@ package ai.matih.flowwatch.violation;
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.classify.Severity;
 import ai.matih.flowwatch.classify.ViolationType;
+import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -29,9 +31,11 @@ public class ViolationResource {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
 
     private final ViolationStore store;
+    private final ViolationStream stream;
 
-    public ViolationResource(ViolationStore store) {
+    public ViolationResource(ViolationStore store, ViolationStream stream) {
         this.store = store;
+        this.stream = stream;
     }
 
     @GET
@@ -46,6 +50,18 @@ public class ViolationResource {
             throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
         }
         return store.query(filter, limit(limit), cursor(cursor));
+    }
+
+    /** Server-sent events of new and changed violations matching the same filters (no paging). */
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<Violation> stream(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
+                                   @QueryParam("severity") String severity, @QueryParam("namespace") String namespace) {
+        ViolationFilter filter = new ViolationFilter(name("tenant", tenant), type(type), severity(severity),
+                name("namespace", namespace), null, null);
+        return stream.subscribe(filter);
     }
 
     @GET
