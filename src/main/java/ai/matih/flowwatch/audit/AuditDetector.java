@@ -123,7 +123,7 @@ public final class AuditDetector {
     }
 
     /** The namespace's labels after the request, or null when the event does not tell. */
-    private static Map<String, String> labelsAfter(AuditEvent e, Map<String, String> oldLabels) {
+    static Map<String, String> labelsAfter(AuditEvent e, Map<String, String> oldLabels) {
         JsonNode response = e.responseObject();
         if (response != null && response.path("metadata").has("labels")) {
             return toMap(response.path("metadata").path("labels"));

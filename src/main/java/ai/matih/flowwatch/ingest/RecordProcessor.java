@@ -2,6 +2,9 @@ package ai.matih.flowwatch.ingest;
 
 import ai.matih.flowwatch.audit.AuditEvent;
 import ai.matih.flowwatch.audit.AuditProcessor;
+import ai.matih.flowwatch.audit.RecentChanges;
+import ai.matih.flowwatch.violation.AuditEvidence;
+import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.classify.FlowClassifier;
 import ai.matih.flowwatch.classify.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
@@ -15,6 +18,7 @@ import ai.matih.flowwatch.violation.ViolationFactory;
 import ai.matih.flowwatch.violation.ViolationListeners;
 import ai.matih.flowwatch.violation.ViolationStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +46,13 @@ public class RecordProcessor {
     private final AuditProcessor audit;
     private final IngestConfig config;
     private final ViolationListeners listeners;
+    private final RecentChanges recentChanges;
 
     public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
                            TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
-                           ViolationListeners listeners) {
+                           ViolationListeners listeners, RecentChanges recentChanges) {
         this.config = config;
+        this.recentChanges = recentChanges;
         this.listeners = listeners;
         this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord());
         this.classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
@@ -79,6 +85,9 @@ public class RecordProcessor {
         } else if (outcome instanceof Outcome.Unclassified unclassified && unclassified.tenantInvolved()) {
             merge = store.merge(factory.unclassified(flow, unclassified));
         }
+        if (merge != null && merge.created()) {
+            merge = explain(merge);
+        }
         if (merge != null && !merge.replay()) {
             if (merge.countDelta() > 0) {
                 metrics.violation(merge.violation().type().name(), merge.violation().severity().tag(),
@@ -89,6 +98,35 @@ public class RecordProcessor {
         metrics.flow(flow.format(), flow.observed(), outcome.classification());
         metrics.seen(flow.format().tag());
         return outcome;
+    }
+
+    /**
+     * A new violation that began shortly after an audit event changed either endpoint's namespace carries that
+     * event as evidence (design §4: the recent audit event that changed the topology and explains it).
+     */
+    private Merge explain(Merge merge) {
+        Violation v = merge.violation();
+        AuditEvidence change = recentChanges.explaining(v.source().namespace(), v.destination().namespace(),
+                v.firstSeen());
+        if (change == null) {
+            return merge;
+        }
+        long seconds = Duration.between(change.at(), v.firstSeen()).toSeconds();
+        String because = " (began " + seconds + " s after " + change.actor() + " " + change.verb() + " "
+                + change.object() + ")";
+        Violation explained = store.update(v.id(), current -> {
+            Violation.Evidence e = current.evidence();
+            return new Violation(current.id(), current.type(), current.severity(), current.category(), current.tenant(),
+                    current.peerTenant(), current.source(), current.destination(), current.protocol(), current.port(),
+                    current.observed(), current.policy(), current.intent(), current.cause(), current.reason() + because,
+                    current.decidedBy(), current.sourceFormat(), current.node(), current.firstSeen(), current.lastSeen(),
+                    current.count(), current.observations(),
+                    new Violation.Evidence(e.verdictDetail(), e.cniPolicies(), e.reporters(), e.policyReason(), change));
+        });
+        if (explained == null) {
+            return merge;
+        }
+        return new Merge(explained, merge.created(), merge.countDelta(), merge.replay());
     }
 
     /** Receives the decoder's output for one batch; not shared between threads. */

@@ -22,6 +22,7 @@ public class FlowMetrics {
     public static final String REJECTED = "flowwatch.records.rejected";
     public static final String LAST_RECORD = "flowwatch.last.record.timestamp.seconds";
     public static final String LOST_EVENTS = "flowwatch.lost.events";
+    public static final String TOPOLOGY_CHANGES = "flowwatch.topology.changes";
 
     /** Formats with a freshness gauge. */
     public static final String[] FORMATS = {"calico", "goldmane", "hubble", "audit"};
@@ -77,6 +78,15 @@ public class FlowMetrics {
     /** Counts one audit event by the detection it raised ({@code none} when none). */
     public void auditEvent(String detection) {
         counter(AUDIT_EVENTS, "Kubernetes audit events processed, by detection", "detection", detection).increment();
+    }
+
+    /**
+     * Counts a topology change learnt from the audit stream, by kind ({@code NamespaceLabels}, ...), or
+     * {@code stale} when an event changed a tracked object without carrying its body.
+     */
+    public void topologyChange(String kind) {
+        counter(TOPOLOGY_CHANGES, "Topology changes applied from the audit stream, by kind (stale: body missing)",
+                "kind", kind).increment();
     }
 
     /** Counts one rejected record or line. */

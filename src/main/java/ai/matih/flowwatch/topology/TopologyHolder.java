@@ -46,6 +46,8 @@ public class TopologyHolder {
     private final TopologyConfig config;
     private final Duration reloadInterval;
     private final AtomicReference<Topology> current;
+    private volatile Topology base;
+    private volatile TopologyOverlay overlay = TopologyOverlay.EMPTY;
     private volatile boolean loaded;
     private volatile Instant lastLoadAttempt;
     private volatile String lastError;
@@ -131,9 +133,31 @@ public class TopologyHolder {
     }
 
     /** Replaces the snapshot (for other sources, e.g. the audit stream) and marks the topology as loaded. */
-    public void replace(Topology topology) {
-        current.set(Objects.requireNonNull(topology, "topology"));
+    public synchronized void replace(Topology topology) {
+        base = Objects.requireNonNull(topology, "topology");
+        current.set(overlay.applyTo(topology));
         loaded = true;
+    }
+
+    /**
+     * Applies a change learnt from the audit stream on top of the manifests; it survives file reloads. A change
+     * older than the one already known for the same object is ignored. Returns true when the snapshot changed.
+     */
+    public synchronized boolean apply(TopologyChange change) {
+        TopologyOverlay next = overlay.with(change);
+        if (next == overlay) {
+            return false;
+        }
+        overlay = next;
+        Topology b = base != null ? base : current.get();
+        base = b;
+        current.set(next.applyTo(b));
+        return true;
+    }
+
+    /** The audit-stream changes in force on top of the manifests. */
+    public TopologyOverlay overlay() {
+        return overlay;
     }
 
     /** When a load was last attempted, or null before the first. */
@@ -174,7 +198,10 @@ public class TopologyHolder {
         lastLoadAttempt = Instant.now();
         try {
             ManifestLoader.Result result = loader.load(location);
-            current.set(result.topology());
+            synchronized (this) {
+                base = result.topology();
+                current.set(overlay.applyTo(base));
+            }
             loaded = true;
             lastError = null;
             Topology t = result.topology();

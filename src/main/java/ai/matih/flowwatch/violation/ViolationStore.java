@@ -89,6 +89,17 @@ public class ViolationStore {
         evictOverflow();
     }
 
+    /** Atomically rewrites a stored violation (e.g. to add evidence); returns the result, or null when absent. */
+    public Violation update(String id, java.util.function.UnaryOperator<Violation> change) {
+        Aggregate a = byId.computeIfPresent(id, (k, agg) -> {
+            Violation old = agg.violation;
+            agg.violation = change.apply(old);
+            index(old, agg.violation);
+            return agg;
+        });
+        return a == null ? null : a.violation;
+    }
+
     /** The violation with this id, or null. */
     public Violation get(String id) {
         Aggregate a = byId.get(id);

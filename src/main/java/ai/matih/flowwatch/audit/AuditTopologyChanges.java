@@ -1,0 +1,94 @@
+package ai.matih.flowwatch.audit;
+
+import ai.matih.flowwatch.topology.NamespaceInfo;
+import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.topology.TopologyChange;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.util.Map;
+
+/**
+ * What a successful, completed, non-dry-run audit event changes in the topology: namespace labels and
+ * NetworkPolicies (design §3, source 2). Pure.
+ */
+public final class AuditTopologyChanges {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private AuditTopologyChanges() {
+    }
+
+    /**
+     * The result of reading one event.
+     *
+     * @param change the change, or null when the event changes nothing flowwatch tracks
+     * @param stale  true when the event changed a tracked object but carried no body (Metadata level): the old
+     *               object is kept, and it may now be wrong
+     */
+    public record Result(TopologyChange change, boolean stale) {
+        static final Result NONE = new Result(null, false);
+        static final Result STALE = new Result(null, true);
+    }
+
+    public static Result from(AuditEvent e, Topology topology) {
+        if (e.dryRun() || !"ResponseComplete".equals(e.stage()) || !e.succeeded() || e.resource() == null) {
+            return Result.NONE;
+        }
+        String verb = e.verb();
+        boolean delete = "delete".equals(verb);
+        boolean write = "create".equals(verb) || "update".equals(verb) || "patch".equals(verb);
+        if ("namespaces".equals(e.resource()) && (e.apiGroup() == null || e.apiGroup().isEmpty())) {
+            String name = e.name() != null ? e.name() : nameFrom(e);
+            if (name == null) {
+                return write ? Result.STALE : Result.NONE;
+            }
+            if (delete) {
+                return new Result(new TopologyChange.NamespaceDeleted(name, e.stageTimestamp()), false);
+            }
+            if (!write) {
+                return Result.NONE;
+            }
+            NamespaceInfo before = topology.namespaces().get(name);
+            Map<String, String> labels = AuditDetector.labelsAfter(e, before == null ? Map.of() : before.labels());
+            if (labels == null) {
+                return Result.STALE;
+            }
+            return new Result(new TopologyChange.NamespaceLabels(name, labels, e.stageTimestamp()), false);
+        }
+        if ("networkpolicies".equals(e.resource()) && "networking.k8s.io".equals(e.apiGroup())) {
+            if (delete && e.namespace() != null && e.name() != null) {
+                return new Result(new TopologyChange.PolicyDeleted(e.namespace(), e.name(), e.stageTimestamp()), false);
+            }
+            if (!write) {
+                return "deletecollection".equals(verb) ? Result.STALE : Result.NONE;
+            }
+            JsonNode body = e.responseObject() != null && e.responseObject().has("spec") ? e.responseObject()
+                    : !"patch".equals(verb) && e.requestObject() != null && e.requestObject().has("spec")
+                    ? e.requestObject() : null;
+            if (body == null) {
+                return Result.STALE;
+            }
+            try {
+                NetworkPolicy policy = JSON.convertValue(body, NetworkPolicy.class);
+                if (policy.getMetadata() == null || policy.getMetadata().getName() == null) {
+                    return Result.STALE;
+                }
+                if (policy.getMetadata().getNamespace() == null) {
+                    policy.getMetadata().setNamespace(e.namespace());
+                }
+                return new Result(new TopologyChange.PolicyUpserted(policy, e.stageTimestamp()), false);
+            } catch (IllegalArgumentException ex) {
+                return Result.STALE;
+            }
+        }
+        return Result.NONE;
+    }
+
+    private static String nameFrom(AuditEvent e) {
+        JsonNode o = e.responseObject() != null ? e.responseObject() : e.requestObject();
+        return o == null ? null : o.path("metadata").path("name").asText(null);
+    }
+}
