@@ -118,6 +118,26 @@ class TopologyHolderTest {
     }
 
     @Test
+    void shouldKeepAuditStreamChangesAcrossFileReloads() throws IOException {
+        // Given: acme-corp's namespace relabelled by the audit stream
+        Path file = Files.writeString(dir.resolve("namespaces.yaml"), ACME);
+        holder = holder(Map.of("flowwatch.topology.path", dir.toString(),
+                "flowwatch.topology.reload-interval", "50ms"));
+        holder.start();
+        holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-acme-corp",
+                Map.of("matih.ai/role", "shared-infra"), java.time.Instant.now()));
+        assertThat(holder.current().namespaces().get("matih-data-plane-acme-corp").role()).isEqualTo(Role.SHARED_INFRA);
+
+        // When: the files change and are reloaded
+        Files.writeString(file, ACME + GLOBEX);
+
+        // Then
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(holder.current().namespaces())
+                .containsKey("matih-data-plane-globex"));
+        assertThat(holder.current().namespaces().get("matih-data-plane-acme-corp").role()).isEqualTo(Role.SHARED_INFRA);
+    }
+
+    @Test
     void shouldNotRetryUnchangedBrokenFilesButRecoverWhenFixed() throws IOException {
         // Given
         Path file = Files.writeString(dir.resolve("broken.yaml"), "kind: [");

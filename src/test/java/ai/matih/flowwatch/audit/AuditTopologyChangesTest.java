@@ -1,0 +1,104 @@
+package ai.matih.flowwatch.audit;
+
+import static ai.matih.flowwatch.testing.TestTopologies.ACME;
+import static ai.matih.flowwatch.testing.TestTopologies.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import ai.matih.flowwatch.testing.TestTopologies;
+import ai.matih.flowwatch.topology.Role;
+import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.topology.TopologyChange;
+import ai.matih.flowwatch.topology.TopologyOverlay;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class AuditTopologyChangesTest {
+
+    private static final Topology TOPOLOGY = TestTopologies.seed();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String POLICY = "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"NetworkPolicy\","
+            + "\"metadata\":{\"name\":\"allow-all\",\"namespace\":\"" + ACME + "\"},\"spec\":{\"podSelector\":{},"
+            + "\"ingress\":[{}]}}";
+
+    private static AuditEvent event(String verb, String resource, String apiGroup, String namespace, String name,
+                                    int code, String stage, boolean dryRun, String request, String response) {
+        return new AuditEvent("id", stage, "RequestResponse", verb, "/x", "admin", List.of(), null, null, apiGroup,
+                resource, null, namespace, name, code, "allow", dryRun, false, NOW, json(request), json(response));
+    }
+
+    private static JsonNode json(String s) {
+        try {
+            return s == null ? null : JSON.readTree(s);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    static Stream<Arguments> events() {
+        String done = "ResponseComplete";
+        return Stream.of(
+                arguments("policy created", event("create", "networkpolicies", "networking.k8s.io", ACME, "allow-all", 201,
+                        done, false, POLICY, POLICY), TopologyChange.PolicyUpserted.class, false),
+                arguments("policy patched with the result in the response", event("patch", "networkpolicies",
+                        "networking.k8s.io", ACME, "allow-all", 200, done, false, "{\"spec\":{}}", POLICY),
+                        TopologyChange.PolicyUpserted.class, false),
+                arguments("policy patched at Metadata level", event("patch", "networkpolicies", "networking.k8s.io", ACME,
+                        "allow-all", 200, done, false, null, null), null, true),
+                arguments("policy deleted", event("delete", "networkpolicies", "networking.k8s.io", ACME,
+                        "default-deny-all", 200, done, false, null, null), TopologyChange.PolicyDeleted.class, false),
+                arguments("namespace relabelled", event("patch", "namespaces", "", null, ACME, 200, done, false,
+                        "{\"metadata\":{\"labels\":{\"matih.ai/role\":\"control-plane\"}}}", null),
+                        TopologyChange.NamespaceLabels.class, false),
+                arguments("namespace deleted", event("delete", "namespaces", "", null, ACME, 200, done, false, null, null),
+                        TopologyChange.NamespaceDeleted.class, false),
+                arguments("dry run", event("delete", "networkpolicies", "networking.k8s.io", ACME, "default-deny-all",
+                        200, done, true, null, null), null, false),
+                arguments("failed request", event("delete", "networkpolicies", "networking.k8s.io", ACME,
+                        "default-deny-all", 403, done, false, null, null), null, false),
+                arguments("not yet complete", event("delete", "networkpolicies", "networking.k8s.io", ACME,
+                        "default-deny-all", 200, "RequestReceived", false, null, null), null, false),
+                arguments("Calico policy (other API group)", event("delete", "networkpolicies", "projectcalico.org",
+                        ACME, "x", 200, done, false, null, null), null, false),
+                arguments("a read", event("get", "namespaces", "", null, ACME, 200, done, false, null, null), null, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("events")
+    void readsWhatAnEventChanges(String name, AuditEvent event, Class<?> change, boolean stale) {
+        // When
+        AuditTopologyChanges.Result result = AuditTopologyChanges.from(event, TOPOLOGY);
+        // Then
+        if (change == null) {
+            assertThat(result.change()).isNull();
+        } else {
+            assertThat(result.change()).isInstanceOf(change);
+        }
+        assertThat(result.stale()).isEqualTo(stale);
+    }
+
+    @Test
+    void anOverlayAppliesChangesAndIgnoresOlderOnes() {
+        // Given
+        TopologyChange deleted = new TopologyChange.PolicyDeleted(ACME, "default-deny-all", NOW);
+        TopologyChange relabel = new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/role", "shared-infra"),
+                NOW.plusSeconds(10));
+        TopologyChange older = new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/tenant", "acme-corp"),
+                NOW.minusSeconds(10));
+        // When
+        TopologyOverlay overlay = TopologyOverlay.EMPTY.with(deleted).with(relabel).with(older);
+        Topology after = overlay.applyTo(TOPOLOGY);
+        // Then
+        assertThat(overlay.size()).isEqualTo(2);
+        assertThat(after.namespaces().get(ACME).role()).isEqualTo(Role.SHARED_INFRA);
+        assertThat(after.namespaces().get(ACME).labels()).containsEntry("kubernetes.io/metadata.name", ACME);
+        assertThat(TOPOLOGY.namespaces().get(ACME).role()).isEqualTo(Role.TENANT);
+    }
+}
