@@ -45,6 +45,7 @@ final class AlertmanagerClient implements AlertTransport {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     AlertmanagerClient(AlertingConfig config) {
+        config.targets().forEach(AlertmanagerClient::checkUrl);
         this.timeout = config.timeout();
         this.authorization = authorization(config);
         this.http = HttpClient.newBuilder()
@@ -107,6 +108,21 @@ final class AlertmanagerClient implements AlertTransport {
             base = base.substring(0, base.length() - 1);
         }
         return URI.create(base + API_PATH);
+    }
+
+    /** Fails at start on a URL that could never work, rather than on every delivery. */
+    static void checkUrl(String baseUrl) {
+        URI uri;
+        try {
+            uri = alertsUri(baseUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("flowwatch.alertmanager.urls: bad URL " + baseUrl + ": " + e.getMessage(), e);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("flowwatch.alertmanager.urls: " + baseUrl
+                    + " is not an http:// or https:// URL with a host");
+        }
     }
 
     /** The Authorization header value (re-reading a token file on each call), or a supplier of null for none. */
