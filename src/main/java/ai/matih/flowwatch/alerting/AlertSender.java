@@ -20,7 +20,8 @@ import org.jboss.logging.Logger;
  *   <li>alerts whose quiet period has passed, once, with that {@code endsAt}: the resolve.</li>
  * </ul>
  * An alert whose resolve every Alertmanager has received (or given up on) is forgotten. A failed request backs off
- * exponentially for that Alertmanager only, so one member of an HA pair being down does not hold up the other.
+ * exponentially for that Alertmanager only, so one member of an HA pair being down does not hold up the other; a
+ * request refused with a 4xx (other than 408 and 429) is given up at once, since repeating it cannot help.
  */
 final class AlertSender {
 
@@ -37,6 +38,7 @@ final class AlertSender {
         int failures;
         Instant nextAttempt = Instant.MIN;
         boolean failing;
+        boolean permanent;
 
         Target(String url) {
             this.url = url;
@@ -99,7 +101,7 @@ final class AlertSender {
                 }
                 List<Pending> batch = due.subList(from, Math.min(due.size(), from + batchSize));
                 if (!send(target, batch, now)) {
-                    if (target.failures >= maxAttempts) {
+                    if (target.failures >= maxAttempts || target.permanent) {
                         giveUp(target, due.subList(from, due.size()), now);
                     }
                     break;
@@ -141,6 +143,7 @@ final class AlertSender {
             transport.post(target.url, alerts);
         } catch (DeliveryException e) {
             target.failures++;
+            target.permanent = !e.retryable();
             target.nextAttempt = now.plus(backoff.delay(target.failures));
             if (!target.failing) {
                 target.failing = true;
@@ -173,6 +176,7 @@ final class AlertSender {
         }
         metrics.failed(rest.size());
         target.failures = 0;
+        target.permanent = false;
     }
 
     private void forgetResolved(List<Pending> snapshot, Instant now) {

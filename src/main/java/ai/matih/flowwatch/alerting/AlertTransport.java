@@ -17,12 +17,26 @@ interface AlertTransport {
 
         private static final long serialVersionUID = 1L;
 
+        private final boolean retryable;
+
         DeliveryException(String message) {
+            this(message, true);
+        }
+
+        /** @param retryable false when sending the same request again cannot help (a 4xx answer) */
+        DeliveryException(String message, boolean retryable) {
             super(message);
+            this.retryable = retryable;
         }
 
         DeliveryException(String message, Throwable cause) {
             super(message, cause);
+            this.retryable = true;
+        }
+
+        /** False when sending the same request again cannot help. */
+        boolean retryable() {
+            return retryable;
         }
     }
 }

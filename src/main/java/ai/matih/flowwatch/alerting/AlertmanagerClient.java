@@ -97,7 +97,9 @@ final class AlertmanagerClient implements AlertTransport {
             if (text.length() > MAX_ERROR_TEXT) {
                 text = text.substring(0, MAX_ERROR_TEXT) + "…";
             }
-            throw new DeliveryException("HTTP " + status + (text.isEmpty() ? "" : ": " + text));
+            // A 4xx other than 408 and 429 says the request itself is wrong (bad alerts, credentials): no retry.
+            boolean retryable = status / 100 != 4 || status == 408 || status == 429;
+            throw new DeliveryException("HTTP " + status + (text.isEmpty() ? "" : ": " + text), retryable);
         }
     }
 

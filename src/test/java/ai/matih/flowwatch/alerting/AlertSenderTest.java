@@ -162,6 +162,21 @@ class AlertSenderTest {
     }
 
     @Test
+    void shouldGiveUpAtOnceOnARequestTheAlertmanagerRefuses() {
+        // Given
+        AlertSender sender = sender(100, 5, AM0);
+        transport.refusing.add(AM0);
+        raise("v-1", 1);
+
+        // When
+        List<Duration> attempts = runFor(sender, Duration.ofSeconds(10));
+
+        // Then
+        assertThat(attempts).containsExactly(Duration.ZERO);
+        assertThat(sent("failed")).isEqualTo(1);
+    }
+
+    @Test
     void shouldDeliverWhenTheAlertmanagerComesBack() {
         // Given
         AlertSender sender = sender(100, 5, AM0);

@@ -38,17 +38,31 @@ final class AlertmanagerProcess implements AutoCloseable {
               - name: blackhole
             """;
 
+    /** User and password Alertmanager asks for when secured. */
+    static final String USER = "flowwatch";
+    static final String PASSWORD = "flowwatch-e2e";
+    /** bcrypt (cost 4) of {@link #PASSWORD}, as Alertmanager's web config wants it. */
+    private static final String PASSWORD_BCRYPT = "$2b$04$LdjSSgbcokUvqJZGgJzcNev7JL.Ge/FVBPsMAl1V2QJS/AhgMn4/u";
+
     private final Path binary;
     private final Path dir;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final boolean secured;
+    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private Process process;
 
-    private AlertmanagerProcess(Path binary, Path dir, int port) {
+    private AlertmanagerProcess(Path binary, Path dir, int port, boolean secured) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
+        this.secured = secured;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (secured) {
+            builder.sslContext(AlertmanagerClient.sslContext(AlertTestSupport.config(
+                    java.util.Map.of("flowwatch.alertmanager.tls.insecure-skip-verify", "true")).tls()));
+        }
+        this.http = builder.build();
     }
 
     /** The Alertmanager binary; fails the test with installation instructions when there is none. */
@@ -66,14 +80,41 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** Starts an Alertmanager on a free loopback port and waits until it is ready. */
     static AlertmanagerProcess start(Path dir) throws IOException {
+        return start(dir, false);
+    }
+
+    /**
+     * Starts an Alertmanager that serves HTTPS with a fresh self-signed certificate for 127.0.0.1 (its PEM is
+     * {@link #certificate()}) and wants basic authentication as {@link #USER}.
+     */
+    static AlertmanagerProcess startSecured(Path dir) throws IOException {
+        return start(dir, true);
+    }
+
+    private static AlertmanagerProcess start(Path dir, boolean secured) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        AlertmanagerProcess am = new AlertmanagerProcess(binary(), dir, port);
+        AlertmanagerProcess am = new AlertmanagerProcess(binary(), dir, port, secured);
         Files.writeString(dir.resolve("alertmanager.yml"), CONFIG);
+        if (secured) {
+            SelfSigned.write(dir, dir.resolve("cert.pem"), dir.resolve("key.pem"));
+            Files.writeString(dir.resolve("web.yml"), """
+                    tls_server_config:
+                      cert_file: %s
+                      key_file: %s
+                    basic_auth_users:
+                      %s: '%s'
+                    """.formatted(dir.resolve("cert.pem"), dir.resolve("key.pem"), USER, PASSWORD_BCRYPT));
+        }
         am.restart();
         return am;
+    }
+
+    /** The PEM certificate of a secured Alertmanager. */
+    Path certificate() {
+        return dir.resolve("cert.pem");
     }
 
     /** (Re)starts the process on the same port and storage, and waits until it answers {@code /-/ready}. */
@@ -84,6 +125,9 @@ final class AlertmanagerProcess implements AutoCloseable {
                 "--web.listen-address=127.0.0.1:" + port,
                 "--cluster.listen-address=",
                 "--log.level=warn"));
+        if (secured) {
+            command.add("--web.config.file=" + dir.resolve("web.yml"));
+        }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("alertmanager.log").toFile()))
@@ -123,13 +167,21 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + port;
+        return (secured ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5));
+        if (secured) {
+            builder.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (USER + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return builder;
     }
 
     /** The alerts Alertmanager shows ({@code GET /api/v2/alerts}); {@code query} like {@code active=true}. */
     List<JsonNode> alerts(String query) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/api/v2/alerts" + (query.isEmpty() ? "" : "?" + query)))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = request("/api/v2/alerts" + (query.isEmpty() ? "" : "?" + query)).GET().build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
@@ -153,8 +205,7 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     private boolean ready() {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
-                    .timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest request = request("/-/ready").GET().build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

@@ -15,12 +15,16 @@ final class RecordingTransport implements AlertTransport {
     final List<Post> posts = new ArrayList<>();
     final List<String> attempts = new ArrayList<>();
     final Set<String> down = new HashSet<>();
+    final Set<String> refusing = new HashSet<>();
 
     @Override
     public synchronized void post(String baseUrl, List<Alert> alerts) throws DeliveryException {
         attempts.add(baseUrl);
         if (down.contains(baseUrl)) {
             throw new DeliveryException("connection refused");
+        }
+        if (refusing.contains(baseUrl)) {
+            throw new DeliveryException("HTTP 400: bad alerts", false);
         }
         posts.add(new Post(baseUrl, List.copyOf(alerts)));
     }
