@@ -1,0 +1,156 @@
+package ai.matih.flowwatch.alerting;
+
+import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.EndpointView;
+import ai.matih.flowwatch.violation.Violation;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a violation into its Alertmanager alert. The labels depend only on what identifies the violation, so every
+ * update of one violation is the same alert to Alertmanager (same fingerprint): never a duplicate.
+ */
+final class AlertMapper {
+
+    static final String ALERTNAME = "alertname";
+    static final String SEVERITY = "severity";
+    static final String TYPE = "type";
+    static final String TENANT = "tenant";
+    static final String PEER_TENANT = "peer_tenant";
+    static final String SOURCE_NAMESPACE = "source_namespace";
+    static final String DESTINATION_NAMESPACE = "destination_namespace";
+    static final String VIOLATION_ID = "violation_id";
+    static final String SUMMARY = "summary";
+    static final String DESCRIPTION = "description";
+    static final String RUNBOOK_URL = "runbook_url";
+
+    /** Prefix of every alert name. */
+    static final String ALERT_PREFIX = "Flowwatch";
+
+    private final String violationsBase;
+    private final String runbookUrl;
+
+    /**
+     * @param externalUrl flowwatch's externally reachable base URL
+     * @param runbookUrl  the runbook, absolute or relative to {@code externalUrl}
+     */
+    AlertMapper(String externalUrl, String runbookUrl) {
+        String base = stripTrailingSlash(externalUrl.trim());
+        this.violationsBase = base + "/api/v1/violations/";
+        String runbook = runbookUrl.trim();
+        this.runbookUrl = runbook.contains("://") ? runbook : base + "/" + stripLeadingSlash(runbook);
+    }
+
+    /** The alert of a violation, to end at {@code endsAt}. */
+    Alert toAlert(Violation violation, Instant endsAt) {
+        String name = alertName(violation.type());
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(SUMMARY, summary(violation.type()));
+        annotations.put(DESCRIPTION, description(violation));
+        annotations.put(RUNBOOK_URL, runbookUrl + "#alert-name-" + name.toLowerCase(Locale.ROOT));
+        Instant startsAt = violation.firstSeen() != null ? violation.firstSeen() : violation.lastSeen();
+        if (startsAt != null && !startsAt.isBefore(endsAt)) {
+            startsAt = endsAt.minusSeconds(1);
+        }
+        return new Alert(labels(violation), annotations, startsAt, endsAt, generatorUrl(violation.id()));
+    }
+
+    /** The labels of a violation's alert; empty values are left out, as Alertmanager rejects them. */
+    static Map<String, String> labels(Violation violation) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(ALERTNAME, alertName(violation.type()));
+        put(labels, SEVERITY, violation.severity() == null ? null : violation.severity().tag());
+        put(labels, TYPE, violation.type().name());
+        put(labels, TENANT, violation.tenant());
+        put(labels, PEER_TENANT, violation.peerTenant());
+        put(labels, SOURCE_NAMESPACE, namespace(violation.source()));
+        put(labels, DESTINATION_NAMESPACE, namespace(violation.destination()));
+        put(labels, VIOLATION_ID, violation.id());
+        return labels;
+    }
+
+    /** {@code Flowwatch} and the type in CamelCase: {@code ISOLATION_BREACH} is {@code FlowwatchIsolationBreach}. */
+    static String alertName(ViolationType type) {
+        StringBuilder sb = new StringBuilder(ALERT_PREFIX);
+        for (String word : type.name().split("_")) {
+            if (!word.isEmpty()) {
+                sb.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A short sentence without labels, as the monitoring mixins write them. */
+    static String summary(ViolationType type) {
+        return switch (type) {
+            case ISOLATION_BREACH -> "Traffic forbidden by tenant isolation was allowed.";
+            case UNEXPECTED_EGRESS -> "A tenant reached outside the cluster without an egress exception.";
+            case ENFORCEMENT_GAP -> "The CNI allowed traffic that the network policies deny.";
+            case BLOCKED_ATTEMPT -> "Traffic forbidden by tenant isolation was attempted and blocked.";
+            case UNEXPECTED_DENY -> "Traffic permitted by tenant isolation was blocked.";
+            case WOULD_BE_BLOCKED -> "Forbidden traffic would be blocked once staged policies are enforced.";
+            case UNCLASSIFIED -> "Traffic could not be judged against tenant isolation.";
+            case POLICY_TAMPERING -> "A tenant's network policy was changed or removed.";
+            case TOPOLOGY_DRIFT -> "A namespace's role or tenant label changed.";
+            case FORBIDDEN_API_ACCESS -> "A tenant's service account was refused access to another tenant.";
+            case CROSS_TENANT_EXEC -> "A tenant's service account opened a session in another tenant's pod.";
+        };
+    }
+
+    /** The violation's reason with its count and, when known, the cause to fix. */
+    static String description(Violation violation) {
+        StringBuilder sb = new StringBuilder(violation.reason() == null ? summary(violation.type()) : violation.reason());
+        if (sb.length() > 0 && ".!?".indexOf(sb.charAt(sb.length() - 1)) < 0) {
+            sb.append('.');
+        }
+        long count = violation.count();
+        sb.append(' ').append(count).append(' ').append(isAudit(violation.type()) ? "event" : "connection attempt")
+                .append(count == 1 ? "" : "s");
+        if (violation.firstSeen() != null && violation.lastSeen() != null) {
+            sb.append(" between ").append(violation.firstSeen()).append(" and ").append(violation.lastSeen());
+        }
+        sb.append('.');
+        if (violation.cause() != null) {
+            sb.append(" Cause: ").append(violation.cause().tag());
+            if (!violation.decidedBy().isEmpty()) {
+                sb.append(" (").append(String.join(", ", violation.decidedBy())).append(')');
+            }
+            sb.append('.');
+        }
+        return sb.toString();
+    }
+
+    /** The violation in flowwatch's REST API. */
+    String generatorUrl(String id) {
+        return violationsBase + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static boolean isAudit(ViolationType type) {
+        return switch (type) {
+            case POLICY_TAMPERING, TOPOLOGY_DRIFT, FORBIDDEN_API_ACCESS, CROSS_TENANT_EXEC -> true;
+            default -> false;
+        };
+    }
+
+    private static String namespace(EndpointView endpoint) {
+        return endpoint == null ? null : endpoint.namespace();
+    }
+
+    private static void put(Map<String, String> labels, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            labels.put(name, value);
+        }
+    }
+
+    private static String stripTrailingSlash(String s) {
+        return s.endsWith("/") ? stripTrailingSlash(s.substring(0, s.length() - 1)) : s;
+    }
+
+    private static String stripLeadingSlash(String s) {
+        return s.startsWith("/") ? stripLeadingSlash(s.substring(1)) : s;
+    }
+}

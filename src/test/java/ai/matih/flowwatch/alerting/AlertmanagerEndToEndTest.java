@@ -1,0 +1,197 @@
+package ai.matih.flowwatch.alerting;
+
+import static ai.matih.flowwatch.alerting.AlertTestSupport.ACME_NS;
+import static ai.matih.flowwatch.alerting.AlertTestSupport.GLOBEX_NS;
+import static ai.matih.flowwatch.alerting.AlertTestSupport.endpoint;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.matih.flowwatch.classify.Severity;
+import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.EndpointView;
+import ai.matih.flowwatch.violation.Violation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The publisher against a real Alertmanager process (no mocks): alerts appear once per violation with the documented
+ * labels and annotations, updates do not duplicate them, they resolve after the quiet period, and they survive an
+ * Alertmanager restart. Needs {@code prometheus-alertmanager} installed: the test fails without it.
+ */
+class AlertmanagerEndToEndTest {
+
+    private static final String EXTERNAL_URL = "http://flowwatch.test:8080";
+    private static final String RUNBOOK = "https://github.com/matih-ai/flowwatch/blob/main/alerts/runbook.md";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private AlertmanagerProcess alertmanager;
+    private AlertPublisher publisher;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @BeforeAll
+    static void needsTheBinary() {
+        AlertmanagerProcess.binary();
+    }
+
+    @BeforeEach
+    void startAlertmanager() throws IOException {
+        alertmanager = AlertmanagerProcess.start(dir);
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (alertmanager != null) {
+            alertmanager.close();
+        }
+    }
+
+    private AlertPublisher publisher(String... properties) {
+        Map<String, String> map = new HashMap<>(Map.of(
+                "flowwatch.alertmanager.urls", alertmanager.url(),
+                "flowwatch.alertmanager.external-url", EXTERNAL_URL,
+                "flowwatch.alertmanager.quiet-period", "3s",
+                "flowwatch.alertmanager.resend-interval", "1s",
+                "flowwatch.alertmanager.timeout", "2s"));
+        for (int i = 0; i < properties.length; i += 2) {
+            map.put(properties[i], properties[i + 1]);
+        }
+        publisher = new AlertPublisher(AlertTestSupport.config(map), registry);
+        publisher.start();
+        return publisher;
+    }
+
+    private double sent(String result) {
+        return registry.get(AlertMetrics.SENT).tag(AlertMetrics.RESULT, result).counter().count();
+    }
+
+    private static Violation breach(String id, long count) {
+        Instant now = Instant.now();
+        return AlertTestSupport.breach(id, count, now.minusSeconds(60), now);
+    }
+
+    private static Map<String, String> map(JsonNode node) {
+        return JSON.convertValue(node, JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+    }
+
+    @Test
+    void shouldShowOneAlertPerViolationThenResolveIt() {
+        // Given
+        AlertPublisher publisher = publisher();
+        EndpointView external = new EndpointView(null, null, null, "203.0.113.7", null, "external", true, null);
+        Instant now = Instant.now();
+
+        // When
+        publisher.changed(breach("v-breach", 1), true);
+        publisher.changed(AlertTestSupport.violation("v-egress", ViolationType.UNEXPECTED_EGRESS, Severity.CRITICAL,
+                "acme-corp", null, endpoint(ACME_NS, "acme-corp"), external, "acme-corp → 203.0.113.7:443", 2,
+                now, now), true);
+        publisher.changed(AlertTestSupport.violation("v-blocked", ViolationType.BLOCKED_ATTEMPT, Severity.INFO,
+                "acme-corp", "globex", endpoint(ACME_NS, "acme-corp"), endpoint(GLOBEX_NS, "globex"), "blocked", 1,
+                now, now), true);
+
+        // Then: exactly one alert per alerting violation, with the documented labels and annotations
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(alertmanager.alerts("active=true")).hasSize(2);
+            JsonNode alert = alertmanager.alertsOf("v-breach", "").get(0);
+            assertThat(map(alert.path("labels"))).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "alertname", "FlowwatchIsolationBreach",
+                    "severity", "critical",
+                    "type", "ISOLATION_BREACH",
+                    "tenant", "acme-corp",
+                    "peer_tenant", "globex",
+                    "source_namespace", ACME_NS,
+                    "destination_namespace", GLOBEX_NS,
+                    "violation_id", "v-breach"));
+            assertThat(map(alert.path("annotations")))
+                    .containsEntry("summary", "Traffic forbidden by tenant isolation was allowed.")
+                    .containsEntry("runbook_url", RUNBOOK + "#alert-name-flowwatchisolationbreach")
+                    .hasEntrySatisfying("description", d -> assertThat(d)
+                            .startsWith("acme-corp → globex: cross-tenant traffic is forbidden. 1 connection attempt "));
+            assertThat(alert.path("generatorURL").asText()).isEqualTo(EXTERNAL_URL + "/api/v1/violations/v-breach");
+            assertThat(alert.path("status").path("state").asText()).isEqualTo("active");
+            assertThat(map(alertmanager.alertsOf("v-egress", "").get(0).path("labels")))
+                    .containsOnlyKeys("alertname", "severity", "type", "tenant", "source_namespace", "violation_id")
+                    .containsEntry("alertname", "FlowwatchUnexpectedEgress");
+            assertThat(alertmanager.alertsOf("v-blocked", "")).isEmpty();
+        });
+        String fingerprint = alertmanager.alertsOf("v-breach", "").get(0).path("fingerprint").asText();
+
+        // And when the violation is updated many times, it stays one alert whose description follows
+        for (int i = 2; i <= 500; i++) {
+            publisher.changed(breach("v-breach", i), false);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(alertmanager.alertsOf("v-breach", "")).singleElement().satisfies(a -> {
+                assertThat(a.path("fingerprint").asText()).isEqualTo(fingerprint);
+                assertThat(a.path("annotations").path("description").asText()).contains(" 500 connection attempts ");
+            });
+            assertThat(alertmanager.alerts("")).hasSize(2);
+        });
+
+        // And when the violations go quiet, Alertmanager resolves them and flowwatch forgets them
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(alertmanager.alerts("active=true")).isEmpty();
+            assertThat(publisher.pending().size()).isZero();
+        });
+        assertThat(sent("sent")).isGreaterThanOrEqualTo(4);
+        assertThat(sent("failed")).isZero();
+        assertThat(sent("dropped")).isZero();
+    }
+
+    @Test
+    void shouldDeliverAlertsRaisedWhileAlertmanagerWasDown() throws IOException {
+        // Given: retries outlast the restart; the resend is too slow to be what delivers them
+        AlertPublisher publisher = publisher(
+                "flowwatch.alertmanager.quiet-period", "5m",
+                "flowwatch.alertmanager.resend-interval", "5m",
+                "flowwatch.alertmanager.retry.initial-backoff", "200ms",
+                "flowwatch.alertmanager.retry.max-backoff", "1s",
+                "flowwatch.alertmanager.retry.max-attempts", "30");
+        alertmanager.stop();
+
+        // When
+        publisher.changed(breach("v-1", 1), true);
+        publisher.changed(breach("v-2", 1), true);
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        alertmanager.restart();
+
+        // Then
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(alertmanager.alertsOf("v-1", "active=true")).hasSize(1);
+            assertThat(alertmanager.alertsOf("v-2", "active=true")).hasSize(1);
+        });
+        assertThat(sent("failed")).isZero();
+        assertThat(sent("sent")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFlushPendingAlertsAtShutdown() {
+        // Given: a publisher whose sender has not run yet
+        AlertPublisher publisher = publisher("flowwatch.alertmanager.quiet-period", "5m");
+        publisher.changed(breach("v-last", 1), true);
+
+        // When
+        publisher.close();
+
+        // Then
+        assertThat(alertmanager.alertsOf("v-last", "active=true")).hasSize(1);
+    }
+}
