@@ -6,6 +6,7 @@ import ai.matih.flowwatch.topology.Topology;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,8 +27,8 @@ import java.util.Set;
  * Kleene AND/OR, so an unknown fact only matters when it could change the verdict. Unknown facts are: pod labels or
  * declared ports the caller does not know; a namespace unknown to the caller and the engine (only its
  * {@code kubernetes.io/metadata.name} label is then known, R8.6); an unknown destination port (-1) against a
- * port-restricted rule; an in-cluster address not attributed to a pod, against a selector peer or as a connection
- * end whose policies would be needed (R8.6); a dual-stack pod whose IPs match an ipBlock only in part (R8.4); a node
+ * port-restricted rule; an in-cluster address not attributed to a pod, against a selector peer, or as a connection
+ * end whose policies would be needed (some policy in the cluster isolates that direction, R8.1/R8.6); a dual-stack pod whose IPs match an ipBlock only in part (R8.4); a node
  * address whose node is unknown against an isolated pod (R7.2); a protocol other than TCP/UDP/SCTP for an isolated pod
  * (R5.8); and an invalid policy (below).
  *
@@ -51,6 +52,7 @@ public final class PolicyEngine {
     private final List<PolicyProblem> problems;
     private final CniProfile profile;
     private final int policyCount;
+    private final Set<Direction> anyPolicyFor;
 
     private PolicyEngine(PolicyIndex index, Map<String, Map<String, String>> namespaceLabels,
                          List<PolicyProblem> problems, CniProfile profile, int policyCount) {
@@ -60,6 +62,13 @@ public final class PolicyEngine {
         this.problems = List.copyOf(problems);
         this.profile = profile;
         this.policyCount = policyCount;
+        Set<Direction> directions = EnumSet.noneOf(Direction.class);
+        for (Direction d : Direction.values()) {
+            if (index.anyPolicyFor(d)) {
+                directions.add(d);
+            }
+        }
+        this.anyPolicyFor = Set.copyOf(directions);
     }
 
     /** Compiles the topology's policies and namespaces with the conformance CNI profile. */
@@ -253,8 +262,8 @@ public final class PolicyEngine {
         return Ternary.of(source.node().equals(destination.node()));
     }
 
-    private static DirectionResult nonPod(Direction direction, Party party, String end) {
-        if (party.kind() == PolicyEndpoint.Address.Kind.UNRESOLVED) {
+    private DirectionResult nonPod(Direction direction, Party party, String end) {
+        if (party.kind() == PolicyEndpoint.Address.Kind.UNRESOLVED && anyPolicyFor.contains(direction)) {
             return DirectionResult.unknown(direction, party.describe(), "R8.6: the " + end + " "
                     + party.describe() + " is not attributed to a pod; if it is one, its " + direction.field()
                     + " policies cannot be evaluated");

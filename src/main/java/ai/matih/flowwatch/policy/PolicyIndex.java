@@ -20,6 +20,11 @@ final class PolicyIndex {
         this.byNamespace = Map.copyOf(byNamespace);
     }
 
+    /** True when some policy, in any namespace, may isolate pods for this direction. */
+    boolean anyPolicyFor(Direction direction) {
+        return byNamespace.values().stream().flatMap(List::stream).anyMatch(p -> p.types().contains(direction));
+    }
+
     /** Policies of a namespace, in manifest order. */
     List<CompiledPolicy> policies(String namespace) {
         return byNamespace.getOrDefault(namespace, List.of());
