@@ -2,6 +2,8 @@ package ai.matih.flowwatch.policy;
 
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.PodInfo;
+import ai.matih.flowwatch.topology.Topology;
+import inet.ipaddr.IPAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,25 @@ public sealed interface PolicyEndpoint permits PolicyEndpoint.Pod, PolicyEndpoin
 
     /** A short description for explanations: {@code ns/pod} or the address. */
     String describe();
+
+    /**
+     * The endpoint behind an IP as the topology knows it: its pod (hostNetwork pods are not indexed by IP and come
+     * back as addresses), else an unresolved in-cluster address when the IP is in the internal CIDRs, else external.
+     */
+    static PolicyEndpoint resolve(Topology topology, String ip) {
+        PodInfo pod = topology.podByIp(ip);
+        if (pod != null) {
+            return Pod.of(pod, topology.namespaces().get(pod.namespace()));
+        }
+        IPAddress parsed = Topology.parseIp(ip);
+        return parsed != null && topology.isInternal(parsed) ? Address.unresolved(ip) : Address.external(ip);
+    }
+
+    /** The pod {@code namespace/name} as the topology knows it, or null when unknown. */
+    static Pod resolve(Topology topology, String namespace, String name) {
+        PodInfo pod = topology.pod(namespace, name);
+        return pod == null ? null : Pod.of(pod, topology.namespaces().get(pod.namespace()));
+    }
 
     /**
      * A pod. A {@code hostNetwork} pod is not policy-managed: the engine treats it as its node's IP (R4.9, R7.4).

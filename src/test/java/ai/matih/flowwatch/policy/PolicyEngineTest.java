@@ -106,4 +106,23 @@ class PolicyEngineTest {
         // Then
         assertThat(results).allSatisfy(r -> assertThat(r).isEqualTo(expected));
     }
+
+    @Test
+    void endpointsResolveFromTheTopologyByIp() {
+        // Given
+        NetpolModel.Fixture fixture = NetpolModel.fixture();
+
+        // When
+        PolicyEndpoint pod = PolicyEndpoint.resolve(fixture.topology(), "10.0.2.3");
+        PolicyEndpoint outside = PolicyEndpoint.resolve(fixture.topology(), "8.8.8.8");
+        PolicyEndpoint.Pod byName = PolicyEndpoint.resolve(fixture.topology(), "x", "a");
+
+        // Then
+        assertThat(pod).isInstanceOfSatisfying(PolicyEndpoint.Pod.class, p -> {
+            assertThat(p.describe()).isEqualTo("y/c");
+            assertThat(p.namespaceLabels()).containsEntry("ns", "y").containsEntry(PolicyEndpoint.NAME_LABEL, "y");
+        });
+        assertThat(outside).isEqualTo(PolicyEndpoint.Address.external("8.8.8.8"));
+        assertThat(byName.labels()).containsEntry("pod", "a");
+    }
 }
