@@ -1,0 +1,40 @@
+package ai.matih.flowwatch.policy;
+
+import ai.matih.flowwatch.flow.Protocol;
+
+/**
+ * The state of one evaluation run: the connection's facts, the CNI variant assumed, and which CNI-defined behaviours
+ * the run actually relied on. Confined to one thread.
+ */
+final class Evaluation {
+
+    final Connection connection;
+    final Variant variant;
+    final Party source;
+    final Party destination;
+    boolean usedPodIpBlock;
+    boolean usedEndPort;
+
+    Evaluation(Connection connection, Variant variant, Party source, Party destination) {
+        this.connection = connection;
+        this.variant = variant;
+        this.source = source;
+        this.destination = destination;
+    }
+
+    Protocol protocol() {
+        return connection.protocol();
+    }
+
+    int port() {
+        return connection.port();
+    }
+
+    boolean portKnown() {
+        return connection.portKnown();
+    }
+
+    String describeTraffic() {
+        return connection.protocol() + "/" + (portKnown() ? String.valueOf(port()) : "?");
+    }
+}
