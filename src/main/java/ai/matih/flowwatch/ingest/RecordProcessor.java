@@ -6,7 +6,7 @@ import ai.matih.flowwatch.audit.RecentChanges;
 import ai.matih.flowwatch.violation.AuditEvidence;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.classify.IntentDerivedPolicyAxis;
+import ai.matih.flowwatch.classify.EnginePolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.metrics.FlowMetrics;
@@ -50,12 +50,12 @@ public class RecordProcessor {
 
     public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
                            TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
-                           ViolationListeners listeners, RecentChanges recentChanges) {
+                           ViolationListeners listeners, RecentChanges recentChanges, EnginePolicyAxis policyAxis) {
         this.config = config;
         this.recentChanges = recentChanges;
         this.listeners = listeners;
         this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord());
-        this.classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
+        this.classifier = new FlowClassifier(policyAxis);
         this.factory = new ViolationFactory(violations.window(), violations.reportInterval(),
                 topology.current().rules().tenantLabel());
         this.store = store;

@@ -121,12 +121,17 @@ class PipelineEndToEndTest {
         Map<String, Object> breachV = one("ISOLATION_BREACH", "globex");
         assertThat(breachV).containsEntry("tenant", "acme-corp").containsEntry("peerTenant", "globex")
                 .containsEntry("category", "cross-tenant").containsEntry("count", 1).containsEntry("observations", 2)
-                .containsEntry("port", 5432).containsEntry("protocol", "TCP").containsEntry("sourceFormat", "hubble");
+                .containsEntry("port", 5432).containsEntry("protocol", "TCP").containsEntry("sourceFormat", "hubble")
+                .containsEntry("policy", "DENY").containsEntry("cause", "not-enforced");
+        // the policy engine names the policies that isolate the denying side
+        assertThat((List<?>) breachV.get("decidedBy")).isNotEmpty().allSatisfy(p -> assertThat((String) p)
+                .startsWith("matih-data-plane-"));
         Map<String, Object> blocked = one("BLOCKED_ATTEMPT", "initech");
         assertThat(blocked).containsEntry("category", "tenant-to-control-plane").containsEntry("count", 2)
                 .containsEntry("observations", 2).containsEntry("cause", "policy-denies");
         Map<String, Object> dns = one("UNEXPECTED_DENY", "globex");
-        assertThat(dns).containsEntry("severity", "warning").containsEntry("port", 53);
+        assertThat(dns).containsEntry("severity", "warning").containsEntry("port", 53)
+                .containsEntry("policy", "ALLOW").containsEntry("cause", "not-policy");
         Map<String, Object> tampering = one("POLICY_TAMPERING", "globex");
         assertThat(tampering).containsEntry("severity", "critical");
 

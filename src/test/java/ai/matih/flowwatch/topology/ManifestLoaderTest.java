@@ -46,7 +46,7 @@ class ManifestLoaderTest {
                 .containsExactlyInAnyOrder(tuple("matih-data-plane-acme-corp", "acme-corp"),
                         tuple("matih-data-plane-globex", "globex"), tuple("matih-data-plane-initech", "initech"));
         assertThat(topology.namespaces().values()).allMatch(NamespaceInfo::known);
-        assertThat(topology.networkPolicies()).hasSize(9);
+        assertThat(topology.networkPolicies()).hasSize(10);
         assertThat(topology.podsByName()).hasSize(17);
         assertThat(topology.podsByIp()).hasSize(17);
         assertThat(topology.egressExceptions()).hasSize(2);

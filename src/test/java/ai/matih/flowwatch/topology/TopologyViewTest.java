@@ -30,12 +30,12 @@ class TopologyViewTest {
         // Then
         assertThat(view.origin()).isEqualTo(ManifestLoaderTest.DEMO);
         assertThat(view.loadedAt()).isEqualTo(topology.loadedAt());
-        assertThat(view.policies()).isEqualTo(9);
+        assertThat(view.policies()).isEqualTo(10);
         assertThat(view.pods()).isEqualTo(17);
         assertThat(view.tenants()).extracting(TopologyView.TenantView::tenant, TopologyView.TenantView::namespaces,
                         TopologyView.TenantView::policies)
                 .containsExactly(
-                        tuple("acme-corp", List.of("matih-data-plane-acme-corp"), 3),
+                        tuple("acme-corp", List.of("matih-data-plane-acme-corp"), 4),
                         tuple("globex", List.of("matih-data-plane-globex"), 3),
                         tuple("initech", List.of("matih-data-plane-initech"), 3));
         assertThat(view.tenants().get(0).egressExceptions()).containsExactly(new TopologyView.EgressExceptionView(
@@ -61,7 +61,7 @@ class TopologyViewTest {
                 .containsExactly(
                         tuple("kube-system", "other", null, 0, 1),
                         tuple("matih-control-plane", "control-plane", null, 0, 1),
-                        tuple("matih-data-plane-acme-corp", "tenant", "acme-corp", 3, 3),
+                        tuple("matih-data-plane-acme-corp", "tenant", "acme-corp", 4, 3),
                         tuple("matih-data-plane-globex", "tenant", "globex", 3, 3),
                         tuple("matih-data-plane-initech", "tenant", "initech", 3, 3),
                         tuple("matih-ingress", "ingress", null, 0, 3),

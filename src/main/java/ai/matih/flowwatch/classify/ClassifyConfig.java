@@ -1,0 +1,35 @@
+package ai.matih.flowwatch.classify;
+
+import ai.matih.flowwatch.policy.CniProfile;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How the policy axis is judged. */
+@ConfigMapping(prefix = "flowwatch.policy")
+public interface ClassifyConfig {
+
+    /**
+     * How the CNI implements what Kubernetes leaves to it: {@code conformance} (ipBlock matches pod IPs,
+     * endPort enforced, hostNetwork pods seen as their node: the upstream e2e behaviour, Calico),
+     * {@code ipblock-ignores-pod-ips} (Cilium, Terway) or {@code unknown} (results that depend on these
+     * behaviours are INDETERMINATE).
+     */
+    @WithDefault("conformance")
+    String cni();
+
+    /** The profile named by {@link #cni()}. */
+    default CniProfile cniProfile() {
+        switch (cni().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "conformance":
+                return CniProfile.CONFORMANCE;
+            case "ipblock-ignores-pod-ips":
+            case "cilium":
+                return CniProfile.IPBLOCK_IGNORES_POD_IPS;
+            case "unknown":
+                return CniProfile.UNKNOWN;
+            default:
+                throw new IllegalArgumentException("flowwatch.policy.cni='" + cni()
+                        + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
+        }
+    }
+}
