@@ -13,6 +13,14 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
+    public Response unreadableBody(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String detail = e.getOriginalMessage() == null ? "the request body is not valid JSON"
+                : "the request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("");
+        Problem p = new Problem("about:blank", "Invalid request body", 400, detail, "body");
+        return Response.status(400).type(Problem.MEDIA_TYPE).entity(p).build();
+    }
+
+    @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
