@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class PolicyIndex {
 
-    static final int MAX_MEMO = 20_000;
+    static final int MAX_MEMO = 200_000;
 
     private final Map<String, List<CompiledPolicy>> byNamespace;
     private final Map<Key, List<Selection>> memo = new ConcurrentHashMap<>();
