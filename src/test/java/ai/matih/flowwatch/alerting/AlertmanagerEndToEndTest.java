@@ -183,6 +183,29 @@ class AlertmanagerEndToEndTest {
     }
 
     @Test
+    void shouldDeliverAlertsRaisedDuringAMinuteLongOutage() throws IOException {
+        // Given: default retries (they give up after about 15 s), alerts re-sent every 10 s
+        Duration outage = Duration.parse(System.getProperty("flowwatch.test.alertmanager-outage", "PT60S"));
+        AlertPublisher publisher = publisher(
+                "flowwatch.alertmanager.quiet-period", "10m",
+                "flowwatch.alertmanager.resend-interval", "10s");
+        alertmanager.stop();
+
+        // When: violations are raised while Alertmanager is down for a minute
+        publisher.changed(breach("v-outage-1", 1), true);
+        await().pollDelay(outage.dividedBy(2)).atMost(outage).until(() -> true);
+        publisher.changed(breach("v-outage-2", 3), true);
+        await().pollDelay(outage.dividedBy(2)).atMost(outage).until(() -> true);
+        alertmanager.restart();
+
+        // Then: both arrive once it is back
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(alertmanager.alertsOf("v-outage-1", "active=true")).hasSize(1);
+            assertThat(alertmanager.alertsOf("v-outage-2", "active=true")).hasSize(1);
+        });
+    }
+
+    @Test
     void shouldFlushPendingAlertsAtShutdown() {
         // Given: a publisher whose sender has not run yet
         AlertPublisher publisher = publisher("flowwatch.alertmanager.quiet-period", "5m");
