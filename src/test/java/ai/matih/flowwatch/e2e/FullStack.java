@@ -28,9 +28,9 @@ import java.util.stream.Stream;
 /**
  * The monitoring half of the full stack, as real processes on loopback: Alertmanager (Debian
  * {@code prometheus-alertmanager}) with {@code alerts/alertmanager/alertmanager.example.yml}, and Prometheus (Debian
- * {@code prometheus}) scraping the test application's {@code /q/metrics} every second with the rules of
- * {@code alerts/flowwatch-alerts.yaml} (expressions unchanged, {@code for} shortened) and alerting to that
- * Alertmanager. flowwatch is pointed at the Alertmanager with a short quiet period.
+ * {@code prometheus}) scraping the test application's {@code /q/metrics} (on a free port of its own) every second
+ * with the rules of {@code alerts/flowwatch-alerts.yaml} (expressions unchanged, {@code for} shortened) and
+ * alerting to that Alertmanager. flowwatch is pointed at the Alertmanager with a short quiet period.
  *
  * <p>Binaries: {@value #PROMETHEUS} and {@value #ALERTMANAGER}, or {@code -Dprometheus.binary=} /
  * {@code -Dalertmanager.binary=}; when one is missing the test fails, saying how to install it.
@@ -78,7 +78,9 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
 
             Path rules = dir.resolve("flowwatch-alerts.yaml");
             Files.writeString(rules, shortenFor(Files.readString(alerts.resolve("flowwatch-alerts.yaml"))));
-            int appPort = Integer.getInteger("quarkus.http.test-port", 8081);
+            // A port of its own rather than the shared 8081: Prometheus must know it before Quarkus starts,
+            // and other builds on the machine may hold 8081 while this test restarts the application.
+            int appPort = freePort();
             Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, """
                     global:
@@ -106,6 +108,7 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
                     "--log.level=warn"), promUrl);
 
             return Map.of(
+                    "quarkus.http.test-port", Integer.toString(appPort),
                     "flowwatch.alertmanager.urls", amUrl,
                     "flowwatch.alertmanager.quiet-period", QUIET_PERIOD.toSeconds() + "s",
                     "flowwatch.alertmanager.resend-interval", "1s",
