@@ -185,6 +185,20 @@ class AuditDecodingTest {
     }
 
     @Test
+    void decodesAWebhookEventListAsFluentBitForwardsIt() {
+        // Given: Fluent Bit's http input and kafka output add "@timestamp" to the webhook's body (README)
+        String value = "{\"@timestamp\":1714557600.123,\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\","
+                + "\"metadata\":{},\"items\":[" + event(1, "/a", "namespaces") + "," + event(2, "/b", "pods") + "]}";
+
+        // When
+        RecordingSink sink = decode(InputKind.AUDIT, value);
+
+        // Then
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.audits).extracting(AuditEvent::auditId).containsExactly("id-1", "id-2");
+    }
+
+    @Test
     void decodesLogWrappedAndCriPrefixedAuditLines() {
         // Given
         String escaped = event(1, "/a", "pods").replace("\"", "\\\"");
