@@ -64,6 +64,10 @@ final class IntentModel {
 
     private static IntentResult toOutside(Flow flow, String tenant, Party dst, Topology topology) {
         IPAddress ip = Topology.parseIp(dst.endpoint().ip());
+        if (ip == null && hasLiveException(tenant, flow, topology)) {
+            return new IntentResult.CannotJudge(tenant + " → " + describe(dst)
+                    + ": the record gives no destination IP, so " + tenant + "'s egress exceptions cannot be checked");
+        }
         for (EgressException exception : topology.egressExceptions()) {
             if (exception.tenant().equals(tenant) && exception.permits(ip, flow.port(), flow.protocol(), flow.time())) {
                 return permitted(tenant + " → " + dst.endpoint().ip() + ":" + flow.port()
@@ -74,6 +78,16 @@ final class IntentModel {
         String port = flow.port() >= 0 ? ":" + flow.port() : "";
         return forbidden(Category.EXTERNAL_EGRESS, tenant + " → " + where + port
                 + ": egress outside the cluster is forbidden without an egress exception");
+    }
+
+    private static boolean hasLiveException(String tenant, Flow flow, Topology topology) {
+        for (EgressException exception : topology.egressExceptions()) {
+            if (exception.tenant().equals(tenant)
+                    && (exception.expires() == null || flow.time().isBefore(exception.expires()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static IntentResult toTenant(Party src, Party dst, Topology topology) {

@@ -216,6 +216,21 @@ class FlowClassifierTest {
     }
 
     @Test
+    void failsClosedWhenEgressExceptionsCannotBeCheckedWithoutAnIp() {
+        // Given: acme-corp has a live egress exception; the record (Goldmane) names only the public network
+        Endpoint publicNetwork = new Endpoint(ai.matih.flowwatch.flow.EndpointKind.WORLD, null, null, null, null,
+                Map.of(), Map.of(), "pub");
+        // When
+        Outcome acme = classifier.classify(flow(ACME_API, publicNetwork, Protocol.TCP, 443, Observed.ALLOWED), TOPOLOGY);
+        Outcome globex = classifier.classify(flow(pod(GLOBEX, "api"), publicNetwork, Protocol.TCP, 443,
+                Observed.ALLOWED), TOPOLOGY);
+        // Then: globex's only exception has expired, so its egress is forbidden whatever the IP
+        assertThat(acme).isInstanceOfSatisfying(Outcome.Unclassified.class,
+                u -> assertThat(u.reason()).contains("egress exceptions cannot be checked"));
+        assertThat(globex.classification()).isEqualTo("UNEXPECTED_EGRESS");
+    }
+
+    @Test
     void resolvesAnIpOnlyEndpointThroughTheTopologyPods() {
         // Given: the destination is known only by IP, which is globex's db-0
         Flow flow = flow(ACME_API, ip("10.244.2.12"), Protocol.TCP, 5432, Observed.ALLOWED);
