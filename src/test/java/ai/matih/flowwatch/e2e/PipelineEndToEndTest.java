@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -100,6 +101,7 @@ class PipelineEndToEndTest {
         String hubbleNdjson = breach + "\n" + "{\"flow\": truncated" + "\n" + retransmit + "\n" + reply + "\n" + lost;
         String broken = "{\"start_time\": 1, \"action\":";
         String baseline = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Map<TopicPartition, Long> dlqStart = dlqEnd();
         // When
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             send(producer, "hubble-flows", hubbleNdjson);
@@ -157,7 +159,7 @@ class PipelineEndToEndTest {
         });
 
         // Then: the DLQ holds the bad parts with their reasons
-        List<ConsumerRecord<byte[], byte[]>> dead = readDlq(3);
+        List<ConsumerRecord<byte[], byte[]>> dead = readDlq(3, dlqStart);
         assertThat(dead).extracting(r -> header(r, "flowwatch-source-topic"))
                 .containsExactlyInAnyOrder("hubble-flows", "calico-flows", "k8s-audit");
         ConsumerRecord<byte[], byte[]> calico = dead.stream()
@@ -224,16 +226,29 @@ class PipelineEndToEndTest {
         producer.send(new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8))).get();
     }
 
-    private List<ConsumerRecord<byte[], byte[]>> readDlq(int expected) {
+    private KafkaConsumer<byte[], byte[]> dlqConsumer() {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-dlq-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(p);
+    }
+
+    /** Where the DLQ ends now: other test classes share the broker and may have dead-lettered records before. */
+    private Map<TopicPartition, Long> dlqEnd() {
+        try (KafkaConsumer<byte[], byte[]> consumer = dlqConsumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor("flowwatch-dlq").stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            return consumer.endOffsets(partitions);
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> readDlq(int expected, Map<TopicPartition, Long> from) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of("flowwatch-dlq"));
+        try (KafkaConsumer<byte[], byte[]> consumer = dlqConsumer()) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(500)).forEach(out::add);
                 return out.size() >= expected;
