@@ -64,6 +64,7 @@ class AccessMatrixTest {
                               "destination": {"namespace": "tools", "pod": "t"}, "port": 80}]}
             """;
 
+    /* Types the other test classes of the shared application never query, so these seeds cannot disturb them. */
     @BeforeEach
     void seed() {
         Instant now = Instant.now();
@@ -79,14 +80,14 @@ class AccessMatrixTest {
         store.put(violation(B_ONLY, ViolationType.UNEXPECTED_EGRESS, B, null, bDb, internet, 918273645,
                 "globex → outside the cluster: forbidden", List.of("matih-data-plane-globex/allow-egress#egress[0]"), null,
                 now));
-        store.put(violation(A_TO_B, ViolationType.ISOLATION_BREACH, A, B, aApi, bDb, 5,
+        store.put(violation(A_TO_B, ViolationType.WOULD_BE_BLOCKED, A, B, aApi, bDb, 5,
                 "acme-corp → globex: cross-tenant traffic is forbidden", List.of("matih-data-plane-globex/default-deny-all",
                         "matih-data-plane-acme-corp/allow-egress#egress[0]"), null, now));
         EndpointView actor = new EndpointView("matih-data-plane-globex", null, null, "10.244.2.12", B, "tenant", false,
                 "system:serviceaccount:matih-data-plane-globex:deployer");
         EndpointView target = new EndpointView("matih-data-plane-acme-corp", null, null, null, A, "tenant", false,
                 "networkpolicies/matih-data-plane-acme-corp/default-deny-all");
-        store.put(violation(B_TO_A_AUDIT, ViolationType.POLICY_TAMPERING, A, B, actor, target, 1,
+        store.put(violation(B_TO_A_AUDIT, ViolationType.CROSS_TENANT_EXEC, A, B, actor, target, 1,
                 "system:serviceaccount:matih-data-plane-globex:deployer deleted NetworkPolicy default-deny-all",
                 List.of(), new AuditEvidence("e1", "system:serviceaccount:matih-data-plane-globex:deployer", "delete",
                         "networkpolicies/matih-data-plane-acme-corp/default-deny-all", 200, "10.244.2.12", now), now));
@@ -175,7 +176,7 @@ class AccessMatrixTest {
         String a = Tokens.tenant(A);
         List<String> bodies = new ArrayList<>();
         bodies.add(ok(a, "/api/v1/violations?limit=1000"));
-        bodies.add(ok(a, "/api/v1/violations?type=ISOLATION_BREACH"));
+        bodies.add(ok(a, "/api/v1/violations?type=WOULD_BE_BLOCKED"));
         bodies.add(ok(a, "/api/v1/violations?tenant=acme-corp&namespace=matih-data-plane-acme-corp"));
         bodies.add(ok(a, "/api/v1/violations/" + A_TO_B));
         bodies.add(ok(a, "/api/v1/violations/" + B_TO_A_AUDIT));
