@@ -11,6 +11,9 @@ import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.flow.Workloads;
 import ai.matih.flowwatch.policy.PolicyResult;
+import ai.matih.flowwatch.security.Caller;
+import ai.matih.flowwatch.security.TenantScope;
+import io.vertx.ext.web.RoutingContext;
 import ai.matih.flowwatch.topology.PodInfo;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
@@ -75,7 +78,9 @@ public class ExplainResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Explanation explain(@QueryParam("source") String source, @QueryParam("destination") String destination,
-                               @QueryParam("port") String port, @QueryParam("protocol") String protocol) {
+                               @QueryParam("port") String port, @QueryParam("protocol") String protocol,
+                               RoutingContext request) {
+        Caller caller = Caller.of(request);
         Topology t = topology.current();
         Endpoint src = endpoint("source", source, t);
         Endpoint dst = endpoint("destination", destination, t);
@@ -84,6 +89,9 @@ public class ExplainResource {
         Flow flow = flow(src, dst, p, portNumber, Observed.ALLOWED);
         Party s = PartyResolver.resolve(src, t);
         Party d = PartyResolver.resolve(dst, t);
+        if (!caller.admin()) {
+            scope(caller, s, d, t);
+        }
         IntentResult intent = IntentModel.judge(flow, s, d, t);
         PolicyResult policy = policyAxis.evaluate(flow, s, d, t);
         Map<String, String> outcomes = new LinkedHashMap<>();
@@ -107,6 +115,23 @@ public class ExplainResource {
         }
         return new Explanation(place(s), place(d), p, portNumber < 0 ? null : portNumber, verdict, category, reason,
                 policy, outcomes);
+    }
+
+    /**
+     * A tenant explains connections with one end in its own namespaces and no end in another tenant's: the
+     * explanation names the pods, labels and policies of both ends.
+     */
+    private static void scope(Caller caller, Party s, Party d, Topology t) {
+        for (Party p : List.of(s, d)) {
+            if (TenantScope.foreign(caller.tenant(), p.namespaceName(), t)) {
+                throw caller.outsideScope(p == s ? "source" : "destination",
+                        "explaining connections of another tenant's namespace is for admins");
+            }
+        }
+        if (!TenantScope.owns(caller.tenant(), s.namespaceName(), t)
+                && !TenantScope.owns(caller.tenant(), d.namespaceName(), t)) {
+            throw caller.outsideScope("source", "neither end is in one of your tenant's namespaces");
+        }
     }
 
     private static String describe(Outcome outcome) {

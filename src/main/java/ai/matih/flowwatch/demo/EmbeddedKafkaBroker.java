@@ -52,12 +52,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     private final int port;
+    private final int tlsPort;
     private final Path logDir;
     private final KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(int port, Path logDir, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(int port, int tlsPort, Path logDir, KafkaRaftServer server) {
         this.port = port;
+        this.tlsPort = tlsPort;
         this.logDir = logDir;
         this.server = server;
     }
@@ -75,18 +77,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker cannot start (port taken, formatting failed)
      */
     public static EmbeddedKafkaBroker start(int port, int numPartitions) {
+        return start(port, numPartitions, Map.of());
+    }
+
+    /**
+     * Starts a broker with a second, TLS-only client listener ({@code SSL}) on a free port, beside the plaintext one
+     * (which the broker keeps for itself and for {@link #createTopics}).
+     *
+     * @param tls the listener's {@code ssl.*} settings, e.g. {@code ssl.keystore.location},
+     *            {@code ssl.keystore.password}, {@code ssl.keystore.type}, {@code ssl.client.auth}
+     */
+    public static EmbeddedKafkaBroker startWithTls(int numPartitions, Map<String, String> tls) {
+        if (tls.isEmpty()) {
+            throw new IllegalArgumentException("a TLS listener needs at least ssl.keystore.location");
+        }
+        return start(0, numPartitions, tls);
+    }
+
+    private static EmbeddedKafkaBroker start(int port, int numPartitions, Map<String, String> tls) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
         }
         long started = System.nanoTime();
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort(clientPort);
+        int tlsPort = tls.isEmpty() ? -1 : freePort(clientPort, controllerPort);
         Path logDir = createTempDir();
         try {
-            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(clientPort, controllerPort, numPartitions, logDir));
+            Properties properties = brokerProperties(clientPort, controllerPort, numPartitions, logDir);
+            if (tlsPort > 0) {
+                addTlsListener(properties, tlsPort, tls);
+            }
+            KafkaConfig config = KafkaConfig.fromProps(properties);
             format(config, logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(clientPort, logDir, server);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(clientPort, tlsPort, logDir, server);
             try {
                 server.startup();
             } catch (RuntimeException e) {
@@ -125,6 +150,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The client port. */
     public int port() {
         return port;
+    }
+
+    /** The {@code bootstrap.servers} value of the TLS-only listener ({@link #startWithTls}). */
+    public String tlsBootstrapServers() {
+        if (tlsPort < 0) {
+            throw new IllegalStateException("this broker has no TLS listener: start it with startWithTls");
+        }
+        return HOST + ":" + tlsPort;
     }
 
     /**
@@ -218,6 +251,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
+    private static void addTlsListener(Properties p, int tlsPort, Map<String, String> tls) {
+        p.put("listeners", p.getProperty("listeners") + ",SSL://" + HOST + ":" + tlsPort);
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + ",SSL://" + HOST + ":" + tlsPort);
+        p.put("listener.security.protocol.map", p.getProperty("listener.security.protocol.map") + ",SSL:SSL");
+        tls.forEach((key, value) -> p.put("listener.name.ssl." + key, value));
+    }
+
     private static void format(KafkaConfig config, Path logDir) {
         try {
             new Formatter()
@@ -241,7 +281,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
                 socket.setReuseAddress(true);
                 int candidate = socket.getLocalPort();
-                if (exclude.length == 0 || candidate != exclude[0]) {
+                if (java.util.Arrays.stream(exclude).noneMatch(p -> p == candidate)) {
                     return candidate;
                 }
             } catch (IOException e) {

@@ -2,6 +2,11 @@ package ai.matih.flowwatch.policy;
 
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.security.Caller;
+import ai.matih.flowwatch.topology.NamespaceInfo;
+import ai.matih.flowwatch.topology.Role;
+import ai.matih.flowwatch.topology.TenancyRules;
+import io.vertx.ext.web.RoutingContext;
 import ai.matih.flowwatch.topology.ManifestException;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
@@ -13,10 +18,15 @@ import jakarta.ws.rs.core.MediaType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The stateless what-if: judges connections against the NetworkPolicies of the manifests in the request,
  * exactly as Kubernetes defines them. What a team runs in CI before merging a policy change.
+ *
+ * <p>It reads nothing of flowwatch's own state, only the request. A tenant-scoped caller may still only evaluate
+ * connections with at least one end a pod in a namespace named after its tenant by the tenancy pattern
+ * ({@code matih-data-plane-<tenant>}); admins evaluate anything.
  */
 @Path("/api/v1/policy")
 public class PolicyResource {
@@ -34,7 +44,8 @@ public class PolicyResource {
     @Path("evaluate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public EvaluateResponse evaluate(EvaluateRequest request) {
+    public EvaluateResponse evaluate(EvaluateRequest request, RoutingContext http) {
+        Caller caller = Caller.of(http);
         if (request == null) {
             throw field("body", "a JSON object with 'manifests' and 'connections' is required");
         }
@@ -69,12 +80,26 @@ public class PolicyResource {
             if (spec == null) {
                 throw field(at, "a connection object is required");
             }
+            if (!caller.admin() && !named(caller.tenant(), spec.source()) && !named(caller.tenant(), spec.destination())) {
+                throw caller.outsideScope(at, at + ": neither end is a pod in a namespace named after your tenant ("
+                        + topology.current().rules().namespacePattern().pattern() + ")");
+            }
             Connection c = new Connection(endpoint(parsed, spec.source(), at + ".source"),
                     endpoint(parsed, spec.destination(), at + ".destination"), protocol(spec.protocol(), at + ".protocol"),
                     port(spec.port(), at + ".port"));
             results.add(EvaluateResponse.Result.of(engine.evaluate(c)));
         }
         return new EvaluateResponse(results);
+    }
+
+    /** True when the endpoint is a pod in a namespace whose name makes it this tenant's (labels do not count). */
+    private boolean named(String tenant, EvaluateRequest.EndpointSpec spec) {
+        if (spec == null || spec.namespace() == null) {
+            return false;
+        }
+        TenancyRules rules = topology.current().rules();
+        NamespaceInfo ns = rules.describe(spec.namespace(), Map.of(), false);
+        return ns.role() == Role.TENANT && tenant.equals(ns.tenant());
     }
 
     static PolicyEndpoint endpoint(Topology t, EvaluateRequest.EndpointSpec spec, String at) {

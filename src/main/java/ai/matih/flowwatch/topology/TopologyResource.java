@@ -1,5 +1,8 @@
 package ai.matih.flowwatch.topology;
 
+import ai.matih.flowwatch.security.Caller;
+import ai.matih.flowwatch.security.TenantScope;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,10 +19,14 @@ public class TopologyResource {
         this.holder = holder;
     }
 
-    /** The current snapshot: tenants, namespaces with role, policy counts, egress exceptions. */
+    /**
+     * The current snapshot: tenants, namespaces with role, policy counts, egress exceptions. A tenant-scoped caller
+     * gets its own namespaces and exceptions, with totals over those only.
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public TopologyView get() {
-        return TopologyView.of(holder.current(), Instant.now());
+    public TopologyView get(RoutingContext request) {
+        Caller caller = Caller.of(request);
+        return TenantScope.topology(caller, TopologyView.of(holder.current(), Instant.now()));
     }
 }

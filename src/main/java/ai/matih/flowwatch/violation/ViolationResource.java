@@ -3,6 +3,10 @@ package ai.matih.flowwatch.violation;
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.classify.Severity;
 import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.security.Caller;
+import ai.matih.flowwatch.security.TenantScope;
+import ai.matih.flowwatch.topology.TopologyHolder;
+import io.vertx.ext.web.RoutingContext;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,7 +23,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The REST API of recent violations (design §5). */
+/**
+ * The REST API of recent violations (design §5). A tenant-scoped caller gets only violations with its tenant at
+ * either end, the other tenant withheld ({@link TenantScope}); another tenant's violation is answered 404, as if
+ * it did not exist.
+ */
 @Path("/api/v1/violations")
 @Produces(MediaType.APPLICATION_JSON)
 public class ViolationResource {
@@ -32,24 +40,31 @@ public class ViolationResource {
 
     private final ViolationStore store;
     private final ViolationStream stream;
+    private final TopologyHolder topology;
 
-    public ViolationResource(ViolationStore store, ViolationStream stream) {
+    public ViolationResource(ViolationStore store, ViolationStream stream, TopologyHolder topology) {
         this.store = store;
         this.stream = stream;
+        this.topology = topology;
     }
 
     @GET
     public ViolationPage list(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
                               @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
                               @QueryParam("since") String since, @QueryParam("until") String until,
-                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                              RoutingContext request) {
+        Caller caller = Caller.of(request);
         Instant now = Instant.now();
         ViolationFilter filter = new ViolationFilter(name("tenant", tenant), type(type), severity(severity),
                 name("namespace", namespace), instant("since", since, now), instant("until", until, now));
         if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
             throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
         }
-        return store.query(filter, limit(limit), cursor(cursor));
+        ViolationPage page = store.query(TenantScope.filter(caller, filter, topology.current()), limit(limit),
+                cursor(cursor));
+        return caller.admin() ? page : new ViolationPage(page.items().stream()
+                .map(v -> TenantScope.redact(caller, v)).toList(), page.nextCursor());
     }
 
     /** Server-sent events of new and changed violations matching the same filters (no paging). */
@@ -58,24 +73,29 @@ public class ViolationResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     public Multi<Violation> stream(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
-                                   @QueryParam("severity") String severity, @QueryParam("namespace") String namespace) {
-        ViolationFilter filter = new ViolationFilter(name("tenant", tenant), type(type), severity(severity),
-                name("namespace", namespace), null, null);
-        return stream.subscribe(filter);
+                                   @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
+                                   RoutingContext request) {
+        Caller caller = Caller.of(request);
+        ViolationFilter filter = TenantScope.filter(caller, new ViolationFilter(name("tenant", tenant), type(type),
+                severity(severity), name("namespace", namespace), null, null), topology.current());
+        Multi<Violation> matching = stream.subscribe(filter);
+        return caller.admin() ? matching : matching.map(v -> TenantScope.redact(caller, v));
     }
 
     @GET
     @Path("{id}")
-    public Violation get(@PathParam("id") String id) {
+    public Violation get(@PathParam("id") String id, RoutingContext request) {
+        Caller caller = Caller.of(request);
         if (!ID.matcher(id).matches()) {
             throw new ProblemException(400, "Invalid path parameter", "'" + abbreviate(id)
                     + "' is not a violation id (lower-case hex)", "id");
         }
         Violation v = store.get(id);
-        if (v == null) {
+        if (v == null || !TenantScope.visible(caller, v)) {
+            // another tenant's violation: the same answer as an unknown id, so its existence is not revealed
             throw ProblemException.notFound("no violation with id " + id + " (it may have been evicted)");
         }
-        return v;
+        return TenantScope.redact(caller, v);
     }
 
     private static String name(String parameter, String value) {

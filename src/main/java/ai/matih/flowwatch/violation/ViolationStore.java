@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.violation;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -22,22 +24,33 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public class ViolationStore {
 
     private static final int MAX_REPORTERS = 8;
+    /** Violations evicted past {@code flowwatch.violations.max-stored}. */
+    public static final String EVICTED = "flowwatch.violations.evicted";
 
     private final int maxStored;
     private final int maxRemembered;
+    private final Runnable evicted;
     private final ConcurrentHashMap<String, Aggregate> byId = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<ViolationOrder, Violation> byTime = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, ConcurrentSkipListMap<ViolationOrder, Violation>> byTenant =
             new ConcurrentHashMap<>();
 
     @Inject
-    public ViolationStore(ViolationConfig config) {
-        this(config.maxStored(), config.maxRemembered());
+    public ViolationStore(ViolationConfig config, MeterRegistry registry) {
+        this(config.maxStored(), config.maxRemembered(), Counter.builder(EVICTED)
+                .description("Violations evicted from the in-memory store past flowwatch.violations.max-stored")
+                .register(registry)::increment);
     }
 
     public ViolationStore(int maxStored, int maxRemembered) {
+        this(maxStored, maxRemembered, () -> { });
+    }
+
+    /** A store that calls {@code evicted} once per violation evicted. */
+    public ViolationStore(int maxStored, int maxRemembered, Runnable evicted) {
         this.maxStored = maxStored;
         this.maxRemembered = maxRemembered;
+        this.evicted = evicted;
     }
 
     /** Merges one report; see {@link Merge}. */
@@ -208,6 +221,7 @@ public class ViolationStore {
             byId.computeIfPresent(oldest.getKey().id(), (id, agg) -> {
                 if (agg.violation.lastSeen().equals(oldest.getKey().lastSeen())) {
                     unindex(agg.violation);
+                    evicted.run();
                     return null;
                 }
                 return agg;

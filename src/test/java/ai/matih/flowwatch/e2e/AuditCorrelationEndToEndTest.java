@@ -1,10 +1,10 @@
 package ai.matih.flowwatch.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.matih.flowwatch.testing.KafkaBroker;
+import ai.matih.flowwatch.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -59,15 +59,15 @@ class AuditCorrelationEndToEndTest {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             producer.send(new ProducerRecord<>("k8s-audit", deletion.getBytes(StandardCharsets.UTF_8))).get();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                    given().get("/api/v1/violations?type=POLICY_TAMPERING&tenant=acme-corp").then().statusCode(200)
+                    Tokens.asAdmin().get("/api/v1/violations?type=POLICY_TAMPERING&tenant=acme-corp").then().statusCode(200)
                             .extract().jsonPath().getList("items.evidence.audit.auditId")).contains(auditId));
             producer.send(new ProducerRecord<>("calico-flows", allowed.getBytes(StandardCharsets.UTF_8))).get();
         }
         // Then
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                given().get("/api/v1/violations?type=ISOLATION_BREACH&tenant=initech&namespace=matih-data-plane-acme-corp")
+                Tokens.asAdmin().get("/api/v1/violations?type=ISOLATION_BREACH&tenant=initech&namespace=matih-data-plane-acme-corp")
                         .then().statusCode(200).extract().jsonPath().getList("items")).hasSize(1));
-        Map<String, Object> breach = given()
+        Map<String, Object> breach = Tokens.asAdmin()
                 .get("/api/v1/violations?type=ISOLATION_BREACH&tenant=initech&namespace=matih-data-plane-acme-corp")
                 .then().extract().jsonPath().getMap("items[0]");
         assertThat(breach).containsEntry("category", "cross-tenant").containsEntry("peerTenant", "acme-corp");
@@ -80,7 +80,7 @@ class AuditCorrelationEndToEndTest {
     }
 
     private static int acmePolicies() {
-        List<Map<String, Object>> tenants = given().get("/api/v1/topology").then().statusCode(200).extract().jsonPath()
+        List<Map<String, Object>> tenants = Tokens.asAdmin().get("/api/v1/topology").then().statusCode(200).extract().jsonPath()
                 .getList("tenants");
         return tenants.stream().filter(t -> "acme-corp".equals(t.get("tenant")))
                 .mapToInt(t -> ((Number) t.get("policies")).intValue()).findFirst().orElseThrow();

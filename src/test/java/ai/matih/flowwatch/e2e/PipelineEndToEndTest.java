@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import ai.matih.flowwatch.testing.KafkaBroker;
+import ai.matih.flowwatch.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -137,11 +138,11 @@ class PipelineEndToEndTest {
         Map<String, Object> tampering = one("POLICY_TAMPERING", "globex");
         assertThat(tampering).containsEntry("severity", "critical");
 
-        given().get("/api/v1/violations/" + breachV.get("id")).then().statusCode(200)
+        Tokens.asAdmin().get("/api/v1/violations/" + breachV.get("id")).then().statusCode(200)
                 .body("id", equalTo(breachV.get("id"))).body("destination.namespace", equalTo("matih-data-plane-globex"));
-        given().get("/api/v1/violations?severity=loud").then().statusCode(400)
+        Tokens.asAdmin().get("/api/v1/violations?severity=loud").then().statusCode(400)
                 .contentType("application/problem+json").body("parameter", equalTo("severity"));
-        given().get("/api/v1/violations?limit=5000").then().statusCode(400).body("parameter", equalTo("limit"));
+        Tokens.asAdmin().get("/api/v1/violations?limit=5000").then().statusCode(400).body("parameter", equalTo("limit"));
 
         // Then: the metrics count what happened
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -176,7 +177,7 @@ class PipelineEndToEndTest {
     }
 
     private Map<String, Object> one(String type, String tenant) {
-        List<Map<String, Object>> items = given().get("/api/v1/violations?type=" + type + "&tenant=" + tenant)
+        List<Map<String, Object>> items = Tokens.asAdmin().get("/api/v1/violations?type=" + type + "&tenant=" + tenant)
                 .then().statusCode(200).extract().jsonPath().getList("items");
         assertThat(items).as(type + " for " + tenant).hasSize(1);
         return items.get(0);

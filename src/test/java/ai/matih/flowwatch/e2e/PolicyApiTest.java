@@ -1,12 +1,12 @@
 package ai.matih.flowwatch.e2e;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
 import ai.matih.flowwatch.testing.KafkaBroker;
+import ai.matih.flowwatch.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
@@ -63,7 +63,7 @@ class PolicyApiTest {
                 Map.of("source", Map.of("ip", "203.0.113.9"), "destination", pod("y", "b"), "port", 80),
                 Map.of("source", pod("y", "b"), "destination", pod("x", "a"), "port", 80)));
         // When / Then
-        given().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(200)
+        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(200)
                 .body("results.verdict", equalTo(List.of("ALLOW", "DENY", "DENY", "ALLOW")))
                 .body("results[0].decidedBy", hasItem(startsWith("y/from-x")))
                 .body("results[1].ingress.verdict", equalTo("DENY"))
@@ -77,7 +77,7 @@ class PolicyApiTest {
                 + "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {namespace: x}\nspec: {}\n",
                 "connections", List.of(Map.of("source", Map.of("ip", "10.0.0.1"), "destination", Map.of("ip", "10.0.0.2"))));
         // When / Then
-        given().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(400)
+        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(400)
                 .contentType("application/problem+json").body("parameter", equalTo("manifests"))
                 .body("detail", containsString("document 2")).body("detail", containsString("metadata.name"));
     }
@@ -86,19 +86,19 @@ class PolicyApiTest {
     void rejectsReferencesToPodsThatAreNotInTheManifests() {
         Map<String, Object> body = Map.of("manifests", MANIFESTS, "connections", List.of(
                 Map.of("source", pod("x", "zz"), "destination", pod("y", "b"), "port", 80)));
-        given().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(400)
+        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(400)
                 .body("parameter", equalTo("connections[0].source")).body("detail", containsString("x/zz"));
     }
 
     @Test
     void rejectsABodyThatIsNotJson() {
-        given().contentType("application/json").body("{\"manifests\": ").post("/api/v1/policy/evaluate").then()
+        Tokens.asAdmin().contentType("application/json").body("{\"manifests\": ").post("/api/v1/policy/evaluate").then()
                 .statusCode(400).contentType("application/problem+json");
     }
 
     @Test
     void explainsEachAxisOfAConnectionOnTheLiveTopology() {
-        given().queryParam("source", "matih-data-plane-globex/api-7d9f8c6b5-x2a2b")
+        Tokens.asAdmin().queryParam("source", "matih-data-plane-globex/api-7d9f8c6b5-x2a2b")
                 .queryParam("destination", "matih-data-plane-initech/db-0").queryParam("port", "5432")
                 .get("/api/v1/explain").then().statusCode(200)
                 .body("intent", equalTo("FORBIDDEN")).body("category", equalTo("cross-tenant"))
@@ -110,7 +110,7 @@ class PolicyApiTest {
 
     @Test
     void explainsWhyDnsIsPermitted() {
-        given().queryParam("source", "10.244.2.10").queryParam("destination", "10.244.0.53").queryParam("port", "53")
+        Tokens.asAdmin().queryParam("source", "10.244.2.10").queryParam("destination", "10.244.0.53").queryParam("port", "53")
                 .queryParam("protocol", "UDP").get("/api/v1/explain").then().statusCode(200)
                 .body("intent", equalTo("PERMITTED")).body("policy.verdict", equalTo("ALLOW"))
                 .body("outcomes.ALLOWED", equalTo("NORMAL")).body("outcomes.DENIED", startsWith("UNEXPECTED_DENY"));
@@ -118,7 +118,7 @@ class PolicyApiTest {
 
     @Test
     void rejectsAnEndpointThatIsNeitherPodNorIp() {
-        given().queryParam("source", "not an endpoint").queryParam("destination", "10.0.0.1").get("/api/v1/explain")
+        Tokens.asAdmin().queryParam("source", "not an endpoint").queryParam("destination", "10.0.0.1").get("/api/v1/explain")
                 .then().statusCode(400).contentType("application/problem+json").body("parameter", equalTo("source"));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.matih.flowwatch.testing.KafkaBroker;
+import ai.matih.flowwatch.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +44,8 @@ class ViolationStreamEndToEndTest {
         List<String> events = new CopyOnWriteArrayList<>();
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<java.io.InputStream> response = client.send(
-                HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream").build(),
+                HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + Tokens.admin()).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
