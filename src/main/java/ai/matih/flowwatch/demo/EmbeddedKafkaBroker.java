@@ -75,6 +75,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalStateException when the broker cannot start (port taken, formatting failed)
      */
     public static EmbeddedKafkaBroker start(int port, int numPartitions) {
+        return start(port, numPartitions, Map.of());
+    }
+
+    /**
+     * Starts a broker with some broker properties set (or replaced), e.g. {@code group.initial.rebalance.delay.ms} for
+     * a group whose members start together (the throughput benchmark's scale-out run).
+     */
+    public static EmbeddedKafkaBroker start(int port, int numPartitions, Map<String, String> overrides) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
         }
@@ -83,7 +91,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int controllerPort = freePort(clientPort);
         Path logDir = createTempDir();
         try {
-            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(clientPort, controllerPort, numPartitions, logDir));
+            java.util.Properties properties = brokerProperties(clientPort, controllerPort, numPartitions, logDir);
+            properties.putAll(overrides);
+            KafkaConfig config = KafkaConfig.fromProps(properties);
             format(config, logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(clientPort, logDir, server);

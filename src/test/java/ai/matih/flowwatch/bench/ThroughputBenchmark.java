@@ -104,7 +104,10 @@ public final class ThroughputBenchmark {
         Files.createDirectories(out);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("load_average_start", loadAverage());
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, PARTITIONS)) {
+        // members of a group that start together get their partitions in one rebalance, so no record is redelivered
+        // (and counted twice) because an instance lost partitions it had not committed yet
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, PARTITIONS,
+                Map.of("group.initial.rebalance.delay.ms", "10000"))) {
             broker.createTopics(DemoTopics.ALL.toArray(String[]::new));
             long t0 = System.nanoTime();
             preload(broker.bootstrapServers());
@@ -125,7 +128,7 @@ public final class ThroughputBenchmark {
 
             boolean accounted;
             try (Instance one = Instance.start(this, broker.bootstrapServers(), "bench-single", 1, jfr)) {
-                Measured m = measure(List.of(one));
+                Measured m = measure(List.of(one), null);
                 accounted = m.accounted;
                 double rate = m.recordsPerSecond;
                 result.put("flowwatch_records_per_s", Math.round(rate));
@@ -145,8 +148,9 @@ public final class ThroughputBenchmark {
             if (scaleOut) {
                 try (Instance a = Instance.start(this, broker.bootstrapServers(), "bench-scale", 2, false);
                      Instance b = Instance.start(this, broker.bootstrapServers(), "bench-scale", 3, false)) {
-                    Measured m = measure(List.of(a, b));
+                    Measured m = measure(List.of(a, b), committedOffsets(broker.bootstrapServers(), "bench-scale"));
                     accounted &= m.accounted;
+                    result.put("scaleout_redelivered", m.counted - documents.get());
                     result.put("scaleout_instances", 2);
                     result.put("scaleout_partitions", PARTITIONS);
                     result.put("scaleout_records_per_s", Math.round(m.recordsPerSecond));
@@ -318,8 +322,41 @@ public final class ThroughputBenchmark {
     private record Measured(double recordsPerSecond, double documentsPerSecond, long counted, boolean accounted) {
     }
 
-    /** Waits until the instances together count every document produced; the rate runs from the first to the last. */
-    private Measured measure(List<Instance> instances) throws InterruptedException {
+    /**
+     * True once the consumer group has committed every input partition to its end. Two instances rebalance while they
+     * start (and, on a starved machine, later): Kafka then redelivers what was processed but not yet committed, so
+     * the scale-out run counts documents at least once and is done when the group has committed everything.
+     */
+    private static java.util.function.BooleanSupplier committedOffsets(String bootstrap, String group) {
+        return () -> {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", bootstrap))) {
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+                for (var d : admin.describeTopics(INPUTS).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                }
+                for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+                    var c = committed.get(e.getKey());
+                    if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset())) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        };
+    }
+
+    /**
+     * Waits until the instances together count every document produced (and, when {@code committed} is given, the
+     * group has committed everything: redeliveries then count twice); the rate runs from the first to the last.
+     */
+    private Measured measure(List<Instance> instances, java.util.function.BooleanSupplier committed)
+            throws InterruptedException {
         long expected = documents.get();
         long firstAt = 0;
         long firstCount = 0;
@@ -341,7 +378,7 @@ public final class ThroughputBenchmark {
                 lastChange = now;
                 previous = count;
             }
-            if (count >= expected) {
+            if (count >= expected && (committed == null || committed.getAsBoolean())) {
                 doneAt = now;
                 break;
             }
@@ -364,9 +401,10 @@ public final class ThroughputBenchmark {
             settled += i.sample();
         }
         double seconds = (doneAt - firstAt) / 1e9;
-        double docsPerSecond = seconds <= 0 ? 0 : (count - firstCount) / seconds;
+        double docsPerSecond = seconds <= 0 ? 0 : (Math.min(count, expected) - firstCount) / seconds;
         double recordsPerSecond = docsPerSecond * records.get() / expected;
-        return new Measured(recordsPerSecond, docsPerSecond, settled, settled == expected);
+        return new Measured(recordsPerSecond, docsPerSecond, settled,
+                committed == null ? settled == expected : settled >= expected);
     }
 
     /**
@@ -435,6 +473,13 @@ public final class ThroughputBenchmark {
             millis.add(at == null ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(at - e.getValue()));
         }
         Collections.sort(millis);
+        List<Integer> missing = new ArrayList<>(sent.keySet());
+        missing.removeAll(arrived.keySet());
+        Collections.sort(missing);
+        if (!missing.isEmpty()) {
+            log("probes that never reached the stream (port = 20000 + probe number): %s",
+                    missing.subList(0, Math.min(30, missing.size())));
+        }
         result.put("latency_probes", sent.size());
         result.put("latency_missing", sent.size() - arrived.size());
         result.put("latency_p50_ms", percentile(millis, 0.50));
