@@ -13,14 +13,24 @@ import ai.matih.flowwatch.topology.Topology;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The policy axis from the NetworkPolicies in force (design §4): each connection is evaluated by the exact
  * {@link PolicyEngine}, compiled once per topology snapshot. Endpoints are taken from the topology when it
  * knows them, else from what the record says (labels it does not carry are unknown, not empty).
+ *
+ * <p>Decisions are memoised per topology snapshot: the key is the whole {@link Connection} (both endpoints with
+ * everything the engine reads of them: namespace, name, pod and namespace labels, IPs, hostNetwork, declared ports
+ * and node; protocol and port), so a memoised decision is the one the engine would give, explanations included.
+ * The memo belongs to the compiled snapshot (a new snapshot starts empty), is lock-free, and is cleared when it
+ * reaches {@value #MEMO_CAPACITY} entries (many distinct external IPs).
  */
 public final class EnginePolicyAxis implements PolicyAxis {
+
+    /** Most memoised decisions per snapshot before the memo is cleared. */
+    static final int MEMO_CAPACITY = 16_384;
 
     private final CniProfile profile;
     private final AtomicReference<Compiled> compiled = new AtomicReference<>();
@@ -29,23 +39,39 @@ public final class EnginePolicyAxis implements PolicyAxis {
         this.profile = profile;
     }
 
-    private record Compiled(Topology topology, PolicyEngine engine) {
+    private record Compiled(Topology topology, PolicyEngine engine, Map<Connection, PolicyDecision> decisions) {
     }
 
     /** The engine for this snapshot, compiled on first use after a topology change. */
     public PolicyEngine engine(Topology topology) {
+        return compiled(topology).engine();
+    }
+
+    private Compiled compiled(Topology topology) {
         Compiled c = compiled.get();
         if (c == null || c.topology() != topology) {
-            c = new Compiled(topology, PolicyEngine.compile(topology, profile));
+            c = new Compiled(topology, PolicyEngine.compile(topology, profile), new ConcurrentHashMap<>());
             compiled.set(c);
         }
-        return c.engine();
+        return c;
     }
 
     @Override
     public PolicyDecision decide(Flow flow, Party source, Party destination, IntentResult.Judged intent,
                                  Topology topology) {
-        return evaluate(flow, source, destination, topology).toDecision();
+        Connection connection = new Connection(endpoint(source, flow, topology), endpoint(destination, flow, topology),
+                flow.protocol(), flow.port());
+        Compiled c = compiled(topology);
+        PolicyDecision known = c.decisions().get(connection);
+        if (known != null) {
+            return known;
+        }
+        PolicyDecision decision = c.engine().evaluate(connection).toDecision();
+        if (c.decisions().size() >= MEMO_CAPACITY) {
+            c.decisions().clear();
+        }
+        c.decisions().put(connection, decision);
+        return decision;
     }
 
     /** The full result, for explanations. */

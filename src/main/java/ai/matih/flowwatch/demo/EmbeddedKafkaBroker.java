@@ -91,10 +91,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (tls.isEmpty()) {
             throw new IllegalArgumentException("a TLS listener needs at least ssl.keystore.location");
         }
-        return start(0, numPartitions, tls);
+        return start(0, numPartitions, tls, Map.of());
     }
 
-    private static EmbeddedKafkaBroker start(int port, int numPartitions, Map<String, String> tls) {
+    /**
+     * Starts a broker with some broker properties set (or replaced), e.g. {@code group.initial.rebalance.delay.ms} for
+     * a group whose members start together (the throughput benchmark's scale-out run).
+     */
+    public static EmbeddedKafkaBroker start(int port, int numPartitions, Map<String, String> overrides) {
+        return start(port, numPartitions, Map.of(), overrides);
+    }
+
+    private static EmbeddedKafkaBroker start(int port, int numPartitions, Map<String, String> tls,
+                                             Map<String, String> overrides) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
         }
@@ -108,6 +117,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (tlsPort > 0) {
                 addTlsListener(properties, tlsPort, tls);
             }
+            properties.putAll(overrides);
             KafkaConfig config = KafkaConfig.fromProps(properties);
             format(config, logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);

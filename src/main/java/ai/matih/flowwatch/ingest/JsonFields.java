@@ -191,6 +191,10 @@ public final class JsonFields {
     }
 
     public static Instant parseRfc3339(String text, String path) {
+        Instant fast = parseUtc(text);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
@@ -200,6 +204,60 @@ public final class JsonFields {
                 throw DecodeException.invalid(path, "not an RFC 3339 timestamp: \"" + clip(text) + "\"");
             }
         }
+    }
+
+    /**
+     * The common spelling {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} (what Hubble, Goldmane and audit logs write) without
+     * {@code DateTimeFormatter}, which dominated decoding; null for anything else, which the formatter then parses (or
+     * rejects), so what is accepted does not change.
+     */
+    static Instant parseUtc(String s) {
+        int n = s.length();
+        if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 7);
+        int day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month)
+                .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        int nanos = 0;
+        if (n > 20) {
+            int digits = n - 21;
+            if (s.charAt(19) != '.' || digits < 1 || digits > 9) {
+                return null;
+            }
+            nanos = digits(s, 20, n - 1);
+            if (nanos < 0) {
+                return null;
+            }
+            for (int i = digits; i < 9; i++) {
+                nanos *= 10;
+            }
+        } else if (s.charAt(19) != 'Z') {
+            return null;
+        }
+        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal value of s[from, to), or -1 when a character is not an ASCII digit. */
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** Unix seconds as a number or decimal string, or (Whisker) an RFC 3339 string; null when absent. */

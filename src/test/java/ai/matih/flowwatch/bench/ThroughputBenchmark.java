@@ -1,0 +1,660 @@
+package ai.matih.flowwatch.bench;
+
+import ai.matih.flowwatch.demo.DemoRecords;
+import ai.matih.flowwatch.demo.DemoTopics;
+import ai.matih.flowwatch.demo.EmbeddedKafkaBroker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * End-to-end throughput of the packaged service against the bare Kafka consumer on the same records, same broker,
+ * same run (issue 6). {@code ./mvnw -Pthroughput [-Dbench.records=2000000]}; prints one JSON line and exits non-zero
+ * when any record is unaccounted for (flows + rejected + audit events counted by flowwatch must equal the documents
+ * produced), or when flowwatch does not start.
+ *
+ * <p>Phases: start Apache Kafka's broker in-process (topics with {@value #PARTITIONS} partitions); preload N realistic
+ * records from {@link DemoRecords} (mostly Hubble with its replies, some Calico Enterprise and Goldmane, a few audit
+ * events, about 1 % violating connections) with several producer threads; (a) a bare {@code KafkaConsumer<byte[],
+ * byte[]>} reads every partition of the three input topics; (b) {@code target/quarkus-app/quarkus-run.jar} runs as a
+ * child process with {@code -Xmx512m} and consumes them from scratch, timed black-box from its {@code /q/metrics};
+ * then, while records are produced at half the rate it reached, violations with unique ports are produced and
+ * timed until they appear on {@code GET /api/v1/violations/stream}; finally two instances share the partitions in a
+ * new consumer group (scale-out).
+ *
+ * <p>System properties: {@code bench.records} (2000000), {@code bench.app} (the quarkus-run.jar),
+ * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.scaleout} (true),
+ * {@code bench.jfr} (false: when true the single instance records a JFR file next to its log),
+ * {@code bench.out} (target/throughput: logs and recordings).
+ */
+public final class ThroughputBenchmark {
+
+    static final int PARTITIONS = 6;
+    private static final List<String> INPUTS = List.of(DemoTopics.HUBBLE, DemoTopics.CALICO, DemoTopics.AUDIT);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PORT = Pattern.compile("\"destination_port\":\\d+");
+    private static final Pattern TIME = Pattern.compile("\"time\":\"[^\"]+\"");
+    private static final Pattern UUID_FIELD = Pattern.compile("\"uuid\":\"[^\"]+\"");
+    private static final byte[] UUID_KEY = "\"uuid\":\"".getBytes(StandardCharsets.UTF_8);
+
+    private final long target = Long.getLong("bench.records", 2_000_000L);
+    private final int producers = Integer.getInteger("bench.producers", 2);
+    private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 10);
+    private final boolean scaleOut = Boolean.parseBoolean(System.getProperty("bench.scaleout", "true"));
+    private final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
+    private final Path app = Path.of(System.getProperty("bench.app", "target/quarkus-app/quarkus-run.jar"));
+    private final Path out = Path.of(System.getProperty("bench.out", "target/throughput"));
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+
+    // what was produced
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong documents = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final Map<String, AtomicLong> perTopic = new ConcurrentHashMap<>();
+    private final AtomicLong violatingConnections = new AtomicLong();
+    private final List<byte[][]> replayPool = Collections.synchronizedList(new ArrayList<>());
+    private volatile String probeTemplate;
+
+    public static void main(String[] args) throws Exception {
+        int code = new ThroughputBenchmark().run();
+        System.exit(code);
+    }
+
+    private int run() throws Exception {
+        if (!Files.isRegularFile(app)) {
+            System.err.println("No packaged service at " + app + ": run ./mvnw package -DskipTests first");
+            return 2;
+        }
+        Files.createDirectories(out);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("load_average_start", loadAverage());
+        // members of a group that start together get their partitions in one rebalance, so no record is redelivered
+        // (and counted twice) because an instance lost partitions it had not committed yet
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, PARTITIONS,
+                Map.of("group.initial.rebalance.delay.ms", "10000"))) {
+            broker.createTopics(DemoTopics.ALL.toArray(String[]::new));
+            long t0 = System.nanoTime();
+            preload(broker.bootstrapServers());
+            double produceSeconds = (System.nanoTime() - t0) / 1e9;
+            result.put("records", records.get());
+            result.put("documents", documents.get());
+            result.put("mean_record_bytes", bytes.get() / Math.max(1, records.get()));
+            result.put("records_by_topic", Map.copyOf(perTopic.entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()))));
+            result.put("violating_connections", violatingConnections.get());
+            result.put("produce_records_per_s", Math.round(records.get() / produceSeconds));
+            log("preloaded %d records (%d documents) in %.1f s", records.get(), documents.get(), produceSeconds);
+
+            double bare = bareConsumer(broker.bootstrapServers());
+            result.put("bare_records_per_s", Math.round(bare));
+            result.put("load_average_bare", loadAverage());
+            log("bare consumer: %.0f records/s", bare);
+
+            boolean accounted;
+            try (Instance one = Instance.start(this, broker.bootstrapServers(), "bench-single", 1, jfr)) {
+                Measured m = measure(List.of(one), null);
+                accounted = m.accounted;
+                double rate = m.recordsPerSecond;
+                result.put("flowwatch_records_per_s", Math.round(rate));
+                result.put("flowwatch_documents_per_s", Math.round(m.documentsPerSecond));
+                result.put("ratio", round(rate / bare));
+                result.put("accounted", m.accounted);
+                result.put("counted_documents", m.counted);
+                result.put("load_average_flowwatch", loadAverage());
+                log("flowwatch: %.0f records/s (ratio %.2f), counted %d of %d documents", rate, rate / bare,
+                        m.counted, documents.get());
+                if (latencySeconds > 0 && probeTemplate != null) {
+                    latency(broker.bootstrapServers(), one, rate / 2, result);
+                }
+                result.put("peak_heap_mb", round(one.peakHeap / 1048576.0));
+                result.put("rss_hwm_mb", round(one.rssHighWaterKb() / 1024.0));
+            }
+            if (scaleOut) {
+                try (Instance a = Instance.start(this, broker.bootstrapServers(), "bench-scale", 2, false);
+                     Instance b = Instance.start(this, broker.bootstrapServers(), "bench-scale", 3, false)) {
+                    Measured m = measure(List.of(a, b), committedOffsets(broker.bootstrapServers(), "bench-scale"));
+                    accounted &= m.accounted;
+                    result.put("scaleout_redelivered", m.counted - documents.get());
+                    result.put("scaleout_instances", 2);
+                    result.put("scaleout_partitions", PARTITIONS);
+                    result.put("scaleout_records_per_s", Math.round(m.recordsPerSecond));
+                    result.put("scaleout_ratio", round(m.recordsPerSecond / bare));
+                    result.put("scaleout_accounted", m.accounted);
+                    result.put("scaleout_peak_heap_mb", round(Math.max(a.peakHeap, b.peakHeap) / 1048576.0));
+                    result.put("load_average_scaleout", loadAverage());
+                    log("scale-out: %.0f records/s, counted %d of %d", m.recordsPerSecond, m.counted,
+                            documents.get());
+                }
+            }
+            result.put("load_average_end", loadAverage());
+            System.out.println(JSON.writeValueAsString(result));
+            if (!accounted) {
+                System.err.println("UNACCOUNTED RECORDS: flowwatch's flows + rejected + audit events do not equal "
+                        + "the " + documents.get() + " documents produced");
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ preload
+
+    private void preload(String bootstrap) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < producers; i++) {
+            int seed = i;
+            Thread t = new Thread(() -> {
+                try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
+                    generate(producer, new Random(42 + seed));
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "bench-producer-" + i);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("producing failed", failures.get(0));
+        }
+    }
+
+    /** The mix a cluster produces: mostly Hubble (with replies), some Calico, a few audit events, ~1 % violations. */
+    private void generate(KafkaProducer<byte[], byte[]> producer, Random random) {
+        DemoRecords demo = new DemoRecords(random, Clock.systemUTC());
+        while (records.get() < target) {
+            List<DemoRecords.Output> batch;
+            boolean violation = false;
+            if (random.nextInt(100) < 2) {
+                batch = demo.nextAudit(random.nextInt(50) == 0);
+            } else {
+                violation = random.nextInt(100) == 0;
+                batch = demo.nextConnection(violation);
+                // DemoRecords spreads connections evenly over four formats; a Cilium cluster is mostly Hubble
+                if (!batch.isEmpty() && !DemoTopics.HUBBLE.equals(batch.get(0).topic()) && random.nextInt(100) >= 35) {
+                    continue;
+                }
+            }
+            if (violation) {
+                violatingConnections.incrementAndGet();
+            }
+            for (DemoRecords.Output o : batch) {
+                if (probeTemplate == null && violation && DemoTopics.HUBBLE.equals(o.topic())
+                        && o.value().contains("\"verdict\":\"DROPPED\"") && PORT.matcher(o.value()).find()) {
+                    probeTemplate = o.value();
+                }
+                byte[] value = o.value().getBytes(StandardCharsets.UTF_8);
+                byte[] key = o.key() == null ? null : o.key().getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(o.topic(), key, value));
+                records.incrementAndGet();
+                documents.addAndGet(documentsIn(value));
+                bytes.addAndGet(value.length);
+                perTopic.computeIfAbsent(o.topic(), k -> new AtomicLong()).incrementAndGet();
+                if (replayPool.size() < 50_000) {
+                    replayPool.add(new byte[][] {o.topic().getBytes(StandardCharsets.UTF_8), key, value});
+                }
+            }
+        }
+        producer.flush();
+    }
+
+    /** Documents in a value as the demo writes them: one compact JSON document per non-blank line. */
+    static int documentsIn(byte[] value) {
+        int n = 0;
+        boolean content = false;
+        for (byte b : value) {
+            if (b == '\n') {
+                n += content ? 1 : 0;
+                content = false;
+            } else if (b != ' ' && b != '\r' && b != '\t') {
+                content = true;
+            }
+        }
+        return n + (content ? 1 : 0);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap, int lingerMs) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        p.put(ProducerConfig.ACKS_CONFIG, "1");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new KafkaProducer<>(p);
+    }
+
+    // ------------------------------------------------------------------------------------------ (a) bare consumer
+
+    private double bareConsumer(String bootstrap) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the same fetch sizes as flowwatch's channels
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : INPUTS) {
+                for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                    partitions.add(new TopicPartition(topic, p.partition()));
+                }
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long total = records.get();
+            long seen = 0;
+            long checksum = 0;
+            long first = 0;
+            long firstCount = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (seen < total && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                if (first == 0) {
+                    first = System.nanoTime();
+                    firstCount = polled.count();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : polled) {
+                    checksum += r.value().length;
+                }
+                seen += polled.count();
+            }
+            long elapsed = System.nanoTime() - first;
+            if (seen != total || checksum != bytes.get()) {
+                throw new IllegalStateException("bare consumer read " + seen + " records (" + checksum
+                        + " bytes) of " + total + " (" + bytes.get() + " bytes)");
+            }
+            return (seen - firstCount) / (elapsed / 1e9);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ (b) flowwatch
+
+    private record Measured(double recordsPerSecond, double documentsPerSecond, long counted, boolean accounted) {
+    }
+
+    /**
+     * True once the consumer group has committed every input partition to its end. Two instances rebalance while they
+     * start (and, on a starved machine, later): Kafka then redelivers what was processed but not yet committed, so
+     * the scale-out run counts documents at least once and is done when the group has committed everything.
+     */
+    private static java.util.function.BooleanSupplier committedOffsets(String bootstrap, String group) {
+        return () -> {
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                    Map.of("bootstrap.servers", bootstrap))) {
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+                for (var d : admin.describeTopics(INPUTS).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                    d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                }
+                for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+                    var c = committed.get(e.getKey());
+                    if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset())) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        };
+    }
+
+    /**
+     * Waits until the instances together count every document produced (and, when {@code committed} is given, the
+     * group has committed everything: redeliveries then count twice); the rate runs from the first to the last.
+     */
+    private Measured measure(List<Instance> instances, java.util.function.BooleanSupplier committed)
+            throws InterruptedException {
+        long expected = documents.get();
+        long firstAt = 0;
+        long firstCount = 0;
+        long lastChange = System.nanoTime();
+        long previous = -1;
+        long count = 0;
+        long doneAt = 0;
+        while (true) {
+            long now = System.nanoTime();
+            count = 0;
+            for (Instance i : instances) {
+                count += i.sample();
+            }
+            if (count > 0 && firstAt == 0) {
+                firstAt = now;
+                firstCount = count;
+            }
+            if (count != previous) {
+                lastChange = now;
+                previous = count;
+            }
+            if (count >= expected && (committed == null || committed.getAsBoolean())) {
+                doneAt = now;
+                break;
+            }
+            for (Instance i : instances) {
+                if (!i.process.isAlive()) {
+                    log("instance %d exited with %d; see %s", i.number, i.process.exitValue(), i.log);
+                    return new Measured(0, 0, count, false);
+                }
+            }
+            if (now - lastChange > TimeUnit.SECONDS.toNanos(firstAt == 0 ? 120 : 30)) {
+                log("no progress for 30 s at %d of %d documents", count, expected);
+                return new Measured(0, 0, count, false);
+            }
+            Thread.sleep(100);
+        }
+        // a fast wrong answer could overshoot: look again once everything is in
+        Thread.sleep(1500);
+        long settled = 0;
+        for (Instance i : instances) {
+            settled += i.sample();
+        }
+        double seconds = (doneAt - firstAt) / 1e9;
+        double docsPerSecond = seconds <= 0 ? 0 : (Math.min(count, expected) - firstCount) / seconds;
+        double recordsPerSecond = docsPerSecond * records.get() / expected;
+        return new Measured(recordsPerSecond, docsPerSecond, settled,
+                committed == null ? settled == expected : settled >= expected);
+    }
+
+    /**
+     * Produces the replay pool at {@code rate} records/s (fresh Hubble uuids) plus, every 50 ms, one violating Hubble
+     * record with a port of its own; each probe is timed from send to its arrival on the violations SSE stream.
+     */
+    private void latency(String bootstrap, Instance instance, double rate, Map<String, Object> result)
+            throws Exception {
+        Map<Integer, Long> sent = new ConcurrentHashMap<>();
+        Map<Integer, Long> arrived = new ConcurrentHashMap<>();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(instance.base + "/api/v1/violations/stream"))
+                .header("Accept", "text/event-stream").build();
+        var stream = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> response = stream.get(10, TimeUnit.SECONDS);
+        Thread reader = new Thread(() -> response.body().forEach(line -> {
+            if (!line.startsWith("data:")) {
+                return;
+            }
+            long at = System.nanoTime();
+            try {
+                JsonNode v = JSON.readTree(line.substring(5));
+                JsonNode port = v.get("port");
+                if (port != null && port.isInt() && sent.containsKey(port.intValue())) {
+                    arrived.putIfAbsent(port.intValue(), at);
+                }
+            } catch (IOException ignored) {
+                // not a violation document
+            }
+        }), "bench-sse");
+        reader.setDaemon(true);
+        reader.start();
+        Thread.sleep(500);
+        List<byte[][]> pool = new ArrayList<>(replayPool);
+        try (KafkaProducer<byte[], byte[]> load = producer(bootstrap, 5);
+             KafkaProducer<byte[], byte[]> probes = producer(bootstrap, 0)) {
+            long start = System.nanoTime();
+            long end = start + TimeUnit.SECONDS.toNanos(latencySeconds);
+            long produced = 0;
+            int probe = 0;
+            int index = 0;
+            while (System.nanoTime() < end) {
+                long elapsed = System.nanoTime() - start;
+                long due = (long) (rate * elapsed / 1e9);
+                while (produced < due) {
+                    byte[][] r = pool.get(index++ % pool.size());
+                    load.send(new ProducerRecord<>(new String(r[0], StandardCharsets.UTF_8), r[1], freshUuid(r[2])));
+                    produced++;
+                }
+                if (elapsed >= probe * 50_000_000L) {
+                    int port = 20_000 + probe++;
+                    String value = probe(port);
+                    sent.put(port, System.nanoTime());
+                    probes.send(new ProducerRecord<>(DemoTopics.HUBBLE, null, value.getBytes(StandardCharsets.UTF_8)));
+                }
+                Thread.sleep(1);
+            }
+            result.put("latency_load_records_per_s", Math.round(produced / ((System.nanoTime() - start) / 1e9)));
+        }
+        long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (arrived.size() < sent.size() && System.nanoTime() < wait) {
+            Thread.sleep(50);
+        }
+        List<Long> millis = new ArrayList<>();
+        for (Map.Entry<Integer, Long> e : sent.entrySet()) {
+            Long at = arrived.get(e.getKey());
+            millis.add(at == null ? Long.MAX_VALUE : TimeUnit.NANOSECONDS.toMillis(at - e.getValue()));
+        }
+        Collections.sort(millis);
+        List<Integer> missing = new ArrayList<>(sent.keySet());
+        missing.removeAll(arrived.keySet());
+        Collections.sort(missing);
+        if (!missing.isEmpty()) {
+            log("probes that never reached the stream (port = 20000 + probe number): %s",
+                    missing.subList(0, Math.min(30, missing.size())));
+        }
+        result.put("latency_probes", sent.size());
+        result.put("latency_missing", sent.size() - arrived.size());
+        result.put("latency_p50_ms", percentile(millis, 0.50));
+        result.put("latency_p99_ms", percentile(millis, 0.99));
+        result.put("latency_max_ms", millis.isEmpty() ? null : millis.get(millis.size() - 1));
+        result.put("load_average_latency", loadAverage());
+        log("latency at %.0f records/s: p50 %s ms, p99 %s ms, %d of %d probes arrived", rate,
+                percentile(millis, 0.50), percentile(millis, 0.99), arrived.size(), sent.size());
+    }
+
+    private String probe(int port) {
+        String v = PORT.matcher(probeTemplate).replaceAll("\"destination_port\":" + port);
+        v = TIME.matcher(v).replaceAll(Matcher.quoteReplacement("\"time\":\"" + Instant.now() + "\""));
+        return UUID_FIELD.matcher(v).replaceAll("\"uuid\":\"" + UUID.randomUUID() + "\"");
+    }
+
+    /** A copy with a new Hubble uuid (so that a replayed flow is a new observation, not a redelivery). */
+    private static byte[] freshUuid(byte[] value) {
+        int at = indexOf(value, UUID_KEY);
+        if (at < 0 || at + UUID_KEY.length + 36 > value.length) {
+            return value;
+        }
+        byte[] copy = value.clone();
+        byte[] id = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(id, 0, copy, at + UUID_KEY.length, 36);
+        return copy;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static Long percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        int index = (int) Math.ceil(p * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    // ------------------------------------------------------------------------------------------ child processes
+
+    /** One packaged flowwatch, sampled through its metrics endpoint. */
+    private static final class Instance implements AutoCloseable {
+
+        private final ThroughputBenchmark bench;
+        private final int number;
+        private final Process process;
+        private final String base;
+        private final Path log;
+        private long peakHeap;
+
+        private Instance(ThroughputBenchmark bench, int number, Process process, String base, Path log) {
+            this.bench = bench;
+            this.number = number;
+            this.process = process;
+            this.base = base;
+            this.log = log;
+        }
+
+        static Instance start(ThroughputBenchmark bench, String bootstrap, String group, int number, boolean jfr)
+                throws IOException {
+            int port = freePort();
+            Path log = bench.out.resolve("flowwatch-" + number + ".log");
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m"));
+            if (jfr) {
+                cmd.add("-XX:StartFlightRecording=filename=" + bench.out.resolve("flowwatch-" + number + ".jfr")
+                        + ",settings=profile");
+            }
+            cmd.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap,
+                    "-Dflowwatch.topology.path=classpath:demo/topology.yaml",
+                    "-Dflowwatch.demo.enabled=false",
+                    "-Dflowwatch.group=" + group,
+                    "-Dquarkus.http.port=" + port,
+                    "-Dquarkus.http.host=127.0.0.1"));
+            String extra = System.getProperty("bench.app.args", "").trim();
+            if (!extra.isEmpty()) {
+                cmd.addAll(List.of(extra.split("\\s+")));
+            }
+            cmd.addAll(List.of("-jar", bench.app.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            return new Instance(bench, number, p, "http://127.0.0.1:" + port, log);
+        }
+
+        /** flows + rejected + audit events so far (0 while not up); samples the heap. */
+        long sample() {
+            String text;
+            try {
+                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    return 0;
+                }
+                text = r.body();
+            } catch (IOException e) {
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+            double counted = 0;
+            double heap = 0;
+            for (String line : text.split("\n")) {
+                if (line.startsWith("flowwatch_flows_total{") || line.startsWith("flowwatch_records_rejected_total{")
+                        || line.startsWith("flowwatch_audit_events_total{")) {
+                    counted += value(line);
+                } else if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    heap += value(line);
+                }
+            }
+            peakHeap = Math.max(peakHeap, (long) heap);
+            return Math.round(counted);
+        }
+
+        private static double value(String line) {
+            return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+
+        long rssHighWaterKb() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.println("[throughput] " + String.format(Locale.ROOT, format, args));
+    }
+}
