@@ -15,6 +15,8 @@ import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.Merge;
 import ai.matih.flowwatch.violation.ViolationConfig;
 import ai.matih.flowwatch.violation.ViolationFactory;
+import ai.matih.flowwatch.violation.ViolationJournal;
+import ai.matih.flowwatch.violation.ViolationTopic;
 import ai.matih.flowwatch.violation.ViolationListeners;
 import ai.matih.flowwatch.violation.ViolationStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,11 +49,18 @@ public class RecordProcessor {
     private final IngestConfig config;
     private final ViolationListeners listeners;
     private final RecentChanges recentChanges;
+    private final ViolationJournal journal;
+    private final ViolationTopic violationTopic;
+    private final Duration writeTimeout;
 
     public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
                            TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
-                           ViolationListeners listeners, RecentChanges recentChanges, EnginePolicyAxis policyAxis) {
+                           ViolationListeners listeners, RecentChanges recentChanges, EnginePolicyAxis policyAxis,
+                           ViolationJournal journal, ViolationTopic violationTopic) {
         this.config = config;
+        this.journal = journal;
+        this.violationTopic = violationTopic;
+        this.writeTimeout = violations.writeTimeout();
         this.recentChanges = recentChanges;
         this.listeners = listeners;
         this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord());
@@ -65,25 +74,62 @@ public class RecordProcessor {
         this.audit = audit;
     }
 
-    /** Processes one polled batch of one input topic; returns when its dead-letter writes are done. */
+    /**
+     * Processes one polled batch of one input topic; returns when its effects are durable: the store merged, every
+     * violation it changed written to the violations topic and every rejected record to the dead-letter topic, both
+     * acknowledged by the broker. Throws when a write failed or timed out: the batch is then not acknowledged, so its
+     * offsets are never committed (see README, "Reliability").
+     */
     public void process(InputKind kind, ConsumerRecords<byte[], byte[]> records) {
+        awaitStoreRebuilt();
         BatchSink sink = new BatchSink(kind, topology.current());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            sink.record = record;
-            decoder.decode(kind, record.value(), record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null,
-                    sink);
+        journal.begin();
+        List<Future<?>> violationWrites;
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                sink.record = record;
+                sink.partition = record.topic() + ":" + record.partition();
+                sink.ordinal = 0;
+                decoder.decode(kind, record.value(),
+                        record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null, sink);
+            }
+        } finally {
+            violationWrites = journal.flush();
         }
-        sink.awaitDeadLetters();
+        await(violationWrites, writeTimeout, "violations-topic");
+        await(sink.deadLetters, config.dlqTimeout(), "dead-letter");
+    }
+
+    /* Nothing is merged before the store holds what the violations topic held: a replay would otherwise count again. */
+    private void awaitStoreRebuilt() {
+        try {
+            if (!violationTopic.rebuilt() && !violationTopic.awaitRebuilt(Duration.ofMinutes(5))) {
+                throw new IllegalStateException("the violations store was not rebuilt within 5 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the violations store", e);
+        }
     }
 
     /** Processes one flow (also used by tests and tools that do not go through Kafka). */
     public Outcome judge(Flow flow, Topology snapshot) {
+        return judge(flow, snapshot, null, 0);
+    }
+
+    /**
+     * Processes one flow of a Kafka record.
+     *
+     * @param partition {@code topic:partition} of the record, or null
+     * @param position  the record's offset × 2^16 + the ordinal of the flow in the record
+     */
+    public Outcome judge(Flow flow, Topology snapshot, String partition, long position) {
         Outcome outcome = classifier.classify(flow, snapshot);
         Merge merge = null;
         if (outcome instanceof Outcome.Flagged flagged) {
-            merge = store.merge(factory.flagged(flow, flagged));
+            merge = store.merge(factory.flagged(flow, flagged), partition, position);
         } else if (outcome instanceof Outcome.Unclassified unclassified && unclassified.tenantInvolved()) {
-            merge = store.merge(factory.unclassified(flow, unclassified));
+            merge = store.merge(factory.unclassified(flow, unclassified), partition, position);
         }
         if (merge != null && merge.created()) {
             merge = explain(merge);
@@ -136,6 +182,8 @@ public class RecordProcessor {
         private final Topology snapshot;
         private final List<Future<?>> deadLetters = new ArrayList<>();
         private ConsumerRecord<byte[], byte[]> record;
+        private String partition;
+        private int ordinal;
 
         private BatchSink(InputKind kind, Topology snapshot) {
             this.kind = kind;
@@ -144,7 +192,7 @@ public class RecordProcessor {
 
         @Override
         public void flow(Flow flow) {
-            judge(flow, snapshot);
+            judge(flow, snapshot, partition, (record.offset() << 16) | (ordinal++ & 0xFFFF));
         }
 
         @Override
@@ -164,26 +212,26 @@ public class RecordProcessor {
             deadLetters.add(dlq.send(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
                     rejection));
         }
+    }
 
-        private void awaitDeadLetters() {
-            long deadline = System.nanoTime() + config.dlqTimeout().toNanos();
-            int failed = 0;
-            Exception first = null;
-            for (Future<?> f : deadLetters) {
-                try {
-                    f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while writing to the dead-letter topic", e);
-                } catch (ExecutionException | TimeoutException e) {
-                    failed++;
-                    first = first == null ? e : first;
-                }
+    private static void await(List<Future<?>> writes, Duration timeout, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int failed = 0;
+        Exception first = null;
+        for (Future<?> f : writes) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing to the " + what + " topic", e);
+            } catch (ExecutionException | TimeoutException e) {
+                failed++;
+                first = first == null ? e : first;
             }
-            if (failed > 0) {
-                // the batch is not acknowledged: the records are consumed again
-                throw new IllegalStateException(failed + " dead-letter writes failed", first);
-            }
+        }
+        if (failed > 0) {
+            // the batch is not acknowledged: its offsets are not committed, the records are consumed again
+            throw new IllegalStateException(failed + " " + what + " writes failed", first);
         }
     }
 }

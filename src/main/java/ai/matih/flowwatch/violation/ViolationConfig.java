@@ -30,4 +30,31 @@ public interface ViolationConfig {
     /** How many distinct connection attempts and raw records a violation remembers for replay detection. */
     @WithDefault("4096")
     int maxRemembered();
+
+    /**
+     * Time retention of the violations topic ({@code retention.ms}, with {@code cleanup.policy=compact,delete}), set
+     * when flowwatch creates the topic; an existing topic is left as it is.
+     */
+    @WithDefault("7d")
+    Duration retention();
+
+    /** Partitions of the violations topic when flowwatch creates it. */
+    @WithDefault("6")
+    int partitions();
+
+    /**
+     * How many of the most recent connection-attempt keys and record fingerprints each write to the violations topic
+     * carries, so that reports of one attempt straddling a restart or a rebalance count once (bounds the record size:
+     * 24 bytes per entry).
+     */
+    @WithDefault("256")
+    int persistedReplayMemory();
+
+    /** Write violations to the topic and rebuild the store from it on start (off: memory only, nothing durable). */
+    @WithDefault("true")
+    boolean durable();
+
+    /** How long a batch waits for its violations-topic and dead-letter writes before it fails (not acknowledged). */
+    @WithDefault("30s")
+    Duration writeTimeout();
 }

@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BiFunction;
 
 /**
  * The bounded in-memory store of violations, newest first, indexed by time and tenant. Reports are merged
@@ -22,6 +22,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 @ApplicationScoped
 public class ViolationStore {
+
+    /** Kafka header of a violations-topic record that carries the violation's replay memory. */
+    public static final String REPLAY_HEADER = "flowwatch-replay";
 
     private static final int MAX_REPORTERS = 8;
     /** Violations evicted past {@code flowwatch.violations.max-stored}. */
@@ -53,14 +56,27 @@ public class ViolationStore {
         this.evicted = evicted;
     }
 
-    /** Merges one report; see {@link Merge}. */
+    /** Merges one report that came from no Kafka record (tools, tests); see {@link Merge}. */
     public Merge merge(Draft draft) {
+        return merge(draft, null, 0);
+    }
+
+    /**
+     * Merges one report; see {@link Merge}. A report from an input partition at or before the last position merged
+     * from that partition is a redelivery (after a restart or a rebalance) and changes nothing, as does a raw record
+     * merged before (same fingerprint).
+     *
+     * @param partition the input topic-partition of the record ({@code topic:partition}), or null
+     * @param position  the record's offset × 2^16 + the ordinal of this document in the record
+     */
+    public Merge merge(Draft draft, String partition, long position) {
         Merge[] result = new Merge[1];
         byId.compute(draft.template().id(), (id, agg) -> {
             if (agg == null) {
-                agg = new Aggregate();
-                agg.fingerprints.add(draft.fingerprint());
-                agg.attempts.put(draft.attemptKey(), draft.connections());
+                agg = new Aggregate(maxRemembered);
+                agg.memory.remember(draft.fingerprint());
+                agg.memory.attemptDelta(draft.attemptKey(), draft.connections());
+                agg.memory.contributed(partition, position, draft.connections(), 1);
                 Violation v = draft.template().withCounters(draft.time(), draft.time(), draft.connections(), 1,
                         draft.template().evidence());
                 agg.violation = v;
@@ -69,14 +85,13 @@ public class ViolationStore {
                 return agg;
             }
             Violation old = agg.violation;
-            if (agg.fingerprints.contains(draft.fingerprint())) {
+            if (agg.memory.applied(partition, position) || agg.memory.seen(draft.fingerprint())) {
                 result[0] = new Merge(old, false, 0, true);
                 return agg;
             }
-            if (agg.fingerprints.size() < maxRemembered) {
-                agg.fingerprints.add(draft.fingerprint());
-            }
-            long delta = attemptDelta(agg, draft);
+            agg.memory.remember(draft.fingerprint());
+            long delta = agg.memory.attemptDelta(draft.attemptKey(), draft.connections());
+            agg.memory.contributed(partition, position, delta, 1);
             Instant first = draft.time().isBefore(old.firstSeen()) ? draft.time() : old.firstSeen();
             Instant last = draft.time().isAfter(old.lastSeen()) ? draft.time() : old.lastSeen();
             Violation v = old.withCounters(first, last, old.count() + delta, old.observations() + 1,
@@ -90,10 +105,97 @@ public class ViolationStore {
         return result[0];
     }
 
+    /**
+     * Runs {@code action} with the violation and its encoded replay memory (the most recent
+     * {@code persistLimit} attempts and fingerprints) while no report can change it, so that what is written to
+     * the violations topic is in the order of the changes. Returns null when the violation is not stored.
+     */
+    public <T> T withDurableForm(String id, int persistLimit, BiFunction<Violation, byte[], T> action) {
+        Object[] out = new Object[1];
+        byId.computeIfPresent(id, (k, agg) -> {
+            out[0] = action.apply(agg.violation, agg.memory.encode(persistLimit));
+            return agg;
+        });
+        @SuppressWarnings("unchecked")
+        T t = (T) out[0];
+        return t;
+    }
+
+    /**
+     * Takes in a violation read from the violations topic (a rebuild on start, or another instance's write):
+     * per input partition, the more advanced contribution wins, so writes of several instances, read in any order,
+     * add up to the same counts. Without replay memory (audit detections) the record replaces the stored one.
+     *
+     * @return true when the store changed
+     */
+    public boolean restore(Violation remote, byte[] replayMemory) {
+        boolean[] changed = new boolean[1];
+        byId.compute(remote.id(), (id, agg) -> {
+            ReplayMemory memory = replayMemory == null ? null : ReplayMemory.decode(replayMemory, maxRemembered);
+            if (agg == null) {
+                agg = new Aggregate(maxRemembered);
+                if (memory != null) {
+                    agg.memory.absorb(memory);
+                }
+                agg.violation = remote;
+                index(null, remote);
+                changed[0] = true;
+                return agg;
+            }
+            Violation old = agg.violation;
+            if (memory == null) {
+                if (!old.equals(remote)) {
+                    agg.violation = remote;
+                    index(old, remote);
+                    changed[0] = true;
+                }
+                return agg;
+            }
+            long count = old.count();
+            long observations = old.observations();
+            for (Map.Entry<String, ReplayMemory.Part> e : memory.parts().entrySet()) {
+                ReplayMemory.Part mine = agg.memory.parts().get(e.getKey());
+                ReplayMemory.Part theirs = e.getValue();
+                if (mine == null || theirs.position() > mine.position()) {
+                    count += theirs.count() - (mine == null ? 0 : mine.count());
+                    observations += theirs.observations() - (mine == null ? 0 : mine.observations());
+                }
+            }
+            if (!agg.memory.absorb(memory)) {
+                return agg;
+            }
+            Violation base = old.evidence() != null && old.evidence().audit() == null && remote.evidence() != null
+                    && remote.evidence().audit() != null ? remote : old;
+            Instant first = remote.firstSeen().isBefore(old.firstSeen()) ? remote.firstSeen() : old.firstSeen();
+            Instant last = remote.lastSeen().isAfter(old.lastSeen()) ? remote.lastSeen() : old.lastSeen();
+            Violation.Evidence evidence = base.evidence();
+            if (remote.evidence() != null && evidence != null) {
+                for (String reporter : remote.evidence().reporters()) {
+                    evidence = withReporter(evidence, reporter);
+                }
+            }
+            Violation v = base.withCounters(first, last, count, observations, evidence);
+            agg.violation = v;
+            index(old, v);
+            changed[0] = true;
+            return agg;
+        });
+        evictOverflow();
+        return changed[0];
+    }
+
+    /** Removes a violation (a tombstone on the violations topic). */
+    public void remove(String id) {
+        byId.computeIfPresent(id, (k, agg) -> {
+            unindex(agg.violation);
+            return null;
+        });
+    }
+
     /** Stores a finished violation as it is (audit detections, rebuilds), replacing one with the same id. */
     public void put(Violation v) {
         byId.compute(v.id(), (id, agg) -> {
-            Aggregate a = agg == null ? new Aggregate() : agg;
+            Aggregate a = agg == null ? new Aggregate(maxRemembered) : agg;
             Violation old = a.violation;
             a.violation = v;
             index(old, v);
@@ -149,21 +251,6 @@ public class ViolationStore {
             items.add(v);
         }
         return new ViolationPage(items, next);
-    }
-
-    private long attemptDelta(Aggregate agg, Draft draft) {
-        Long seen = agg.attempts.get(draft.attemptKey());
-        if (seen == null) {
-            if (agg.attempts.size() < maxRemembered) {
-                agg.attempts.put(draft.attemptKey(), draft.connections());
-            }
-            return draft.connections();
-        }
-        if (draft.connections() > seen) {
-            agg.attempts.put(draft.attemptKey(), draft.connections());
-            return draft.connections() - seen;
-        }
-        return 0;
     }
 
     private static Violation.Evidence withReporter(Violation.Evidence e, String reporter) {
@@ -234,7 +321,10 @@ public class ViolationStore {
     /** Per-violation merge state; mutated only inside {@code byId.compute} for its id. */
     private static final class Aggregate {
         private Violation violation;
-        private final Map<Long, Long> attempts = new HashMap<>();
-        private final Set<Long> fingerprints = new HashSet<>();
+        private final ReplayMemory memory;
+
+        private Aggregate(int capacity) {
+            this.memory = new ReplayMemory(capacity);
+        }
     }
 }

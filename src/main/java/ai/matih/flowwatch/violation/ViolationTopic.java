@@ -1,0 +1,276 @@
+package ai.matih.flowwatch.violation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Materialises the violations topic into the store: on start it creates the topic when missing
+ * ({@code cleanup.policy=compact,delete}, {@code retention.ms} from {@code flowwatch.violations.retention}), reads every
+ * partition from the beginning to the end offsets taken at start (a plain consumer, no group), and only then lets
+ * records be processed ({@link #awaitRebuilt}) and readiness turn UP; it then keeps reading, so every instance of a
+ * consumer group sees every instance's violations. Per input partition the more advanced contribution wins
+ * ({@link ViolationStore#restore}), so reading one's own writes back changes nothing.
+ */
+@ApplicationScoped
+public class ViolationTopic {
+
+    private static final Logger LOGGER = Logger.getLogger(ViolationTopic.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final ViolationStore store;
+    private final ObjectMapper json;
+    private final ViolationConfig config;
+    private final String topic;
+    private final Map<String, Object> kafkaConfig;
+    private final CountDownLatch rebuilt = new CountDownLatch(1);
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong unreadable = new AtomicLong();
+    private volatile long rebuildRecords = -1;
+    private volatile long rebuildMillis = -1;
+    private volatile String lastError;
+    private volatile boolean stopping;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public ViolationTopic(ViolationStore store, ObjectMapper json, ViolationConfig config,
+                          @ConfigProperty(name = "flowwatch.topics.violations", defaultValue = "flowwatch-violations")
+                          String topic,
+                          @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.store = store;
+        this.json = json;
+        this.config = config;
+        this.topic = topic;
+        this.kafkaConfig = kafkaConfig;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.durable()) {
+            rebuildRecords = 0;
+            rebuilt.countDown();
+            return;
+        }
+        thread = new Thread(this::run, "flowwatch-violations-materialiser");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    /** True once the store holds everything the topic held at start. */
+    public boolean rebuilt() {
+        return rebuilt.getCount() == 0;
+    }
+
+    /** Waits until the store is rebuilt; false when the wait timed out. */
+    public boolean awaitRebuilt(Duration timeout) throws InterruptedException {
+        return rebuilt.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    long rebuildRecords() {
+        return rebuildRecords;
+    }
+
+    long rebuildMillis() {
+        return rebuildMillis;
+    }
+
+    long read() {
+        return read.get();
+    }
+
+    long unreadable() {
+        return unreadable.get();
+    }
+
+    String lastError() {
+        return lastError;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    private void run() {
+        long backoff = 500;
+        while (!stopping) {
+            try {
+                ensureTopic();
+                materialise();
+                return;
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException | ExecutionException e) {
+                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                LOGGER.warnf("violations topic %s: %s; retrying in %d ms", topic, lastError, backoff);
+                closeConsumer();
+                sleep(backoff);
+                backoff = Math.min(10_000, backoff * 2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void ensureTopic() throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(clientConfig("flowwatch-violations-admin"))) {
+            Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            if (names.contains(topic)) {
+                return;
+            }
+            NewTopic t = new NewTopic(topic, Optional.of(config.partitions()), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + ","
+                                    + TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.retention().toMillis())));
+            try {
+                admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                LOGGER.infof("created violations topic %s (%d partitions, compact,delete, retention %s)", topic,
+                        config.partitions(), config.retention());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer", e);
+        }
+    }
+
+    private void materialise() {
+        Map<String, Object> cfg = clientConfig("flowwatch-violations-reader");
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg);
+        consumer = c;
+        try {
+            List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new IllegalStateException("topic " + topic + " has no partitions yet");
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long started = System.nanoTime();
+            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(30)));
+            long records = 0;
+            if (!rebuilt()) {
+                while (!stopping && !caughtUp(c, end)) {
+                    records += apply(c);
+                }
+                rebuildRecords = records;
+                rebuildMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                lastError = null;
+                LOGGER.infof("violations store rebuilt from %s: %d records, %d violations, %d ms", topic, records,
+                        store.size(), rebuildMillis);
+                rebuilt.countDown();
+            }
+            while (!stopping) {
+                apply(c);
+            }
+        } finally {
+            closeConsumer();
+        }
+    }
+
+    private static boolean caughtUp(KafkaConsumer<String, byte[]> c, Map<TopicPartition, Long> end) {
+        end.entrySet().removeIf(e -> c.position(e.getKey()) >= e.getValue());
+        return end.isEmpty();
+    }
+
+    private int apply(KafkaConsumer<String, byte[]> c) {
+        int n = 0;
+        for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
+            n++;
+            read.incrementAndGet();
+            if (r.key() == null) {
+                unreadable.incrementAndGet();
+                continue;
+            }
+            if (r.value() == null) {
+                store.remove(r.key());
+                continue;
+            }
+            try {
+                Violation v = json.readValue(r.value(), Violation.class);
+                Header memory = r.headers().lastHeader(ViolationStore.REPLAY_HEADER);
+                store.restore(v, memory == null ? null : memory.value());
+            } catch (java.io.IOException | RuntimeException e) {
+                if (unreadable.incrementAndGet() == 1) {
+                    LOGGER.warnf("unreadable record on %s (partition %d, offset %d): %s (logged once)", topic,
+                            r.partition(), r.offset(), e.getMessage());
+                }
+            }
+        }
+        return n;
+    }
+
+    private Map<String, Object> clientConfig(String clientId) {
+        Map<String, Object> cfg = new HashMap<>();
+        kafkaConfig.forEach((k, v) -> {
+            if (k.startsWith("bootstrap.") || k.startsWith("security.") || k.startsWith("ssl.")
+                    || k.startsWith("sasl.")) {
+                cfg.put(k, v);
+            }
+        });
+        cfg.put("client.id", clientId);
+        return cfg;
+    }
+
+    private void closeConsumer() {
+        KafkaConsumer<String, byte[]> c = consumer;
+        consumer = null;
+        if (c != null) {
+            try {
+                c.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOGGER.debug("closing the violations reader failed", e);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package ai.matih.flowwatch.violation;
+
+import static ai.matih.flowwatch.testing.TestTopologies.ACME;
+import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
+import static ai.matih.flowwatch.testing.TestTopologies.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.matih.flowwatch.classify.FlowClassifier;
+import ai.matih.flowwatch.classify.IntentDerivedPolicyAxis;
+import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.testing.TestTopologies;
+import ai.matih.flowwatch.topology.Topology;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The store's durable form: what a restart or another instance reads back from the violations topic. */
+class DurableViolationStoreTest {
+
+    private static final Topology TOPOLOGY = TestTopologies.seed();
+    private final FlowClassifier classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
+    private final ViolationFactory factory = new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5),
+            "matih.ai/tenant");
+
+    private Draft draft(int sourcePort, String uuid, String point) {
+        Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
+                Map.of("app", "api"), Map.of(), null);
+        Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"), Map.of(),
+                null);
+        Flow flow = new Flow(SourceFormat.HUBBLE, NOW, NOW, src, dst, Protocol.TCP, 5432, sourcePort, Observed.DENIED,
+                Initiation.INITIATING, point, "worker-2", List.of(), "POLICY_DENIED", 1, uuid);
+        return factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TOPOLOGY));
+    }
+
+    private static void copy(ViolationStore from, ViolationStore to, String id) {
+        from.withDurableForm(id, 256, (v, memory) -> to.restore(v, memory));
+    }
+
+    @Test
+    void aRecordRedeliveredAfterARestartIsNotCountedAgain() {
+        // Given an instance that merged two records of partition 0, wrote the violation, and died
+        ViolationStore before = new ViolationStore(1000, 4096);
+        Merge first = before.merge(draft(40000, "u1", "TO_ENDPOINT"), "hubble-flows:0", 10L << 16);
+        before.merge(draft(40001, "u2", "TO_ENDPOINT"), "hubble-flows:0", 11L << 16);
+        String id = first.violation().id();
+        ViolationStore after = new ViolationStore(1000, 4096);
+        copy(before, after, id);
+
+        // When both records are consumed again, then the next one
+        Merge replay1 = after.merge(draft(40000, "u1", "TO_ENDPOINT"), "hubble-flows:0", 10L << 16);
+        Merge replay2 = after.merge(draft(40001, "u2", "TO_ENDPOINT"), "hubble-flows:0", 11L << 16);
+        Merge next = after.merge(draft(40002, "u3", "TO_ENDPOINT"), "hubble-flows:0", 12L << 16);
+
+        // Then
+        assertThat(replay1.replay()).isTrue();
+        assertThat(replay2.replay()).isTrue();
+        assertThat(next.countDelta()).isEqualTo(1);
+        assertThat(after.get(id).count()).isEqualTo(3);
+        assertThat(after.get(id).observations()).isEqualTo(3);
+    }
+
+    @Test
+    void theOtherReportOfAnAttemptAfterARestartDoesNotCountAgain() {
+        // Given the first observation point's report merged before the restart
+        ViolationStore before = new ViolationStore(1000, 4096);
+        String id = before.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 10L << 16).violation().id();
+        ViolationStore after = new ViolationStore(1000, 4096);
+        copy(before, after, id);
+
+        // When the second observation point's report of the same attempt comes after it
+        Merge second = after.merge(draft(40000, "u2", "TO_ENDPOINT"), "hubble-flows:1", 3L << 16);
+
+        // Then
+        assertThat(second.countDelta()).isZero();
+        assertThat(after.get(id).count()).isEqualTo(1);
+        assertThat(after.get(id).observations()).isEqualTo(2);
+    }
+
+    @Test
+    void writesOfTwoInstancesAddUpInAnyOrder() {
+        // Given two instances, each owning one partition, and a reader of their writes
+        ViolationStore a = new ViolationStore(1000, 4096);
+        ViolationStore b = new ViolationStore(1000, 4096);
+        String id = a.merge(draft(40000, "u1", "TO_ENDPOINT"), "hubble-flows:0", 1L << 16).violation().id();
+        a.merge(draft(40001, "u2", "TO_ENDPOINT"), "hubble-flows:0", 2L << 16);
+        b.merge(draft(40002, "u3", "TO_ENDPOINT"), "hubble-flows:1", 1L << 16);
+        ViolationStore reader1 = new ViolationStore(1000, 4096);
+        ViolationStore reader2 = new ViolationStore(1000, 4096);
+
+        // When each reads the writes in another order, and its own again
+        copy(a, reader1, id);
+        copy(b, reader1, id);
+        copy(b, reader2, id);
+        copy(a, reader2, id);
+        copy(a, reader2, id);
+        copy(b, a, id);
+
+        // Then
+        assertThat(reader1.get(id).count()).isEqualTo(3);
+        assertThat(reader2.get(id).count()).isEqualTo(3);
+        assertThat(a.get(id).count()).isEqualTo(3);
+        assertThat(reader2.get(id).observations()).isEqualTo(3);
+    }
+}
