@@ -416,7 +416,8 @@ public final class ThroughputBenchmark {
         Map<Integer, Long> sent = new ConcurrentHashMap<>();
         Map<Integer, Long> arrived = new ConcurrentHashMap<>();
         HttpRequest request = HttpRequest.newBuilder(URI.create(instance.base + "/api/v1/violations/stream"))
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream")
+                .header("Authorization", ai.matih.flowwatch.testing.ChildAuth.adminHeader()).build();
         var stream = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         HttpResponse<java.util.stream.Stream<String>> response = stream.get(10, TimeUnit.SECONDS);
         Thread reader = new Thread(() -> response.body().forEach(line -> {
@@ -565,6 +566,7 @@ public final class ThroughputBenchmark {
                     "-Dflowwatch.group=" + group,
                     "-Dquarkus.http.port=" + port,
                     "-Dquarkus.http.host=127.0.0.1"));
+            cmd.addAll(ai.matih.flowwatch.testing.ChildAuth.jvmArgs());
             String extra = System.getProperty("bench.app.args", "").trim();
             if (!extra.isEmpty()) {
                 cmd.addAll(List.of(extra.split("\\s+")));
