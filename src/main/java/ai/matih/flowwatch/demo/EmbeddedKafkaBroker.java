@@ -54,13 +54,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int tlsPort;
     private final Path logDir;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(int port, int tlsPort, Path logDir, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(int port, int tlsPort, Path logDir, KafkaConfig config, KafkaRaftServer server) {
         this.port = port;
         this.tlsPort = tlsPort;
         this.logDir = logDir;
+        this.config = config;
         this.server = server;
     }
 
@@ -121,7 +123,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             KafkaConfig config = KafkaConfig.fromProps(properties);
             format(config, logDir);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(clientPort, tlsPort, logDir, server);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(clientPort, tlsPort, logDir, config, server);
             try {
                 server.startup();
             } catch (RuntimeException e) {
@@ -213,6 +215,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Shuts the broker down, waits for it, and deletes its log directory. Idempotent. */
+    /**
+     * Stops the broker as a crash or a rolling restart would (its data stays), waits {@code down}, and starts it again
+     * on the same ports with the same data (fault tests).
+     */
+    public void restart(java.time.Duration down) throws InterruptedException {
+        server.shutdown();
+        server.awaitShutdown();
+        LOGGER.infof("Embedded Kafka broker %s stopped for %s", bootstrapServers(), down);
+        Thread.sleep(down.toMillis());
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        LOGGER.infof("Embedded Kafka broker %s started again", bootstrapServers());
+    }
+
     @Override
     public void close() {
         if (closed) {

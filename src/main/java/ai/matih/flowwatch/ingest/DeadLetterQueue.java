@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,7 +53,21 @@ public class DeadLetterQueue {
         }
         headers.add(HEADER_REASON_CODE, utf8(r.reason().tag()));
         headers.add(HEADER_REASON, utf8(r.reason().tag() + ": " + oneLine(r.detail())));
-        return producer().send(new ProducerRecord<>(topic, null, key, payload, headers));
+        CompletableFuture<Object> done = new CompletableFuture<>();
+        // completed by the callback: the producer's own future recurses once per batch split and can overflow the
+        // stack when a record never fits (max.message.bytes)
+        try {
+            producer().send(new ProducerRecord<>(topic, null, key, payload, headers), (metadata, e) -> {
+                if (e == null) {
+                    done.complete(metadata);
+                } else {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
     }
 
     private KafkaProducer<byte[], byte[]> producer() {

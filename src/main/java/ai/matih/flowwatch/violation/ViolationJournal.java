@@ -108,7 +108,17 @@ public class ViolationJournal implements ViolationListener {
             return store.withDurableForm(id, persistLimit, (v, memory) -> {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(ViolationStore.REPLAY_HEADER, memory);
-                return producer().send(new ProducerRecord<>(topic, null, id, serialize(v), headers));
+                CompletableFuture<Object> done = new CompletableFuture<>();
+                // completed by the callback: the producer's own future recurses once per batch split and can
+                // overflow the stack when a record never fits (max.message.bytes)
+                producer().send(new ProducerRecord<>(topic, null, id, serialize(v), headers), (metadata, e) -> {
+                    if (e == null) {
+                        done.complete(metadata);
+                    } else {
+                        done.completeExceptionally(e);
+                    }
+                });
+                return done;
             });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -1,0 +1,85 @@
+package ai.matih.flowwatch.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.flow.Flow;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.time.Instant;
+
+/**
+ * Coverage-guided fuzzing of {@link RecordDecoder}, one target per input topic (Jazzer). Without {@code JAZZER_FUZZ}
+ * (every build) each target runs its seed inputs ({@code src/test/resources/.../DecoderFuzzTestInputs/<method>}) and
+ * any past findings; with {@code JAZZER_FUZZ=1} one target at a time is fuzzed for up to 1,000,000 inputs:
+ * {@code JAZZER_FUZZ=1 ./mvnw -o test -Dtest='DecoderFuzzTest#hubble'} (likewise {@code calico}, {@code audit}).
+ * Whatever the input: no exception escapes, every reject has a reason and a detail, and one input takes under 5 s.
+ */
+class DecoderFuzzTest {
+
+    private static final long MAX_NANOS = 5_000_000_000L; // a 1 MB record, cold JIT, on a shared 2-core machine
+    private static final RecordDecoder DECODER = new RecordDecoder();
+
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+    void calico(byte[] value) {
+        decode(InputKind.CALICO, value);
+    }
+
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+    void hubble(byte[] value) {
+        decode(InputKind.HUBBLE, value);
+    }
+
+    @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
+    void audit(byte[] value) {
+        decode(InputKind.AUDIT, value);
+    }
+
+    /** Decodes one value and checks the invariants; returns what came out. */
+    static Outcome decode(InputKind kind, byte[] value) {
+        Outcome out = new Outcome();
+        if (value == null) {
+            return out; // Jazzer also tries null; a Kafka record without value is not decoded (tombstone)
+        }
+        long started = System.nanoTime();
+        DECODER.decode(kind, value, Instant.EPOCH, out);
+        long took = System.nanoTime() - started;
+        assertThat(took).as("decoding time of %d bytes", value.length).isLessThan(MAX_NANOS);
+        return out;
+    }
+
+    /** Counts what a record decodes into and checks every reject. */
+    static final class Outcome implements DecodeSink {
+        int flows;
+        int audits;
+        int skipped;
+        int rejected;
+
+        @Override
+        public void flow(Flow flow) {
+            assertThat(flow).isNotNull();
+            flows++;
+        }
+
+        @Override
+        public void audit(AuditEvent event) {
+            assertThat(event).isNotNull();
+            audits++;
+        }
+
+        @Override
+        public void skipped(String kind, long lostEvents) {
+            skipped++;
+        }
+
+        @Override
+        public void rejected(Rejection r) {
+            assertThat(r.reason()).isNotNull();
+            assertThat(r.detail()).isNotBlank();
+            rejected++;
+        }
+
+        int documents() {
+            return flows + audits + skipped;
+        }
+    }
+}
