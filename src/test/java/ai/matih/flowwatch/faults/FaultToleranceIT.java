@@ -102,11 +102,13 @@ class FaultToleranceIT {
                 ProducerConfig.ACKS_CONFIG, "all");
         long started = System.nanoTime();
         int produced = 0;
+        java.util.concurrent.ConcurrentLinkedQueue<ProducerRecord<String, String>> failed =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(cfg)) {
             while (produced < records) {
                 if (random.nextInt(1000) == 0) {
                     String topic = random.nextBoolean() ? CALICO : HUBBLE;
-                    producer.send(new ProducerRecord<>(topic, "bad-" + produced, "{\"flow\":{\"time\":\"trunc"));
+                    send(producer, failed, new ProducerRecord<>(topic, "bad-" + produced, "{\"flow\":{\"time\":\"trunc"));
                     bad++;
                     produced++;
                     continue;
@@ -116,15 +118,28 @@ class FaultToleranceIT {
                         break;
                     }
                     String topic = DemoTopics.CALICO.equals(o.topic()) ? CALICO : HUBBLE;
-                    producer.send(new ProducerRecord<>(topic, o.key(), o.value()));
+                    send(producer, failed, new ProducerRecord<>(topic, o.key(), o.value()));
                     produced++;
                 }
             }
             producer.flush();
+            // a send that failed under load (e.g. a request timeout) is sent again, synchronously
+            for (ProducerRecord<String, String> r; (r = failed.poll()) != null; ) {
+                producer.send(r).get(60, TimeUnit.SECONDS);
+            }
         }
         LOGGER.infof("produced %d records (%d bad) in %d ms", produced, bad,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         assertThat(endOffsets()).isEqualTo(records);
+    }
+
+    private static void send(KafkaProducer<String, String> producer,
+                             java.util.Queue<ProducerRecord<String, String>> failed, ProducerRecord<String, String> r) {
+        producer.send(r, (metadata, error) -> {
+            if (error != null) {
+                failed.add(r);
+            }
+        });
     }
 
     @AfterAll
