@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -135,7 +134,8 @@ public final class ManifestLoader {
         try {
             load.read(new StringReader(manifests), sourceName, false);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // the YAML parser's own errors (e.g. a NUL character) are IOExceptions too: bad input, not an I/O failure
+            throw new ManifestException(sourceName, null, null, "is not valid YAML: " + e.getMessage(), e);
         }
         return load.finish(sourceName);
     }
