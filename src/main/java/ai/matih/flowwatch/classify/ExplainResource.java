@@ -183,9 +183,9 @@ public class ExplainResource {
         if (value == null || value.isEmpty()) {
             return Protocol.TCP;
         }
-        Protocol p = Protocol.parse(value);
-        if (p == Protocol.OTHER) {
-            throw ProblemException.badParameter("protocol", "protocol '" + value + "' is not one of TCP, UDP, SCTP, ICMP");
+        Protocol p = Protocol.parseName(value);
+        if (p == null) {
+            throw ProblemException.badParameter("protocol", "protocol '" + value + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
         }
         return p;
     }

@@ -21,6 +21,20 @@ public enum Protocol {
         }
     }
 
+    /**
+     * Parses a protocol name as a user writes it in an API request ("TCP", "udp", "ICMPv6", "icmp6"); null when it
+     * is not one (numbers and unknown names are refused rather than mapped to {@link #OTHER}).
+     */
+    public static Protocol parseName(String value) {
+        if (value == null) {
+            return null;
+        }
+        Protocol p = parse(value);
+        String v = value.trim();
+        boolean byName = v.equalsIgnoreCase(p.name()) || (p == ICMPV6 && v.equalsIgnoreCase("icmp6"));
+        return p != OTHER && byName ? p : null;
+    }
+
     /** True for protocols that have ports. */
     public boolean hasPorts() {
         return this == TCP || this == UDP || this == SCTP;

@@ -130,8 +130,8 @@ public class PolicyResource {
         if (text == null) {
             return Protocol.TCP;
         }
-        Protocol p = Protocol.parse(text);
-        if (p == Protocol.OTHER || (!text.equalsIgnoreCase(p.name()) && !text.equalsIgnoreCase("icmpv6"))) {
+        Protocol p = Protocol.parseName(text);
+        if (p == null || !p.hasPorts()) {
             throw field(at, at + " '" + text + "' is not one of TCP, UDP, SCTP");
         }
         return p;

@@ -91,6 +91,14 @@ class PolicyApiTest {
     }
 
     @Test
+    void rejectsAProtocolNetworkPoliciesDoNotKnow() {
+        Map<String, Object> body = Map.of("manifests", MANIFESTS, "connections", List.of(
+                Map.of("source", pod("x", "a"), "destination", pod("y", "b"), "port", 80, "protocol", "ICMP")));
+        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then()
+                .statusCode(400).body("parameter", equalTo("connections[0].protocol"));
+    }
+
+    @Test
     void rejectsABodyThatIsNotJson() {
         Tokens.asAdmin().contentType("application/json").body("{\"manifests\": ").post("/api/v1/policy/evaluate").then()
                 .statusCode(400).contentType("application/problem+json");
