@@ -29,6 +29,12 @@ public record Endpoint(EndpointKind kind, String namespace, String pod, String w
         return new Endpoint(EndpointKind.UNKNOWN, null, null, null, ip, Map.of(), Map.of(), null);
     }
 
+    /** This endpoint at {@code address}: itself when the address is the same. */
+    public Endpoint withIp(String address) {
+        return Objects.equals(address, ip) ? this
+                : new Endpoint(kind, namespace, pod, workload, address, labels, namespaceLabels, name);
+    }
+
     /** The workload name if known, else the pod name, else the IP, else the display name. */
     public String identity() {
         if (workload != null) {

@@ -2,7 +2,10 @@ package ai.matih.flowwatch.ingest;
 
 import ai.matih.flowwatch.ingest.audit.AuditDecoder;
 import ai.matih.flowwatch.ingest.calico.CalicoDecoder;
+import ai.matih.flowwatch.ingest.calico.CalicoStreamReader;
 import ai.matih.flowwatch.ingest.hubble.HubbleDecoder;
+import ai.matih.flowwatch.ingest.hubble.HubbleStreamReader;
+import ai.matih.flowwatch.flow.Flow;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +23,9 @@ import java.util.Map;
  * by a log shipper as {@code {"log":"<json string>"}}. A bad document or line is rejected with its position; the
  * others are still decoded.
  *
+ * <p>A topic may have a {@link StreamingDecoder} for the common shape of its records; it decodes them without a
+ * JSON tree and declines anything else, which then takes the path above.
+ *
  * <p>Thread-safe; {@link #decode} never throws.
  */
 public final class RecordDecoder {
@@ -34,8 +40,14 @@ public final class RecordDecoder {
     private final int maxLinesPerRecord;
     private final JsonCodec codec;
     private final Map<InputKind, TopicDecoder> decoders = new EnumMap<>(InputKind.class);
+    private final Map<InputKind, StreamingDecoder> fastPaths = new EnumMap<>(InputKind.class);
 
     public RecordDecoder(int maxRecordBytes, int maxLinesPerRecord) {
+        this(maxRecordBytes, maxLinesPerRecord, true);
+    }
+
+    /** With {@code fastPaths} false every record takes the tree path (tests compare the two). */
+    RecordDecoder(int maxRecordBytes, int maxLinesPerRecord, boolean fastPaths) {
         if (maxRecordBytes < 1 || maxLinesPerRecord < 1) {
             throw new IllegalArgumentException("limits must be positive: maxRecordBytes=" + maxRecordBytes
                     + ", maxLinesPerRecord=" + maxLinesPerRecord);
@@ -46,6 +58,10 @@ public final class RecordDecoder {
         decoders.put(InputKind.CALICO, new CalicoDecoder());
         decoders.put(InputKind.HUBBLE, new HubbleDecoder());
         decoders.put(InputKind.AUDIT, new AuditDecoder(codec));
+        if (fastPaths) {
+            this.fastPaths.put(InputKind.HUBBLE, new HubbleStreamReader(codec));
+            this.fastPaths.put(InputKind.CALICO, new CalicoStreamReader(codec));
+        }
     }
 
     /** A decoder with the application's default limits. */
@@ -97,6 +113,16 @@ public final class RecordDecoder {
         if (Utf8.isBlank(value)) {
             sink.rejected(Rejection.whole(RejectReason.EMPTY, "blank record value", value.length));
             return;
+        }
+        StreamingDecoder fast = fastPaths.get(kind);
+        if (fast != null) {
+            List<Flow> flows = new ArrayList<>(2);
+            if (fast.decode(value, receivedAt, maxLinesPerRecord, flows)) {
+                for (Flow flow : flows) {
+                    sink.flow(flow);
+                }
+                return;
+            }
         }
         TopicDecoder decoder = decoders.get(kind);
         List<Document> documents = new ArrayList<>();

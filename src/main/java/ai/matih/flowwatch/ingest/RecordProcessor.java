@@ -87,9 +87,7 @@ public class RecordProcessor {
         List<Future<?>> violationWrites;
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                sink.record = record;
-                sink.partition = record.topic() + ":" + record.partition();
-                sink.ordinal = 0;
+                sink.at(record);
                 decoder.decode(kind, record.value(),
                         record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null, sink);
             }
@@ -183,11 +181,22 @@ public class RecordProcessor {
         private final List<Future<?>> deadLetters = new ArrayList<>();
         private ConsumerRecord<byte[], byte[]> record;
         private String partition;
+        private int partitionNumber = -1;
         private int ordinal;
 
         private BatchSink(InputKind kind, Topology snapshot) {
             this.kind = kind;
             this.snapshot = snapshot;
+        }
+
+        /** The record whose flows come next (a channel reads one topic: the partition names it). */
+        private void at(ConsumerRecord<byte[], byte[]> next) {
+            if (partition == null || next.partition() != partitionNumber || !next.topic().equals(record.topic())) {
+                partition = next.topic() + ":" + next.partition();
+                partitionNumber = next.partition();
+            }
+            record = next;
+            ordinal = 0;
         }
 
         @Override

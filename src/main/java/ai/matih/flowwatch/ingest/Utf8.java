@@ -19,6 +19,13 @@ final class Utf8 {
         int i = 0;
         int n = b.length;
         while (i < n) {
+            while (i + 32 <= n && (((long) LONGS.get(b, i) | (long) LONGS.get(b, i + 8) | (long) LONGS.get(b, i + 16)
+                    | (long) LONGS.get(b, i + 24)) & HIGH_BITS) == 0) {
+                i += 32;
+            }
+            if (i == n) {
+                break;
+            }
             if (i + 8 <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
                 i += 8;
                 continue;

@@ -134,11 +134,15 @@ public final class ThroughputBenchmark {
                 result.put("flowwatch_records_per_s", Math.round(rate));
                 result.put("flowwatch_documents_per_s", Math.round(m.documentsPerSecond));
                 result.put("ratio", round(rate / bare));
+                result.put("flowwatch_steady_records_per_s", Math.round(m.steadyRecordsPerSecond));
+                result.put("steady_ratio", round(m.steadyRecordsPerSecond / bare));
+                result.put("flowwatch_cpu_us_per_record", round(m.cpuMicrosPerRecord));
                 result.put("accounted", m.accounted);
                 result.put("counted_documents", m.counted);
                 result.put("load_average_flowwatch", loadAverage());
-                log("flowwatch: %.0f records/s (ratio %.2f), counted %d of %d documents", rate, rate / bare,
-                        m.counted, documents.get());
+                log("flowwatch: %.0f records/s (ratio %.2f; second half %.0f records/s, ratio %.2f; %.1f µs CPU per "
+                        + "record), counted %d of %d documents", rate, rate / bare, m.steadyRecordsPerSecond,
+                        m.steadyRecordsPerSecond / bare, m.cpuMicrosPerRecord, m.counted, documents.get());
                 if (latencySeconds > 0 && probeTemplate != null) {
                     latency(broker.bootstrapServers(), one, rate / 2, result);
                 }
@@ -155,6 +159,7 @@ public final class ThroughputBenchmark {
                     result.put("scaleout_partitions", PARTITIONS);
                     result.put("scaleout_records_per_s", Math.round(m.recordsPerSecond));
                     result.put("scaleout_ratio", round(m.recordsPerSecond / bare));
+                    result.put("scaleout_steady_records_per_s", Math.round(m.steadyRecordsPerSecond));
                     result.put("scaleout_accounted", m.accounted);
                     result.put("scaleout_peak_heap_mb", round(Math.max(a.peakHeap, b.peakHeap) / 1048576.0));
                     result.put("load_average_scaleout", loadAverage());
@@ -319,7 +324,31 @@ public final class ThroughputBenchmark {
 
     // ------------------------------------------------------------------------------------------ (b) flowwatch
 
-    private record Measured(double recordsPerSecond, double documentsPerSecond, long counted, boolean accounted) {
+    /**
+     * @param steadyRecordsPerSecond the rate over the second half of the documents, once the JIT compiler has
+     *                               done most of its work (a long-running service runs at this rate)
+     * @param cpuMicrosPerRecord     CPU time the instances used per record (all their threads, JIT included)
+     */
+    private record Measured(double recordsPerSecond, double documentsPerSecond, long counted, boolean accounted,
+                            double steadyRecordsPerSecond, double cpuMicrosPerRecord) {
+        Measured(long counted) {
+            this(0, 0, counted, false, 0, 0);
+        }
+    }
+
+    /** CPU seconds (user + system) a process has used so far, from /proc; 0 where there is no /proc. */
+    private static double cpuSeconds(List<Instance> instances) {
+        double total = 0;
+        for (Instance i : instances) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + i.process.pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ is 100 on Linux
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }
+        return total;
     }
 
     /**
@@ -364,6 +393,9 @@ public final class ThroughputBenchmark {
         long previous = -1;
         long count = 0;
         long doneAt = 0;
+        long halfAt = 0;
+        long halfCount = 0;
+        double cpuAtFirst = 0;
         while (true) {
             long now = System.nanoTime();
             count = 0;
@@ -373,6 +405,11 @@ public final class ThroughputBenchmark {
             if (count > 0 && firstAt == 0) {
                 firstAt = now;
                 firstCount = count;
+                cpuAtFirst = cpuSeconds(instances);
+            }
+            if (count >= expected / 2 && halfAt == 0) {
+                halfAt = now;
+                halfCount = count;
             }
             if (count != previous) {
                 lastChange = now;
@@ -385,15 +422,16 @@ public final class ThroughputBenchmark {
             for (Instance i : instances) {
                 if (!i.process.isAlive()) {
                     log("instance %d exited with %d; see %s", i.number, i.process.exitValue(), i.log);
-                    return new Measured(0, 0, count, false);
+                    return new Measured(count);
                 }
             }
             if (now - lastChange > TimeUnit.SECONDS.toNanos(firstAt == 0 ? 120 : 30)) {
                 log("no progress for 30 s at %d of %d documents", count, expected);
-                return new Measured(0, 0, count, false);
+                return new Measured(count);
             }
             Thread.sleep(100);
         }
+        double cpu = cpuSeconds(instances) - cpuAtFirst;
         // a fast wrong answer could overshoot: look again once everything is in
         Thread.sleep(1500);
         long settled = 0;
@@ -403,8 +441,13 @@ public final class ThroughputBenchmark {
         double seconds = (doneAt - firstAt) / 1e9;
         double docsPerSecond = seconds <= 0 ? 0 : (Math.min(count, expected) - firstCount) / seconds;
         double recordsPerSecond = docsPerSecond * records.get() / expected;
+        double halfSeconds = (doneAt - halfAt) / 1e9;
+        double steady = halfSeconds <= 0 ? 0
+                : (Math.min(count, expected) - halfCount) / halfSeconds * records.get() / expected;
+        double processed = (Math.min(count, expected) - firstCount) * (double) records.get() / expected;
         return new Measured(recordsPerSecond, docsPerSecond, settled,
-                committed == null ? settled == expected : settled >= expected);
+                committed == null ? settled == expected : settled >= expected, steady,
+                processed <= 0 ? 0 : cpu * 1e6 / processed);
     }
 
     /**

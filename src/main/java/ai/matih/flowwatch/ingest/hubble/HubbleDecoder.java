@@ -83,193 +83,91 @@ public final class HubbleDecoder implements TopicDecoder {
     }
 
     private Flow decodeFlow(JsonNode f, String wrapperNode, Instant wrapperTime) {
-        Instant time = rfc3339(get(f, "time"), "flow.time");
-        if (time == null) {
-            time = wrapperTime;
-        }
-        if (time == null) {
+        HubbleFields h = new HubbleFields();
+        h.wrapperNode = wrapperNode;
+        h.wrapperTime = wrapperTime;
+        h.time = rfc3339(get(f, "time"), "flow.time");
+        if (h.time == null && wrapperTime == null) {
             throw DecodeException.missing("flow.time");
         }
-        String verdict = text(f, "verdict", "flow.verdict");
-        String dropReason = text(f, "drop_reason_desc", "flow.drop_reason_desc");
-        String type = text(f, "Type", "flow.Type");
-        JsonNode eventType = object(f, "event_type", "flow.event_type");
-        long eventTypeNumber = eventType == null ? 0 : longValue(get(eventType, "type"), "flow.event_type.type", 0);
-        long eventSubType = eventType == null ? 0 : longValue(get(eventType, "sub_type"), "flow.event_type.sub_type", 0);
-
-        Observed observed;
-        String detail;
-        if (verdict == null) {
-            observed = Observed.UNKNOWN;
-            detail = "no verdict";
-        } else {
-            switch (verdict) {
-                case "FORWARDED":
-                case "REDIRECTED":
-                    observed = Observed.ALLOWED;
-                    detail = verdict;
-                    break;
-                case "AUDIT":
-                    observed = Observed.AUDIT;
-                    detail = "AUDIT: would be denied by policy";
-                    break;
-                case "DROPPED":
-                    if ("POLICY_DENIED".equals(dropReason) || "POLICY_DENY".equals(dropReason)
-                            || "AUTH_REQUIRED".equals(dropReason)) {
-                        observed = Observed.DENIED;
-                        detail = "DROPPED " + dropReason;
-                    } else if ("L7".equals(type)) {
-                        observed = Observed.DENIED;
-                        detail = "DROPPED by L7 policy";
-                    } else if (dropReason == null && eventTypeNumber == 1 && isPolicyDropCode(eventSubType)) {
-                        // a drop event names its reason in sub_type when drop_reason_desc is masked out
-                        observed = Observed.DENIED;
-                        detail = "DROPPED policy drop code " + eventSubType;
-                    } else if (eventTypeNumber == 5) {
-                        observed = Observed.DENIED;
-                        detail = "DROPPED by policy verdict" + (dropReason == null ? "" : " " + dropReason);
-                    } else {
-                        observed = Observed.UNKNOWN;
-                        detail = "DROPPED " + (dropReason == null ? "without reason" : JsonFields.clip(dropReason))
-                                + " (datapath, not policy)";
-                    }
-                    break;
-                default:
-                    observed = Observed.UNKNOWN;
-                    detail = JsonFields.clip(verdict) + " (no policy verdict)";
-                    break;
-            }
-        }
+        h.verdict = text(f, "verdict", "flow.verdict");
+        h.dropReason = text(f, "drop_reason_desc", "flow.drop_reason_desc");
+        h.type = text(f, "Type", "flow.Type");
+        eventType(object(f, "event_type", "flow.event_type"), h);
 
         JsonNode ip = object(f, "IP", "flow.IP");
-        String sourceIp = ip == null ? null : blankToNull(text(ip, "source", "flow.IP.source"));
-        String destinationIp = ip == null ? null : blankToNull(text(ip, "destination", "flow.IP.destination"));
-        Endpoint source = endpoint(object(f, "source", "flow.source"), sourceIp, "flow.source");
-        Endpoint destination = endpoint(object(f, "destination", "flow.destination"), destinationIp, "flow.destination");
+        h.sourceIp = ip == null ? null : HubbleFields.blankToNull(text(ip, "source", "flow.IP.source"));
+        h.destinationIp = ip == null ? null : HubbleFields.blankToNull(text(ip, "destination", "flow.IP.destination"));
+        h.source = endpoint(object(f, "source", "flow.source"), "flow.source");
+        h.destination = endpoint(object(f, "destination", "flow.destination"), "flow.destination");
 
-        Protocol protocol = Protocol.OTHER;
-        int sourcePort = -1;
-        int destinationPort = -1;
-        boolean syn = false;
-        boolean ack = false;
         JsonNode l4 = object(f, "l4", "flow.l4");
         if (l4 != null) {
-            JsonNode ports = null;
             String which = null;
             if (get(l4, "TCP") != null) {
-                protocol = Protocol.TCP;
+                h.protocol = Protocol.TCP;
                 which = "TCP";
             } else if (get(l4, "UDP") != null) {
-                protocol = Protocol.UDP;
+                h.protocol = Protocol.UDP;
                 which = "UDP";
             } else if (get(l4, "SCTP") != null) {
-                protocol = Protocol.SCTP;
+                h.protocol = Protocol.SCTP;
                 which = "SCTP";
             } else if (get(l4, "ICMPv4") != null) {
-                protocol = Protocol.ICMP;
+                h.protocol = Protocol.ICMP;
                 asObject(get(l4, "ICMPv4"), "flow.l4.ICMPv4");
             } else if (get(l4, "ICMPv6") != null) {
-                protocol = Protocol.ICMPV6;
+                h.protocol = Protocol.ICMPV6;
                 asObject(get(l4, "ICMPv6"), "flow.l4.ICMPv6");
             }
             if (which != null) {
-                ports = asObject(get(l4, which), "flow.l4." + which);
-                sourcePort = port(get(ports, "source_port"), "flow.l4." + which + ".source_port");
-                destinationPort = port(get(ports, "destination_port"), "flow.l4." + which + ".destination_port");
-                if (protocol == Protocol.TCP) {
+                JsonNode ports = asObject(get(l4, which), "flow.l4." + which);
+                h.sourcePort = port(get(ports, "source_port"), "flow.l4." + which + ".source_port");
+                h.destinationPort = port(get(ports, "destination_port"), "flow.l4." + which + ".destination_port");
+                if (h.protocol == Protocol.TCP) {
                     JsonNode flags = object(ports, "flags", "flow.l4.TCP.flags");
                     if (flags != null) {
-                        syn = Boolean.TRUE.equals(bool(get(flags, "SYN"), "flow.l4.TCP.flags.SYN"));
-                        ack = Boolean.TRUE.equals(bool(get(flags, "ACK"), "flow.l4.TCP.flags.ACK"));
+                        h.syn = Boolean.TRUE.equals(bool(get(flags, "SYN"), "flow.l4.TCP.flags.SYN"));
+                        h.ack = Boolean.TRUE.equals(bool(get(flags, "ACK"), "flow.l4.TCP.flags.ACK"));
                     }
                 }
             }
         }
 
-        Initiation initiation;
-        Boolean isReply = bool(get(f, "is_reply"), "flow.is_reply");
-        String traceReason = text(f, "trace_reason", "flow.trace_reason");
-        if (isReply != null) {
-            initiation = isReply ? Initiation.REPLY : Initiation.INITIATING;
-        } else if ("REPLY".equals(traceReason)) {
-            initiation = Initiation.REPLY;
-        } else if ("NEW".equals(traceReason)) {
-            initiation = Initiation.INITIATING;
-        } else if (syn && !ack) {
-            initiation = Initiation.INITIATING;
-        } else if (syn) {
-            initiation = Initiation.REPLY;
-        } else {
-            initiation = Initiation.UNKNOWN;
+        h.isReply = bool(get(f, "is_reply"), "flow.is_reply");
+        h.traceReason = text(f, "trace_reason", "flow.trace_reason");
+        h.observationPoint = text(f, "trace_observation_point", "flow.trace_observation_point");
+        h.node = text(f, "node_name", "flow.node_name");
+        for (String field : POLICY_FIELDS) {
+            addPolicies(JsonFields.array(f, field, "flow." + field), field, h.policies);
         }
+        aggregate(object(f, "aggregate", "flow.aggregate"), h);
+        h.uuid = text(f, "uuid", "flow.uuid");
+        h.trafficDirection = text(f, "traffic_direction", "flow.traffic_direction");
+        return h.toFlow();
+    }
 
-        String reporter = text(f, "trace_observation_point", "flow.trace_observation_point");
-        if (reporter == null || reporter.isEmpty()) {
-            reporter = eventTypeName(eventTypeNumber, type);
-        }
-        String node = text(f, "node_name", "flow.node_name");
-        if (node == null || node.isEmpty()) {
-            node = wrapperNode;
-        }
-        List<String> policies = new ArrayList<>();
-        addPolicies(f, "ingress_denied_by", policies);
-        addPolicies(f, "egress_denied_by", policies);
-        addPolicies(f, "ingress_allowed_by", policies);
-        addPolicies(f, "egress_allowed_by", policies);
+    /** The fields naming the policies that decided, in the order their names are listed in evidence. */
+    static final List<String> POLICY_FIELDS = List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by",
+            "egress_allowed_by");
 
-        long connections = 1;
-        JsonNode aggregate = object(f, "aggregate", "flow.aggregate");
+    static void eventType(JsonNode eventType, HubbleFields h) {
+        if (eventType != null) {
+            h.eventType = longValue(get(eventType, "type"), "flow.event_type.type", 0);
+            h.eventSubType = longValue(get(eventType, "sub_type"), "flow.event_type.sub_type", 0);
+        }
+    }
+
+    static void aggregate(JsonNode aggregate, HubbleFields h) {
         if (aggregate != null) {
-            connections = longValue(get(aggregate, "ingress_flow_count"), "flow.aggregate.ingress_flow_count", 0)
+            h.connections = longValue(get(aggregate, "ingress_flow_count"), "flow.aggregate.ingress_flow_count", 0)
                     + longValue(get(aggregate, "egress_flow_count"), "flow.aggregate.egress_flow_count", 0)
                     + longValue(get(aggregate, "unknown_direction_flow_count"),
                             "flow.aggregate.unknown_direction_flow_count", 0);
         }
-        String uuid = blankToNull(text(f, "uuid", "flow.uuid"));
-        return new Flow(SourceFormat.HUBBLE, time, time, source, destination, protocol, destinationPort, sourcePort,
-                observed, initiation, reporter, blankToNull(node), policies, detail, connections, uuid,
-                side(text(f, "traffic_direction", "flow.traffic_direction"), reporter));
     }
 
-    /** Policy drop reasons (pkg/monitor/api/drop.go): 133 policy denied, 181 deny rule, 189 auth required. */
-    private static boolean isPolicyDropCode(long code) {
-        return code == 133 || code == 181 || code == 189;
-    }
-
-    /**
-     * Where the event was observed: an ingress event (or delivery to the endpoint) is at the destination; an
-     * egress event is at the source, as the packet left it.
-     */
-    private static ObservationSide side(String trafficDirection, String observationPoint) {
-        if ("TO_ENDPOINT".equals(observationPoint) || "INGRESS".equals(trafficDirection)) {
-            return ObservationSide.DESTINATION;
-        }
-        if ("EGRESS".equals(trafficDirection)) {
-            return ObservationSide.SOURCE;
-        }
-        return ObservationSide.UNKNOWN;
-    }
-
-    private static String eventTypeName(long type, String l7Type) {
-        if ("L7".equals(l7Type)) {
-            return "l7";
-        }
-        switch ((int) type) {
-            case 0: return null;
-            case 1: return "drop";
-            case 2: return "debug";
-            case 3: return "capture";
-            case 4: return "trace";
-            case 5: return "policy-verdict";
-            case 6: return "recorder";
-            case 7: return "trace-sock";
-            case 129: return "l7";
-            default: return "type-" + type;
-        }
-    }
-
-    private static void addPolicies(JsonNode f, String field, List<String> out) {
-        JsonNode array = JsonFields.array(f, field, "flow." + field);
+    static void addPolicies(JsonNode array, String field, List<String> out) {
         if (array == null) {
             return;
         }
@@ -295,9 +193,10 @@ public final class HubbleDecoder implements TopicDecoder {
         }
     }
 
-    private static Endpoint endpoint(JsonNode e, String ip, String path) {
+    /** The endpoint an object describes, without its IP (null when absent or empty). */
+    static Endpoint endpoint(JsonNode e, String path) {
         if (e == null || e.isEmpty()) {
-            return Endpoint.unknown(ip);
+            return null;
         }
         String namespace = blankToNull(text(e, "namespace", path + ".namespace"));
         String pod = blankToNull(text(e, "pod_name", path + ".pod_name"));
@@ -318,7 +217,7 @@ public final class HubbleDecoder implements TopicDecoder {
             if (workload == null) {
                 workload = Workloads.of(pod, labels);
             }
-            return new Endpoint(EndpointKind.POD, namespace, pod, workload, ip, Map.copyOf(labels),
+            return new Endpoint(EndpointKind.POD, namespace, pod, workload, null, Map.copyOf(labels),
                     Map.copyOf(namespaceLabels), null);
         }
         long identity = longValue(get(e, "identity"), path + ".identity", 0);
@@ -326,34 +225,34 @@ public final class HubbleDecoder implements TopicDecoder {
             boolean world = reserved.contains("world") || reserved.contains("world-ipv4")
                     || reserved.contains("world-ipv6");
             if (reserved.contains("kube-apiserver")) {
-                return simple(EndpointKind.RESERVED, ip, "kube-apiserver");
+                return simple(EndpointKind.RESERVED, "kube-apiserver");
             }
             if (world) {
-                return simple(EndpointKind.WORLD, ip, null);
+                return simple(EndpointKind.WORLD, null);
             }
             if (reserved.contains("host")) {
-                return simple(EndpointKind.HOST, ip, "host");
+                return simple(EndpointKind.HOST, "host");
             }
             if (reserved.contains("remote-node")) {
-                return simple(EndpointKind.HOST, ip, "remote-node");
+                return simple(EndpointKind.HOST, "remote-node");
             }
-            return simple(EndpointKind.RESERVED, ip, reserved.get(0));
+            return simple(EndpointKind.RESERVED, reserved.get(0));
         }
         switch ((int) identity) {
-            case 1: return simple(EndpointKind.HOST, ip, "host");
-            case 2: case 9: case 10: return simple(EndpointKind.WORLD, ip, null);
-            case 3: return simple(EndpointKind.RESERVED, ip, "unmanaged");
-            case 4: return simple(EndpointKind.RESERVED, ip, "health");
-            case 5: return simple(EndpointKind.RESERVED, ip, "init");
-            case 6: return simple(EndpointKind.HOST, ip, "remote-node");
-            case 7: return simple(EndpointKind.RESERVED, ip, "kube-apiserver");
-            case 8: return simple(EndpointKind.RESERVED, ip, "ingress");
-            default: return new Endpoint(EndpointKind.UNKNOWN, null, pod, null, ip, Map.copyOf(labels), Map.of(), null);
+            case 1: return simple(EndpointKind.HOST, "host");
+            case 2: case 9: case 10: return simple(EndpointKind.WORLD, null);
+            case 3: return simple(EndpointKind.RESERVED, "unmanaged");
+            case 4: return simple(EndpointKind.RESERVED, "health");
+            case 5: return simple(EndpointKind.RESERVED, "init");
+            case 6: return simple(EndpointKind.HOST, "remote-node");
+            case 7: return simple(EndpointKind.RESERVED, "kube-apiserver");
+            case 8: return simple(EndpointKind.RESERVED, "ingress");
+            default: return new Endpoint(EndpointKind.UNKNOWN, null, pod, null, null, Map.copyOf(labels), Map.of(), null);
         }
     }
 
-    private static Endpoint simple(EndpointKind kind, String ip, String name) {
-        return new Endpoint(kind, null, null, null, ip, Map.of(), Map.of(), name);
+    private static Endpoint simple(EndpointKind kind, String name) {
+        return new Endpoint(kind, null, null, null, null, Map.of(), Map.of(), name);
     }
 
     /** Splits {@code source:key=value} on the first ':' and then the first '='. */
@@ -388,6 +287,6 @@ public final class HubbleDecoder implements TopicDecoder {
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
+        return HubbleFields.blankToNull(s);
     }
 }
