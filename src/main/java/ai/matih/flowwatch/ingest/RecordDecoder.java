@@ -23,7 +23,7 @@ import java.util.Map;
  * by a log shipper as {@code {"log":"<json string>"}}. A bad document or line is rejected with its position; the
  * others are still decoded.
  *
- * <p>A topic may have a {@link StreamingDecoder} for the common shape of its records; it decodes them without a
+ * <p>A topic may have a {@link FastPath} for the common shape of its records; it decodes them without a
  * JSON tree and declines anything else, which then takes the path above.
  *
  * <p>Thread-safe; {@link #decode} never throws.
@@ -40,7 +40,7 @@ public final class RecordDecoder {
     private final int maxLinesPerRecord;
     private final JsonCodec codec;
     private final Map<InputKind, TopicDecoder> decoders = new EnumMap<>(InputKind.class);
-    private final Map<InputKind, StreamingDecoder> fastPaths = new EnumMap<>(InputKind.class);
+    private final Map<InputKind, FastPath> fastPaths = new EnumMap<>(InputKind.class);
 
     public RecordDecoder(int maxRecordBytes, int maxLinesPerRecord) {
         this(maxRecordBytes, maxLinesPerRecord, true);
@@ -114,7 +114,7 @@ public final class RecordDecoder {
             sink.rejected(Rejection.whole(RejectReason.EMPTY, "blank record value", value.length));
             return;
         }
-        StreamingDecoder fast = fastPaths.get(kind);
+        FastPath fast = fastPaths.get(kind);
         if (fast != null) {
             List<Flow> flows = new ArrayList<>(2);
             if (fast.decode(value, receivedAt, maxLinesPerRecord, flows)) {

@@ -8,24 +8,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The fast path of a topic: decodes a whole record value in the common shape its shippers write, straight from the
- * bytes, without building a JSON tree. Anything out of the ordinary (a wrapper, a non-flow line, a wrong type, a
- * duplicated field, a syntax error) makes it decline, and the record then goes through the full decoder, which gives
- * the exact reason for a rejection. Both paths produce equal flows for every record the fast path accepts.
- *
- * <p>Subclasses decode one root-level object; this class walks the documents of a record (one, or NDJSON).
- * Thread-safe when the subclass is.
+ * A {@link FastPath} on Jackson's streaming parser: subclasses decode one root-level object; this class walks the
+ * documents of a record (one, or NDJSON). Thread-safe when the subclass is.
  */
-public abstract class StreamingDecoder {
-
-    /** Thrown to leave the fast path; carries no stack trace and never leaves {@link #decode}. */
-    protected static final class Decline extends RuntimeException {
-        private Decline() {
-            super(null, null, false, false);
-        }
-    }
-
-    protected static final Decline DECLINE = new Decline();
+public abstract class StreamingDecoder implements FastPath {
 
     private final JsonCodec codec;
 
@@ -33,14 +19,7 @@ public abstract class StreamingDecoder {
         this.codec = codec;
     }
 
-    /**
-     * Decodes every document of {@code value} into {@code out}.
-     *
-     * @param receivedAt   the Kafka record's timestamp, the time of a flow whose document carries none, or null
-     * @param maxDocuments the most documents a record may hold
-     * @return true when every document was decoded; false to decline (what was added to {@code out} is then
-     *         meaningless and the caller discards it)
-     */
+    @Override
     public final boolean decode(byte[] value, Instant receivedAt, int maxDocuments, List<Flow> out) {
         try (JsonParser p = codec.factory().createParser(value)) {
             int documents = 0;
@@ -60,7 +39,7 @@ public abstract class StreamingDecoder {
 
     /**
      * Decodes the root-level object whose START_OBJECT the parser is on, up to its END_OBJECT; throws
-     * {@link #DECLINE} (or any exception) to decline.
+     * {@link FastPath#DECLINE} (or any exception) to decline.
      *
      * @param value the bytes the parser reads, from offset 0 (for byte ranges of sub-documents)
      */

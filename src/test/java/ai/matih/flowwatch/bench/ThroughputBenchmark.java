@@ -59,7 +59,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * new consumer group (scale-out).
  *
  * <p>System properties: {@code bench.records} (2000000), {@code bench.app} (the quarkus-run.jar),
- * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.scaleout} (true),
+ * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.latency.rate} (0: half the measured
+ * rate), {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured
+ * while producing),
+ * {@code bench.scaleout} (true),
  * {@code bench.jfr} (false: when true the single instance records a JFR file next to its log),
  * {@code bench.out} (target/throughput: logs and recordings).
  */
@@ -77,6 +80,8 @@ public final class ThroughputBenchmark {
     private final int producers = Integer.getInteger("bench.producers", 2);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 10);
     private final boolean scaleOut = Boolean.parseBoolean(System.getProperty("bench.scaleout", "true"));
+    private final double soakMinutes = Double.parseDouble(System.getProperty("bench.soak.minutes", "0"));
+    private final double soakFraction = Double.parseDouble(System.getProperty("bench.soak.fraction", "0.8"));
     private final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
     private final Path app = Path.of(System.getProperty("bench.app", "target/quarkus-app/quarkus-run.jar"));
     private final Path out = Path.of(System.getProperty("bench.out", "target/throughput"));
@@ -144,7 +149,12 @@ public final class ThroughputBenchmark {
                         + "record), counted %d of %d documents", rate, rate / bare, m.steadyRecordsPerSecond,
                         m.steadyRecordsPerSecond / bare, m.cpuMicrosPerRecord, m.counted, documents.get());
                 if (latencySeconds > 0 && probeTemplate != null) {
-                    latency(broker.bootstrapServers(), one, rate / 2, result);
+                    double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
+                    latency(broker.bootstrapServers(), one, latencyRate > 0 ? latencyRate : rate / 2, result);
+                }
+                if (soakMinutes > 0) {
+                    double max = maxUnderLoad(broker.bootstrapServers(), one, m.steadyRecordsPerSecond, result);
+                    accounted &= soak(broker.bootstrapServers(), one, max * soakFraction, result);
                 }
                 result.put("peak_heap_mb", round(one.peakHeap / 1048576.0));
                 result.put("rss_hwm_mb", round(one.rssHighWaterKb() / 1024.0));
@@ -530,8 +540,130 @@ public final class ThroughputBenchmark {
         result.put("latency_p99_ms", percentile(millis, 0.99));
         result.put("latency_max_ms", millis.isEmpty() ? null : millis.get(millis.size() - 1));
         result.put("load_average_latency", loadAverage());
+        List<Integer> order = new ArrayList<>(sent.keySet());
+        Collections.sort(order);
+        StringBuilder timeline = new StringBuilder();
+        for (int port : order) {
+            Long at = arrived.get(port);
+            timeline.append(at == null ? "-" : TimeUnit.NANOSECONDS.toMillis(at - sent.get(port))).append(' ');
+        }
+        log("latency of each probe in the order sent (ms): %s", timeline.toString().trim());
         log("latency at %.0f records/s: p50 %s ms, p99 %s ms, %d of %d probes arrived", rate,
                 percentile(millis, 0.50), percentile(millis, 0.99), arrived.size(), sent.size());
+    }
+
+    /**
+     * The most the instance processes while the records are also being produced on this machine (the soak's
+     * "measured maximum"): offers {@code offered} records/s for 40 s and takes the rate counted in the last 30 s,
+     * then waits until the backlog is gone.
+     */
+    private double maxUnderLoad(String bootstrap, Instance instance, double offered, Map<String, Object> result)
+            throws Exception {
+        List<byte[][]> pool = new ArrayList<>(replayPool);
+        long before = instance.sample();
+        long producedDocs = 0;
+        long countedAt10 = 0;
+        long at10 = 0;
+        try (KafkaProducer<byte[], byte[]> load = producer(bootstrap, 5)) {
+            long start = System.nanoTime();
+            long produced = 0;
+            int index = 0;
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(40)) {
+                long now = System.nanoTime();
+                long due = (long) (offered * (now - start) / 1e9);
+                while (produced < due) {
+                    byte[][] r = pool.get(index++ % pool.size());
+                    load.send(new ProducerRecord<>(new String(r[0], StandardCharsets.UTF_8), r[1], freshUuid(r[2])));
+                    produced++;
+                    producedDocs += documentsIn(r[2]);
+                }
+                if (at10 == 0 && now - start >= TimeUnit.SECONDS.toNanos(10)) {
+                    at10 = now;
+                    countedAt10 = instance.sample();
+                }
+                Thread.sleep(1);
+            }
+        }
+        double seconds = (System.nanoTime() - at10) / 1e9;
+        double documentsPerSecond = (instance.sample() - countedAt10) / seconds;
+        double max = documentsPerSecond * records.get() / documents.get();
+        result.put("max_under_load_records_per_s", Math.round(max));
+        log("maximum while producing on this machine: %.0f records/s (offered %.0f)", max, offered);
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (instance.sample() - before < producedDocs && System.nanoTime() < drainUntil) {
+            Thread.sleep(500);
+        }
+        return max;
+    }
+
+    /**
+     * Soak (issue 5): produces the replay pool (fresh Hubble uuids) at {@code rate} records/s for
+     * {@code bench.soak.minutes}, printing every 30 s the documents produced and counted, the lag between them, heap
+     * and old generation in use, RSS and the violation store's size; then waits for the instance to drain. True when
+     * every document produced was counted in the end.
+     */
+    private boolean soak(String bootstrap, Instance instance, double rate, Map<String, Object> result)
+            throws Exception {
+        log("soak: %.1f minutes at %.0f records/s (%.0f %% of that maximum)", soakMinutes, rate, soakFraction * 100);
+        List<byte[][]> pool = new ArrayList<>(replayPool);
+        long before = instance.sample();
+        long producedDocs = 0;
+        List<long[]> samples = new ArrayList<>(); // elapsed s, produced, counted, lag, heap MB, old MB, rss MB, stored
+        System.out.printf("[throughput] %9s %11s %11s %9s %8s %8s %8s %8s%n", "elapsed_s", "produced", "counted", "lag",
+                "heap_MB", "old_MB", "rss_MB", "stored");
+        try (KafkaProducer<byte[], byte[]> load = producer(bootstrap, 5)) {
+            long start = System.nanoTime();
+            long end = start + (long) (soakMinutes * 60e9);
+            long produced = 0;
+            long nextSample = start + TimeUnit.SECONDS.toNanos(30);
+            int index = 0;
+            while (System.nanoTime() < end) {
+                long now = System.nanoTime();
+                long due = (long) (rate * (now - start) / 1e9);
+                while (produced < due) {
+                    byte[][] r = pool.get(index++ % pool.size());
+                    load.send(new ProducerRecord<>(new String(r[0], StandardCharsets.UTF_8), r[1], freshUuid(r[2])));
+                    produced++;
+                    producedDocs += documentsIn(r[2]);
+                }
+                if (now >= nextSample) {
+                    nextSample += TimeUnit.SECONDS.toNanos(30);
+                    long counted = instance.sample() - before;
+                    long[] row = {TimeUnit.NANOSECONDS.toSeconds(now - start), producedDocs, counted,
+                            producedDocs - counted, instance.lastHeap / 1048576, instance.lastOldGen / 1048576,
+                            instance.rssKb() / 1024, instance.stored()};
+                    samples.add(row);
+                    System.out.printf("[throughput] %9d %11d %11d %9d %8d %8d %8d %8d%n", row[0], row[1], row[2],
+                            row[3], row[4], row[5], row[6], row[7]);
+                }
+                Thread.sleep(1);
+            }
+            load.flush();
+            result.put("soak_records_per_s", Math.round(produced / ((System.nanoTime() - start) / 1e9)));
+        }
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long counted = instance.sample() - before;
+        while (counted < producedDocs && System.nanoTime() < drainUntil) {
+            Thread.sleep(200);
+            counted = instance.sample() - before;
+        }
+        result.put("soak_minutes", soakMinutes);
+        result.put("soak_documents", producedDocs);
+        result.put("soak_counted", counted);
+        result.put("soak_lag_max", samples.stream().mapToLong(r -> r[3]).max().orElse(0));
+        int third = Math.max(1, samples.size() / 3);
+        result.put("soak_old_gen_mb_first_third", average(samples.subList(0, third), 5));
+        result.put("soak_old_gen_mb_last_third", average(samples.subList(samples.size() - third, samples.size()), 5));
+        result.put("soak_rss_mb_first_third", average(samples.subList(0, third), 6));
+        result.put("soak_rss_mb_last_third", average(samples.subList(samples.size() - third, samples.size()), 6));
+        result.put("soak_stored_first", samples.isEmpty() ? 0 : samples.get(0)[7]);
+        result.put("soak_stored_last", samples.isEmpty() ? 0 : samples.get(samples.size() - 1)[7]);
+        log("soak: %d documents produced, %d counted after draining", producedDocs, counted);
+        return counted == producedDocs;
+    }
+
+    private static double average(List<long[]> rows, int column) {
+        return round(rows.stream().mapToLong(r -> r[column]).average().orElse(0));
     }
 
     private String probe(int port) {
@@ -584,6 +716,8 @@ public final class ThroughputBenchmark {
         private final String base;
         private final Path log;
         private long peakHeap;
+        private long lastHeap;
+        private long lastOldGen;
 
         private Instance(ThroughputBenchmark bench, int number, Process process, String base, Path log) {
             this.bench = bench;
@@ -637,20 +771,54 @@ public final class ThroughputBenchmark {
             }
             double counted = 0;
             double heap = 0;
+            double old = 0;
             for (String line : text.split("\n")) {
                 if (line.startsWith("flowwatch_flows_total{") || line.startsWith("flowwatch_records_rejected_total{")
                         || line.startsWith("flowwatch_audit_events_total{")) {
                     counted += value(line);
                 } else if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
                     heap += value(line);
+                    if (line.contains("Old Gen")) {
+                        old += value(line);
+                    }
                 }
             }
             peakHeap = Math.max(peakHeap, (long) heap);
+            lastHeap = (long) heap;
+            lastOldGen = (long) old;
             return Math.round(counted);
         }
 
         private static double value(String line) {
             return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+
+        /** Violations in the store, from the readiness check's data; -1 when unknown. */
+        long stored() {
+            try {
+                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(base + "/q/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                Matcher m = Pattern.compile("\"stored\"\\s*:\\s*(\\d+)").matcher(r.body());
+                return m.find() ? Long.parseLong(m.group(1)) : -1;
+            } catch (IOException e) {
+                return -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+
+        long rssKb() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+            return 0;
         }
 
         long rssHighWaterKb() {

@@ -12,26 +12,45 @@ import java.time.Instant;
  * (every build) each target runs its seed inputs ({@code src/test/resources/.../DecoderFuzzTestInputs/<method>}) and
  * any past findings; with {@code JAZZER_FUZZ=1} one target at a time is fuzzed for up to 1,000,000 inputs:
  * {@code JAZZER_FUZZ=1 ./mvnw -o test -Dtest='DecoderFuzzTest#hubble'} (likewise {@code calico}, {@code audit}).
- * Whatever the input: no exception escapes, every reject has a reason and a detail, and one input takes under 5 s.
+ * Whatever the input: no exception escapes, every reject has a reason and a detail, one input takes under 5 s, and
+ * (Calico, Hubble) the fast path changes nothing: the tree-only decoder delivers the same flows, rejects and skips.
  */
 class DecoderFuzzTest {
 
     private static final long MAX_NANOS = 5_000_000_000L; // a 1 MB record, cold JIT, on a shared 2-core machine
     private static final RecordDecoder DECODER = new RecordDecoder();
+    private static final RecordDecoder TREE_ONLY = new RecordDecoder(RecordDecoder.DEFAULT_MAX_RECORD_BYTES,
+            RecordDecoder.DEFAULT_MAX_LINES_PER_RECORD, false);
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void calico(byte[] value) {
         decode(InputKind.CALICO, value);
+        sameAsTreeOnly(InputKind.CALICO, value);
     }
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void hubble(byte[] value) {
         decode(InputKind.HUBBLE, value);
+        sameAsTreeOnly(InputKind.HUBBLE, value);
     }
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void audit(byte[] value) {
         decode(InputKind.AUDIT, value);
+    }
+
+    /** The fast paths never change what a record decodes into. */
+    static void sameAsTreeOnly(InputKind kind, byte[] value) {
+        if (value == null) {
+            return;
+        }
+        RecordingSink fast = new RecordingSink();
+        RecordingSink tree = new RecordingSink();
+        DECODER.decode(kind, value, Instant.EPOCH, fast);
+        TREE_ONLY.decode(kind, value, Instant.EPOCH, tree);
+        assertThat(fast.flows).containsExactlyElementsOf(tree.flows);
+        assertThat(fast.rejections).containsExactlyElementsOf(tree.rejections);
+        assertThat(fast.skips).containsExactlyElementsOf(tree.skips);
     }
 
     /** Decodes one value and checks the invariants; returns what came out. */

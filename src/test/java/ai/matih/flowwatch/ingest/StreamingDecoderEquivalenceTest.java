@@ -89,6 +89,48 @@ class StreamingDecoderEquivalenceTest {
         assertSame(value);
     }
 
+    static Stream<Arguments> grammar() {
+        String skipped = "\"Summary\":";
+        String tail = ",\"node_name\":\"node-a\",\"time\"";
+        return Stream.of(
+                Arguments.of("escaped quote in a skipped string", FLOW.replace(tail, ",\"Summary\":\"say \\\"hi\\\" \\u00e9\\n\"" + tail)),
+                Arguments.of("bad escape in a skipped string", FLOW.replace(tail, "," + skipped + "\"bad \\x\"" + tail)),
+                Arguments.of("short unicode escape", FLOW.replace(tail, "," + skipped + "\"\\u00e\"" + tail)),
+                Arguments.of("raw tab in a string", FLOW.replace("\"node-a\"", "\"node\ta\"")),
+                Arguments.of("escape in a string read", FLOW.replace("\"web-1\"", "\"web\\u002d1\"")),
+                Arguments.of("escaped field name", FLOW.replace("\"verdict\"", "\"verd\\u0069ct\"")),
+                Arguments.of("trailing comma in an object", FLOW.replace("\"is_reply\":false}", "\"is_reply\":false,}")),
+                Arguments.of("trailing comma in a skipped array", FLOW.replace(tail, "," + skipped + "[1,2,]" + tail)),
+                Arguments.of("leading zero", FLOW.replace(tail, "," + skipped + "012" + tail)),
+                Arguments.of("minus zero and exponent", FLOW.replace(tail, "," + skipped + "[-0,1.5e+3,2E-7,1e400]" + tail)),
+                Arguments.of("number without digits after the point", FLOW.replace(tail, "," + skipped + "1." + tail)),
+                Arguments.of("literal run on", FLOW.replace("\"is_reply\":false", "\"is_reply\":falsey")),
+                Arguments.of("skipped literal run on", FLOW.replace(tail, "," + skipped + "nullx" + tail)),
+                Arguments.of("number run on", FLOW.replace("5432,", "5432x,")),
+                Arguments.of("deep nesting in a skipped field", FLOW.replace(tail, "," + skipped + "[".repeat(40) + "]".repeat(40) + tail)),
+                Arguments.of("deeper than Jackson allows", FLOW.replace(tail, "," + skipped + "[".repeat(70) + "]".repeat(70) + tail)),
+                Arguments.of("big integer", FLOW.replace(tail, "," + skipped + "123456789012345678901234567890" + tail)),
+                Arguments.of("comment", FLOW.replace(tail, "/* c */" + tail)),
+                Arguments.of("single quotes", FLOW.replace("\"verdict\":\"DROPPED\"", "\"verdict\":'DROPPED'")),
+                Arguments.of("byte-order mark", "\uFEFF" + FLOW),
+                Arguments.of("whitespace everywhere", FLOW.replace(":", " :\n ").replace(",", "\r\n,\t")),
+                Arguments.of("two lines without a newline", FLOW + FLOW),
+                Arguments.of("trailing garbage", FLOW + " x"),
+                Arguments.of("long field name", FLOW.replace(tail, ",\"" + "n".repeat(5000) + "\":1" + tail)),
+                Arguments.of("endpoint with an escape", FLOW.replace("\"k8s:app=web\"", "\"k8s:app=w\\u0065b\"")),
+                Arguments.of("endpoint invalid inside", FLOW.replace("\"k8s:app=web\"", "\"k8s:app=web\" \"x\"")),
+                Arguments.of("endpoint with unbalanced bracket in a string", FLOW.replace("\"k8s:app=web\"", "\"k8s:app=}web{\"")),
+                Arguments.of("port -1", FLOW.replace("\"destination_port\":5432", "\"destination_port\":-1")),
+                Arguments.of("event type as string", FLOW.replace("\"type\":1", "\"type\":\"1\"")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("grammar")
+    void givenValidAndInvalidJsonCornerCases_whenDecoded_thenTheFastPathNeverDisagreesWithJackson(String what,
+                                                                                                  String value) {
+        assertSame(value);
+    }
+
     @Test
     void givenTwoLinesInOneRecord_whenDecoded_thenBothFlowsComeOutOfTheFastPath() {
         String value = FLOW + "\n" + FLOW.replace("u-1", "u-2") + "\n";
@@ -131,7 +173,8 @@ class StreamingDecoderEquivalenceTest {
         Random random = new Random(42);
         List<String> values = demoHubble(400);
         String[] replacements = {"", "\"", "{", "}", "[", "]", ",", ":", "null", "0", "-1", "1e3", "true", "\"x\"",
-                "{}", "[]", "\\u0000", "99999999999999999999", "\"TCP\":{}", "\"flow\":{}", "é"};
+                "{}", "[]", "\\u0000", "99999999999999999999", "\"TCP\":{}", "\"flow\":{}", "é", "\\", "\\\"", "\t",
+                "\n", "01", "1.", "-", "tru", "nul", ",,", "::", "\\u12", "\u0001", " ", "'", "/*", "e5", ".5"};
         for (int i = 0; i < 20_000; i++) {
             String v = values.get(random.nextInt(values.size()));
             int at = random.nextInt(v.length());

@@ -21,6 +21,8 @@ import java.util.List;
 final class HubbleFields {
 
     Instant time;
+    /** {@code flow.time} as written (the exporter repeats it in the wrapper: parsed once). */
+    String timeText;
     Instant wrapperTime;
     String wrapperNode;
     String verdict;

@@ -3,161 +3,203 @@ package ai.matih.flowwatch.ingest.hubble;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.ingest.FastPath;
 import ai.matih.flowwatch.ingest.JsonCodec;
 import ai.matih.flowwatch.ingest.JsonFields;
+import ai.matih.flowwatch.ingest.JsonScanner;
 import ai.matih.flowwatch.ingest.SliceCache;
-import ai.matih.flowwatch.ingest.StreamingDecoder;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * The streaming fast path for Hubble exporter lines ({@code {"flow":{...},"node_name","time"}}, one or several per
- * record): reads the fields {@link HubbleFields} needs token by token and skips the rest (ethernet, node labels,
- * interface, summary...). An endpoint object is decoded once per distinct byte content ({@link SliceCache}), by the
- * same code as the tree path. Declines (see {@link StreamingDecoder}) on: a bare flow without the wrapper, non-flow
- * lines, a {@code log} wrapper, a field of an unexpected JSON type, a duplicated field, two L4 protocols, a
- * timestamp or number the full decoder would have to judge, and any syntax error.
+ * The fast path for Hubble exporter lines ({@code {"flow":{...},"node_name","time"}}, one or several per record):
+ * a {@link JsonScanner} reads the fields {@link HubbleFields} needs and checks, without materialising, everything it
+ * skips (ethernet, node labels, interface, summary...). An endpoint object is decoded once per distinct byte content
+ * ({@link SliceCache}), by Jackson and the tree path's own code; later occurrences are recognised by their bytes.
+ * Declines (see {@link FastPath}) on: a bare flow without the wrapper, non-flow lines, a {@code log} wrapper, a field
+ * of an unexpected JSON type, a duplicated field, two L4 protocols, escapes in a string it reads, a timestamp or
+ * number the full decoder would have to judge, and anything that is not plainly valid JSON.
  *
  * <p>Thread-safe.
  */
-public final class HubbleStreamReader extends StreamingDecoder {
+public final class HubbleStreamReader implements FastPath {
 
     private static final int ENDPOINT_CACHE_SLOTS = 8192;
     private static final int ENDPOINT_CACHE_MAX_BYTES = 16 * 1024;
+    /** Endpoint objects sit at depth 3 (line, flow, endpoint); what they hold may nest this much deeper. */
+    private static final int ENDPOINT_MAX_DEPTH = JsonScanner.MAX_DEPTH - 3;
 
+    private static final byte[] FLOW = ascii("flow");
+    private static final byte[] NODE_NAME = ascii("node_name");
+    private static final byte[] TIME = ascii("time");
+    private static final byte[] LOG = ascii("log");
+    private static final byte[] VERDICT = ascii("verdict");
+    private static final byte[] DROP_REASON_DESC = ascii("drop_reason_desc");
+    private static final byte[] TYPE = ascii("Type");
+    private static final byte[] EVENT_TYPE = ascii("event_type");
+    private static final byte[] IP = ascii("IP");
+    private static final byte[] SOURCE = ascii("source");
+    private static final byte[] DESTINATION = ascii("destination");
+    private static final byte[] L4 = ascii("l4");
+    private static final byte[] IS_REPLY = ascii("is_reply");
+    private static final byte[] TRACE_REASON = ascii("trace_reason");
+    private static final byte[] TRACE_OBSERVATION_POINT = ascii("trace_observation_point");
+    private static final byte[] UUID = ascii("uuid");
+    private static final byte[] TRAFFIC_DIRECTION = ascii("traffic_direction");
+    private static final byte[] AGGREGATE = ascii("aggregate");
+    private static final byte[][] POLICY_FIELDS = HubbleDecoder.POLICY_FIELDS.stream().map(HubbleStreamReader::ascii)
+            .toArray(byte[][]::new);
+    private static final byte[] SUB_TYPE = ascii("sub_type");
+    private static final byte[] SOURCE_PORT = ascii("source_port");
+    private static final byte[] DESTINATION_PORT = ascii("destination_port");
+    private static final byte[] FLAGS = ascii("flags");
+    private static final byte[] SYN = ascii("SYN");
+    private static final byte[] ACK = ascii("ACK");
+    private static final byte[][] PROTOCOL_NAMES = {ascii("TCP"), ascii("UDP"), ascii("SCTP"), ascii("ICMPv4"),
+            ascii("ICMPv6")};
+    private static final Protocol[] PROTOCOLS = {Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP,
+            Protocol.ICMPV6};
+
+    private final JsonCodec codec;
     private final SliceCache<Endpoint> endpoints = new SliceCache<>(ENDPOINT_CACHE_SLOTS, ENDPOINT_CACHE_MAX_BYTES);
     private final java.util.function.Function<byte[], Endpoint> decodeEndpoint = this::decodeEndpoint;
 
     public HubbleStreamReader(JsonCodec codec) {
-        super(codec);
+        this.codec = codec;
     }
 
-    /** One exporter line; the parser is on its START_OBJECT. */
     @Override
-    protected Flow document(JsonParser p, byte[] value, Instant receivedAt) throws IOException {
+    public boolean decode(byte[] value, Instant receivedAt, int maxDocuments, List<Flow> out) {
+        try {
+            JsonScanner s = new JsonScanner(value);
+            int documents = 0;
+            while (s.more()) {
+                if (s.peek() != '{' || ++documents > maxDocuments) {
+                    return false;
+                }
+                out.add(document(s, value, receivedAt));
+            }
+            return documents > 0;
+        } catch (RuntimeException e) {
+            // a decline, or a DecodeException of the shared code: the full path judges the record
+            return false;
+        }
+    }
+
+    /** One exporter line; the scanner is on its '{'. */
+    private Flow document(JsonScanner s, byte[] value, Instant receivedAt) {
+        s.expect('{');
         HubbleFields h = null;
         String node = null;
         String time = null;
         int seen = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (name) {
-                case "flow" -> {
-                    seen = once(seen, 1);
-                    if (t != JsonToken.START_OBJECT) {
-                        throw DECLINE;
-                    }
-                    h = flow(p, value);
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, FLOW)) {
+                seen = once(seen, 1);
+                if (s.peek() != '{') {
+                    throw decline();
                 }
-                case "node_name" -> {
-                    seen = once(seen, 2);
-                    node = string(p, t);
-                }
-                case "time" -> {
-                    seen = once(seen, 4);
-                    time = string(p, t);
-                }
-                case "log" -> throw DECLINE;
-                default -> p.skipChildren();
+                h = flow(s, value);
+            } else if (s.nameIs(n, NODE_NAME)) {
+                seen = once(seen, 2);
+                node = s.string();
+            } else if (s.nameIs(n, TIME)) {
+                seen = once(seen, 4);
+                time = s.string();
+            } else if (s.nameIs(n, LOG)) {
+                throw decline();
+            } else {
+                s.skipValue(1);
             }
         }
         if (h == null) {
-            throw DECLINE;
+            throw decline();
         }
         h.wrapperNode = node;
-        Instant wrapperTime = time == null || time.isEmpty() ? null : JsonFields.parseRfc3339(time, "time");
+        Instant wrapperTime;
+        if (time == null || time.isEmpty()) {
+            wrapperTime = null;
+        } else if (time.equals(h.timeText)) {
+            wrapperTime = h.time; // the exporter repeats the flow's time: parsed once
+        } else {
+            wrapperTime = JsonFields.parseRfc3339(time, "time");
+        }
         h.wrapperTime = wrapperTime != null ? wrapperTime : receivedAt;
         return h.toFlow();
     }
 
-    /** The flow object; the parser is on its START_OBJECT and ends on its END_OBJECT. */
-    private HubbleFields flow(JsonParser p, byte[] value) throws IOException {
+    /** The flow object; the scanner is on its '{' and ends after its '}'. */
+    private HubbleFields flow(JsonScanner s, byte[] value) {
+        s.expect('{');
         HubbleFields h = new HubbleFields();
         JsonNode[] policies = null;
         int seen = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (name) {
-                case "time" -> {
-                    seen = once(seen, 1);
-                    String s = string(p, t);
-                    h.time = s == null || s.isEmpty() ? null : JsonFields.parseRfc3339(s, "flow.time");
-                }
-                case "verdict" -> {
-                    seen = once(seen, 1 << 1);
-                    h.verdict = string(p, t);
-                }
-                case "drop_reason_desc" -> {
-                    seen = once(seen, 1 << 2);
-                    h.dropReason = string(p, t);
-                }
-                case "Type" -> {
-                    seen = once(seen, 1 << 3);
-                    h.type = string(p, t);
-                }
-                case "event_type" -> {
-                    seen = once(seen, 1 << 4);
-                    eventType(p, t, h);
-                }
-                case "IP" -> {
-                    seen = once(seen, 1 << 5);
-                    ip(p, t, h);
-                }
-                case "source" -> {
-                    seen = once(seen, 1 << 6);
-                    h.source = endpoint(p, t, value);
-                }
-                case "destination" -> {
-                    seen = once(seen, 1 << 7);
-                    h.destination = endpoint(p, t, value);
-                }
-                case "l4" -> {
-                    seen = once(seen, 1 << 8);
-                    l4(p, t, h);
-                }
-                case "is_reply" -> {
-                    seen = once(seen, 1 << 9);
-                    h.isReply = bool(t);
-                }
-                case "trace_reason" -> {
-                    seen = once(seen, 1 << 10);
-                    h.traceReason = string(p, t);
-                }
-                case "trace_observation_point" -> {
-                    seen = once(seen, 1 << 11);
-                    h.observationPoint = string(p, t);
-                }
-                case "node_name" -> {
-                    seen = once(seen, 1 << 12);
-                    h.node = string(p, t);
-                }
-                case "uuid" -> {
-                    seen = once(seen, 1 << 13);
-                    h.uuid = string(p, t);
-                }
-                case "traffic_direction" -> {
-                    seen = once(seen, 1 << 14);
-                    h.trafficDirection = string(p, t);
-                }
-                case "aggregate" -> {
-                    seen = once(seen, 1 << 15);
-                    HubbleDecoder.aggregate(JsonFields.asObject(tree(p, t), "flow.aggregate"), h);
-                }
-                case "ingress_denied_by", "egress_denied_by", "ingress_allowed_by", "egress_allowed_by" -> {
-                    int index = HubbleDecoder.POLICY_FIELDS.indexOf(name);
-                    seen = once(seen, 1 << (16 + index));
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, TIME)) {
+                seen = once(seen, 1);
+                String text = s.string();
+                h.timeText = text;
+                h.time = text == null || text.isEmpty() ? null : JsonFields.parseRfc3339(text, "flow.time");
+            } else if (s.nameIs(n, VERDICT)) {
+                seen = once(seen, 1 << 1);
+                h.verdict = s.string();
+            } else if (s.nameIs(n, DROP_REASON_DESC)) {
+                seen = once(seen, 1 << 2);
+                h.dropReason = s.string();
+            } else if (s.nameIs(n, TYPE)) {
+                seen = once(seen, 1 << 3);
+                h.type = s.string();
+            } else if (s.nameIs(n, EVENT_TYPE)) {
+                seen = once(seen, 1 << 4);
+                eventType(s, h);
+            } else if (s.nameIs(n, IP)) {
+                seen = once(seen, 1 << 5);
+                ip(s, h);
+            } else if (s.nameIs(n, SOURCE)) {
+                seen = once(seen, 1 << 6);
+                h.source = endpoint(s, value);
+            } else if (s.nameIs(n, DESTINATION)) {
+                seen = once(seen, 1 << 7);
+                h.destination = endpoint(s, value);
+            } else if (s.nameIs(n, L4)) {
+                seen = once(seen, 1 << 8);
+                l4(s, h);
+            } else if (s.nameIs(n, IS_REPLY)) {
+                seen = once(seen, 1 << 9);
+                h.isReply = s.bool();
+            } else if (s.nameIs(n, TRACE_REASON)) {
+                seen = once(seen, 1 << 10);
+                h.traceReason = s.string();
+            } else if (s.nameIs(n, TRACE_OBSERVATION_POINT)) {
+                seen = once(seen, 1 << 11);
+                h.observationPoint = s.string();
+            } else if (s.nameIs(n, NODE_NAME)) {
+                seen = once(seen, 1 << 12);
+                h.node = s.string();
+            } else if (s.nameIs(n, UUID)) {
+                seen = once(seen, 1 << 13);
+                h.uuid = s.string();
+            } else if (s.nameIs(n, TRAFFIC_DIRECTION)) {
+                seen = once(seen, 1 << 14);
+                h.trafficDirection = s.string();
+            } else if (s.nameIs(n, AGGREGATE)) {
+                seen = once(seen, 1 << 15);
+                HubbleDecoder.aggregate(JsonFields.asObject(tree(s, value), "flow.aggregate"), h);
+            } else {
+                int policy = policyField(s, n);
+                if (policy >= 0) {
+                    seen = once(seen, 1 << (16 + policy));
                     if (policies == null) {
-                        policies = new JsonNode[HubbleDecoder.POLICY_FIELDS.size()];
+                        policies = new JsonNode[POLICY_FIELDS.length];
                     }
-                    policies[index] = tree(p, t);
+                    policies[policy] = tree(s, value);
+                } else {
+                    s.skipValue(2);
                 }
-                default -> p.skipChildren();
             }
         }
         if (policies != null) {
@@ -169,204 +211,186 @@ public final class HubbleStreamReader extends StreamingDecoder {
         return h;
     }
 
-    private static void eventType(JsonParser p, JsonToken t, HubbleFields h) throws IOException {
-        if (!object(t)) {
+    private static int policyField(JsonScanner s, int name) {
+        for (int i = 0; i < POLICY_FIELDS.length; i++) {
+            if (s.nameIs(name, POLICY_FIELDS[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void eventType(JsonScanner s, HubbleFields h) {
+        if (!enter(s)) {
             return;
         }
         int seen = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "type" -> {
-                    seen = once(seen, 1);
-                    h.eventType = integer(p, v, 0);
-                }
-                case "sub_type" -> {
-                    seen = once(seen, 2);
-                    h.eventSubType = integer(p, v, 0);
-                }
-                default -> p.skipChildren();
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, TYPE_LOWER)) {
+                seen = once(seen, 1);
+                h.eventType = s.naturalNumber(0);
+            } else if (s.nameIs(n, SUB_TYPE)) {
+                seen = once(seen, 2);
+                h.eventSubType = s.naturalNumber(0);
+            } else {
+                s.skipValue(3);
             }
         }
     }
 
-    private static void ip(JsonParser p, JsonToken t, HubbleFields h) throws IOException {
-        if (!object(t)) {
+    private static final byte[] TYPE_LOWER = ascii("type");
+
+    private static void ip(JsonScanner s, HubbleFields h) {
+        if (!enter(s)) {
             return;
         }
         int seen = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "source" -> {
-                    seen = once(seen, 1);
-                    h.sourceIp = HubbleFields.blankToNull(string(p, v));
-                }
-                case "destination" -> {
-                    seen = once(seen, 2);
-                    h.destinationIp = HubbleFields.blankToNull(string(p, v));
-                }
-                default -> p.skipChildren();
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, SOURCE)) {
+                seen = once(seen, 1);
+                h.sourceIp = HubbleFields.blankToNull(s.string());
+            } else if (s.nameIs(n, DESTINATION)) {
+                seen = once(seen, 2);
+                h.destinationIp = HubbleFields.blankToNull(s.string());
+            } else {
+                s.skipValue(3);
             }
         }
     }
 
     /** {@code l4}: exactly one protocol object, or none. */
-    private static void l4(JsonParser p, JsonToken t, HubbleFields h) throws IOException {
-        if (!object(t)) {
+    private static void l4(JsonScanner s, HubbleFields h) {
+        if (!enter(s)) {
             return;
         }
         boolean found = false;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            Protocol protocol = switch (name) {
-                case "TCP" -> Protocol.TCP;
-                case "UDP" -> Protocol.UDP;
-                case "SCTP" -> Protocol.SCTP;
-                case "ICMPv4" -> Protocol.ICMP;
-                case "ICMPv6" -> Protocol.ICMPV6;
-                default -> null;
-            };
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            Protocol protocol = null;
+            for (int i = 0; i < PROTOCOL_NAMES.length && protocol == null; i++) {
+                if (s.nameIs(n, PROTOCOL_NAMES[i])) {
+                    protocol = PROTOCOLS[i];
+                }
+            }
             if (protocol == null) {
-                p.skipChildren();
+                s.skipValue(3);
                 continue;
             }
-            if (v == JsonToken.VALUE_NULL) {
+            if (s.nullValue()) {
                 continue;
             }
-            if (found || v != JsonToken.START_OBJECT) {
-                throw DECLINE;
+            if (found || s.peek() != '{') {
+                throw decline();
             }
             found = true;
             h.protocol = protocol;
             if (protocol == Protocol.ICMP || protocol == Protocol.ICMPV6) {
-                p.skipChildren();
+                s.skipValue(3);
             } else {
-                ports(p, protocol == Protocol.TCP, h);
+                ports(s, protocol == Protocol.TCP, h);
             }
         }
     }
 
-    private static void ports(JsonParser p, boolean tcp, HubbleFields h) throws IOException {
+    private static void ports(JsonScanner s, boolean tcp, HubbleFields h) {
+        s.expect('{');
         int seen = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "source_port" -> {
-                    seen = once(seen, 1);
-                    h.sourcePort = port(p, v);
-                }
-                case "destination_port" -> {
-                    seen = once(seen, 2);
-                    h.destinationPort = port(p, v);
-                }
-                case "flags" -> {
-                    seen = once(seen, 4);
-                    if (tcp) {
-                        flags(p, v, h);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-                default -> p.skipChildren();
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, SOURCE_PORT)) {
+                seen = once(seen, 1);
+                h.sourcePort = port(s);
+            } else if (s.nameIs(n, DESTINATION_PORT)) {
+                seen = once(seen, 2);
+                h.destinationPort = port(s);
+            } else if (s.nameIs(n, FLAGS) && tcp) {
+                seen = once(seen, 4);
+                flags(s, h);
+            } else {
+                s.skipValue(4);
             }
         }
     }
 
-    private static void flags(JsonParser p, JsonToken t, HubbleFields h) throws IOException {
-        if (!object(t)) {
+    private static void flags(JsonScanner s, HubbleFields h) {
+        if (!enter(s)) {
             return;
         }
         int seen = 0;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (name) {
-                case "SYN" -> {
-                    seen = once(seen, 1);
-                    h.syn = Boolean.TRUE.equals(bool(v));
-                }
-                case "ACK" -> {
-                    seen = once(seen, 2);
-                    h.ack = Boolean.TRUE.equals(bool(v));
-                }
-                default -> p.skipChildren();
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, SYN)) {
+                seen = once(seen, 1);
+                h.syn = Boolean.TRUE.equals(s.bool());
+            } else if (s.nameIs(n, ACK)) {
+                seen = once(seen, 2);
+                h.ack = Boolean.TRUE.equals(s.bool());
+            } else {
+                s.skipValue(5);
             }
         }
     }
 
     /** An endpoint object, decoded once per distinct content; null when absent or empty (as the tree path). */
-    private Endpoint endpoint(JsonParser p, JsonToken t, byte[] value) throws IOException {
-        if (!object(t)) {
+    private Endpoint endpoint(JsonScanner s, byte[] value) {
+        if (s.nullValue()) {
             return null;
         }
-        long from = p.currentTokenLocation().getByteOffset();
-        p.skipChildren();
-        long to = p.currentLocation().getByteOffset();
-        if (from < 0 || to > value.length || to <= from || value[(int) from] != '{' || value[(int) to - 1] != '}') {
-            throw DECLINE;
+        if (s.peek() != '{') {
+            throw decline();
         }
-        return endpoints.get(value, (int) from, (int) to, decodeEndpoint);
+        int from = s.position();
+        int to = s.skipContainerUnchecked(ENDPOINT_MAX_DEPTH);
+        return endpoints.get(value, from, to, decodeEndpoint);
     }
 
-    /** Decodes one endpoint object with the tree path's code; a DecodeException makes the fast path decline. */
+    /** Decodes one endpoint object with Jackson and the tree path's code (which also checks it is valid JSON). */
     private Endpoint decodeEndpoint(byte[] object) {
-        return HubbleDecoder.endpoint(codec().parse(object, 0, object.length, "endpoint"), "flow.endpoint");
+        return HubbleDecoder.endpoint(codec.parse(object, 0, object.length, "endpoint"), "flow.endpoint");
     }
 
-    private JsonNode tree(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
+    /** A rarely present object or array, read by Jackson into a tree for the tree path's code; null for JSON null. */
+    private JsonNode tree(JsonScanner s, byte[] value) {
+        if (s.nullValue()) {
             return null;
         }
-        return codec().mapper().readTree(p);
+        int from = s.position();
+        int to = s.skipContainerUnchecked(ENDPOINT_MAX_DEPTH);
+        return codec.parse(value, from, to - from, "value");
+    }
+
+    /** On an object's '{' (consumed): true; on null (consumed): false; declines on anything else. */
+    private static boolean enter(JsonScanner s) {
+        if (s.nullValue()) {
+            return false;
+        }
+        s.expect('{');
+        return true;
     }
 
     /** Marks a field as seen; a field seen twice makes the fast path decline (the tree keeps the last one). */
     private static int once(int seen, int bit) {
         if ((seen & bit) != 0) {
-            throw DECLINE;
+            throw decline();
         }
         return seen | bit;
     }
 
-    private static String string(JsonParser p, JsonToken t) throws IOException {
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw DECLINE;
-    }
-
-    private static Boolean bool(JsonToken t) {
-        return switch (t) {
-            case VALUE_TRUE -> Boolean.TRUE;
-            case VALUE_FALSE -> Boolean.FALSE;
-            case VALUE_NULL -> null;
-            default -> throw DECLINE;
-        };
-    }
-
-    private static long integer(JsonParser p, JsonToken t, long absent) throws IOException {
-        if (t == JsonToken.VALUE_NULL) {
-            return absent;
-        }
-        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw DECLINE;
-        }
-        return p.getLongValue();
-    }
-
-    private static int port(JsonParser p, JsonToken t) throws IOException {
-        long port = integer(p, t, -1);
-        if (port < -1 || port > 65535) {
-            throw DECLINE;
+    private static int port(JsonScanner s) {
+        long port = s.naturalNumber(-1);
+        if (port > 65535) {
+            throw decline();
         }
         return (int) port;
+    }
+
+    private static RuntimeException decline() {
+        return FastPath.DECLINE;
+    }
+
+    private static byte[] ascii(String name) {
+        return name.getBytes(StandardCharsets.US_ASCII);
     }
 }
