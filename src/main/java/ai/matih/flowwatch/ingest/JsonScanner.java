@@ -103,7 +103,7 @@ public final class JsonScanner {
         return true;
     }
 
-    /** Reads a member name (on its quote) and the ':' after it; returns the name's offset (length in {@link #nameLength}). */
+    /** Reads a member name (on its quote) and the ':' after it; returns the name's offset, for {@link #nameIs}. */
     public int name() {
         int start = pos + 1;
         int close = stringEnd(MAX_NAME_BYTES);
@@ -116,7 +116,7 @@ public final class JsonScanner {
     }
 
     /** Length in bytes of the last name read. */
-    public int nameLength;
+    private int nameLength;
 
     /** True when the name just read equals {@code expected} (ASCII). */
     public boolean nameIs(int start, byte[] expected) {

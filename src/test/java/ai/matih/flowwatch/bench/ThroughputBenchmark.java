@@ -153,7 +153,8 @@ public final class ThroughputBenchmark {
                     latency(broker.bootstrapServers(), one, latencyRate > 0 ? latencyRate : rate / 2, result);
                 }
                 if (soakMinutes > 0) {
-                    double max = maxUnderLoad(broker.bootstrapServers(), one, m.steadyRecordsPerSecond, result);
+                    // offered twice what it consumed alone: it falls behind, and what it counts is its maximum
+                    double max = maxUnderLoad(broker.bootstrapServers(), one, 2 * m.steadyRecordsPerSecond, result);
                     accounted &= soak(broker.bootstrapServers(), one, max * soakFraction, result);
                 }
                 result.put("peak_heap_mb", round(one.peakHeap / 1048576.0));
