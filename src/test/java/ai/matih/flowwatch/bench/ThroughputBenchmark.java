@@ -62,7 +62,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.latency.rate} (0: half the measured
  * rate), {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured
  * while producing),
- * {@code bench.scaleout} (true),
+ * {@code bench.scaleout} (true, false after a soak),
  * {@code bench.jfr} (false: when true the single instance records a JFR file next to its log),
  * {@code bench.out} (target/throughput: logs and recordings).
  */
@@ -79,8 +79,10 @@ public final class ThroughputBenchmark {
     private final long target = Long.getLong("bench.records", 2_000_000L);
     private final int producers = Integer.getInteger("bench.producers", 2);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 10);
-    private final boolean scaleOut = Boolean.parseBoolean(System.getProperty("bench.scaleout", "true"));
     private final double soakMinutes = Double.parseDouble(System.getProperty("bench.soak.minutes", "0"));
+    /** After a soak the topics hold tens of millions of records: the scale-out then runs only when asked for. */
+    private final boolean scaleOut = System.getProperty("bench.scaleout", "").isBlank() ? soakMinutes <= 0
+            : Boolean.parseBoolean(System.getProperty("bench.scaleout"));
     private final double soakFraction = Double.parseDouble(System.getProperty("bench.soak.fraction", "0.8"));
     private final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
     private final Path app = Path.of(System.getProperty("bench.app", "target/quarkus-app/quarkus-run.jar"));
@@ -505,7 +507,7 @@ public final class ThroughputBenchmark {
                 long due = (long) (rate * elapsed / 1e9);
                 while (produced < due) {
                     byte[][] r = pool.get(index++ % pool.size());
-                    load.send(new ProducerRecord<>(new String(r[0], StandardCharsets.UTF_8), r[1], freshUuid(r[2])));
+                    send(load, r);
                     produced++;
                 }
                 if (elapsed >= probe * 50_000_000L) {
@@ -513,6 +515,8 @@ public final class ThroughputBenchmark {
                     String value = probe(port);
                     sent.put(port, System.nanoTime());
                     probes.send(new ProducerRecord<>(DemoTopics.HUBBLE, null, value.getBytes(StandardCharsets.UTF_8)));
+                    records.incrementAndGet();
+                    documents.incrementAndGet();
                 }
                 Thread.sleep(1);
             }
@@ -574,7 +578,7 @@ public final class ThroughputBenchmark {
                 long due = (long) (offered * (now - start) / 1e9);
                 while (produced < due) {
                     byte[][] r = pool.get(index++ % pool.size());
-                    load.send(new ProducerRecord<>(new String(r[0], StandardCharsets.UTF_8), r[1], freshUuid(r[2])));
+                    send(load, r);
                     produced++;
                     producedDocs += documentsIn(r[2]);
                 }
@@ -623,7 +627,7 @@ public final class ThroughputBenchmark {
                 long due = (long) (rate * (now - start) / 1e9);
                 while (produced < due) {
                     byte[][] r = pool.get(index++ % pool.size());
-                    load.send(new ProducerRecord<>(new String(r[0], StandardCharsets.UTF_8), r[1], freshUuid(r[2])));
+                    send(load, r);
                     produced++;
                     producedDocs += documentsIn(r[2]);
                 }
@@ -665,6 +669,16 @@ public final class ThroughputBenchmark {
 
     private static double average(List<long[]> rows, int column) {
         return round(rows.stream().mapToLong(r -> r[column]).average().orElse(0));
+    }
+
+    /**
+     * Produces a record of the replay pool with a fresh Hubble uuid, counted in {@link #records} and
+     * {@link #documents} (which hold everything on the topics, so that the scale-out run expects it all).
+     */
+    private void send(KafkaProducer<byte[], byte[]> producer, byte[][] r) {
+        producer.send(new ProducerRecord<>(new String(r[0], StandardCharsets.UTF_8), r[1], freshUuid(r[2])));
+        records.incrementAndGet();
+        documents.addAndGet(documentsIn(r[2]));
     }
 
     private String probe(int port) {
