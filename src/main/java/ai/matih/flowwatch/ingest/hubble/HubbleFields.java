@@ -117,11 +117,11 @@ final class HubbleFields {
         if (reporter == null || reporter.isEmpty()) {
             reporter = eventTypeName(eventType, type);
         }
-        String at_node = node == null || node.isEmpty() ? wrapperNode : node;
+        String reportingNode = node == null || node.isEmpty() ? wrapperNode : node;
         Endpoint from = source == null ? Endpoint.unknown(sourceIp) : source.withIp(sourceIp);
         Endpoint to = destination == null ? Endpoint.unknown(destinationIp) : destination.withIp(destinationIp);
         return new Flow(SourceFormat.HUBBLE, at, at, from, to, protocol, destinationPort, sourcePort, observed,
-                initiation, reporter, blankToNull(at_node), policies, detail, connections, blankToNull(uuid),
+                initiation, reporter, blankToNull(reportingNode), policies, detail, connections, blankToNull(uuid),
                 side(trafficDirection, reporter));
     }
 
