@@ -32,7 +32,8 @@ public final class FieldSubset {
     private final JsonCodec codec;
     private final Set<String> wanted;
     private final Set<String> declineOn;
-    private final SliceCache<JsonNode> values = new SliceCache<>(4096, 16 * 1024);
+    /** At most 2,048 × 4 KB of keys (8 MB) however hostile the input; larger values are decoded every time. */
+    private final SliceCache<JsonNode> values = new SliceCache<>(2048, 4096);
     private final java.util.function.Function<byte[], JsonNode> parse;
 
     public FieldSubset(JsonCodec codec, Set<String> wanted, Set<String> declineOn) {

@@ -26,8 +26,9 @@ import java.util.List;
  */
 public final class HubbleStreamReader implements FastPath {
 
-    private static final int ENDPOINT_CACHE_SLOTS = 8192;
-    private static final int ENDPOINT_CACHE_MAX_BYTES = 16 * 1024;
+    /** At most 4,096 × 4 KB of keys (16 MB) however hostile the input; larger endpoints are decoded every time. */
+    private static final int ENDPOINT_CACHE_SLOTS = 4096;
+    private static final int ENDPOINT_CACHE_MAX_BYTES = 4096;
     /** Endpoint objects sit at depth 3 (line, flow, endpoint); what they hold may nest this much deeper. */
     private static final int ENDPOINT_MAX_DEPTH = JsonScanner.MAX_DEPTH - 3;
 
