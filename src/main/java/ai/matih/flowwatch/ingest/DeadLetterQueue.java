@@ -1,15 +1,13 @@
 package ai.matih.flowwatch.ingest;
 
+import ai.matih.flowwatch.kafka.AcknowledgedProducer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -30,12 +28,12 @@ public class DeadLetterQueue {
     public static final String HEADER_REASON_CODE = "flowwatch-reason-code";
 
     private final String topic;
-    private final Map<String, Object> kafkaConfig;
-    private volatile KafkaProducer<byte[], byte[]> producer;
+    private final AcknowledgedProducer<byte[]> producer;
 
     public DeadLetterQueue(TopicsConfig topics, @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.topic = topics.dlq();
-        this.kafkaConfig = kafkaConfig;
+        this.producer = new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class, "flowwatch-dlq",
+                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024));
     }
 
     /** Sends the rejected part of a record; the future completes when the broker has it. */
@@ -53,51 +51,12 @@ public class DeadLetterQueue {
         }
         headers.add(HEADER_REASON_CODE, utf8(r.reason().tag()));
         headers.add(HEADER_REASON, utf8(r.reason().tag() + ": " + oneLine(r.detail())));
-        CompletableFuture<Object> done = new CompletableFuture<>();
-        // completed by the callback: the producer's own future recurses once per batch split and can overflow the
-        // stack when a record never fits (max.message.bytes)
-        try {
-            producer().send(new ProducerRecord<>(topic, null, key, payload, headers), (metadata, e) -> {
-                if (e == null) {
-                    done.complete(metadata);
-                } else {
-                    done.completeExceptionally(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
-        return done;
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        KafkaProducer<byte[], byte[]> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                p = producer;
-                if (p == null) {
-                    Map<String, Object> config = new HashMap<>(kafkaConfig);
-                    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-                    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-                    config.put(ProducerConfig.ACKS_CONFIG, "all");
-                    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                    config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
-                    config.put(ProducerConfig.CLIENT_ID_CONFIG, "flowwatch-dlq");
-                    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-                    p = new KafkaProducer<>(config);
-                    producer = p;
-                }
-            }
-        }
-        return p;
+        return producer.send(new ProducerRecord<>(topic, null, key, payload, headers));
     }
 
     @PreDestroy
     void close() {
-        KafkaProducer<byte[], byte[]> p = producer;
-        if (p != null) {
-            p.close(java.time.Duration.ofSeconds(5));
-        }
+        producer.close();
     }
 
     private static String oneLine(String s) {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * A strict cursor over a UTF-8 JSON record for fast paths: reads the few values a decoder needs and skips the rest
  * while checking it is valid JSON (RFC 8259, as Jackson reads it by default: no comments, no leading zeros, no
  * unescaped control characters, literals and numbers ending at a delimiter). It gives up, by throwing
- * {@link StreamingDecoder#DECLINE}, on anything it does not handle or is unsure about, including input that may be
+ * {@link FastPath#DECLINE}, on anything it does not handle or is unsure about, including input that may be
  * valid but is unusual (escapes in a string it must read, nesting deeper than {@value #MAX_DEPTH}, very long strings
  * or numbers): the caller then lets Jackson decide. It never accepts what Jackson would reject.
  *

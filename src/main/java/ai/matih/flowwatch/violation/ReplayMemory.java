@@ -85,26 +85,34 @@ final class ReplayMemory {
                 : new Part(Math.max(position, p.position()), p.count() + count, p.observations() + observations));
     }
 
-    Map<String, Part> parts() {
-        return parts;
+    /**
+     * What absorbing another writer's memory changed: whether a partition advanced, and by how much the counts of
+     * the partitions that advanced grew.
+     */
+    record Absorbed(boolean advanced, long count, long observations) {
     }
 
     /**
      * Takes in what another writer (another instance, or this one before a restart) knew: per partition the more
-     * advanced part, and its attempts and fingerprints. Returns true when a part advanced.
+     * advanced part, and its attempts and fingerprints.
      */
-    boolean absorb(ReplayMemory other) {
+    Absorbed absorb(ReplayMemory other) {
         boolean advanced = false;
+        long count = 0;
+        long observations = 0;
         for (Map.Entry<String, Part> e : other.parts.entrySet()) {
             Part mine = parts.get(e.getKey());
-            if (mine == null || e.getValue().position() > mine.position()) {
-                parts.put(e.getKey(), e.getValue());
+            Part theirs = e.getValue();
+            if (mine == null || theirs.position() > mine.position()) {
+                count += theirs.count() - (mine == null ? 0 : mine.count());
+                observations += theirs.observations() - (mine == null ? 0 : mine.observations());
+                parts.put(e.getKey(), theirs);
                 advanced = true;
             }
         }
         other.attempts.forEach((k, v) -> attempts.merge(k, v, Math::max));
         other.fingerprints.keySet().forEach(this::remember);
-        return advanced;
+        return new Absorbed(advanced, count, observations);
     }
 
     /** The binary form: parts, then the most recent {@code limit} attempts and fingerprints. */

@@ -2,27 +2,23 @@ package ai.matih.flowwatch.violation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.matih.flowwatch.kafka.AcknowledgedProducer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * Writes every new or changed violation to the violations topic ({@code flowwatch.topics.violations}), keyed by its
@@ -37,16 +33,14 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ViolationJournal implements ViolationListener {
 
-    private static final Logger LOGGER = Logger.getLogger(ViolationJournal.class);
 
     private final ViolationStore store;
     private final ObjectMapper json;
     private final String topic;
     private final boolean durable;
     private final int persistLimit;
-    private final Map<String, Object> kafkaConfig;
+    private final AcknowledgedProducer<String> producer;
     private final ThreadLocal<Set<String>> batch = new ThreadLocal<>();
-    private volatile KafkaProducer<String, byte[]> producer;
 
     public ViolationJournal(ViolationStore store, ObjectMapper json, ViolationConfig config,
                             @ConfigProperty(name = "flowwatch.topics.violations", defaultValue = "flowwatch-violations")
@@ -57,7 +51,9 @@ public class ViolationJournal implements ViolationListener {
         this.topic = topic;
         this.durable = config.durable();
         this.persistLimit = config.persistedReplayMemory();
-        this.kafkaConfig = kafkaConfig;
+        this.producer = new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, "flowwatch-violations",
+                Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
     }
 
     /** Starts collecting this thread's changes. */
@@ -84,11 +80,6 @@ public class ViolationJournal implements ViolationListener {
         return writes;
     }
 
-    /** Forgets this thread's collected changes (a failed batch). */
-    public void abandon() {
-        batch.remove();
-    }
-
     @Override
     public void changed(Violation violation, boolean created) {
         if (!durable) {
@@ -108,17 +99,7 @@ public class ViolationJournal implements ViolationListener {
             return store.withDurableForm(id, persistLimit, (v, memory) -> {
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(ViolationStore.REPLAY_HEADER, memory);
-                CompletableFuture<Object> done = new CompletableFuture<>();
-                // completed by the callback: the producer's own future recurses once per batch split and can
-                // overflow the stack when a record never fits (max.message.bytes)
-                producer().send(new ProducerRecord<>(topic, null, id, serialize(v), headers), (metadata, e) -> {
-                    if (e == null) {
-                        done.complete(metadata);
-                    } else {
-                        done.completeExceptionally(e);
-                    }
-                });
-                return done;
+                return producer.send(new ProducerRecord<>(topic, null, id, serialize(v), headers));
             });
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -133,35 +114,8 @@ public class ViolationJournal implements ViolationListener {
         }
     }
 
-    private KafkaProducer<String, byte[]> producer() {
-        KafkaProducer<String, byte[]> p = producer;
-        if (p == null) {
-            synchronized (this) {
-                p = producer;
-                if (p == null) {
-                    Map<String, Object> config = new HashMap<>(kafkaConfig);
-                    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-                    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-                    config.put(ProducerConfig.ACKS_CONFIG, "all");
-                    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-                    config.put(ProducerConfig.CLIENT_ID_CONFIG, "flowwatch-violations");
-                    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-                    config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-                    p = new KafkaProducer<>(config);
-                    producer = p;
-                    LOGGER.debugf("violations producer started for topic %s", topic);
-                }
-            }
-        }
-        return p;
-    }
-
     @PreDestroy
     void close() {
-        KafkaProducer<String, byte[]> p = producer;
-        if (p != null) {
-            p.close(Duration.ofSeconds(5));
-        }
+        producer.close();
     }
 }

@@ -130,8 +130,8 @@ public class ViolationStore {
      */
     public boolean restore(Violation remote, byte[] replayMemory) {
         boolean[] changed = new boolean[1];
+        ReplayMemory memory = replayMemory == null ? null : ReplayMemory.decode(replayMemory, maxRemembered);
         byId.compute(remote.id(), (id, agg) -> {
-            ReplayMemory memory = replayMemory == null ? null : ReplayMemory.decode(replayMemory, maxRemembered);
             if (agg == null) {
                 agg = new Aggregate(maxRemembered);
                 if (memory != null) {
@@ -151,17 +151,8 @@ public class ViolationStore {
                 }
                 return agg;
             }
-            long count = old.count();
-            long observations = old.observations();
-            for (Map.Entry<String, ReplayMemory.Part> e : memory.parts().entrySet()) {
-                ReplayMemory.Part mine = agg.memory.parts().get(e.getKey());
-                ReplayMemory.Part theirs = e.getValue();
-                if (mine == null || theirs.position() > mine.position()) {
-                    count += theirs.count() - (mine == null ? 0 : mine.count());
-                    observations += theirs.observations() - (mine == null ? 0 : mine.observations());
-                }
-            }
-            if (!agg.memory.absorb(memory)) {
+            ReplayMemory.Absorbed absorbed = agg.memory.absorb(memory);
+            if (!absorbed.advanced()) {
                 return agg;
             }
             Violation base = old.evidence() != null && old.evidence().audit() == null && remote.evidence() != null
@@ -174,7 +165,8 @@ public class ViolationStore {
                     evidence = withReporter(evidence, reporter);
                 }
             }
-            Violation v = base.withCounters(first, last, count, observations, evidence);
+            Violation v = base.withCounters(first, last, old.count() + absorbed.count(),
+                    old.observations() + absorbed.observations(), evidence);
             agg.violation = v;
             index(old, v);
             changed[0] = true;
