@@ -3,6 +3,7 @@ package ai.matih.flowwatch.violation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.matih.flowwatch.kafka.AcknowledgedProducer;
+import ai.matih.flowwatch.ingest.TopicsConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Writes every new or changed violation to the violations topic ({@code flowwatch.topics.violations}), keyed by its
@@ -42,13 +42,11 @@ public class ViolationJournal implements ViolationListener {
     private final AcknowledgedProducer<String> producer;
     private final ThreadLocal<Set<String>> batch = new ThreadLocal<>();
 
-    public ViolationJournal(ViolationStore store, ObjectMapper json, ViolationConfig config,
-                            @ConfigProperty(name = "flowwatch.topics.violations", defaultValue = "flowwatch-violations")
-                            String topic,
+    public ViolationJournal(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
                             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
         this.json = json;
-        this.topic = topic;
+        this.topic = topics.violations();
         this.durable = config.durable();
         this.persistLimit = config.persistedReplayMemory();
         this.producer = new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, "flowwatch-violations",

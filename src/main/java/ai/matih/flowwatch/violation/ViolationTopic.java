@@ -3,6 +3,7 @@ package ai.matih.flowwatch.violation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import ai.matih.flowwatch.ingest.TopicsConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,7 +30,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,14 +61,12 @@ public class ViolationTopic {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public ViolationTopic(ViolationStore store, ObjectMapper json, ViolationConfig config,
-                          @ConfigProperty(name = "flowwatch.topics.violations", defaultValue = "flowwatch-violations")
-                          String topic,
+    public ViolationTopic(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
                           @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
         this.json = json;
         this.config = config;
-        this.topic = topic;
+        this.topic = topics.violations();
         this.kafkaConfig = kafkaConfig;
     }
 
