@@ -8,21 +8,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a violation remembers to stay replay-safe, also across restarts and rebalances: per input partition, the
  * position (offset and document ordinal) of the last record merged and what that partition contributed to the counts
- * ({@link Part}); the most recent connection-attempt keys (reports of one attempt from several reporters count once)
- * and raw-record fingerprints (a re-produced record counts once). Written with each violation to the violations
- * topic (header {@value ViolationStore#REPLAY_HEADER}); mutated only under the store's lock for its violation.
+ * ({@link Part}); the most recent connection-attempt keys with the partition that counted each ({@link Credit}:
+ * reports of one attempt from several reporters count once) and raw-record fingerprints (a re-produced record counts
+ * once); and the attempts two writers both counted before either saw the other's write ({@link Retraction}). Written
+ * with each violation to the violations topic (header {@value ViolationStore#REPLAY_HEADER}); mutated only under the
+ * store's lock for its violation.
+ *
+ * <p>The two-writer race: the reports of one attempt (source side, destination side) land on partitions owned by two
+ * instances, and each counts it before the other's write reaches it. Whoever first holds both writes sees the attempt
+ * credited to two partitions and retracts the credit of the greater partition name, so every instance and every
+ * rebuild, reading the writes in any order, converges on one count per attempt.
  */
 final class ReplayMemory {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte VERSION_WITHOUT_CREDITS = 1;
 
     /**
      * What one input partition contributed.
@@ -34,19 +44,34 @@ final class ReplayMemory {
     record Part(long position, long count, long observations) {
     }
 
+    /**
+     * An attempt counted.
+     *
+     * @param connections the most attempts a report of it stood for
+     * @param partition   the input partition whose {@link Part#count} holds it, or null (merged without one)
+     */
+    record Credit(long connections, String partition) {
+    }
+
+    /** An attempt that two partitions both counted: {@code partition}'s credit of it is taken back. */
+    record Retraction(long attempt, String partition) {
+    }
+
     private final Map<String, Part> parts = new HashMap<>();
-    private final LinkedHashMap<Long, Long> attempts;
+    private final LinkedHashMap<Long, Credit> attempts;
     private final LinkedHashMap<Long, Boolean> fingerprints;
+    private final LinkedHashMap<Retraction, Long> retractions;
 
     ReplayMemory(int capacity) {
         this.attempts = lru(capacity);
         this.fingerprints = lru(capacity);
+        this.retractions = lru(capacity);
     }
 
-    private static <V> LinkedHashMap<Long, V> lru(int capacity) {
+    private static <K, V> LinkedHashMap<K, V> lru(int capacity) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
                 return size() > capacity;
             }
         };
@@ -66,12 +91,19 @@ final class ReplayMemory {
         fingerprints.put(fingerprint, Boolean.TRUE);
     }
 
-    /** How many attempts a report adds: 0 when another report of the same attempt(s) counted them. */
-    long attemptDelta(long attemptKey, long connections) {
-        Long seen = attempts.get(attemptKey);
-        if (seen == null || connections > seen) {
-            attempts.put(attemptKey, connections);
-            return seen == null ? connections : connections - seen;
+    /**
+     * How many attempts a report from {@code partition} adds: 0 when another report of the same attempt(s) counted
+     * them.
+     */
+    long attemptDelta(long attemptKey, long connections, String partition) {
+        Credit seen = attempts.get(attemptKey);
+        if (seen == null) {
+            attempts.put(attemptKey, new Credit(connections, partition));
+            return connections;
+        }
+        if (connections > seen.connections()) {
+            attempts.put(attemptKey, new Credit(connections, seen.partition() == null ? partition : seen.partition()));
+            return connections - seen.connections();
         }
         return 0;
     }
@@ -86,20 +118,27 @@ final class ReplayMemory {
     }
 
     /**
-     * What absorbing another writer's memory changed: whether a partition advanced, and by how much the counts of
-     * the partitions that advanced grew.
+     * What absorbing another writer's memory changed: whether a partition advanced, by how much the counts of the
+     * partitions that advanced grew, and how many attempts counted twice were taken back.
      */
-    record Absorbed(boolean advanced, long count, long observations) {
+    record Absorbed(boolean advanced, long count, long observations, long retracted) {
+
+        boolean changed() {
+            return advanced || retracted != 0;
+        }
     }
 
     /**
      * Takes in what another writer (another instance, or this one before a restart) knew: per partition the more
-     * advanced part, and its attempts and fingerprints.
+     * advanced part, its attempts and fingerprints, and its retractions. An attempt it credited to a partition that
+     * advanced here while this memory credited it to another partition was counted by both: the credit of the
+     * greater partition name is retracted (once, whoever notices it first).
      */
     Absorbed absorb(ReplayMemory other) {
         boolean advanced = false;
         long count = 0;
         long observations = 0;
+        Set<String> adopted = new HashSet<>();
         for (Map.Entry<String, Part> e : other.parts.entrySet()) {
             Part mine = parts.get(e.getKey());
             Part theirs = e.getValue();
@@ -107,12 +146,45 @@ final class ReplayMemory {
                 count += theirs.count() - (mine == null ? 0 : mine.count());
                 observations += theirs.observations() - (mine == null ? 0 : mine.observations());
                 parts.put(e.getKey(), theirs);
+                adopted.add(e.getKey());
                 advanced = true;
             }
         }
-        other.attempts.forEach((k, v) -> attempts.merge(k, v, Math::max));
+        long retracted = 0;
+        for (Map.Entry<Retraction, Long> e : other.retractions.entrySet()) {
+            retracted += retract(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<Long, Credit> e : other.attempts.entrySet()) {
+            Credit mine = attempts.get(e.getKey());
+            Credit theirs = e.getValue();
+            if (mine == null) {
+                attempts.put(e.getKey(), theirs);
+                continue;
+            }
+            long connections = Math.max(mine.connections(), theirs.connections());
+            if (mine.partition() != null && theirs.partition() != null && !mine.partition().equals(theirs.partition())
+                    && adopted.contains(theirs.partition())) {
+                boolean mineFirst = mine.partition().compareTo(theirs.partition()) < 0;
+                String loser = mineFirst ? theirs.partition() : mine.partition();
+                retracted += retract(new Retraction(e.getKey(), loser),
+                        Math.min(mine.connections(), theirs.connections()));
+                attempts.put(e.getKey(), new Credit(connections, mineFirst ? mine.partition() : theirs.partition()));
+            } else {
+                attempts.put(e.getKey(), new Credit(connections,
+                        mine.partition() != null ? mine.partition() : theirs.partition()));
+            }
+        }
         other.fingerprints.keySet().forEach(this::remember);
-        return new Absorbed(advanced, count, observations);
+        return new Absorbed(advanced, count, observations, retracted);
+    }
+
+    /** Records a retraction; returns its amount, or 0 when it was recorded before. */
+    private long retract(Retraction r, long amount) {
+        if (retractions.get(r) != null) {
+            return 0;
+        }
+        retractions.put(r, amount);
+        return amount;
     }
 
     /** The binary form: parts, then the most recent {@code limit} attempts and fingerprints. */
@@ -121,22 +193,33 @@ final class ReplayMemory {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeInt(parts.size());
+            Map<String, Integer> index = new HashMap<>();
             for (Map.Entry<String, Part> e : parts.entrySet()) {
+                index.put(e.getKey(), index.size());
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue().position());
                 out.writeLong(e.getValue().count());
                 out.writeLong(e.getValue().observations());
             }
-            List<Map.Entry<Long, Long>> a = newest(attempts, limit);
+            List<Map.Entry<Long, Credit>> a = newest(attempts, limit);
             out.writeInt(a.size());
-            for (Map.Entry<Long, Long> e : a) {
+            for (Map.Entry<Long, Credit> e : a) {
                 out.writeLong(e.getKey());
-                out.writeLong(e.getValue());
+                out.writeLong(e.getValue().connections());
+                String partition = e.getValue().partition();
+                out.writeInt(partition == null ? -1 : index.getOrDefault(partition, -1));
             }
             List<Map.Entry<Long, Boolean>> f = newest(fingerprints, limit);
             out.writeInt(f.size());
             for (Map.Entry<Long, Boolean> e : f) {
                 out.writeLong(e.getKey());
+            }
+            List<Map.Entry<Retraction, Long>> r = newest(retractions, limit);
+            out.writeInt(r.size());
+            for (Map.Entry<Retraction, Long> e : r) {
+                out.writeLong(e.getKey().attempt());
+                out.writeUTF(e.getKey().partition());
+                out.writeLong(e.getValue());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -148,20 +231,40 @@ final class ReplayMemory {
     static ReplayMemory decode(byte[] data, int capacity) {
         ReplayMemory m = new ReplayMemory(capacity);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            if (in.readByte() != VERSION) {
-                throw new IllegalArgumentException("unknown replay memory version");
+            byte version = in.readByte();
+            if (version != VERSION && version != VERSION_WITHOUT_CREDITS) {
+                throw new IllegalArgumentException("unknown replay memory version " + version);
             }
             int n = in.readInt();
+            List<String> names = new ArrayList<>(Math.min(n, 1024));
             for (int i = 0; i < n; i++) {
-                m.parts.put(in.readUTF(), new Part(in.readLong(), in.readLong(), in.readLong()));
+                String name = in.readUTF();
+                names.add(name);
+                m.parts.put(name, new Part(in.readLong(), in.readLong(), in.readLong()));
             }
             n = in.readInt();
             for (int i = 0; i < n; i++) {
-                m.attempts.put(in.readLong(), in.readLong());
+                long key = in.readLong();
+                long connections = in.readLong();
+                String partition = null;
+                if (version == VERSION) {
+                    int p = in.readInt();
+                    if (p < -1 || p >= names.size()) {
+                        throw new IllegalArgumentException("replay memory credits an unknown partition " + p);
+                    }
+                    partition = p < 0 ? null : names.get(p);
+                }
+                m.attempts.put(key, new Credit(connections, partition));
             }
             n = in.readInt();
             for (int i = 0; i < n; i++) {
                 m.remember(in.readLong());
+            }
+            if (version == VERSION) {
+                n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    m.retractions.put(new Retraction(in.readLong(), in.readUTF()), in.readLong());
+                }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated replay memory", e);
@@ -170,12 +273,12 @@ final class ReplayMemory {
     }
 
     /** The last {@code limit} entries in access order (oldest of them first, so decoding keeps the order). */
-    private static <V> List<Map.Entry<Long, V>> newest(LinkedHashMap<Long, V> map, int limit) {
+    private static <K, V> List<Map.Entry<K, V>> newest(LinkedHashMap<K, V> map, int limit) {
         int skip = Math.max(0, map.size() - limit);
-        List<Map.Entry<Long, V>> out = new ArrayList<>(Math.min(limit, map.size()));
-        Iterator<Map.Entry<Long, V>> it = map.entrySet().iterator();
+        List<Map.Entry<K, V>> out = new ArrayList<>(Math.min(limit, map.size()));
+        Iterator<Map.Entry<K, V>> it = map.entrySet().iterator();
         for (int i = 0; it.hasNext(); i++) {
-            Map.Entry<Long, V> e = it.next();
+            Map.Entry<K, V> e = it.next();
             if (i >= skip) {
                 out.add(Map.entry(e.getKey(), e.getValue()));
             }

@@ -75,7 +75,7 @@ public class ViolationStore {
             if (agg == null) {
                 agg = new Aggregate(maxRemembered);
                 agg.memory.remember(draft.fingerprint());
-                agg.memory.attemptDelta(draft.attemptKey(), draft.connections());
+                agg.memory.attemptDelta(draft.attemptKey(), draft.connections(), partition);
                 agg.memory.contributed(partition, position, draft.connections(), 1);
                 Violation v = draft.template().withCounters(draft.time(), draft.time(), draft.connections(), 1,
                         draft.template().evidence());
@@ -90,7 +90,7 @@ public class ViolationStore {
                 return agg;
             }
             agg.memory.remember(draft.fingerprint());
-            long delta = agg.memory.attemptDelta(draft.attemptKey(), draft.connections());
+            long delta = agg.memory.attemptDelta(draft.attemptKey(), draft.connections(), partition);
             agg.memory.contributed(partition, position, delta, 1);
             Instant first = draft.time().isBefore(old.firstSeen()) ? draft.time() : old.firstSeen();
             Instant last = draft.time().isAfter(old.lastSeen()) ? draft.time() : old.lastSeen();
@@ -123,8 +123,9 @@ public class ViolationStore {
 
     /**
      * Takes in a violation read from the violations topic (a rebuild on start, or another instance's write):
-     * per input partition, the more advanced contribution wins, so writes of several instances, read in any order,
-     * add up to the same counts. Without replay memory (audit detections) the record replaces the stored one.
+     * per input partition, the more advanced contribution wins, and an attempt two instances both counted (its
+     * reports on partitions each of them owns) counts once, so writes of several instances, read in any order, add up
+     * to the same counts. Without replay memory (audit detections) the record replaces the stored one.
      *
      * @return true when the store changed
      */
@@ -152,7 +153,7 @@ public class ViolationStore {
                 return agg;
             }
             ReplayMemory.Absorbed absorbed = agg.memory.absorb(memory);
-            if (!absorbed.advanced()) {
+            if (!absorbed.changed()) {
                 return agg;
             }
             Violation base = old.evidence() != null && old.evidence().audit() == null && remote.evidence() != null
@@ -165,7 +166,7 @@ public class ViolationStore {
                     evidence = withReporter(evidence, reporter);
                 }
             }
-            Violation v = base.withCounters(first, last, old.count() + absorbed.count(),
+            Violation v = base.withCounters(first, last, old.count() + absorbed.count() - absorbed.retracted(),
                     old.observations() + absorbed.observations(), evidence);
             agg.violation = v;
             index(old, v);

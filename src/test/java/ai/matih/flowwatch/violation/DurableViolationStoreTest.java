@@ -109,4 +109,106 @@ class DurableViolationStoreTest {
         assertThat(a.get(id).count()).isEqualTo(3);
         assertThat(reader2.get(id).observations()).isEqualTo(3);
     }
+
+    /** What a reader of the violations topic holds after reading these writes in this order. */
+    private static ViolationStore readerOf(String id, ViolationStore... writes) {
+        ViolationStore reader = new ViolationStore(1000, 4096);
+        for (ViolationStore w : writes) {
+            copy(w, reader, id);
+        }
+        return reader;
+    }
+
+    /** A snapshot of a store's durable form of one violation, as one write on the violations topic. */
+    private static ViolationStore write(ViolationStore from, String id) {
+        return readerOf(id, from);
+    }
+
+    @Test
+    void anAttemptBothInstancesCountedBeforeSeeingTheOtherCountsOnceEverywhere() {
+        // Given the two reports of one attempt on partitions owned by two instances, each counted before either saw
+        // the other's write, and a third attempt seen by instance a only
+        ViolationStore a = new ViolationStore(1000, 4096);
+        ViolationStore b = new ViolationStore(1000, 4096);
+        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 1L << 16).violation().id();
+        b.merge(draft(40000, "u2", "TO_ENDPOINT"), "hubble-flows:1", 1L << 16);
+        a.merge(draft(40001, "u3", "FROM_ENDPOINT"), "hubble-flows:0", 2L << 16);
+        ViolationStore a1 = write(a, id);
+        ViolationStore b1 = write(b, id);
+
+        // When each instance reads the other's write, writes again, and readers take the writes in every order
+        copy(b1, a, id);
+        copy(a1, b, id);
+        a.merge(draft(40002, "u4", "FROM_ENDPOINT"), "hubble-flows:0", 3L << 16);
+        b.merge(draft(40003, "u5", "TO_ENDPOINT"), "hubble-flows:1", 2L << 16);
+        ViolationStore a2 = write(a, id);
+        ViolationStore b2 = write(b, id);
+        copy(b2, a, id);
+        copy(a2, b, id);
+        List<ViolationStore> readers = List.of(readerOf(id, a1, b1, a2, b2), readerOf(id, b1, a1, b2, a2),
+                readerOf(id, a2, b2), readerOf(id, b2, a2), readerOf(id, a2, b1, b2, a1), readerOf(id, b1, a2, b2),
+                readerOf(id, a1, a2, b1, b2), readerOf(id, b2, b1, a1, a2));
+
+        // Then the attempt counts once, its two reports are two observations, on both instances and every reader
+        assertThat(a.get(id).count()).isEqualTo(4);
+        assertThat(b.get(id).count()).isEqualTo(4);
+        assertThat(a.get(id).observations()).isEqualTo(5);
+        assertThat(b.get(id).observations()).isEqualTo(5);
+        assertThat(readers).allSatisfy(r -> {
+            assertThat(r.get(id).count()).isEqualTo(4);
+            assertThat(r.get(id).observations()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void aRaceSettledOnceIsNotTakenBackAgainByLaterWrites() {
+        // Given an attempt both instances counted, settled by instance a (which then wrote again)
+        ViolationStore a = new ViolationStore(1000, 4096);
+        ViolationStore b = new ViolationStore(1000, 4096);
+        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 1L << 16).violation().id();
+        b.merge(draft(40000, "u2", "TO_ENDPOINT"), "hubble-flows:1", 1L << 16);
+        copy(b, a, id);
+        a.merge(draft(40001, "u3", "FROM_ENDPOINT"), "hubble-flows:0", 2L << 16);
+
+        // When b, which has not yet read a's writes, counts more on its partition and the two exchange writes
+        // several times
+        b.merge(draft(40002, "u4", "TO_ENDPOINT"), "hubble-flows:1", 2L << 16);
+        for (int i = 0; i < 3; i++) {
+            copy(b, a, id);
+            copy(a, b, id);
+        }
+
+        // Then
+        assertThat(a.get(id).count()).isEqualTo(3);
+        assertThat(b.get(id).count()).isEqualTo(3);
+    }
+
+    @Test
+    void aReplayMemoryWrittenBeforeCreditsWereRecordedIsStillRead() {
+        // Given the version-1 form (no credit partition per attempt, no retractions) of one attempt on partition 0
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeInt(1);
+            out.writeUTF("hubble-flows:0");
+            out.writeLong(5L << 16);
+            out.writeLong(1);
+            out.writeLong(1);
+            out.writeInt(1);
+            out.writeLong(42L);
+            out.writeLong(1);
+            out.writeInt(1);
+            out.writeLong(7L);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+
+        // When it is decoded
+        ReplayMemory memory = ReplayMemory.decode(bytes.toByteArray(), 16);
+
+        // Then its partition position, attempt and fingerprint hold
+        assertThat(memory.applied("hubble-flows:0", 5L << 16)).isTrue();
+        assertThat(memory.attemptDelta(42L, 1, "hubble-flows:1")).isZero();
+        assertThat(memory.seen(7L)).isTrue();
+    }
 }
