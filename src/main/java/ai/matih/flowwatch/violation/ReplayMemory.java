@@ -119,9 +119,10 @@ final class ReplayMemory {
 
     /**
      * What absorbing another writer's memory changed: whether a partition advanced, by how much the counts of the
-     * partitions that advanced grew, and how many attempts counted twice were taken back.
+     * partitions that advanced grew, how many attempts counted twice were taken back, and how many of those this
+     * memory was the first to notice ({@code settled}, the others came with the other memory).
      */
-    record Absorbed(boolean advanced, long count, long observations, long retracted) {
+    record Absorbed(boolean advanced, long count, long observations, long retracted, int settled) {
 
         boolean changed() {
             return advanced || retracted != 0;
@@ -151,6 +152,7 @@ final class ReplayMemory {
             }
         }
         long retracted = 0;
+        int settled = 0;
         for (Map.Entry<Retraction, Long> e : other.retractions.entrySet()) {
             retracted += retract(e.getKey(), e.getValue());
         }
@@ -166,8 +168,10 @@ final class ReplayMemory {
                     && adopted.contains(theirs.partition())) {
                 boolean mineFirst = mine.partition().compareTo(theirs.partition()) < 0;
                 String loser = mineFirst ? theirs.partition() : mine.partition();
-                retracted += retract(new Retraction(e.getKey(), loser),
+                long taken = retract(new Retraction(e.getKey(), loser),
                         Math.min(mine.connections(), theirs.connections()));
+                retracted += taken;
+                settled += taken > 0 ? 1 : 0;
                 attempts.put(e.getKey(), new Credit(connections, mineFirst ? mine.partition() : theirs.partition()));
             } else {
                 attempts.put(e.getKey(), new Credit(connections,
@@ -175,7 +179,7 @@ final class ReplayMemory {
             }
         }
         other.fingerprints.keySet().forEach(this::remember);
-        return new Absorbed(advanced, count, observations, retracted);
+        return new Absorbed(advanced, count, observations, retracted, settled);
     }
 
     /** Records a retraction; returns its amount, or 0 when it was recorded before. */

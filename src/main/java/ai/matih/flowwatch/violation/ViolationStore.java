@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.BiFunction;
+import org.jboss.logging.Logger;
 
 /**
  * The bounded in-memory store of violations, newest first, indexed by time and tenant. Reports are merged
@@ -26,6 +27,7 @@ public class ViolationStore {
     /** Kafka header of a violations-topic record that carries the violation's replay memory. */
     public static final String REPLAY_HEADER = "flowwatch-replay";
 
+    private static final Logger LOGGER = Logger.getLogger(ViolationStore.class);
     private static final int MAX_REPORTERS = 8;
     /** Violations evicted past {@code flowwatch.violations.max-stored}. */
     public static final String EVICTED = "flowwatch.violations.evicted";
@@ -131,6 +133,7 @@ public class ViolationStore {
      */
     public boolean restore(Violation remote, byte[] replayMemory) {
         boolean[] changed = new boolean[1];
+        int[] settled = new int[1];
         ReplayMemory memory = replayMemory == null ? null : ReplayMemory.decode(replayMemory, maxRemembered);
         byId.compute(remote.id(), (id, agg) -> {
             if (agg == null) {
@@ -153,6 +156,7 @@ public class ViolationStore {
                 return agg;
             }
             ReplayMemory.Absorbed absorbed = agg.memory.absorb(memory);
+            settled[0] = absorbed.settled();
             if (!absorbed.changed()) {
                 return agg;
             }
@@ -173,6 +177,11 @@ public class ViolationStore {
             changed[0] = true;
             return agg;
         });
+        if (settled[0] > 0) {
+            // rare (two instances merged one attempt's reports at once); shows the race is seen and settled
+            LOGGER.infof("violation %s: %d connection attempt(s) counted by two instances now count once", remote.id(),
+                    settled[0]);
+        }
         evictOverflow();
         return changed[0];
     }

@@ -233,7 +233,10 @@ class FaultToleranceIT {
             a.kill9();
             awaitCommitted("pair", records);
             Map<String, List<Long>> survivor = settled(b);
-            report("two instances, one killed (survivor)", flowsA + b.metric("flowwatch_flows_total"),
+            String settledRaces = "counted by two instances now count once";
+            report("two instances, one killed (survivor; attempts both counted, settled: " + a.logLines(settledRaces)
+                            + " by the killed one, " + b.logLines(settledRaces) + " by the survivor)",
+                    flowsA + b.metric("flowwatch_flows_total"),
                     b.metric("flowwatch_records_rejected_total"), topicSize("pair-dlq"), survivor);
             try (FlowwatchProcess restarted = instance("pair-a", "pair").start()) {
                 await().atMost(Duration.ofMinutes(2)).until(() -> restarted.status("/q/health/ready") == 200);

@@ -48,12 +48,21 @@ final class FlowwatchProcess implements AutoCloseable {
         properties.addAll(ai.matih.flowwatch.testing.ChildAuth.jvmArgs());
     }
 
+    private Path log;
+
+    /** How many lines of this process's output contain {@code text}. */
+    long logLines(String text) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains(text)).count();
+        }
+    }
+
     FlowwatchProcess start() throws IOException {
         Path jar = Path.of(System.getProperty("flowwatch.app.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw verify (the package phase builds it)");
         }
-        Path log = Path.of("target", "faults", name + "-"
+        log = Path.of("target", "faults", name + "-"
                 + STARTS.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet()
                 + ".log");
         Files.createDirectories(log.getParent());
