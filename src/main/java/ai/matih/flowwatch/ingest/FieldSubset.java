@@ -1,9 +1,6 @@
 package ai.matih.flowwatch.ingest;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.BigIntegerNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -11,91 +8,130 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Reads one flat JSON object (a Calico flow log line) from a streaming parser into a small tree that holds only the
- * fields a decoder reads: the decoder then runs on it unchanged, with the same checks and the same errors, while
- * the other fields (byte counters, process names, NAT ports...) are only tokenized, never materialised. Object and
- * array values of wanted fields are decoded once per distinct byte content ({@link SliceCache}) and shared, so a
- * decoder must only read them.
+ * Reads one flat JSON object (a Calico flow log line) with a {@link JsonScanner} into a small tree that holds only
+ * the fields a decoder reads: the decoder then runs on it unchanged, with the same checks and the same errors, while
+ * the other fields (byte counters, process names, NAT ports...) are only checked to be valid JSON, never
+ * materialised. Object and array values of wanted fields are decoded by Jackson once per distinct byte content
+ * ({@link SliceCache}) and shared, so a decoder must only read them.
  *
- * <p>Returns null (the caller declines its fast path) when the object has a field named in {@code declineOn} (a
- * sign of another shape or a wrapper), a wanted field twice (the tree would keep the last), or a floating-point
- * number in a wanted field. Thread-safe.
+ * <p>Declines (throws {@link FastPath#DECLINE}, or returns null) when the object has a field named in
+ * {@code declineOn} (a sign of another shape or a wrapper), a wanted field twice (the tree would keep the last), a
+ * number in a wanted field that is not a plain non-negative integer (the tree path decides those), and whatever
+ * the scanner declines (escapes in a wanted string or in any name, unusual JSON). Thread-safe.
  */
 public final class FieldSubset {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The object sits at depth 1; what its values hold may nest this much deeper. */
+    private static final int VALUE_MAX_DEPTH = JsonScanner.MAX_DEPTH - 1;
 
-    private final JsonCodec codec;
-    private final Set<String> wanted;
-    private final Set<String> declineOn;
+    /** Open addressing over the names (wanted, then declineOn); slots hold index + 1, 0 is empty. */
+    private final int[] slots;
+    private final byte[][] names;
+    private final String[] fields;
+    private final int wantedCount;
     /** At most 2,048 × 4 KB of keys (8 MB) however hostile the input; larger values are decoded every time. */
     private final SliceCache<JsonNode> values = new SliceCache<>(2048, 4096);
-    private final java.util.function.Function<byte[], JsonNode> parse;
+    private final Function<byte[], JsonNode> parse;
 
     public FieldSubset(JsonCodec codec, Set<String> wanted, Set<String> declineOn) {
-        this.codec = codec;
-        this.wanted = Set.copyOf(wanted);
-        this.declineOn = Set.copyOf(declineOn);
+        List<String> all = new ArrayList<>(wanted);
+        for (String d : declineOn) {
+            if (!wanted.contains(d)) {
+                all.add(d);
+            }
+        }
+        this.wantedCount = wanted.size();
+        this.fields = all.toArray(String[]::new);
+        this.names = new byte[fields.length][];
+        this.slots = new int[Integer.highestOneBit(Math.max(4, fields.length) * 4) * 2];
+        for (int i = 0; i < fields.length; i++) {
+            names[i] = fields[i].getBytes(StandardCharsets.UTF_8);
+            int slot = hash(names[i], 0, names[i].length) & (slots.length - 1);
+            while (slots[slot] != 0) {
+                slot = (slot + 1) & (slots.length - 1);
+            }
+            slots[slot] = i + 1;
+        }
         this.parse = bytes -> codec.parse(bytes, 0, bytes.length, "value");
     }
 
     /**
-     * Reads the object whose START_OBJECT the parser is on, up to its END_OBJECT.
+     * Reads the object whose '{' the scanner is on, up to and including its '}'.
      *
-     * @param value the bytes the parser reads (the whole record value, parsed from offset 0)
+     * @param value the bytes the scanner reads
      * @return the wanted fields, or null to decline
      */
-    public ObjectNode read(JsonParser p, byte[] value) throws IOException {
+    public ObjectNode read(JsonScanner s, byte[] value) {
+        s.expect('{');
         ObjectNode out = NODES.objectNode();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            if (declineOn.contains(name)) {
-                return null;
-            }
-            if (!wanted.contains(name)) {
-                p.skipChildren();
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int start = s.name();
+            int field = find(value, start, s.nameLength());
+            if (field < 0) {
+                s.skipValue(1);
                 continue;
             }
-            JsonNode node = node(p, t, value);
-            if (node == null || out.replace(name, node) != null) {
+            if (field >= wantedCount || out.replace(fields[field], node(s, value)) != null) {
                 return null;
             }
         }
         return out;
     }
 
-    private JsonNode node(JsonParser p, JsonToken t, byte[] value) throws IOException {
-        switch (t) {
-            case VALUE_STRING:
-                return TextNode.valueOf(p.getText());
-            case VALUE_NUMBER_INT:
-                return switch (p.getNumberType()) {
-                    case INT -> IntNode.valueOf(p.getIntValue());
-                    case LONG -> LongNode.valueOf(p.getLongValue());
-                    default -> BigIntegerNode.valueOf(p.getBigIntegerValue());
-                };
-            case VALUE_TRUE:
-                return BooleanNode.TRUE;
-            case VALUE_FALSE:
-                return BooleanNode.FALSE;
-            case VALUE_NULL:
+    private JsonNode node(JsonScanner s, byte[] value) {
+        byte c = s.peek();
+        switch (c) {
+            case '"':
+                return TextNode.valueOf(s.string());
+            case 't':
+            case 'f':
+                return s.bool() ? BooleanNode.TRUE : BooleanNode.FALSE;
+            case 'n':
+                s.nullValue();
                 return NullNode.instance;
-            case START_OBJECT:
-            case START_ARRAY:
-                long from = p.currentTokenLocation().getByteOffset();
-                p.skipChildren();
-                long to = p.currentLocation().getByteOffset();
-                if (from < 0 || to > value.length || to <= from) {
-                    return null;
-                }
-                return values.get(value, (int) from, (int) to, parse);
+            case '{':
+            case '[':
+                int from = s.position();
+                int to = s.skipContainerUnchecked(VALUE_MAX_DEPTH);
+                return values.get(value, from, to, parse);
             default:
-                return null; // floating-point numbers and anything unexpected: the tree path decides
+                if (c < '0' || c > '9') {
+                    throw FastPath.DECLINE; // a negative number (or not JSON): the tree path decides
+                }
+                long n = s.naturalNumber(0);
+                return n <= Integer.MAX_VALUE ? IntNode.valueOf((int) n) : LongNode.valueOf(n);
         }
+    }
+
+    /** The index of the name at {@code start}, or -1. */
+    private int find(byte[] b, int start, int length) {
+        int slot = hash(b, start, length) & (slots.length - 1);
+        while (true) {
+            int i = slots[slot] - 1;
+            if (i < 0) {
+                return -1;
+            }
+            byte[] name = names[i];
+            if (name.length == length && java.util.Arrays.equals(name, 0, length, b, start, start + length)) {
+                return i;
+            }
+            slot = (slot + 1) & (slots.length - 1);
+        }
+    }
+
+    private static int hash(byte[] b, int start, int length) {
+        if (length == 0) {
+            return 0;
+        }
+        int h = length * 0x9E3779B1 ^ b[start] * 31 ^ b[start + length - 1] * 131 ^ b[start + (length >> 1)] * 7;
+        return h ^ (h >>> 15);
     }
 }

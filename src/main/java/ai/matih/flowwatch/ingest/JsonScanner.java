@@ -118,6 +118,11 @@ public final class JsonScanner {
     /** Length in bytes of the last name read. */
     private int nameLength;
 
+    /** Length in bytes of the last name read (it starts at the offset {@link #name} returned). */
+    public int nameLength() {
+        return nameLength;
+    }
+
     /** True when the name just read equals {@code expected} (ASCII). */
     public boolean nameIs(int start, byte[] expected) {
         if (nameLength != expected.length) {
