@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,12 +145,14 @@ public final class ThroughputBenchmark {
                 result.put("flowwatch_steady_records_per_s", Math.round(m.steadyRecordsPerSecond));
                 result.put("steady_ratio", round(m.steadyRecordsPerSecond / bare));
                 result.put("flowwatch_cpu_us_per_record", round(m.cpuMicrosPerRecord));
+                result.put("flowwatch_cpu_us_per_record_by_threads", m.cpuMicrosPerRecordByThreads);
                 result.put("accounted", m.accounted);
                 result.put("counted_documents", m.counted);
                 result.put("load_average_flowwatch", loadAverage());
                 log("flowwatch: %.0f records/s (ratio %.2f; second half %.0f records/s, ratio %.2f; %.1f µs CPU per "
                         + "record), counted %d of %d documents", rate, rate / bare, m.steadyRecordsPerSecond,
                         m.steadyRecordsPerSecond / bare, m.cpuMicrosPerRecord, m.counted, documents.get());
+                log("flowwatch CPU µs per record by threads: %s", m.cpuMicrosPerRecordByThreads);
                 if (latencySeconds > 0 && probeTemplate != null) {
                     double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
                     latency(broker.bootstrapServers(), one, latencyRate > 0 ? latencyRate : rate / 2, result);
@@ -343,10 +346,58 @@ public final class ThroughputBenchmark {
      * @param cpuMicrosPerRecord     CPU time the instances used per record (all their threads, JIT included)
      */
     private record Measured(double recordsPerSecond, double documentsPerSecond, long counted, boolean accounted,
-                            double steadyRecordsPerSecond, double cpuMicrosPerRecord) {
+                            double steadyRecordsPerSecond, double cpuMicrosPerRecord,
+                            Map<String, Double> cpuMicrosPerRecordByThreads) {
         Measured(long counted) {
-            this(0, 0, counted, false, 0, 0);
+            this(0, 0, counted, false, 0, 0, Map.of());
         }
+    }
+
+    /**
+     * CPU seconds the instances' threads have used so far, by kind: {@code processing} (the worker threads that
+     * decode, judge and store), {@code jit} (the JIT compiler), {@code gc}, {@code kafka_clients} (consumer and
+     * producer threads), {@code event_loop} (Vert.x: the connector's batch wrapping and acknowledgements, HTTP) and
+     * {@code other}; empty where there is no /proc.
+     */
+    private static Map<String, Double> cpuSecondsByThreads(List<Instance> instances) {
+        Map<String, Double> out = new TreeMap<>();
+        for (Instance i : instances) {
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + i.process.pid() + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).trim();
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+                        out.merge(threadKind(name), seconds, Double::sum);
+                    } catch (IOException | RuntimeException gone) {
+                        // a thread that ended meanwhile
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return Map.of();
+            }
+        }
+        return out;
+    }
+
+    private static String threadKind(String name) {
+        if (name.startsWith("executor-thread")) {
+            return "processing";
+        }
+        if (name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler")) {
+            return "jit";
+        }
+        if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+            return "gc";
+        }
+        if (name.startsWith("smallrye-kafka") || name.startsWith("kafka-")) {
+            return "kafka_clients";
+        }
+        if (name.startsWith("vert.x-eventloop")) {
+            return "event_loop";
+        }
+        return "other";
     }
 
     /** CPU seconds (user + system) a process has used so far, from /proc; 0 where there is no /proc. */
@@ -409,6 +460,7 @@ public final class ThroughputBenchmark {
         long halfAt = 0;
         long halfCount = 0;
         double cpuAtFirst = 0;
+        Map<String, Double> threadsAtFirst = Map.of();
         while (true) {
             long now = System.nanoTime();
             count = 0;
@@ -419,6 +471,7 @@ public final class ThroughputBenchmark {
                 firstAt = now;
                 firstCount = count;
                 cpuAtFirst = cpuSeconds(instances);
+                threadsAtFirst = cpuSecondsByThreads(instances);
             }
             if (count >= expected / 2 && halfAt == 0) {
                 halfAt = now;
@@ -445,6 +498,9 @@ public final class ThroughputBenchmark {
             Thread.sleep(100);
         }
         double cpu = cpuSeconds(instances) - cpuAtFirst;
+        Map<String, Double> threads = new TreeMap<>(cpuSecondsByThreads(instances));
+        Map<String, Double> before = threadsAtFirst;
+        threads.replaceAll((kind, seconds) -> seconds - before.getOrDefault(kind, 0.0));
         // a fast wrong answer could overshoot: look again once everything is in
         Thread.sleep(1500);
         long settled = 0;
@@ -458,9 +514,10 @@ public final class ThroughputBenchmark {
         double steady = halfSeconds <= 0 ? 0
                 : (Math.min(count, expected) - halfCount) / halfSeconds * records.get() / expected;
         double processed = (Math.min(count, expected) - firstCount) * (double) records.get() / expected;
+        threads.replaceAll((kind, used) -> processed <= 0 ? 0 : round(used * 1e6 / processed));
         return new Measured(recordsPerSecond, docsPerSecond, settled,
                 committed == null ? settled == expected : settled >= expected, steady,
-                processed <= 0 ? 0 : cpu * 1e6 / processed);
+                processed <= 0 ? 0 : cpu * 1e6 / processed, threads);
     }
 
     /**
