@@ -60,8 +60,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * new consumer group (scale-out).
  *
  * <p>System properties: {@code bench.records} (2000000), {@code bench.app} (the quarkus-run.jar),
- * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.latency.rate} (0: half the measured
- * rate), {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured
+ * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.latency.warmup.seconds} (20: load
+ * at the latency rate before the first probe), {@code bench.latency.rate} (0: half the measured rate), {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured
  * while producing),
  * {@code bench.scaleout} (true, false after a soak),
  * {@code bench.jfr} (false: when true the single instance records a JFR file next to its log),
@@ -80,6 +80,8 @@ public final class ThroughputBenchmark {
     private final long target = Long.getLong("bench.records", 2_000_000L);
     private final int producers = Integer.getInteger("bench.producers", 2);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 10);
+    /** Load at the latency rate before the first probe: latency is a steady-state figure, not a start-up one. */
+    private final int latencyWarmupSeconds = Integer.getInteger("bench.latency.warmup.seconds", 20);
     private final double soakMinutes = Double.parseDouble(System.getProperty("bench.soak.minutes", "0"));
     /** After a soak the topics hold tens of millions of records: the scale-out then runs only when asked for. */
     private final boolean scaleOut = System.getProperty("bench.scaleout", "").isBlank() ? soakMinutes <= 0
@@ -394,7 +396,7 @@ public final class ThroughputBenchmark {
         if (name.startsWith("smallrye-kafka") || name.startsWith("kafka-")) {
             return "kafka_clients";
         }
-        if (name.startsWith("vert.x-eventloop")) {
+        if (name.startsWith("vert.x-eventloo")) { // comm holds 15 characters
             return "event_loop";
         }
         return "other";
@@ -555,7 +557,8 @@ public final class ThroughputBenchmark {
         try (KafkaProducer<byte[], byte[]> load = producer(bootstrap, 5);
              KafkaProducer<byte[], byte[]> probes = producer(bootstrap, 0)) {
             long start = System.nanoTime();
-            long end = start + TimeUnit.SECONDS.toNanos(latencySeconds);
+            long warmup = TimeUnit.SECONDS.toNanos(latencyWarmupSeconds);
+            long end = start + warmup + TimeUnit.SECONDS.toNanos(latencySeconds);
             long produced = 0;
             int probe = 0;
             int index = 0;
@@ -567,7 +570,7 @@ public final class ThroughputBenchmark {
                     send(load, r);
                     produced++;
                 }
-                if (elapsed >= probe * 50_000_000L) {
+                if (elapsed >= warmup && elapsed - warmup >= probe * 50_000_000L) {
                     int port = 20_000 + probe++;
                     String value = probe(port);
                     sent.put(port, System.nanoTime());
@@ -578,6 +581,7 @@ public final class ThroughputBenchmark {
                 Thread.sleep(1);
             }
             result.put("latency_load_records_per_s", Math.round(produced / ((System.nanoTime() - start) / 1e9)));
+            result.put("latency_warmup_s", latencyWarmupSeconds);
         }
         long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (arrived.size() < sent.size() && System.nanoTime() < wait) {
