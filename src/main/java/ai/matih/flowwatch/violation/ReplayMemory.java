@@ -18,16 +18,16 @@ import java.util.Set;
 /**
  * What a violation remembers to stay replay-safe, also across restarts and rebalances: per input partition, the
  * position (offset and document ordinal) of the last record merged and what that partition contributed to the counts
- * ({@link Part}); the most recent connection-attempt keys with the partition that counted each ({@link Credit}:
- * reports of one attempt from several reporters count once) and raw-record fingerprints (a re-produced record counts
- * once); and the attempts two writers both counted before either saw the other's write ({@link Retraction}). Written
- * with each violation to the violations topic (header {@value ViolationStore#REPLAY_HEADER}); mutated only under the
- * store's lock for its violation.
+ * ({@link Part}); the most recent connection-attempt keys, each with how many attempts it stands for and what each
+ * partition added for it ({@link Attempt}: reports of one attempt from several reporters count once); and raw-record
+ * fingerprints (a re-produced record counts once). Written with each violation to the violations topic (header
+ * {@value ViolationStore#REPLAY_HEADER}); mutated only under the store's lock for its violation.
  *
  * <p>The two-writer race: the reports of one attempt (source side, destination side) land on partitions owned by two
- * instances, and each counts it before the other's write reaches it. Whoever first holds both writes sees the attempt
- * credited to two partitions and retracts the credit of the greater partition name, so every instance and every
- * rebuild, reading the writes in any order, converges on one count per attempt.
+ * instances, and each counts it before the other's write reaches it. Whoever holds both writes sees the attempt
+ * credited by two partitions for more than it stands for, and takes the surplus back ({@link Attempt#retracted}).
+ * Credits per partition only grow and are taken from the more advanced part, and the surplus is a function of
+ * them, so every instance and every rebuild, reading the writes in any order, converges on one count per attempt.
  */
 final class ReplayMemory {
 
@@ -45,33 +45,36 @@ final class ReplayMemory {
     }
 
     /**
-     * An attempt counted.
+     * One connection attempt (or, for aggregated logs, the attempts of one report interval).
      *
-     * @param connections the most attempts a report of it stood for
-     * @param partition   the input partition whose {@link Part#count} holds it, or null (merged without one)
+     * @param connections the most attempts a report of it stood for: what it should count
+     * @param credits     per input partition, what that partition's {@link Part#count} holds for it
+     * @param retracted   how much of the credits' surplus over {@code connections} was taken back from the count
      */
-    record Credit(long connections, String partition) {
-    }
+    record Attempt(long connections, Map<String, Long> credits, long retracted) {
 
-    /** An attempt that two partitions both counted: {@code partition}'s credit of it is taken back. */
-    record Retraction(long attempt, String partition) {
+        long surplus() {
+            long sum = 0;
+            for (long c : credits.values()) {
+                sum += c;
+            }
+            return Math.max(0, sum - connections);
+        }
     }
 
     private final Map<String, Part> parts = new HashMap<>();
-    private final LinkedHashMap<Long, Credit> attempts;
+    private final LinkedHashMap<Long, Attempt> attempts;
     private final LinkedHashMap<Long, Boolean> fingerprints;
-    private final LinkedHashMap<Retraction, Long> retractions;
 
     ReplayMemory(int capacity) {
         this.attempts = lru(capacity);
         this.fingerprints = lru(capacity);
-        this.retractions = lru(capacity);
     }
 
-    private static <K, V> LinkedHashMap<K, V> lru(int capacity) {
+    private static <V> LinkedHashMap<Long, V> lru(int capacity) {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Long, V> eldest) {
                 return size() > capacity;
             }
         };
@@ -92,20 +95,24 @@ final class ReplayMemory {
     }
 
     /**
-     * How many attempts a report from {@code partition} adds: 0 when another report of the same attempt(s) counted
-     * them.
+     * How many attempts a report from {@code partition} (null: from no partition) adds: 0 when another report of the
+     * same attempt(s) counted them.
      */
     long attemptDelta(long attemptKey, long connections, String partition) {
-        Credit seen = attempts.get(attemptKey);
-        if (seen == null) {
-            attempts.put(attemptKey, new Credit(connections, partition));
-            return connections;
+        Attempt seen = attempts.get(attemptKey);
+        long before = seen == null ? 0 : seen.connections();
+        if (connections <= before) {
+            return 0;
         }
-        if (connections > seen.connections()) {
-            attempts.put(attemptKey, new Credit(connections, seen.partition() == null ? partition : seen.partition()));
-            return connections - seen.connections();
+        long delta = connections - before;
+        Map<String, Long> credits = seen == null ? Map.of() : seen.credits();
+        if (partition != null) {
+            Map<String, Long> more = new HashMap<>(credits);
+            more.merge(partition, delta, Long::sum);
+            credits = more;
         }
-        return 0;
+        attempts.put(attemptKey, new Attempt(connections, credits, seen == null ? 0 : seen.retracted()));
+        return delta;
     }
 
     void contributed(String partition, long position, long count, long observations) {
@@ -119,8 +126,7 @@ final class ReplayMemory {
 
     /**
      * What absorbing another writer's memory changed: whether a partition advanced, by how much the counts of the
-     * partitions that advanced grew, how many attempts counted twice were taken back, and how many of those this
-     * memory was the first to notice ({@code settled}, the others came with the other memory).
+     * partitions that advanced grew, how much of attempts counted twice was taken back, and for how many attempts.
      */
     record Absorbed(boolean advanced, long count, long observations, long retracted, int settled) {
 
@@ -131,9 +137,8 @@ final class ReplayMemory {
 
     /**
      * Takes in what another writer (another instance, or this one before a restart) knew: per partition the more
-     * advanced part, its attempts and fingerprints, and its retractions. An attempt it credited to a partition that
-     * advanced here while this memory credited it to another partition was counted by both: the credit of the
-     * greater partition name is retracted (once, whoever notices it first).
+     * advanced part, with that partition's credits of its attempts, and its fingerprints. An attempt whose credits now
+     * exceed what it stands for was counted by two writers: the surplus not yet taken back is.
      */
     Absorbed absorb(ReplayMemory other) {
         boolean advanced = false;
@@ -153,47 +158,34 @@ final class ReplayMemory {
         }
         long retracted = 0;
         int settled = 0;
-        for (Map.Entry<Retraction, Long> e : other.retractions.entrySet()) {
-            retracted += retract(e.getKey(), e.getValue());
-        }
-        for (Map.Entry<Long, Credit> e : other.attempts.entrySet()) {
-            Credit mine = attempts.get(e.getKey());
-            Credit theirs = e.getValue();
-            if (mine == null) {
-                attempts.put(e.getKey(), theirs);
-                continue;
+        for (Map.Entry<Long, Attempt> e : other.attempts.entrySet()) {
+            Attempt mine = attempts.get(e.getKey());
+            Attempt theirs = e.getValue();
+            // only the credits of partitions taken over now are in this memory's counts (the others are its own)
+            Map<String, Long> credits = new HashMap<>(mine == null ? Map.of() : mine.credits());
+            theirs.credits().forEach((partition, credit) -> {
+                if (adopted.contains(partition)) {
+                    credits.merge(partition, credit, Math::max);
+                }
+            });
+            long taken = mine == null ? 0 : mine.retracted();
+            Attempt merged = new Attempt(Math.max(mine == null ? 0 : mine.connections(), theirs.connections()),
+                    Map.copyOf(credits), taken);
+            long surplus = merged.surplus();
+            if (surplus > taken) {
+                retracted += surplus - taken;
+                settled++;
+                merged = new Attempt(merged.connections(), merged.credits(), surplus);
             }
-            long connections = Math.max(mine.connections(), theirs.connections());
-            if (mine.partition() != null && theirs.partition() != null && !mine.partition().equals(theirs.partition())
-                    && adopted.contains(theirs.partition())) {
-                boolean mineFirst = mine.partition().compareTo(theirs.partition()) < 0;
-                String loser = mineFirst ? theirs.partition() : mine.partition();
-                long taken = retract(new Retraction(e.getKey(), loser),
-                        Math.min(mine.connections(), theirs.connections()));
-                retracted += taken;
-                settled += taken > 0 ? 1 : 0;
-                attempts.put(e.getKey(), new Credit(connections, mineFirst ? mine.partition() : theirs.partition()));
-            } else {
-                attempts.put(e.getKey(), new Credit(connections,
-                        mine.partition() != null ? mine.partition() : theirs.partition()));
-            }
+            attempts.put(e.getKey(), merged);
         }
         other.fingerprints.keySet().forEach(this::remember);
         return new Absorbed(advanced, count, observations, retracted, settled);
     }
 
-    /** Records a retraction; returns its amount, or 0 when it was recorded before. */
-    private long retract(Retraction r, long amount) {
-        if (retractions.get(r) != null) {
-            return 0;
-        }
-        retractions.put(r, amount);
-        return amount;
-    }
-
     /** The binary form: parts, then the most recent {@code limit} attempts and fingerprints. */
     byte[] encode(int limit) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + parts.size() * 40 + limit * 24);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + parts.size() * 40 + limit * 40);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeInt(parts.size());
@@ -205,25 +197,25 @@ final class ReplayMemory {
                 out.writeLong(e.getValue().count());
                 out.writeLong(e.getValue().observations());
             }
-            List<Map.Entry<Long, Credit>> a = newest(attempts, limit);
+            List<Map.Entry<Long, Attempt>> a = newest(attempts, limit);
             out.writeInt(a.size());
-            for (Map.Entry<Long, Credit> e : a) {
+            for (Map.Entry<Long, Attempt> e : a) {
+                Attempt attempt = e.getValue();
                 out.writeLong(e.getKey());
-                out.writeLong(e.getValue().connections());
-                String partition = e.getValue().partition();
-                out.writeInt(partition == null ? -1 : index.getOrDefault(partition, -1));
+                out.writeLong(attempt.connections());
+                out.writeLong(attempt.retracted());
+                List<Map.Entry<String, Long>> credits = attempt.credits().entrySet().stream()
+                        .filter(c -> index.containsKey(c.getKey())).toList();
+                out.writeInt(credits.size());
+                for (Map.Entry<String, Long> c : credits) {
+                    out.writeInt(index.get(c.getKey()));
+                    out.writeLong(c.getValue());
+                }
             }
             List<Map.Entry<Long, Boolean>> f = newest(fingerprints, limit);
             out.writeInt(f.size());
             for (Map.Entry<Long, Boolean> e : f) {
                 out.writeLong(e.getKey());
-            }
-            List<Map.Entry<Retraction, Long>> r = newest(retractions, limit);
-            out.writeInt(r.size());
-            for (Map.Entry<Retraction, Long> e : r) {
-                out.writeLong(e.getKey().attempt());
-                out.writeUTF(e.getKey().partition());
-                out.writeLong(e.getValue());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -231,7 +223,7 @@ final class ReplayMemory {
         return bytes.toByteArray();
     }
 
-    /** Reads {@link #encode}'s form; throws IllegalArgumentException when it is not one. */
+    /** Reads {@link #encode}'s form (or version 1's, without credits); throws IllegalArgumentException otherwise. */
     static ReplayMemory decode(byte[] data, int capacity) {
         ReplayMemory m = new ReplayMemory(capacity);
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
@@ -239,36 +231,39 @@ final class ReplayMemory {
             if (version != VERSION && version != VERSION_WITHOUT_CREDITS) {
                 throw new IllegalArgumentException("unknown replay memory version " + version);
             }
-            int n = in.readInt();
+            int n = count(in);
             List<String> names = new ArrayList<>(Math.min(n, 1024));
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
                 names.add(name);
-                m.parts.put(name, new Part(in.readLong(), in.readLong(), in.readLong()));
+                m.parts.put(name, new Part(in.readLong(), natural(in.readLong()), natural(in.readLong())));
             }
-            n = in.readInt();
+            n = count(in);
             for (int i = 0; i < n; i++) {
                 long key = in.readLong();
-                long connections = in.readLong();
-                String partition = null;
-                if (version == VERSION) {
+                long connections = natural(in.readLong());
+                if (version == VERSION_WITHOUT_CREDITS) {
+                    m.attempts.put(key, new Attempt(connections, Map.of(), 0));
+                    continue;
+                }
+                long retracted = natural(in.readLong());
+                int k = count(in);
+                Map<String, Long> credits = new HashMap<>();
+                for (int j = 0; j < k; j++) {
                     int p = in.readInt();
-                    if (p < -1 || p >= names.size()) {
+                    if (p < 0 || p >= names.size()) {
                         throw new IllegalArgumentException("replay memory credits an unknown partition " + p);
                     }
-                    partition = p < 0 ? null : names.get(p);
+                    credits.put(names.get(p), natural(in.readLong()));
                 }
-                m.attempts.put(key, new Credit(connections, partition));
+                m.attempts.put(key, new Attempt(connections, Map.copyOf(credits), retracted));
             }
-            n = in.readInt();
+            n = count(in);
             for (int i = 0; i < n; i++) {
                 m.remember(in.readLong());
             }
-            if (version == VERSION) {
-                n = in.readInt();
-                for (int i = 0; i < n; i++) {
-                    m.retractions.put(new Retraction(in.readLong(), in.readUTF()), in.readLong());
-                }
+            if (in.available() > 0) {
+                throw new IllegalArgumentException("replay memory has " + in.available() + " bytes after its end");
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated replay memory", e);
@@ -276,13 +271,28 @@ final class ReplayMemory {
         return m;
     }
 
+    private static int count(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IllegalArgumentException("negative count in replay memory: " + n);
+        }
+        return n;
+    }
+
+    private static long natural(long v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("negative number in replay memory: " + v);
+        }
+        return v;
+    }
+
     /** The last {@code limit} entries in access order (oldest of them first, so decoding keeps the order). */
-    private static <K, V> List<Map.Entry<K, V>> newest(LinkedHashMap<K, V> map, int limit) {
+    private static <V> List<Map.Entry<Long, V>> newest(LinkedHashMap<Long, V> map, int limit) {
         int skip = Math.max(0, map.size() - limit);
-        List<Map.Entry<K, V>> out = new ArrayList<>(Math.min(limit, map.size()));
-        Iterator<Map.Entry<K, V>> it = map.entrySet().iterator();
+        List<Map.Entry<Long, V>> out = new ArrayList<>(Math.min(limit, map.size()));
+        Iterator<Map.Entry<Long, V>> it = map.entrySet().iterator();
         for (int i = 0; it.hasNext(); i++) {
-            Map.Entry<K, V> e = it.next();
+            Map.Entry<Long, V> e = it.next();
             if (i >= skip) {
                 out.add(Map.entry(e.getKey(), e.getValue()));
             }

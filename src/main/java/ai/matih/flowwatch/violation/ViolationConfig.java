@@ -43,9 +43,9 @@ public interface ViolationConfig {
     int partitions();
 
     /**
-     * How many of the most recent connection-attempt keys, record fingerprints and retractions each write to the
-     * violations topic carries, so that reports of one attempt straddling a restart or a rebalance, or merged by two
-     * instances at once, count once (bounds the record size: 28 bytes per attempt, 8 per fingerprint).
+     * How many of the most recent connection-attempt keys and record fingerprints each write to the violations topic
+     * carries, so that reports of one attempt straddling a restart or a rebalance, or merged by two instances at
+     * once, count once (bounds the record size: about 40 bytes per attempt, 8 per fingerprint).
      */
     @WithDefault("256")
     int persistedReplayMemory();

@@ -304,7 +304,10 @@ class StreamingDecoderEquivalenceTest {
         Random random = new Random(43);
         List<String> values = demo(DemoTopics.CALICO, 400);
         String[] replacements = {"", "\"", "{", "}", "[", "]", ",", ":", "null", "0", "-1", "1e3", "true", "\"x\"",
-                "{}", "[]", "\"-\"", "99999999999999999999", "\"Key\":{}", "\"log\":\"x\"", "é", "\"Allow\""};
+                "{}", "[]", "\"-\"", "99999999999999999999", "\"Key\":{}", "\"log\":\"x\"", "é", "\"Allow\"",
+                // keys of other shapes, and keys only Goldmane and Whisker have
+                "\"kind\":\"Event\",", "\"verdict\":1,", "\"flow\":null,", "\"key\":\"x\",", "\"protocol\":6,",
+                "\"startTime\":\"2026-11-26T10:00:00Z\",", "\"Key\":null,", "\"numConnectionsStarted\":\"7\","};
         for (int i = 0; i < MUTATIONS; i++) {
             String v = values.get(random.nextInt(values.size()));
             int at = random.nextInt(v.length());

@@ -31,12 +31,17 @@ class DurableViolationStoreTest {
             "matih.ai/tenant");
 
     private Draft draft(int sourcePort, String uuid, String point) {
+        return draft(sourcePort, uuid, point, 1);
+    }
+
+    /** A report standing for {@code connections} attempts of one attempt key (aggregated logs). */
+    private Draft draft(int sourcePort, String uuid, String point, long connections) {
         Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
                 Map.of("app", "api"), Map.of(), null);
         Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"), Map.of(),
                 null);
         Flow flow = new Flow(SourceFormat.HUBBLE, NOW, NOW, src, dst, Protocol.TCP, 5432, sourcePort, Observed.DENIED,
-                Initiation.INITIATING, point, "worker-2", List.of(), "POLICY_DENIED", 1, uuid);
+                Initiation.INITIATING, point, "worker-2", List.of(), "POLICY_DENIED", connections, uuid);
         return factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TOPOLOGY));
     }
 
@@ -210,5 +215,69 @@ class DurableViolationStoreTest {
         assertThat(memory.applied("hubble-flows:0", 5L << 16)).isTrue();
         assertThat(memory.attemptDelta(42L, 1, "hubble-flows:1")).isZero();
         assertThat(memory.seen(7L)).isTrue();
+    }
+
+    @Test
+    void reportsStandingForDifferentNumbersOfAttemptsConvergeOnTheLargest() {
+        // Given one attempt key reported for 1 attempt on partition 0 (instance a) and 3 on partition 1 (instance b)
+        ViolationStore a = new ViolationStore(1000, 4096);
+        ViolationStore b = new ViolationStore(1000, 4096);
+        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT", 1), "hubble-flows:0", 1L << 16).violation().id();
+        b.merge(draft(40000, "u2", "TO_ENDPOINT", 3), "hubble-flows:1", 1L << 16);
+        ViolationStore a1 = write(a, id);
+        ViolationStore b1 = write(b, id);
+
+        // When b reads a's first write, a reports 2 for it before reading b's, and they exchange again
+        copy(a1, b, id);
+        a.merge(draft(40000, "u3", "FROM_ENDPOINT", 2), "hubble-flows:0", 2L << 16);
+        ViolationStore a2 = write(a, id);
+        copy(a2, b, id);
+        copy(b1, a, id);
+        ViolationStore b2 = write(b, id);
+        copy(b2, a, id);
+        copy(write(a, id), b, id);
+        List<ViolationStore> readers = List.of(readerOf(id, a1, b1, a2, b2), readerOf(id, b1, a2, a1, b2),
+                readerOf(id, a2, b2), readerOf(id, b2, a2), readerOf(id, b1, a1), readerOf(id, a1, a2, b1));
+
+        // Then every instance and reader counts the largest report: 3 attempts
+        assertThat(a.get(id).count()).isEqualTo(3);
+        assertThat(b.get(id).count()).isEqualTo(3);
+        assertThat(readers).allSatisfy(r -> assertThat(r.get(id).count()).isEqualTo(3));
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> malformedMemories() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("unknown version", new byte[] {9}),
+                org.junit.jupiter.params.provider.Arguments.of("truncated", new byte[] {2, 0, 0}),
+                org.junit.jupiter.params.provider.Arguments.of("negative part count", new byte[] {2, -1, -1, -1, -1}),
+                org.junit.jupiter.params.provider.Arguments.of("negative attempt count",
+                        new byte[] {2, 0, 0, 0, 0, -1, -1, -1, -1}),
+                org.junit.jupiter.params.provider.Arguments.of("bytes after the end",
+                        new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}),
+                org.junit.jupiter.params.provider.Arguments.of("credit of an unknown partition", new byte[] {2,
+                        0, 0, 0, 0, // no parts
+                        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, // one credit, partition 0
+                        0, 0, 0, 0}),
+                org.junit.jupiter.params.provider.Arguments.of("negative connections", new byte[] {2,
+                        0, 0, 0, 0,
+                        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, 0,
+                        0, 0, 0, 0}));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("malformedMemories")
+    void aMalformedReplayMemoryIsRejectedWithAnIllegalArgument(String what, byte[] bytes) {
+        // When / Then
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplayMemory.decode(bytes, 16)).as(what)
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aWellFormedEmptyMemoryDecodes() {
+        // Given the encoded form with no parts, attempts or fingerprints; When / Then
+        assertThat(ReplayMemory.decode(new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 16)
+                .applied("p:0", 0)).isFalse();
     }
 }
