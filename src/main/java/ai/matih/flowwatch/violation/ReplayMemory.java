@@ -107,9 +107,13 @@ final class ReplayMemory {
         long delta = connections - before;
         Map<String, Long> credits = seen == null ? Map.of() : seen.credits();
         if (partition != null) {
-            Map<String, Long> more = new HashMap<>(credits);
-            more.merge(partition, delta, Long::sum);
-            credits = more;
+            if (credits.isEmpty()) {
+                credits = Map.of(partition, delta); // the common case, compact: thousands are kept per violation
+            } else {
+                Map<String, Long> more = new HashMap<>(credits);
+                more.merge(partition, delta, Long::sum);
+                credits = Map.copyOf(more);
+            }
         }
         attempts.put(attemptKey, new Attempt(connections, credits, seen == null ? 0 : seen.retracted()));
         return delta;
