@@ -107,16 +107,20 @@ final class ReplayMemory {
         long delta = connections - before;
         Map<String, Long> credits = seen == null ? Map.of() : seen.credits();
         if (partition != null) {
-            if (credits.isEmpty()) {
-                credits = Map.of(partition, delta); // the common case, compact: thousands are kept per violation
-            } else {
-                Map<String, Long> more = new HashMap<>(credits);
-                more.merge(partition, delta, Long::sum);
-                credits = Map.copyOf(more);
-            }
+            credits = withCredit(credits, partition, credits.getOrDefault(partition, 0L) + delta);
         }
         attempts.put(attemptKey, new Attempt(connections, credits, seen == null ? 0 : seen.retracted()));
         return delta;
+    }
+
+    /** {@code credits} with {@code partition}'s credit set; compact (thousands are kept per violation). */
+    private static Map<String, Long> withCredit(Map<String, Long> credits, String partition, long credit) {
+        if (credits.isEmpty()) {
+            return Map.of(partition, credit); // the common case
+        }
+        Map<String, Long> more = new HashMap<>(credits);
+        more.put(partition, credit);
+        return Map.copyOf(more);
     }
 
     void contributed(String partition, long position, long count, long observations) {
@@ -166,22 +170,25 @@ final class ReplayMemory {
             Attempt mine = attempts.get(e.getKey());
             Attempt theirs = e.getValue();
             // only the credits of partitions taken over now are in this memory's counts (the others are its own)
-            Map<String, Long> credits = new HashMap<>(mine == null ? Map.of() : mine.credits());
-            theirs.credits().forEach((partition, credit) -> {
-                if (adopted.contains(partition)) {
-                    credits.merge(partition, credit, Math::max);
+            Map<String, Long> credits = mine == null ? Map.of() : mine.credits();
+            for (Map.Entry<String, Long> c : theirs.credits().entrySet()) {
+                if (adopted.contains(c.getKey()) && c.getValue() > credits.getOrDefault(c.getKey(), 0L)) {
+                    credits = withCredit(credits, c.getKey(), c.getValue());
                 }
-            });
+            }
+            long connections = Math.max(mine == null ? 0 : mine.connections(), theirs.connections());
             long taken = mine == null ? 0 : mine.retracted();
-            Attempt merged = new Attempt(Math.max(mine == null ? 0 : mine.connections(), theirs.connections()),
-                    Map.copyOf(credits), taken);
+            Attempt merged = mine != null && credits == mine.credits() && connections == mine.connections() ? mine
+                    : new Attempt(connections, credits, taken);
             long surplus = merged.surplus();
             if (surplus > taken) {
                 retracted += surplus - taken;
                 settled++;
-                merged = new Attempt(merged.connections(), merged.credits(), surplus);
+                merged = new Attempt(connections, credits, surplus);
             }
-            attempts.put(e.getKey(), merged);
+            if (merged != mine) {
+                attempts.put(e.getKey(), merged);
+            }
         }
         other.fingerprints.keySet().forEach(this::remember);
         return new Absorbed(advanced, count, observations, retracted, settled);

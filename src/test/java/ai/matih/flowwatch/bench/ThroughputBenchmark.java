@@ -368,10 +368,8 @@ public final class ThroughputBenchmark {
                 for (Path task : (Iterable<Path>) tasks::iterator) {
                     try {
                         String name = Files.readString(task.resolve("comm")).trim();
-                        String stat = Files.readString(task.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-                        out.merge(threadKind(name), seconds, Double::sum);
+                        out.merge(threadKind(name), statCpuSeconds(Files.readString(task.resolve("stat"))),
+                                Double::sum);
                     } catch (IOException | RuntimeException gone) {
                         // a thread that ended meanwhile
                     }
@@ -381,6 +379,12 @@ public final class ThroughputBenchmark {
             }
         }
         return out;
+    }
+
+    /** User + system CPU seconds of a /proc stat line (of a process or of one of its threads). */
+    private static double statCpuSeconds(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ is 100 on Linux
     }
 
     private static String threadKind(String name) {
@@ -407,9 +411,7 @@ public final class ThroughputBenchmark {
         double total = 0;
         for (Instance i : instances) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + i.process.pid() + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ is 100 on Linux
+                total += statCpuSeconds(Files.readString(Path.of("/proc/" + i.process.pid() + "/stat")));
             } catch (IOException | RuntimeException e) {
                 return 0;
             }

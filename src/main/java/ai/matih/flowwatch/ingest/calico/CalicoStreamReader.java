@@ -4,11 +4,11 @@ import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.ingest.FastPath;
 import ai.matih.flowwatch.ingest.FieldSubset;
 import ai.matih.flowwatch.ingest.JsonScanner;
+import ai.matih.flowwatch.ingest.ScannerFastPath;
 import ai.matih.flowwatch.ingest.JsonCodec;
 import ai.matih.flowwatch.ingest.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <p>Thread-safe.
  */
-public final class CalicoStreamReader implements FastPath {
+public final class CalicoStreamReader extends ScannerFastPath {
 
     /** What CalicoEnterpriseDecoder, GoldmaneDecoder and Shape's Calico tests read (both spellings). */
     private static final Set<String> WANTED = Set.of("start_time", "end_time", "@timestamp", "action", "proto",
@@ -47,31 +47,16 @@ public final class CalicoStreamReader implements FastPath {
     }
 
     @Override
-    public boolean decode(byte[] value, Instant receivedAt, int maxDocuments, List<Flow> out) {
-        try {
-            JsonScanner s = new JsonScanner(value);
-            int documents = 0;
-            while (s.more()) {
-                if (s.peek() != '{' || ++documents > maxDocuments) {
-                    return false;
-                }
-                ObjectNode fields = subset.read(s, value);
-                if (fields == null) {
-                    return false;
-                }
-                switch (Shape.of(fields)) {
-                    case CALICO_ENTERPRISE -> out.add(enterprise.decode(fields, receivedAt));
-                    case GOLDMANE -> out.add(goldmane.decodeKeyed(fields, receivedAt));
-                    case WHISKER -> out.add(goldmane.decodeWhisker(fields, receivedAt));
-                    default -> {
-                        return false;
-                    }
-                }
-            }
-            return documents > 0;
-        } catch (RuntimeException e) {
-            // a decline, or the decoders' DecodeException: the full path judges the record
-            return false;
+    protected Flow document(JsonScanner s, byte[] value, Instant receivedAt) {
+        ObjectNode fields = subset.read(s, value);
+        if (fields == null) {
+            throw DECLINE;
         }
+        return switch (Shape.of(fields)) {
+            case CALICO_ENTERPRISE -> enterprise.decode(fields, receivedAt);
+            case GOLDMANE -> goldmane.decodeKeyed(fields, receivedAt);
+            case WHISKER -> goldmane.decodeWhisker(fields, receivedAt);
+            default -> throw DECLINE;
+        };
     }
 }

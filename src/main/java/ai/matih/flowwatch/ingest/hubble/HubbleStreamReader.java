@@ -7,11 +7,11 @@ import ai.matih.flowwatch.ingest.FastPath;
 import ai.matih.flowwatch.ingest.JsonCodec;
 import ai.matih.flowwatch.ingest.JsonFields;
 import ai.matih.flowwatch.ingest.JsonScanner;
+import ai.matih.flowwatch.ingest.ScannerFastPath;
 import ai.matih.flowwatch.ingest.SliceCache;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * The fast path for Hubble exporter lines ({@code {"flow":{...},"node_name","time"}}, one or several per record):
@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>Thread-safe.
  */
-public final class HubbleStreamReader implements FastPath {
+public final class HubbleStreamReader extends ScannerFastPath {
 
     /** At most 4,096 × 4 KB of keys (16 MB) however hostile the input; larger endpoints are decoded every time. */
     private static final int ENDPOINT_CACHE_SLOTS = 4096;
@@ -71,26 +71,9 @@ public final class HubbleStreamReader implements FastPath {
         this.codec = codec;
     }
 
-    @Override
-    public boolean decode(byte[] value, Instant receivedAt, int maxDocuments, List<Flow> out) {
-        try {
-            JsonScanner s = new JsonScanner(value);
-            int documents = 0;
-            while (s.more()) {
-                if (s.peek() != '{' || ++documents > maxDocuments) {
-                    return false;
-                }
-                out.add(document(s, value, receivedAt));
-            }
-            return documents > 0;
-        } catch (RuntimeException e) {
-            // a decline, or a DecodeException of the shared code: the full path judges the record
-            return false;
-        }
-    }
-
     /** One exporter line; the scanner is on its '{'. */
-    private Flow document(JsonScanner s, byte[] value, Instant receivedAt) {
+    @Override
+    protected Flow document(JsonScanner s, byte[] value, Instant receivedAt) {
         s.expect('{');
         HubbleFields h = null;
         String node = null;
