@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -37,7 +37,8 @@ public class DeadLetterQueue {
     }
 
     /** Sends the rejected part of a record; the future completes when the broker has it. */
-    public Future<?> send(String sourceTopic, int partition, long offset, byte[] key, byte[] value, Rejection r) {
+    public CompletableFuture<?> send(String sourceTopic, int partition, long offset, byte[] key, byte[] value,
+                                     Rejection r) {
         byte[] payload = value;
         if (value != null && r.line() > 0 && (r.offset() != 0 || r.length() != value.length)) {
             payload = Arrays.copyOfRange(value, r.offset(), Math.min(value.length, r.offset() + r.length()));

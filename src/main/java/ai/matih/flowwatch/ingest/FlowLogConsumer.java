@@ -1,11 +1,18 @@
 package ai.matih.flowwatch.ingest;
 
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletionStage;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Consumes the flow-log topics in batches. */
+/**
+ * Consumes the flow-log topics in batches. Each batch is processed on the channel's worker, one at a time and in
+ * order; it is acknowledged (manually, once its writes are durable: {@link InFlightBatches}) while later batches
+ * are processed.
+ */
 @ApplicationScoped
 public class FlowLogConsumer {
 
@@ -17,26 +24,39 @@ public class FlowLogConsumer {
     public static final String AUDIT_CHANNEL = "k8s-audit";
 
     private final RecordProcessor processor;
+    private final InFlightBatches calico;
+    private final InFlightBatches hubble;
+    private final InFlightBatches audit;
 
-    public FlowLogConsumer(RecordProcessor processor) {
+    public FlowLogConsumer(RecordProcessor processor, IngestConfig config) {
         this.processor = processor;
+        this.calico = new InFlightBatches(config.batchesInFlight());
+        this.hubble = new InFlightBatches(config.batchesInFlight());
+        this.audit = new InFlightBatches(config.batchesInFlight());
     }
 
     @Incoming(CALICO_CHANNEL)
     @Blocking
-    public void calico(ConsumerRecords<byte[], byte[]> records) {
-        processor.process(InputKind.CALICO, records);
+    public CompletionStage<Void> calico(KafkaRecordBatch<byte[], byte[]> batch) {
+        return calico.submit(batch, () -> processor.process(InputKind.CALICO, records(batch)));
     }
 
     @Incoming(HUBBLE_CHANNEL)
     @Blocking
-    public void hubble(ConsumerRecords<byte[], byte[]> records) {
-        processor.process(InputKind.HUBBLE, records);
+    public CompletionStage<Void> hubble(KafkaRecordBatch<byte[], byte[]> batch) {
+        return hubble.submit(batch, () -> processor.process(InputKind.HUBBLE, records(batch)));
     }
 
     @Incoming(AUDIT_CHANNEL)
     @Blocking
-    public void audit(ConsumerRecords<byte[], byte[]> records) {
-        processor.process(InputKind.AUDIT, records);
+    public CompletionStage<Void> audit(KafkaRecordBatch<byte[], byte[]> batch) {
+        return audit.submit(batch, () -> processor.process(InputKind.AUDIT, records(batch)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ConsumerRecords<byte[], byte[]> records(KafkaRecordBatch<byte[], byte[]> batch) {
+        return batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(m -> (ConsumerRecords<byte[], byte[]>) m.getRecords())
+                .orElseThrow(() -> new IllegalStateException("a Kafka batch without its records' metadata"));
     }
 }

@@ -16,7 +16,15 @@ public interface IngestConfig {
     @WithDefault("10000")
     int maxLinesPerRecord();
 
-    /** How long a batch waits for its dead-letter writes before it is acknowledged. */
+    /** How long a batch waits for its dead-letter writes before it fails. */
     @WithDefault("30s")
     Duration dlqTimeout();
+
+    /**
+     * Batches of one input topic whose writes may await the broker's acknowledgement at once: the topic's next batch
+     * is processed meanwhile, and batches are still acknowledged (their offsets committed) only in order and only
+     * once their writes are. 1 waits for each batch's writes before taking the next.
+     */
+    @WithDefault("4")
+    int batchesInFlight();
 }

@@ -24,10 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
@@ -75,16 +72,17 @@ public class RecordProcessor {
     }
 
     /**
-     * Processes one polled batch of one input topic; returns when its effects are durable: the store merged, every
-     * violation it changed written to the violations topic and every rejected record to the dead-letter topic, both
-     * acknowledged by the broker. Throws when a write failed or timed out: the batch is then not acknowledged, so its
-     * offsets are never committed (see README, "Reliability").
+     * Processes one polled batch of one input topic: decodes, judges and merges it into the store now, and returns
+     * what makes its effects durable: the future completes when every violation it changed is written to the
+     * violations topic and every rejected record to the dead-letter topic, both acknowledged by the broker, and fails
+     * when a write failed or timed out. Only then may the batch be acknowledged, so that its offsets are never
+     * committed before (see README, "Reliability"). The caller may process the next batch meanwhile.
      */
-    public void process(InputKind kind, ConsumerRecords<byte[], byte[]> records) {
+    public CompletableFuture<Void> process(InputKind kind, ConsumerRecords<byte[], byte[]> records) {
         awaitStoreRebuilt();
         BatchSink sink = new BatchSink(kind, topology.current());
         journal.begin();
-        List<Future<?>> violationWrites;
+        List<CompletableFuture<?>> violationWrites;
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 sink.at(record);
@@ -94,8 +92,8 @@ public class RecordProcessor {
         } finally {
             violationWrites = journal.flush();
         }
-        await(violationWrites, writeTimeout, "violations-topic");
-        await(sink.deadLetters, config.dlqTimeout(), "dead-letter");
+        return Writes.durable(violationWrites, writeTimeout, "violations-topic")
+                .thenCombine(Writes.durable(sink.deadLetters, config.dlqTimeout(), "dead-letter"), (a, b) -> null);
     }
 
     /* Nothing is merged before the store holds what the violations topic held: a replay would otherwise count again. */
@@ -178,7 +176,7 @@ public class RecordProcessor {
 
         private final InputKind kind;
         private final Topology snapshot;
-        private final List<Future<?>> deadLetters = new ArrayList<>();
+        private final List<CompletableFuture<?>> deadLetters = new ArrayList<>();
         private ConsumerRecord<byte[], byte[]> record;
         private String partition;
         private int partitionNumber = -1;
@@ -220,27 +218,6 @@ public class RecordProcessor {
             metrics.rejected(record.topic(), rejection.reason().tag());
             deadLetters.add(dlq.send(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
                     rejection));
-        }
-    }
-
-    private static void await(List<Future<?>> writes, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        int failed = 0;
-        Exception first = null;
-        for (Future<?> f : writes) {
-            try {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while writing to the " + what + " topic", e);
-            } catch (ExecutionException | TimeoutException e) {
-                failed++;
-                first = first == null ? e : first;
-            }
-        }
-        if (failed > 0) {
-            // the batch is not acknowledged: its offsets are not committed, the records are consumed again
-            throw new IllegalStateException(failed + " " + what + " writes failed", first);
         }
     }
 }

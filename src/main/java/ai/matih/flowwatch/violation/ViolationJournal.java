@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -27,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * order.
  *
  * <p>During a batch ({@link #begin()} … {@link #flush()}, same thread) changes are collected and each changed violation
- * is written once, in its state at the end of the batch; the batch waits for those writes before it is acknowledged.
+ * is written once, in its state at the end of the batch; the batch is acknowledged only when those writes are.
  * Outside a batch (nothing does that today) a change is written at once.
  */
 @ApplicationScoped
@@ -62,15 +61,15 @@ public class ViolationJournal implements ViolationListener {
     }
 
     /** Writes every violation changed since {@link #begin()}; the futures complete when the broker has them. */
-    public List<Future<?>> flush() {
+    public List<CompletableFuture<?>> flush() {
         Set<String> ids = batch.get();
         batch.remove();
         if (ids == null || ids.isEmpty()) {
             return List.of();
         }
-        List<Future<?>> writes = new ArrayList<>(ids.size());
+        List<CompletableFuture<?>> writes = new ArrayList<>(ids.size());
         for (String id : ids) {
-            Future<?> f = write(id);
+            CompletableFuture<?> f = write(id);
             if (f != null) {
                 writes.add(f);
             }
@@ -92,7 +91,7 @@ public class ViolationJournal implements ViolationListener {
     }
 
     /** Writes the stored state of one violation; null when it is no longer stored. */
-    Future<?> write(String id) {
+    CompletableFuture<?> write(String id) {
         try {
             return store.withDurableForm(id, persistLimit, (v, memory) -> {
                 RecordHeaders headers = new RecordHeaders();
