@@ -329,7 +329,9 @@ public final class JsonScanner {
 
     /**
      * The offset of the first byte from {@code i} that may end a plain run of string content: a quote, a backslash
-     * or (when {@code controls}) a control character; eight bytes at a time. May stop early, never late.
+     * or (when {@code controls}) a control character; eight bytes at a time. Exact within a word (each mask's lowest
+     * flagged byte is a true one: a borrow only runs upwards from a matching byte); in the last seven bytes of the
+     * input it stops early, and the caller goes on byte by byte.
      */
     private int plainRun(int i, boolean controls) {
         while (i + 8 <= end) {
@@ -340,8 +342,9 @@ public final class JsonScanner {
             if (controls) {
                 special |= (w - SPACES) & ~w;
             }
-            if ((special & HIGHS) != 0) {
-                return i;
+            special &= HIGHS;
+            if (special != 0) {
+                return i + (Long.numberOfTrailingZeros(special) >>> 3);
             }
             i += 8;
         }
