@@ -53,7 +53,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Phases: start Apache Kafka's broker in-process (topics with {@value #PARTITIONS} partitions); preload N realistic
  * records from {@link DemoRecords} (mostly Hubble with its replies, some Calico Enterprise and Goldmane, a few audit
  * events, about 1 % violating connections) with several producer threads; (a) a bare {@code KafkaConsumer<byte[],
- * byte[]>} reads every partition of the three input topics; (b) {@code target/quarkus-app/quarkus-run.jar} runs as a
+ * byte[]>} reads every partition of the three input topics, then one that also binds each document to a Jackson
+ * {@code JsonNode} and does nothing else (the second yardstick); (b) {@code target/quarkus-app/quarkus-run.jar} runs as a
  * child process with {@code -Xmx512m} and consumes them from scratch, timed black-box from its {@code /q/metrics};
  * then, while records are produced at half the rate it reached, violations with unique ports are produced and
  * timed until they appear on {@code GET /api/v1/violations/stream}; finally two instances share the partitions in a
@@ -61,8 +62,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>System properties: {@code bench.records} (2000000), {@code bench.app} (the quarkus-run.jar),
  * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.latency.warmup.seconds} (20: load
- * at the latency rate before the first probe), {@code bench.latency.rate} (0: half the measured rate), {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured
- * while producing),
+ * at the latency rate before the first probe), {@code bench.latency.rate} (0: half the measured rate),
+ * {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured while producing),
  * {@code bench.scaleout} (true, false after a soak),
  * {@code bench.jfr} (false: when true the single instance records a JFR file next to its log),
  * {@code bench.out} (target/throughput: logs and recordings).
@@ -131,10 +132,19 @@ public final class ThroughputBenchmark {
             result.put("produce_records_per_s", Math.round(records.get() / produceSeconds));
             log("preloaded %d records (%d documents) in %.1f s", records.get(), documents.get(), produceSeconds);
 
-            double bare = bareConsumer(broker.bootstrapServers());
+            Baseline bareRun = bareConsumer(broker.bootstrapServers());
+            double bare = bareRun.recordsPerSecond();
             result.put("bare_records_per_s", Math.round(bare));
+            result.put("bare_cpu_us_per_record", round(bareRun.cpuMicrosPerRecord()));
             result.put("load_average_bare", loadAverage());
-            log("bare consumer: %.0f records/s", bare);
+            log("bare consumer: %.0f records/s (%.1f µs CPU per record)", bare, bareRun.cpuMicrosPerRecord());
+            Baseline jackson = jacksonConsumer(broker.bootstrapServers());
+            result.put("jackson_records_per_s", Math.round(jackson.recordsPerSecond()));
+            result.put("jackson_ratio", round(jackson.recordsPerSecond() / bare));
+            result.put("jackson_cpu_us_per_record", round(jackson.cpuMicrosPerRecord()));
+            log("Jackson consumer (bytes → JsonNode, nothing else): %.0f records/s (ratio %.2f; %.1f µs CPU per "
+                    + "record)", jackson.recordsPerSecond(), jackson.recordsPerSecond() / bare,
+                    jackson.cpuMicrosPerRecord());
 
             boolean accounted;
             try (Instance one = Instance.start(this, broker.bootstrapServers(), "bench-single", 1, jfr)) {
@@ -144,6 +154,7 @@ public final class ThroughputBenchmark {
                 result.put("flowwatch_records_per_s", Math.round(rate));
                 result.put("flowwatch_documents_per_s", Math.round(m.documentsPerSecond));
                 result.put("ratio", round(rate / bare));
+                result.put("ratio_to_jackson", round(rate / jackson.recordsPerSecond()));
                 result.put("flowwatch_steady_records_per_s", Math.round(m.steadyRecordsPerSecond));
                 result.put("steady_ratio", round(m.steadyRecordsPerSecond / bare));
                 result.put("flowwatch_cpu_us_per_record", round(m.cpuMicrosPerRecord));
@@ -290,15 +301,53 @@ public final class ThroughputBenchmark {
         return new KafkaProducer<>(p);
     }
 
-    // ------------------------------------------------------------------------------------------ (a) bare consumer
+    // ------------------------------------------------------------------------------------------ (a) baselines
 
-    private double bareConsumer(String bootstrap) {
+    /** A baseline consumer's rate, and the CPU its JVM used per record (all threads: JIT and GC included). */
+    private record Baseline(double recordsPerSecond, double cpuMicrosPerRecord) {
+    }
+
+    /** A bare KafkaConsumer reading every input record as bytes: the machine's limit. */
+    private Baseline bareConsumer(String bootstrap) {
+        return consumeAll(bootstrap, "bare consumer", value -> value.length, bytes.get());
+    }
+
+    /**
+     * A KafkaConsumer that also binds every document of every record to a Jackson tree, and does nothing else: the
+     * issue's second yardstick ("a consumer that also binds JSON with Jackson"), on the same records.
+     */
+    private Baseline jacksonConsumer(String bootstrap) {
+        com.fasterxml.jackson.databind.ObjectReader reader = JSON.readerFor(JsonNode.class);
+        long[] fields = new long[1];
+        Baseline b = consumeAll(bootstrap, "Jackson consumer", value -> {
+            long n = 0;
+            try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> docs = reader.readValues(value)) {
+                while (docs.hasNextValue()) {
+                    fields[0] += docs.nextValue().size();
+                    n++;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("a produced record is not JSON", e);
+            }
+            return n;
+        }, documents.get());
+        if (fields[0] == 0) {
+            throw new IllegalStateException("the Jackson consumer bound no field");
+        }
+        return b;
+    }
+
+    /**
+     * Reads every input record from the beginning, applying {@code work} to each value; fails unless the sum of what
+     * {@code work} returned equals {@code expected}.
+     */
+    private Baseline consumeAll(String bootstrap, String what, java.util.function.ToLongFunction<byte[]> work,
+                                long expected) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // the same fetch sizes as flowwatch's channels
         c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
@@ -316,6 +365,7 @@ public final class ThroughputBenchmark {
             long checksum = 0;
             long first = 0;
             long firstCount = 0;
+            double cpuAtFirst = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (seen < total && System.nanoTime() < deadline) {
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
@@ -325,18 +375,29 @@ public final class ThroughputBenchmark {
                 if (first == 0) {
                     first = System.nanoTime();
                     firstCount = polled.count();
+                    cpuAtFirst = ownCpuSeconds();
                 }
                 for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    checksum += r.value().length;
+                    checksum += work.applyAsLong(r.value());
                 }
                 seen += polled.count();
             }
             long elapsed = System.nanoTime() - first;
-            if (seen != total || checksum != bytes.get()) {
-                throw new IllegalStateException("bare consumer read " + seen + " records (" + checksum
-                        + " bytes) of " + total + " (" + bytes.get() + " bytes)");
+            double cpu = ownCpuSeconds() - cpuAtFirst;
+            if (seen != total || checksum != expected) {
+                throw new IllegalStateException(what + " read " + seen + " records (checksum " + checksum + ") of "
+                        + total + " (checksum " + expected + ")");
             }
-            return (seen - firstCount) / (elapsed / 1e9);
+            return new Baseline((seen - firstCount) / (elapsed / 1e9), cpu * 1e6 / Math.max(1, seen - firstCount));
+        }
+    }
+
+    /** CPU seconds this JVM has used so far; 0 where there is no /proc. */
+    private static double ownCpuSeconds() {
+        try {
+            return statCpuSeconds(Files.readString(Path.of("/proc/self/stat")));
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
