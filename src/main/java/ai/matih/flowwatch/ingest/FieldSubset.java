@@ -119,12 +119,24 @@ public final class FieldSubset {
             if (i < 0) {
                 return -1;
             }
-            byte[] name = names[i];
-            if (name.length == length && java.util.Arrays.equals(name, 0, length, b, start, start + length)) {
+            if (same(names[i], b, start, length)) {
                 return i;
             }
             slot = (slot + 1) & (slots.length - 1);
         }
+    }
+
+    /** Names are short: a plain loop beats {@code Arrays.equals}' range checks and vectorised set-up. */
+    private static boolean same(byte[] name, byte[] b, int start, int length) {
+        if (name.length != length) {
+            return false;
+        }
+        for (int k = length - 1; k >= 0; k--) { // the last bytes tell similar names apart soonest
+            if (name[k] != b[start + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int hash(byte[] b, int start, int length) {

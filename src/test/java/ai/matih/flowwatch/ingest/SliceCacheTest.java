@@ -27,6 +27,27 @@ class SliceCacheTest {
     }
 
     @Test
+    void givenAnyOneByteChangedAtAnyPosition_whenHashed_thenTheHashChanges() {
+        // the hash reads words in two lanes and the last word again: every byte must still count
+        for (int length = 1; length <= 48; length++) {
+            byte[] base = new byte[length + 3];
+            for (int i = 0; i < base.length; i++) {
+                base[i] = (byte) ('a' + i % 26);
+            }
+            int original = SliceCache.hash(base, 3, base.length);
+            for (int at = 3; at < base.length; at++) {
+                byte[] changed = base.clone();
+                changed[at] ^= 0x20;
+                assertThat(SliceCache.hash(changed, 3, changed.length)).as("length %d, byte %d", length, at - 3)
+                        .isNotEqualTo(original);
+            }
+            byte[] shifted = new byte[length];
+            System.arraycopy(base, 3, shifted, 0, length);
+            assertThat(SliceCache.hash(shifted, 0, length)).as("length %d at offset 0", length).isEqualTo(original);
+        }
+    }
+
+    @Test
     void givenBytesThatDifferOrArePrefixes_whenLookedUp_thenEachIsDecodedFromItsOwnBytes() {
         SliceCache<String> cache = new SliceCache<>(1, 1024); // one slot: every key collides
         byte[] red = bytes("{\"ns\":\"red\"}");

@@ -54,8 +54,8 @@ final class CalicoEnterpriseDecoder {
             sourcePort = -1;
         }
 
-        Endpoint source = endpoint(d, "source");
-        Endpoint destination = endpoint(d, "dest");
+        Endpoint source = endpoint(d, Side.SOURCE);
+        Endpoint destination = endpoint(d, Side.DEST);
 
         List<PolicyHit> enforced;
         List<PolicyHit> pending = List.of();
@@ -102,14 +102,25 @@ final class CalicoEnterpriseDecoder {
         return sb.length() == 0 ? null : sb.toString();
     }
 
-    private static Endpoint endpoint(JsonNode d, String side) {
-        CalicoEndpoints.Type type = CalicoEndpoints.type(get(d, side + "_type"), side + "_type");
-        String namespace = sentinelText(d, side + "_namespace", side + "_namespace");
-        String name = sentinelText(d, side + "_name", side + "_name");
-        String aggr = sentinelText(d, side + "_name_aggr", side + "_name_aggr");
-        String ip = sentinelText(d, side + "_ip", side + "_ip");
+    /** The field names of one side of a flow, built once rather than per record. */
+    private record Side(String type, String namespace, String name, String nameAggr, String ip, String labels) {
+        static final Side SOURCE = of("source");
+        static final Side DEST = of("dest");
+
+        private static Side of(String side) {
+            return new Side(side + "_type", side + "_namespace", side + "_name", side + "_name_aggr", side + "_ip",
+                    side + "_labels");
+        }
+    }
+
+    private static Endpoint endpoint(JsonNode d, Side side) {
+        CalicoEndpoints.Type type = CalicoEndpoints.type(get(d, side.type()), side.type());
+        String namespace = sentinelText(d, side.namespace(), side.namespace());
+        String name = sentinelText(d, side.name(), side.name());
+        String aggr = sentinelText(d, side.nameAggr(), side.nameAggr());
+        String ip = sentinelText(d, side.ip(), side.ip());
         return CalicoEndpoints.endpoint(type, namespace, name, aggr, ip,
-                CalicoEndpoints.labels(get(d, side + "_labels"), side + "_labels"));
+                CalicoEndpoints.labels(get(d, side.labels()), side.labels()));
     }
 
     /** Parses "idx|tier|name|action|rule" strings, sorted by index; malformed strings are skipped. */

@@ -33,7 +33,7 @@ final class GoldmaneDecoder {
             enforced = hits(get(policies, "enforced_policies", "enforcedPolicies"), "Key.policies.enforced_policies");
             pending = hits(get(policies, "pending_policies", "pendingPolicies"), "Key.policies.pending_policies");
         }
-        return build(flow, key, "Key.", get(key, "proto"), enforced, pending, receivedAt);
+        return build(flow, key, Paths.KEYED, get(key, "proto"), enforced, pending, receivedAt);
     }
 
     /** A flat Whisker API flow. */
@@ -46,10 +46,35 @@ final class GoldmaneDecoder {
             pending = hits(get(policies, "pending", "pending_policies"), "policies.pending");
         }
         JsonNode proto = get(flow, "protocol", "proto");
-        return build(flow, flow, "", proto, enforced, pending, receivedAt);
+        return build(flow, flow, Paths.FLAT, proto, enforced, pending, receivedAt);
     }
 
-    private Flow build(JsonNode flow, JsonNode key, String keyPath, JsonNode proto, List<PolicyHit> enforced,
+    /**
+     * Where the key fields sit ({@code Key.} or at the top), and each field's names and path for error messages,
+     * built once rather than per record.
+     */
+    private record Paths(String action, String proto, String destPort, String reporter, Side source, Side dest) {
+        static final Paths KEYED = of("Key.");
+        static final Paths FLAT = of("");
+
+        private static Paths of(String keyPath) {
+            return new Paths(keyPath + "action", keyPath + "proto", keyPath + "dest_port", keyPath + "reporter",
+                    Side.of(keyPath, "source"), Side.of(keyPath, "dest"));
+        }
+    }
+
+    /** One side's field names (struct-tag and lowerCamel) and paths. */
+    private record Side(String type, String camelType, String typePath, String namespace, String camelNamespace,
+                        String namespacePath, String name, String camelName, String namePath, String labels,
+                        String camelLabels) {
+        private static Side of(String keyPath, String side) {
+            return new Side(side + "_type", side + "Type", keyPath + side + "_type", side + "_namespace",
+                    side + "Namespace", keyPath + side + "_namespace", side + "_name", side + "Name",
+                    keyPath + side + "_name", side + "_labels", side + "Labels");
+        }
+    }
+
+    private Flow build(JsonNode flow, JsonNode key, Paths paths, JsonNode proto, List<PolicyHit> enforced,
                        List<PolicyHit> pending, Instant receivedAt) {
         Instant start = JsonFields.epochSecondsOrRfc3339(get(flow, "start_time", "startTime"), "start_time");
         Instant end = JsonFields.epochSecondsOrRfc3339(get(flow, "end_time", "endTime"), "end_time");
@@ -61,36 +86,34 @@ final class GoldmaneDecoder {
         }
         JsonNode actionNode = get(key, "action");
         if (actionNode == null) {
-            throw DecodeException.missing(keyPath + "action");
+            throw DecodeException.missing(paths.action());
         }
-        String action = action(actionNode, keyPath + "action");
+        String action = action(actionNode, paths.action());
         if (!"allow".equals(action) && !"deny".equals(action)) {
-            throw CalicoEndpoints.badAction(keyPath + "action", actionNode.asText());
+            throw CalicoEndpoints.badAction(paths.action(), actionNode.asText());
         }
-        Protocol protocol = Protocol.parse(JsonFields.textOrNumber(proto, keyPath + "proto"));
-        int port = JsonFields.port(get(key, "dest_port", "destPort"), keyPath + "dest_port");
+        Protocol protocol = Protocol.parse(JsonFields.textOrNumber(proto, paths.proto()));
+        int port = JsonFields.port(get(key, "dest_port", "destPort"), paths.destPort());
         if (port == 0 || protocol == Protocol.ICMP || protocol == Protocol.ICMPV6) {
             port = -1;
         }
-        Endpoint source = endpoint(flow, key, keyPath, "source");
-        Endpoint destination = endpoint(flow, key, keyPath, "dest");
+        Endpoint source = endpoint(flow, key, paths.source());
+        Endpoint destination = endpoint(flow, key, paths.dest());
         Verdicts.Verdict verdict = Verdicts.of("deny".equals(action), enforced, pending);
         long connections = longValue(get(flow, "num_connections_started", "numConnectionsStarted"),
                 "num_connections_started", 1);
         return new Flow(SourceFormat.GOLDMANE, start, end == null ? start : end, source, destination, protocol, port,
                 -1, verdict.observed(), Initiation.INITIATING,
-                reporter(get(key, "reporter"), keyPath + "reporter"), null, verdict.policies(), verdict.detail(),
+                reporter(get(key, "reporter"), paths.reporter()), null, verdict.policies(), verdict.detail(),
                 connections, null);
     }
 
-    private static Endpoint endpoint(JsonNode flow, JsonNode key, String keyPath, String side) {
-        String camel = "source".equals(side) ? "source" : "dest";
-        CalicoEndpoints.Type type = CalicoEndpoints.type(get(key, side + "_type", camel + "Type"),
-                keyPath + side + "_type");
-        String namespace = blank(JsonFields.asText(get(key, side + "_namespace", camel + "Namespace"),
-                keyPath + side + "_namespace"));
-        String name = blank(JsonFields.asText(get(key, side + "_name", camel + "Name"), keyPath + side + "_name"));
-        var labels = CalicoEndpoints.labels(get(flow, side + "_labels", camel + "Labels"), side + "_labels");
+    private static Endpoint endpoint(JsonNode flow, JsonNode key, Side side) {
+        CalicoEndpoints.Type type = CalicoEndpoints.type(get(key, side.type(), side.camelType()), side.typePath());
+        String namespace = blank(JsonFields.asText(get(key, side.namespace(), side.camelNamespace()),
+                side.namespacePath()));
+        String name = blank(JsonFields.asText(get(key, side.name(), side.camelName()), side.namePath()));
+        var labels = CalicoEndpoints.labels(get(flow, side.labels(), side.camelLabels()), side.labels());
         // Goldmane names are aggregated (pod prefix, pub/pvt, set name): never an exact pod.
         return CalicoEndpoints.endpoint(type, namespace, null, name, null, labels);
     }
