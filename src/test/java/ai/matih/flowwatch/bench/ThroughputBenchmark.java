@@ -513,6 +513,21 @@ public final class ThroughputBenchmark {
      * Waits until the instances together count every document produced (and, when {@code committed} is given, the
      * group has committed everything: redeliveries then count twice); the rate runs from the first to the last.
      */
+    /**
+     * Milliseconds until the next sample: 100 ms before the first document and when the next milestone (half, or all,
+     * of the documents) is near, so that both are timed within 0.1 s; otherwise up to a second. Rendering
+     * {@code /q/metrics} costs the service CPU (and the JIT compiler work), so scraping it ten times a second
+     * throughout, where Prometheus scrapes every 15–60 s, would slow what is measured.
+     */
+    private static long samplingPause(long firstAt, long firstCount, long now, long count, long milestone) {
+        if (firstAt == 0 || now <= firstAt || count <= firstCount) {
+            return 100;
+        }
+        double perNano = (count - firstCount) / (double) (now - firstAt);
+        double etaMillis = (milestone - count) / perNano / 1e6;
+        return Math.max(100, Math.min(1000, Math.round(etaMillis / 2)));
+    }
+
     private Measured measure(List<Instance> instances, java.util.function.BooleanSupplier committed)
             throws InterruptedException {
         long expected = documents.get();
@@ -560,7 +575,7 @@ public final class ThroughputBenchmark {
                 log("no progress for 30 s at %d of %d documents", count, expected);
                 return new Measured(count);
             }
-            Thread.sleep(100);
+            Thread.sleep(samplingPause(firstAt, firstCount, now, count, halfAt == 0 ? expected / 2 : expected));
         }
         double cpu = cpuSeconds(instances) - cpuAtFirst;
         Map<String, Double> threads = new TreeMap<>(cpuSecondsByThreads(instances));
@@ -598,21 +613,27 @@ public final class ThroughputBenchmark {
                 .header("Authorization", ai.matih.flowwatch.testing.ChildAuth.adminHeader()).build();
         var stream = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         HttpResponse<java.util.stream.Stream<String>> response = stream.get(10, TimeUnit.SECONDS);
-        Thread reader = new Thread(() -> response.body().forEach(line -> {
-            if (!line.startsWith("data:")) {
-                return;
-            }
-            long at = System.nanoTime();
+        Thread reader = new Thread(() -> {
             try {
-                JsonNode v = JSON.readTree(line.substring(5));
-                JsonNode port = v.get("port");
-                if (port != null && port.isInt() && sent.containsKey(port.intValue())) {
-                    arrived.putIfAbsent(port.intValue(), at);
-                }
-            } catch (IOException ignored) {
-                // not a violation document
+                response.body().forEach(line -> {
+                    if (!line.startsWith("data:")) {
+                        return;
+                    }
+                    long at = System.nanoTime();
+                    try {
+                        JsonNode v = JSON.readTree(line.substring(5));
+                        JsonNode port = v.get("port");
+                        if (port != null && port.isInt() && sent.containsKey(port.intValue())) {
+                            arrived.putIfAbsent(port.intValue(), at);
+                        }
+                    } catch (IOException ignored) {
+                        // not a violation document
+                    }
+                });
+            } catch (java.io.UncheckedIOException closed) {
+                // the stream ends when the instance stops after the measurement; a probe not seen by then is missing
             }
-        }), "bench-sse");
+        }, "bench-sse");
         reader.setDaemon(true);
         reader.start();
         Thread.sleep(500);
