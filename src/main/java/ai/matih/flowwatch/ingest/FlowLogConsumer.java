@@ -3,8 +3,11 @@ package ai.matih.flowwatch.ingest;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -28,11 +31,22 @@ public class FlowLogConsumer {
     private final InFlightBatches hubble;
     private final InFlightBatches audit;
 
+    private final ExecutorService settle = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "flowwatch-acks");
+        t.setDaemon(true);
+        return t;
+    });
+
     public FlowLogConsumer(RecordProcessor processor, IngestConfig config) {
         this.processor = processor;
-        this.calico = new InFlightBatches(config.batchesInFlight());
-        this.hubble = new InFlightBatches(config.batchesInFlight());
-        this.audit = new InFlightBatches(config.batchesInFlight());
+        this.calico = new InFlightBatches(CALICO_CHANNEL, config.batchesInFlight(), settle);
+        this.hubble = new InFlightBatches(HUBBLE_CHANNEL, config.batchesInFlight(), settle);
+        this.audit = new InFlightBatches(AUDIT_CHANNEL, config.batchesInFlight(), settle);
+    }
+
+    @PreDestroy
+    void close() {
+        settle.shutdown();
     }
 
     @Incoming(CALICO_CHANNEL)

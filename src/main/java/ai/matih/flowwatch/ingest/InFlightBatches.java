@@ -2,9 +2,12 @@ package ai.matih.flowwatch.ingest;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 /**
  * One input channel's batches whose effects are merged but not yet durable. The channel goes on with its next batch
@@ -13,19 +16,31 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  * failure, that batch and every later one are nacked with it, so no offset after the failure is ever committed and the
  * channel fails as before (README, "Reliability").
  *
- * <p>{@link #submit} is called by one thread at a time (the channel's ordered worker); completions arrive on the
- * producers' threads and only ack or nack.
+ * <p>{@link #submit} is called by one thread at a time: SmallRye hands an ordered blocking channel its next batch
+ * only once the previous call returned, and that hand-off orders the fields' accesses. Acks and nacks run on
+ * {@code settle}, never on the producer or timer thread that completed the last write (a nack with
+ * {@code failure-strategy=fail} closes the consumer, which may take seconds).
  */
 final class InFlightBatches {
 
+    private static final Logger LOGGER = Logger.getLogger(InFlightBatches.class);
+
+    private final String channel;
     private final int limit;
+    private final Executor settle;
     /** Each batch's outcome: null when durable, else why not; in order; the submitting thread's only. */
     private final ArrayDeque<CompletableFuture<Throwable>> pending = new ArrayDeque<>();
     private CompletableFuture<Throwable> last = CompletableFuture.completedFuture(null);
 
-    /** @param limit batches whose writes may be awaited at once (at least 1) */
-    InFlightBatches(int limit) {
+    /**
+     * @param channel for log messages
+     * @param limit   batches whose writes may be awaited at once (at least 1)
+     * @param settle  where acks and nacks run
+     */
+    InFlightBatches(String channel, int limit, Executor settle) {
+        this.channel = channel;
         this.limit = Math.max(1, limit);
+        this.settle = settle;
     }
 
     /**
@@ -42,21 +57,30 @@ final class InFlightBatches {
             CompletableFuture<Void> durable;
             try {
                 durable = process.get();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 durable = CompletableFuture.failedFuture(e);
             }
-            mine = durable.handle((ok, e) -> e).thenCombine(last, (own, before) -> before != null ? before : own);
+            mine = durable.handle((ok, e) -> unwrap(e))
+                    .thenCombine(last, (own, before) -> before != null ? before : own);
         }
-        mine.thenAccept(failure -> {
-            if (failure == null) {
-                batch.ack();
-            } else {
-                batch.nack(failure);
-            }
-        });
+        mine.thenAcceptAsync(failure -> settle(batch, failure), settle);
         last = mine;
         pending.add(mine);
         return CompletableFuture.completedFuture(null);
+    }
+
+    private void settle(Message<?> batch, Throwable failure) {
+        CompletionStage<Void> done = failure == null ? batch.ack() : batch.nack(failure);
+        done.whenComplete((ok, e) -> {
+            if (e != null) {
+                // the offsets stay uncommitted; the connector fails the channel once they are too old
+                LOGGER.warnf(e, "channel %s: a batch could not be %s", channel, failure == null ? "acked" : "nacked");
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     private void makeRoom() {
