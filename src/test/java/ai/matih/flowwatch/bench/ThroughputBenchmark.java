@@ -123,13 +123,14 @@ public final class ThroughputBenchmark {
             long t0 = System.nanoTime();
             preload(broker.bootstrapServers());
             double produceSeconds = (System.nanoTime() - t0) / 1e9;
+            double produceRate = records.get() / produceSeconds; // later phases add to records
             result.put("records", records.get());
             result.put("documents", documents.get());
             result.put("mean_record_bytes", bytes.get() / Math.max(1, records.get()));
             result.put("records_by_topic", Map.copyOf(perTopic.entrySet().stream()
                     .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()))));
             result.put("violating_connections", violatingConnections.get());
-            result.put("produce_records_per_s", Math.round(records.get() / produceSeconds));
+            result.put("produce_records_per_s", Math.round(produceRate));
             log("preloaded %d records (%d documents) in %.1f s", records.get(), documents.get(), produceSeconds);
 
             Baseline bareRun = bareConsumer(broker.bootstrapServers());
@@ -174,7 +175,7 @@ public final class ThroughputBenchmark {
                     // offered more than it consumed alone, so it falls behind and what it counts is its maximum;
                     // but no more than the producer can send without itself taking the cores (twice the consume-only
                     // rate once left the service 1 % of the CPU)
-                    double offered = Math.min(1.25 * m.steadyRecordsPerSecond, 0.8 * records.get() / produceSeconds);
+                    double offered = Math.min(1.25 * m.steadyRecordsPerSecond, 0.8 * produceRate);
                     double max = maxUnderLoad(broker.bootstrapServers(), one, offered, result);
                     accounted &= soak(broker.bootstrapServers(), one, max * soakFraction, result);
                 }
