@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
  * channel fails as before (README, "Reliability").
  *
  * <p>{@link #submit} is called by one thread at a time: SmallRye hands an ordered blocking channel its next batch
- * only once the previous call returned, and that hand-off orders the fields' accesses. Acks and nacks run on
+ * only once the previous call returned. It is synchronized all the same (once per batch, uncontended), so that a
+ * channel given several consumers ({@code concurrency}) stays correct: their batches are then acknowledged in the
+ * order they were submitted. Acks and nacks run on
  * {@code settle}, never on the producer or timer thread that completed the last write (a nack with
  * {@code failure-strategy=fail} closes the consumer, which may take seconds).
  */
@@ -48,7 +50,7 @@ final class InFlightBatches {
      * durability) and arranges its acknowledgement. Returns at once unless {@code limit} batches are still waiting,
      * in which case it first waits for the oldest.
      */
-    CompletionStage<Void> submit(Message<?> batch, Supplier<CompletableFuture<Void>> process) {
+    synchronized CompletionStage<Void> submit(Message<?> batch, Supplier<CompletableFuture<Void>> process) {
         makeRoom();
         CompletableFuture<Throwable> mine;
         if (last.isDone() && last.join() != null) {
