@@ -74,7 +74,7 @@ public final class FieldSubset {
         ObjectNode out = NODES.objectNode();
         for (boolean first = true; s.nextMember(first); first = false) {
             int start = s.name();
-            int field = find(value, start, s.nameLength());
+            int field = find(s, value, start);
             if (field < 0) {
                 s.skipValue(1);
                 continue;
@@ -111,32 +111,19 @@ public final class FieldSubset {
         }
     }
 
-    /** The index of the name at {@code start}, or -1. */
-    private int find(byte[] b, int start, int length) {
-        int slot = hash(b, start, length) & (slots.length - 1);
+    /** The index of the name the scanner just read (at {@code start}), or -1. */
+    private int find(JsonScanner s, byte[] b, int start) {
+        int slot = hash(b, start, s.nameLength()) & (slots.length - 1);
         while (true) {
             int i = slots[slot] - 1;
             if (i < 0) {
                 return -1;
             }
-            if (same(names[i], b, start, length)) {
+            if (s.nameIs(start, names[i])) {
                 return i;
             }
             slot = (slot + 1) & (slots.length - 1);
         }
-    }
-
-    /** Names are short: a plain loop beats {@code Arrays.equals}' range checks and vectorised set-up. */
-    private static boolean same(byte[] name, byte[] b, int start, int length) {
-        if (name.length != length) {
-            return false;
-        }
-        for (int k = length - 1; k >= 0; k--) { // the last bytes tell similar names apart soonest
-            if (name[k] != b[start + k]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int hash(byte[] b, int start, int length) {

@@ -52,19 +52,24 @@ public class FlowLogConsumer {
     @Incoming(CALICO_CHANNEL)
     @Blocking
     public CompletionStage<Void> calico(KafkaRecordBatch<byte[], byte[]> batch) {
-        return calico.submit(batch, () -> processor.process(InputKind.CALICO, records(batch)));
+        return consume(calico, InputKind.CALICO, batch);
     }
 
     @Incoming(HUBBLE_CHANNEL)
     @Blocking
     public CompletionStage<Void> hubble(KafkaRecordBatch<byte[], byte[]> batch) {
-        return hubble.submit(batch, () -> processor.process(InputKind.HUBBLE, records(batch)));
+        return consume(hubble, InputKind.HUBBLE, batch);
     }
 
     @Incoming(AUDIT_CHANNEL)
     @Blocking
     public CompletionStage<Void> audit(KafkaRecordBatch<byte[], byte[]> batch) {
-        return audit.submit(batch, () -> processor.process(InputKind.AUDIT, records(batch)));
+        return consume(audit, InputKind.AUDIT, batch);
+    }
+
+    private CompletionStage<Void> consume(InFlightBatches inFlight, InputKind kind,
+                                          KafkaRecordBatch<byte[], byte[]> batch) {
+        return inFlight.submit(batch, () -> processor.process(kind, records(batch)));
     }
 
     @SuppressWarnings("unchecked")

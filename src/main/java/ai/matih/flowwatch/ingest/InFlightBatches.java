@@ -81,7 +81,8 @@ final class InFlightBatches {
         });
     }
 
-    private static Throwable unwrap(Throwable e) {
+    /** The failure a dependent future's {@code CompletionException} wraps. */
+    static Throwable unwrap(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 

@@ -25,6 +25,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
@@ -92,8 +94,8 @@ public class RecordProcessor {
         } finally {
             violationWrites = journal.flush();
         }
-        return Writes.durable(violationWrites, writeTimeout, "violations-topic")
-                .thenCombine(Writes.durable(sink.deadLetters, config.dlqTimeout(), "dead-letter"), (a, b) -> null);
+        return durable(violationWrites, writeTimeout, "violations-topic")
+                .thenCombine(durable(sink.deadLetters, config.dlqTimeout(), "dead-letter"), (a, b) -> null);
     }
 
     /* Nothing is merged before the store holds what the violations topic held: a replay would otherwise count again. */
@@ -219,5 +221,30 @@ public class RecordProcessor {
             deadLetters.add(dlq.send(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
                     rejection));
         }
+    }
+
+    /**
+     * Completes when every write has been acknowledged; fails, saying how many writes failed or were still
+     * unacknowledged, when one failed or they took longer than {@code timeout}.
+     */
+    private static CompletableFuture<Void> durable(List<CompletableFuture<?>> writes, Duration timeout, String what) {
+        if (writes.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0]))
+                .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                .handle((ok, e) -> {
+                    if (e == null) {
+                        return null;
+                    }
+                    Throwable cause = InFlightBatches.unwrap(e);
+                    if (cause instanceof TimeoutException) {
+                        long pending = writes.stream().filter(w -> !w.isDone()).count();
+                        throw new IllegalStateException(pending + " of " + writes.size() + " " + what
+                                + " writes not acknowledged within " + timeout, cause);
+                    }
+                    long failed = writes.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+                    throw new IllegalStateException(failed + " " + what + " writes failed", cause);
+                });
     }
 }

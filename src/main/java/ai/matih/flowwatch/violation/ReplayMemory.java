@@ -215,12 +215,17 @@ final class ReplayMemory {
                 out.writeLong(e.getKey());
                 out.writeLong(attempt.connections());
                 out.writeLong(attempt.retracted());
-                List<Map.Entry<String, Long>> credits = attempt.credits().entrySet().stream()
-                        .filter(c -> index.containsKey(c.getKey())).toList();
-                out.writeInt(credits.size());
-                for (Map.Entry<String, Long> c : credits) {
-                    out.writeInt(index.get(c.getKey()));
-                    out.writeLong(c.getValue());
+                int known = 0; // credits of partitions without a part are not written (nothing to read them against)
+                for (String partition : attempt.credits().keySet()) {
+                    known += index.containsKey(partition) ? 1 : 0;
+                }
+                out.writeInt(known);
+                for (Map.Entry<String, Long> c : attempt.credits().entrySet()) {
+                    Integer p = index.get(c.getKey());
+                    if (p != null) {
+                        out.writeInt(p);
+                        out.writeLong(c.getValue());
+                    }
                 }
             }
             List<Map.Entry<Long, Boolean>> f = newest(fingerprints, limit);

@@ -54,8 +54,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * records from {@link DemoRecords} (mostly Hubble with its replies, some Calico Enterprise and Goldmane, a few audit
  * events, about 1 % violating connections) with several producer threads; (a) a bare {@code KafkaConsumer<byte[],
  * byte[]>} reads every partition of the three input topics, then one that also binds each document to a Jackson
- * {@code JsonNode} and does nothing else (the second yardstick); (b) {@code target/quarkus-app/quarkus-run.jar} runs as a
- * child process with {@code -Xmx512m} and consumes them from scratch, timed black-box from its {@code /q/metrics};
+ * {@code JsonNode} and does nothing else (the second yardstick); (b) {@code target/quarkus-app/quarkus-run.jar} runs
+ * as a child process with {@code -Xmx512m} and consumes them from scratch, timed black-box from its {@code /q/metrics};
  * then, while records are produced at half the rate it reached, violations with unique ports are produced and
  * timed until they appear on {@code GET /api/v1/violations/stream}; finally two instances share the partitions in a
  * new consumer group (scale-out).
@@ -63,7 +63,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>System properties: {@code bench.records} (2000000), {@code bench.app} (the quarkus-run.jar),
  * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.latency.warmup.seconds} (20: load
  * at the latency rate before the first probe), {@code bench.latency.rate} (0: half the measured rate),
- * {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured while producing),
+ * {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured while
+ * producing),
  * {@code bench.scaleout} (true, false after a soak),
  * {@code bench.jfr} (false: when true the single instance records a JFR file next to its log),
  * {@code bench.out} (target/throughput: logs and recordings).
@@ -516,10 +517,6 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * Waits until the instances together count every document produced (and, when {@code committed} is given, the
-     * group has committed everything: redeliveries then count twice); the rate runs from the first to the last.
-     */
-    /**
      * Milliseconds until the next sample: 100 ms before the first document and when the next milestone (half, or all,
      * of the documents) is near, so that both are timed within 0.1 s; otherwise up to a second. Rendering
      * {@code /q/metrics} costs the service CPU (and the JIT compiler work), so scraping it ten times a second
@@ -534,6 +531,10 @@ public final class ThroughputBenchmark {
         return Math.max(100, Math.min(1000, Math.round(etaMillis / 2)));
     }
 
+    /**
+     * Waits until the instances together count every document produced (and, when {@code committed} is given, the
+     * group has committed everything: redeliveries then count twice); the rate runs from the first to the last.
+     */
     private Measured measure(List<Instance> instances, java.util.function.BooleanSupplier committed)
             throws InterruptedException {
         long expected = documents.get();
