@@ -24,7 +24,15 @@ public enum RejectReason {
     /** A field of the wrong type or with a value outside its domain. */
     INVALID_VALUE("invalid-value"),
     /** A document of another topic's format (e.g. an audit event on hubble-flows). */
-    MISROUTED("misrouted");
+    MISROUTED("misrouted"),
+    /** A Kubernetes name (namespace, pod, workload, node) that the API server would not accept. */
+    INVALID_NAME("invalid-name"),
+    /** An endpoint with more labels, or more label bytes, than flowwatch keeps. */
+    TOO_MANY_LABELS("too-many-labels"),
+    /** A field (or list) larger than flowwatch keeps. */
+    FIELD_TOO_LARGE("field-too-large"),
+    /** The record had more rejected documents than one record may dead-letter one by one. */
+    TOO_MANY_REJECTIONS("too-many-rejections");
 
     private final String tag;
 
