@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.api.ApiConfig;
+import ai.matih.flowwatch.api.Parameters;
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
@@ -27,19 +29,36 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** {@code GET /api/v1/explain}: how flowwatch would judge a connection on the live topology, axis by axis. */
+/**
+ * {@code GET /api/v1/explain}: how flowwatch would judge a connection on the live topology, axis by axis.
+ *
+ * <p>A tenant-scoped caller explains connections with one end in its own namespaces, and the other end something it
+ * may see: its own pods, the platform's known pods (control plane, shared infrastructure, ingress pods that are not
+ * another tenant's, the cluster DNS) and addresses outside the cluster. Any other end (another tenant's pod, an
+ * ingress pod labelled for another tenant, a pod of a namespace without a platform role, a pod name or in-cluster
+ * address no known pod has) gets one and the same 403, so that the answer tells nothing of what is there.
+ */
 @Path("/api/v1/explain")
 public class ExplainResource {
+
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    /** The one answer to an end a tenant may not explain, whatever is (or is not) there. */
+    static final String NOT_YOURS = " is not an endpoint your token may explain: one of your tenant's pods, a known "
+            + "platform pod, or an address outside the cluster";
 
     private final TopologyHolder topology;
     private final EnginePolicyAxis policyAxis;
     private final FlowClassifier classifier;
+    private final int maxChars;
 
-    public ExplainResource(TopologyHolder topology, EnginePolicyAxis policyAxis) {
+    public ExplainResource(TopologyHolder topology, EnginePolicyAxis policyAxis, ApiConfig api) {
         this.topology = topology;
         this.policyAxis = policyAxis;
         this.classifier = new FlowClassifier(policyAxis);
+        this.maxChars = api.maxParameterChars();
     }
 
     /**
@@ -82,10 +101,10 @@ public class ExplainResource {
                                RoutingContext request) {
         Caller caller = Caller.of(request);
         Topology t = topology.current();
-        Endpoint src = endpoint("source", source, t);
-        Endpoint dst = endpoint("destination", destination, t);
-        Protocol p = protocol(protocol);
-        int portNumber = port(port);
+        Endpoint src = endpoint("source", Parameters.bounded("source", source, maxChars), t);
+        Endpoint dst = endpoint("destination", Parameters.bounded("destination", destination, maxChars), t);
+        Protocol p = protocol(Parameters.bounded("protocol", protocol, maxChars));
+        int portNumber = port(Parameters.bounded("port", port, maxChars));
         Flow flow = flow(src, dst, p, portNumber, Observed.ALLOWED);
         Party s = PartyResolver.resolve(src, t);
         Party d = PartyResolver.resolve(dst, t);
@@ -118,20 +137,60 @@ public class ExplainResource {
     }
 
     /**
-     * A tenant explains connections with one end in its own namespaces and no end in another tenant's: the
-     * explanation names the pods, labels and policies of both ends.
+     * A tenant explains connections with one end in its own namespaces and the other one it may see (see the class
+     * comment). Each end is judged on where it stands in the topology only, so a foreign end and an end that does not
+     * exist get the same answer.
      */
     private static void scope(Caller caller, Party s, Party d, Topology t) {
-        for (Party p : List.of(s, d)) {
-            if (TenantScope.foreign(caller.tenant(), p.namespaceName(), t)) {
-                throw caller.outsideScope(p == s ? "source" : "destination",
-                        "explaining connections of another tenant's namespace is for admins");
-            }
+        if (!visible(caller.tenant(), s, t)) {
+            throw caller.outsideScope("source", "source" + NOT_YOURS);
         }
-        if (!TenantScope.owns(caller.tenant(), s.namespaceName(), t)
-                && !TenantScope.owns(caller.tenant(), d.namespaceName(), t)) {
+        if (!visible(caller.tenant(), d, t)) {
+            throw caller.outsideScope("destination", "destination" + NOT_YOURS);
+        }
+        if (!own(caller.tenant(), s) && !own(caller.tenant(), d)) {
             throw caller.outsideScope("source", "neither end is in one of your tenant's namespaces");
         }
+    }
+
+    private static boolean own(String tenant, Party p) {
+        return p.kind() == Party.Kind.TENANT && tenant.equals(p.tenant());
+    }
+
+    /** True when a tenant may be shown this end: its own, a known platform pod, or outside the cluster. */
+    static boolean visible(String tenant, Party p, Topology t) {
+        switch (p.kind()) {
+            case TENANT:
+                return tenant.equals(p.tenant());
+            case EXTERNAL:
+            case CLUSTER:
+                return true;
+            case UNKNOWN:
+                return false;
+            default:
+                break;
+        }
+        PodInfo known = knownPod(p, t);
+        if (known == null) {
+            return false;
+        }
+        switch (p.kind()) {
+            case CONTROL_PLANE:
+            case SHARED_INFRA:
+                return true;
+            case INGRESS:
+                String labelled = known.labels().get(t.rules().tenantLabel());
+                return labelled == null || tenant.equals(labelled);
+            default:
+                return t.isClusterDns(known.namespace(), known.labels());
+        }
+    }
+
+    /** The topology's pod behind a namespaced end, or null when it knows none. */
+    private static PodInfo knownPod(Party p, Topology t) {
+        Endpoint e = p.endpoint();
+        PodInfo byName = t.pod(p.namespaceName(), e.pod());
+        return byName != null ? byName : t.podByIp(e.ip());
     }
 
     private static String describe(Outcome outcome) {
@@ -164,8 +223,9 @@ public class ExplainResource {
         if (slash > 0 && Topology.parseIp(value) == null) {
             String namespace = value.substring(0, slash);
             String pod = value.substring(slash + 1);
-            if (pod.isEmpty() || pod.contains("/") || !namespace.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-                throw ProblemException.badParameter(parameter, parameter + " '" + value
+            if (!LABEL.matcher(namespace).matches() || namespace.length() > 63 || pod.length() > 253
+                    || !SUBDOMAIN.matcher(pod).matches()) {
+                throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
                         + "' is neither <namespace>/<pod> nor an IP");
             }
             PodInfo known = t.pod(namespace, pod);
@@ -174,7 +234,8 @@ public class ExplainResource {
             return new Endpoint(EndpointKind.POD, namespace, pod, Workloads.of(pod, labels), ip, labels, Map.of(), null);
         }
         if (Topology.parseIp(value) == null) {
-            throw ProblemException.badParameter(parameter, parameter + " '" + value + "' is neither <namespace>/<pod> nor an IP");
+            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
+                    + "' is neither <namespace>/<pod> nor an IP");
         }
         return Endpoint.unknown(value);
     }
@@ -185,7 +246,7 @@ public class ExplainResource {
         }
         Protocol p = Protocol.parseName(value);
         if (p == null) {
-            throw ProblemException.badParameter("protocol", "protocol '" + value + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
+            throw ProblemException.badParameter("protocol", "protocol '" + Parameters.shown(value) + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
         }
         return p;
     }
@@ -202,6 +263,6 @@ public class ExplainResource {
         } catch (NumberFormatException e) {
             // falls through
         }
-        throw ProblemException.badParameter("port", "port '" + value + "' is not a port (1-65535)");
+        throw ProblemException.badParameter("port", "port '" + Parameters.shown(value) + "' is not a port (1-65535)");
     }
 }

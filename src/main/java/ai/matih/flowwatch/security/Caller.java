@@ -51,6 +51,14 @@ public record Caller(String subject, boolean admin, String tenant) {
         return admin || tenant.equals(tenantId);
     }
 
+    /**
+     * Whose share of a limit this caller uses: its tenant's (every token of one tenant shares it), or, for an admin,
+     * its subject's.
+     */
+    public String limitKey() {
+        return admin ? "admin:" + subject : "tenant:" + tenant;
+    }
+
     /** The 403 a tenant-scoped caller gets for asking outside its tenant. */
     public ProblemException outsideScope(String parameter, String detail) {
         return new ProblemException(403, "Forbidden", detail + " (the token is scoped to tenant '" + tenant + "')",

@@ -8,23 +8,32 @@ import ai.matih.flowwatch.violation.AuditEvidence;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationFilter;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What a tenant-scoped {@link Caller} may see (README "Security"). An admin sees everything unchanged. A tenant sees
- * the violations with its tenant at either end, and of those, nothing of another tenant: the other end of a
- * cross-tenant violation is withheld (namespace, workload, pod, IP, tenant), and so is every mention of it in the
- * reason, the deciding policies and the evidence. Of the topology it sees its own namespaces and exceptions, with
- * totals over those only.
+ * the violations with its tenant at either end, and of those, nothing of another tenant. Its view of a violation is
+ * built from the violation's structured fields, never by editing texts: an end of another tenant shows only its role
+ * and that it is another tenant's; an end outside the tenancy model (a namespace without a platform role, an unknown
+ * endpoint) shows only its namespace or address; the deciding policies and the evidence list only policies in the
+ * tenant's own namespaces; when anything was withheld, the reason is written anew from what is shown, and the node
+ * and the record's free texts are left out. Of the topology it sees its own namespaces and exceptions, with totals
+ * over those only.
  */
 public final class TenantScope {
 
-    /** What replaces another tenant's names in texts shown to a tenant. */
+    /** How an end of another tenant is named to a tenant. */
     public static final String WITHHELD = "(another tenant)";
+
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    private static final Set<String> PLATFORM = Set.of("control-plane", "shared-infra", "ingress", "external",
+            "cluster");
 
     private TenantScope() {
     }
@@ -70,30 +79,36 @@ public final class TenantScope {
         return caller.admin() || new ViolationFilter(caller.tenant(), null, null, null, null, null).matches(v);
     }
 
-    /** The violation as this caller may see it: unchanged for admins, the other tenant withheld for tenants. */
+    /** The violation as this caller may see it: unchanged for admins, the tenant view otherwise. */
     public static Violation redact(Caller caller, Violation v) {
-        if (caller.admin()) {
-            return v;
+        return caller.admin() ? v : tenantView(caller.tenant(), v);
+    }
+
+    /** The violation as tenant {@code own} may see it (see the class comment). */
+    static Violation tenantView(String own, Violation v) {
+        EndpointView source = end(own, v.source());
+        EndpointView destination = end(own, v.destination());
+        boolean withheld = !Objects.equals(source, v.source()) || !Objects.equals(destination, v.destination());
+        Set<String> mine = new HashSet<>();
+        Set<String> theirs = new HashSet<>();
+        for (EndpointView e : new EndpointView[] {v.source(), v.destination()}) {
+            if (e != null && e.namespace() != null) {
+                (mine(own, e) && "tenant".equals(e.role()) ? mine : theirs).add(e.namespace());
+            }
         }
-        String own = caller.tenant();
-        List<String> secrets = new ArrayList<>();
-        List<String> foreignNamespaces = new ArrayList<>();
-        EndpointView source = end(own, v.source(), secrets, foreignNamespaces);
-        EndpointView destination = end(own, v.destination(), secrets, foreignNamespaces);
-        String tenant = foreignTenant(own, v.tenant(), secrets);
-        String peerTenant = foreignTenant(own, v.peerTenant(), secrets);
-        if (secrets.isEmpty()) {
-            return v;
-        }
-        secrets.sort(Comparator.comparingInt(String::length).reversed());
-        List<String> decidedBy = keep(v.decidedBy(), foreignNamespaces, secrets);
+        List<String> decidedBy = v.decidedBy().stream().filter(p -> inOneOf(p, mine)).toList();
         Violation.Evidence e = v.evidence();
-        Violation.Evidence evidence = e == null ? null : new Violation.Evidence(scrub(e.verdictDetail(), secrets),
-                keep(e.cniPolicies(), foreignNamespaces, secrets), e.reporters(), scrub(e.policyReason(), secrets),
-                audit(e.audit(), secrets));
+        Violation.Evidence evidence = e == null ? null : new Violation.Evidence(
+                withheld && !token(e.verdictDetail()) ? null : e.verdictDetail(),
+                e.cniPolicies().stream().filter(p -> mentions(p, mine) && !mentions(p, theirs)).toList(),
+                withheld ? e.reporters().stream().filter(TenantScope::token).toList() : e.reporters(),
+                withheld ? null : e.policyReason(), audit(own, e.audit(), v, mine));
+        String tenant = own.equals(v.tenant()) ? v.tenant() : null;
+        String peerTenant = own.equals(v.peerTenant()) ? v.peerTenant() : null;
+        String reason = withheld ? reason(own, v, source, destination) : v.reason();
         return new Violation(v.id(), v.type(), v.severity(), v.category(), tenant, peerTenant, source, destination,
-                v.protocol(), v.port(), v.observed(), v.policy(), v.intent(), v.cause(), scrub(v.reason(), secrets),
-                decidedBy, v.sourceFormat(), v.node(), v.firstSeen(), v.lastSeen(), v.count(), v.observations(),
+                v.protocol(), v.port(), v.observed(), v.policy(), v.intent(), v.cause(), reason, decidedBy,
+                v.sourceFormat(), withheld ? null : v.node(), v.firstSeen(), v.lastSeen(), v.count(), v.observations(),
                 evidence);
     }
 
@@ -111,58 +126,96 @@ public final class TenantScope {
         return new TopologyView(all.loadedAt(), null, tenants, namespaces, policies, pods);
     }
 
-    private static EndpointView end(String own, EndpointView e, List<String> secrets, List<String> foreignNamespaces) {
-        if (e == null || e.tenant() == null || own.equals(e.tenant())) {
+    /** True when this end is the tenant's own (its namespace, or its own ingress pod). */
+    private static boolean mine(String own, EndpointView e) {
+        return own.equals(e.tenant());
+    }
+
+    /** One end as the tenant may see it. */
+    private static EndpointView end(String own, EndpointView e) {
+        if (e == null || mine(own, e)) {
             return e;
         }
-        add(secrets, e.tenant());
-        add(secrets, e.pod());
-        add(secrets, e.workload());
-        add(secrets, e.ip());
-        add(secrets, e.name());
-        if (e.namespace() != null && "tenant".equals(e.role())) {
-            add(secrets, e.namespace());
-            foreignNamespaces.add(e.namespace() + "/");
+        if (e.tenant() != null || "tenant".equals(e.role())) {
+            return new EndpointView(null, null, null, null, null, e.role(), false, WITHHELD);
         }
-        String namespace = "tenant".equals(e.role()) ? null : e.namespace();
-        return new EndpointView(namespace, null, null, null, null, e.role(), e.external(), WITHHELD);
-    }
-
-    private static String foreignTenant(String own, String tenant, List<String> secrets) {
-        if (tenant == null || own.equals(tenant)) {
-            return tenant;
+        if (e.role() != null && PLATFORM.contains(e.role())) {
+            return e;
         }
-        add(secrets, tenant);
-        return null;
+        // outside the tenancy model: where it is, not what it is
+        return new EndpointView(e.namespace(), null, null, e.ip(), null, e.role(), e.external(), null);
     }
 
-    private static void add(List<String> secrets, String value) {
-        if (value != null && !value.isEmpty() && !secrets.contains(value)) {
-            secrets.add(value);
-        }
-    }
-
-    private static List<String> keep(List<String> names, List<String> foreignNamespaces, List<String> secrets) {
-        return names.stream().filter(n -> foreignNamespaces.stream().noneMatch(n::contains))
-                .map(n -> scrub(n, secrets)).toList();
-    }
-
-    private static AuditEvidence audit(AuditEvidence a, List<String> secrets) {
+    /** The audit event as the tenant may see it: the actor only when it is the tenant's, the object only in its namespaces. */
+    private static AuditEvidence audit(String own, AuditEvidence a, Violation v, Set<String> mine) {
         if (a == null) {
             return null;
         }
-        return new AuditEvidence(a.auditId(), scrub(a.actor(), secrets), a.verb(), scrub(a.object(), secrets),
-                a.code(), null, a.at());
+        boolean ownActor = v.source() != null && mine(own, v.source()) && a.actor() != null
+                && a.actor().equals(v.source().name());
+        String object = a.object() == null ? null : objectNamespace(a.object());
+        return new AuditEvidence(a.auditId(), ownActor ? a.actor() : WITHHELD, a.verb(),
+                object != null && mine.contains(object) ? a.object() : null, a.code(), null, a.at());
     }
 
-    static String scrub(String text, List<String> secrets) {
-        if (text == null) {
-            return null;
+    /** The namespace of {@code resource/namespace/name[/subresource]}, or null. */
+    private static String objectNamespace(String object) {
+        String[] parts = object.split("/", 4);
+        return parts.length >= 3 ? parts[1] : null;
+    }
+
+    /** True when a policy reference ({@code namespace/name}, optionally with {@code #rule}) lies in one of these. */
+    private static boolean inOneOf(String policy, Set<String> namespaces) {
+        int slash = policy.indexOf('/');
+        return slash > 0 && namespaces.contains(policy.substring(0, slash));
+    }
+
+    /** True when a CNI's policy text names one of these namespaces. */
+    private static boolean mentions(String text, Set<String> namespaces) {
+        for (String ns : namespaces) {
+            if (text.contains(ns + "/") || text.contains(ns + "|") || text.contains(ns + ".")) {
+                return true;
+            }
         }
-        String out = text;
-        for (String s : secrets) {
-            out = out.replace(s, WITHHELD);
+        return false;
+    }
+
+    private static boolean token(String text) {
+        return text == null || TOKEN.matcher(text).matches();
+    }
+
+    /** The reason, written from what the tenant is shown. */
+    private static String reason(String own, Violation v, EndpointView source, EndpointView destination) {
+        String what;
+        if (v.category() != null) {
+            what = switch (v.category()) {
+                case CROSS_TENANT -> "cross-tenant traffic is forbidden";
+                case TENANT_TO_CONTROL_PLANE -> "tenants may not reach the control plane";
+                case EXTERNAL_EGRESS -> "traffic to outside the cluster is not permitted";
+                case EXTERNAL_INGRESS -> "traffic from outside the cluster is not permitted";
+                default -> "not permitted by the tenancy model";
+            };
+        } else {
+            what = v.type().name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
-        return Objects.equals(out, text) ? text : out;
+        return describe(own, source) + " → " + describe(own, destination) + ": " + what;
+    }
+
+    private static String describe(String own, EndpointView e) {
+        if (e == null) {
+            return "an unknown endpoint";
+        }
+        if (WITHHELD.equals(e.name()) && e.tenant() == null) {
+            return WITHHELD;
+        }
+        if (mine(own, e)) {
+            return e.workload() != null ? own + " " + e.workload() : own;
+        }
+        if (e.external()) {
+            return e.ip() == null ? "outside the cluster" : "outside the cluster " + e.ip();
+        }
+        String where = e.namespace() != null ? e.namespace() : e.ip() != null ? e.ip() : e.name();
+        String role = e.role() == null ? "endpoint" : e.role();
+        return where == null ? role : role + " " + where;
     }
 }

@@ -1,5 +1,8 @@
 package ai.matih.flowwatch.violation;
 
+import ai.matih.flowwatch.api.ApiLimits;
+import ai.matih.flowwatch.api.CallerLimits;
+import ai.matih.flowwatch.api.Parameters;
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.classify.Severity;
 import ai.matih.flowwatch.classify.ViolationType;
@@ -17,16 +20,17 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The REST API of recent violations (design §5). A tenant-scoped caller gets only violations with its tenant at
- * either end, the other tenant withheld ({@link TenantScope}); another tenant's violation is answered 404, as if
- * it did not exist.
+ * The REST API of recent violations. A tenant-scoped caller gets only violations with its tenant at either end, the
+ * other tenant withheld ({@link TenantScope}); another tenant's violation is answered 404, as if it did not exist.
+ * Every query parameter is bounded in length ({@code flowwatch.api.max-parameter-chars}) and every bad value is a
+ * 400 problem naming it; open event streams are bounded per caller and in all ({@code flowwatch.api.streams.*}).
  */
 @Path("/api/v1/violations")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,11 +45,15 @@ public class ViolationResource {
     private final ViolationStore store;
     private final ViolationStream stream;
     private final TopologyHolder topology;
+    private final ApiLimits limits;
+    private final int maxChars;
 
-    public ViolationResource(ViolationStore store, ViolationStream stream, TopologyHolder topology) {
+    public ViolationResource(ViolationStore store, ViolationStream stream, TopologyHolder topology, ApiLimits limits) {
         this.store = store;
         this.stream = stream;
         this.topology = topology;
+        this.limits = limits;
+        this.maxChars = limits.config().maxParameterChars();
     }
 
     @GET
@@ -56,18 +64,23 @@ public class ViolationResource {
                               RoutingContext request) {
         Caller caller = Caller.of(request);
         Instant now = Instant.now();
-        ViolationFilter filter = new ViolationFilter(name("tenant", tenant), type(type), severity(severity),
-                name("namespace", namespace), instant("since", since, now), instant("until", until, now));
+        ViolationFilter filter = new ViolationFilter(name("tenant", bounded("tenant", tenant)),
+                type(bounded("type", type)), severity(bounded("severity", severity)),
+                name("namespace", bounded("namespace", namespace)), instant("since", bounded("since", since), now),
+                instant("until", bounded("until", until), now));
         if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
             throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
         }
-        ViolationPage page = store.query(TenantScope.filter(caller, filter, topology.current()), limit(limit),
-                cursor(cursor));
+        ViolationPage page = store.query(TenantScope.filter(caller, filter, topology.current()),
+                limit(bounded("limit", limit)), cursor(bounded("cursor", cursor)));
         return caller.admin() ? page : new ViolationPage(page.items().stream()
                 .map(v -> TenantScope.redact(caller, v)).toList(), page.nextCursor());
     }
 
-    /** Server-sent events of new and changed violations matching the same filters (no paging). */
+    /**
+     * Server-sent events of new and changed violations matching the same filters (no paging). A stream holds one of
+     * its caller's stream permits until the client disconnects; beyond the limit the answer is 429.
+     */
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -76,10 +89,18 @@ public class ViolationResource {
                                    @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
                                    RoutingContext request) {
         Caller caller = Caller.of(request);
-        ViolationFilter filter = TenantScope.filter(caller, new ViolationFilter(name("tenant", tenant), type(type),
-                severity(severity), name("namespace", namespace), null, null), topology.current());
-        Multi<Violation> matching = stream.subscribe(filter);
-        return caller.admin() ? matching : matching.map(v -> TenantScope.redact(caller, v));
+        ViolationFilter filter = TenantScope.filter(caller, new ViolationFilter(name("tenant", bounded("tenant", tenant)),
+                type(bounded("type", type)), severity(bounded("severity", severity)),
+                name("namespace", bounded("namespace", namespace)), null, null), topology.current());
+        CallerLimits.Permit permit = limits.streams().acquire(caller.limitKey());
+        try {
+            Multi<Violation> matching = stream.subscribe(filter);
+            Multi<Violation> shown = caller.admin() ? matching : matching.map(v -> TenantScope.redact(caller, v));
+            return shown.onTermination().invoke(permit::release);
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
     }
 
     @GET
@@ -87,7 +108,7 @@ public class ViolationResource {
     public Violation get(@PathParam("id") String id, RoutingContext request) {
         Caller caller = Caller.of(request);
         if (!ID.matcher(id).matches()) {
-            throw new ProblemException(400, "Invalid path parameter", "'" + abbreviate(id)
+            throw new ProblemException(400, "Invalid path parameter", "'" + Parameters.shown(id)
                     + "' is not a violation id (lower-case hex)", "id");
         }
         Violation v = store.get(id);
@@ -98,12 +119,16 @@ public class ViolationResource {
         return TenantScope.redact(caller, v);
     }
 
+    private String bounded(String parameter, String value) {
+        return Parameters.bounded(parameter, value, maxChars);
+    }
+
     private static String name(String parameter, String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
         if (!NAME.matcher(value).matches()) {
-            throw ProblemException.badParameter(parameter, parameter + " '" + abbreviate(value)
+            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
                     + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')");
         }
         return value;
@@ -115,7 +140,7 @@ public class ViolationResource {
         }
         ViolationType t = ViolationType.parse(value);
         if (t == null) {
-            throw ProblemException.badParameter("type", "type '" + abbreviate(value) + "' is not one of "
+            throw ProblemException.badParameter("type", "type '" + Parameters.shown(value) + "' is not one of "
                     + Arrays.toString(ViolationType.values()));
         }
         return t;
@@ -127,7 +152,7 @@ public class ViolationResource {
         }
         Severity s = Severity.parse(value);
         if (s == null) {
-            throw ProblemException.badParameter("severity", "severity '" + abbreviate(value)
+            throw ProblemException.badParameter("severity", "severity '" + Parameters.shown(value)
                     + "' is not one of critical, warning, info");
         }
         return s;
@@ -138,26 +163,27 @@ public class ViolationResource {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d;
-            switch (m.group(2)) {
-                case "ms": d = Duration.ofMillis(n); break;
-                case "s": d = Duration.ofSeconds(n); break;
-                case "m": d = Duration.ofMinutes(n); break;
-                case "h": d = Duration.ofHours(n); break;
-                default: d = Duration.ofDays(n); break;
-            }
-            return now.minus(d);
-        }
         try {
+            Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                Duration d;
+                switch (m.group(2)) {
+                    case "ms": d = Duration.ofMillis(n); break;
+                    case "s": d = Duration.ofSeconds(n); break;
+                    case "m": d = Duration.ofMinutes(n); break;
+                    case "h": d = Duration.ofHours(n); break;
+                    default: d = Duration.ofDays(n); break;
+                }
+                return now.minus(d);
+            }
             if (value.startsWith("P") || value.startsWith("p")) {
                 return now.minus(Duration.parse(value));
             }
             return Instant.parse(value);
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw ProblemException.badParameter(parameter, parameter + " '" + abbreviate(value)
+        } catch (DateTimeException | ArithmeticException e) {
+            // not a time, or a duration reaching before any instant: the same answer
+            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
                     + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (15m, 2h, 7d)");
         }
     }
@@ -174,7 +200,7 @@ public class ViolationResource {
         } catch (NumberFormatException e) {
             // falls through to the problem below
         }
-        throw ProblemException.badParameter("limit", "limit '" + abbreviate(value) + "' must be a whole number from 1 to "
+        throw ProblemException.badParameter("limit", "limit '" + Parameters.shown(value) + "' must be a whole number from 1 to "
                 + MAX_LIMIT);
     }
 
@@ -187,9 +213,5 @@ public class ViolationResource {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badParameter("cursor", "cursor is not one this API issued: pass nextCursor unchanged");
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
     }
 }

@@ -1,0 +1,70 @@
+package ai.matih.flowwatch.api;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The limits of {@link ApiConfig} as the resources use them: who may start an evaluation or open a stream, and the
+ * small pool of threads evaluations run on (never the event loop, never the shared worker pool).
+ */
+@ApplicationScoped
+public class ApiLimits {
+
+    private final ApiConfig config;
+    private final CallerLimits evaluations;
+    private final CallerLimits streams;
+    private final ExecutorService evaluationPool;
+
+    public ApiLimits(ApiConfig config) {
+        this.config = config;
+        ApiConfig.Evaluate e = config.evaluate();
+        this.evaluations = new CallerLimits("evaluations running", e.maxConcurrent(), e.maxConcurrentPerCaller(),
+                e.retryAfterSeconds());
+        ApiConfig.Streams s = config.streams();
+        this.streams = new CallerLimits("event streams open", s.maxOpen(), s.maxOpenPerCaller(), s.retryAfterSeconds());
+        AtomicInteger n = new AtomicInteger();
+        // as many threads as evaluations may run; the queue only absorbs the moment between a permit's release and
+        // its thread's return to the pool
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(e.maxConcurrent(), e.maxConcurrent(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(e.maxConcurrent()), r -> {
+                    Thread t = new Thread(r, "flowwatch-evaluate-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, (r, executor) -> {
+                    throw new ProblemException(429, "Too many requests", "the service is busy evaluating; retry later",
+                            null).retryAfter(e.retryAfterSeconds());
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.evaluationPool = pool;
+    }
+
+    /** Running evaluations. */
+    public CallerLimits evaluations() {
+        return evaluations;
+    }
+
+    /** Open event streams. */
+    public CallerLimits streams() {
+        return streams;
+    }
+
+    /** Where evaluations run. */
+    public ExecutorService evaluationPool() {
+        return evaluationPool;
+    }
+
+    /** The bounds themselves. */
+    public ApiConfig config() {
+        return config;
+    }
+
+    @PreDestroy
+    void stop() {
+        evaluationPool.shutdownNow();
+    }
+}
