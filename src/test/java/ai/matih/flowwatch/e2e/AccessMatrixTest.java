@@ -197,6 +197,20 @@ class AccessMatrixTest {
     }
 
     @Test
+    void anotherTenantsViolationIsAnsweredExactlyLikeAnIdThatDoesNotExist() {
+        // Given
+        String a = Tokens.tenant(A);
+        String missing = "5ec0000000000000ffff";
+        // When
+        Response foreign = given().auth().oauth2(a).get("/api/v1/violations/" + B_ONLY);
+        Response absent = given().auth().oauth2(a).get("/api/v1/violations/" + missing);
+        // Then: same status, type and body but for the id asked for
+        assertThat(foreign.statusCode()).isEqualTo(404).isEqualTo(absent.statusCode());
+        assertThat(foreign.contentType()).isEqualTo(absent.contentType()).startsWith("application/problem+json");
+        assertThat(foreign.asString().replace(B_ONLY, "ID")).isEqualTo(absent.asString().replace(missing, "ID"));
+    }
+
+    @Test
     void tenantBNeverSeesTenantA() {
         String b = Tokens.tenant(B);
         for (String path : List.of("/api/v1/violations?limit=1000", "/api/v1/violations/" + A_TO_B,

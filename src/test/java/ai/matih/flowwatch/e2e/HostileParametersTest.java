@@ -1,0 +1,152 @@
+package ai.matih.flowwatch.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.matih.flowwatch.testing.KafkaBroker;
+import ai.matih.flowwatch.testing.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hostile query parameter values against every endpoint that takes parameters, with an admin's and a tenant's
+ * token: each is a 400 problem+json naming the parameter, never a 500 or a stack trace.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBroker.class, restrictToAnnotatedClass = false)
+class HostileParametersTest {
+
+    static final String LONG = "a".repeat(1_000);
+    static final String EXPLAIN = "/api/v1/explain?source=10.244.1.10&destination=10.244.0.10";
+
+    static String cursor(String raw) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Stream<Arguments> hostile() {
+        return Stream.of(
+                Arguments.of("/api/v1/violations", "since", "PT9223372036854775807S"),
+                Arguments.of("/api/v1/violations", "until", "PT9223372036854775807S"),
+                Arguments.of("/api/v1/violations", "since", "-PT9223372036854775807S"),
+                Arguments.of("/api/v1/violations", "since", "P106751991167300D"),
+                Arguments.of("/api/v1/violations", "since", "+1000000001-01-01T00:00:00Z"),
+                Arguments.of("/api/v1/violations", "since", "2026-13-45T99:99:99Z"),
+                Arguments.of("/api/v1/violations", "since", LONG),
+                Arguments.of("/api/v1/violations", "until", "yesterday"),
+                Arguments.of("/api/v1/violations", "limit", "0"),
+                Arguments.of("/api/v1/violations", "limit", "-1"),
+                Arguments.of("/api/v1/violations", "limit", "1001"),
+                Arguments.of("/api/v1/violations", "limit", "99999999999999999999999"),
+                Arguments.of("/api/v1/violations", "limit", "1e3"),
+                Arguments.of("/api/v1/violations", "cursor", "not-a-cursor!"),
+                Arguments.of("/api/v1/violations", "cursor", cursor("99999999999999999999.0:ab")),
+                Arguments.of("/api/v1/violations", "cursor", cursor("31556889864403200.0:ab")),
+                Arguments.of("/api/v1/violations", "cursor", cursor("1.2000000000:ab")),
+                Arguments.of("/api/v1/violations", "cursor", cursor("1.0:")),
+                Arguments.of("/api/v1/violations", "cursor", LONG),
+                Arguments.of("/api/v1/violations", "type", "NOT_A_TYPE"),
+                Arguments.of("/api/v1/violations", "type", LONG),
+                Arguments.of("/api/v1/violations", "severity", "catastrophic"),
+                Arguments.of("/api/v1/violations", "namespace", "UPPER"),
+                Arguments.of("/api/v1/violations", "namespace", "a".repeat(300)),
+                Arguments.of("/api/v1/violations", "tenant", "../etc"),
+                Arguments.of("/api/v1/violations/stream", "type", "NOT_A_TYPE"),
+                Arguments.of("/api/v1/violations/stream", "severity", "\u0000"),
+                Arguments.of("/api/v1/violations/stream", "namespace", LONG),
+                Arguments.of(EXPLAIN, "port", "0"),
+                Arguments.of(EXPLAIN, "port", "65536"),
+                Arguments.of(EXPLAIN, "port", "-1"),
+                Arguments.of(EXPLAIN, "port", "99999999999999999999"),
+                Arguments.of(EXPLAIN, "port", "http"),
+                Arguments.of(EXPLAIN, "protocol", "XYZ"),
+                Arguments.of(EXPLAIN, "protocol", LONG),
+                Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", LONG),
+                Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", "a/b/c"),
+                Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", "ns/" + "p".repeat(254)),
+                Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", "999.1.1.1"),
+                Arguments.of("/api/v1/explain?source=10.244.1.10", "destination", "NS/pod"),
+                Arguments.of("/api/v1/explain?source=10.244.1.10", "destination", ""));
+    }
+
+    @ParameterizedTest(name = "{0} {1}={2}")
+    @MethodSource("hostile")
+    void everyHostileValueIsABadRequestNamingTheParameter(String path, String parameter, String value) {
+        for (String token : new String[] {Tokens.admin(), Tokens.tenant("acme-corp")}) {
+            // Given / When
+            Response r = given().auth().oauth2(token).urlEncodingEnabled(true).queryParam(parameter, value)
+                    .header("Accept", "application/json, text/event-stream").get(path);
+            // Then
+            assertThat(r.statusCode()).as("status").isEqualTo(400);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.jsonPath().getString("parameter")).isEqualTo(parameter);
+            assertThat(r.asString()).doesNotContain("Exception").doesNotContain("at ai.matih").hasSizeLessThan(1024);
+        }
+    }
+
+    static Stream<Arguments> evaluateParameters() {
+        return Stream.of(Arguments.of("detail", "everything"), Arguments.of("detail", LONG));
+    }
+
+    @ParameterizedTest(name = "evaluate {0}")
+    @MethodSource("evaluateParameters")
+    void evaluateNamesItsBadParameter(String parameter, String value) {
+        Response r = Tokens.asAdmin().contentType("application/json").queryParam(parameter, value).body("{}")
+                .post("/api/v1/policy/evaluate");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.jsonPath().getString("parameter")).isEqualTo(parameter);
+    }
+
+    static Stream<Arguments> hostileBodies() {
+        String manifests = "apiVersion: v1\\nkind: Namespace\\nmetadata: {name: matih-data-plane-acme-corp}\\n";
+        String pod = "{\"namespace\": \"matih-data-plane-acme-corp\", \"pod\": \"a\"}";
+        return Stream.of(
+                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                        + ", \"destination\": {\"ip\": \"" + "1".repeat(5000) + "\"}}]}", "connections[0].destination"),
+                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": "
+                        + "{\"namespace\": \"" + "n".repeat(5000) + "\", \"pod\": \"a\"}, \"destination\": " + pod
+                        + "}]}", "connections[0].source.namespace"),
+                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                        + ", \"destination\": " + pod + ", \"port\": 70000}]}", "connections[0].port"),
+                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                        + ", \"destination\": " + pod + ", \"protocol\": \"" + "X".repeat(5000) + "\"}]}",
+                        "connections[0].protocol"),
+                Arguments.of("{\"manifests\": \"" + manifests + "\", \"cni\": \"" + "c".repeat(5000)
+                        + "\", \"connections\": [{\"source\": " + pod + ", \"destination\": " + pod + "}]}", "cni"),
+                Arguments.of("{\"manifests\": 5, \"connections\": 7}", "body"),
+                Arguments.of("[]", "body"),
+                Arguments.of("", "body"));
+    }
+
+    @ParameterizedTest(name = "evaluate body naming {1}")
+    @MethodSource("hostileBodies")
+    void aHostileEvaluateBodyIsABadRequestNamingTheField(String body, String field) {
+        // Given / When
+        Response r = given().auth().oauth2(Tokens.tenant("acme-corp")).contentType("application/json").body(body)
+                .post("/api/v1/policy/evaluate");
+        // Then
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.jsonPath().getString("parameter")).isEqualTo(field);
+        assertThat(r.asString()).hasSizeLessThan(1024);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("longQueries")
+    void aQueryLongerThanTheServerReadsIsRefusedWithoutAServerError(String path) {
+        Response r = Tokens.asAdmin().get(path);
+        assertThat(r.statusCode()).isBetween(400, 499);
+    }
+
+    static Stream<String> longQueries() {
+        return Stream.of("/api/v1/violations?since=" + "1".repeat(10_000),
+                "/api/v1/explain?source=" + "a".repeat(10_000) + "&destination=10.0.0.1");
+    }
+}
