@@ -1,17 +1,21 @@
 package ai.matih.flowwatch.api;
 
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The limits of {@link ApiConfig} as the resources use them: who may start an evaluation or open a stream, and the
- * small pool of threads evaluations run on (never the event loop, never the shared worker pool).
+ * small pool of threads evaluations run on (never the event loop, never the shared worker pool). Built at start, so
+ * that limits below 1 stop the start rather than fail requests.
  */
+@Startup
 @ApplicationScoped
 public class ApiLimits {
 
@@ -36,8 +40,7 @@ public class ApiLimits {
                     t.setDaemon(true);
                     return t;
                 }, (r, executor) -> {
-                    throw new ProblemException(429, "Too many requests", "the service is busy evaluating; retry later",
-                            null).retryAfter(e.retryAfterSeconds());
+                    throw new RejectedExecutionException("every evaluation thread is busy");
                 });
         pool.allowCoreThreadTimeOut(true);
         this.evaluationPool = pool;
@@ -56,6 +59,12 @@ public class ApiLimits {
     /** Where evaluations run. */
     public ExecutorService evaluationPool() {
         return evaluationPool;
+    }
+
+    /** The 429 of an evaluation the pool cannot take (its permit was granted, but a thread is not yet back). */
+    public ProblemException busy() {
+        return new ProblemException(429, "Too many requests", "the service is busy evaluating; retry later", null)
+                .retryAfter(config.evaluate().retryAfterSeconds());
     }
 
     /** The bounds themselves. */

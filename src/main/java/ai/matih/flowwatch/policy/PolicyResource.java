@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The stateless what-if: judges connections against the NetworkPolicies of the manifests in the request,
@@ -59,6 +60,7 @@ public class PolicyResource {
             return Uni.createFrom().item(() -> Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON)
                             .build())
                     .runSubscriptionOn(limits.evaluationPool())
+                    .onFailure(RejectedExecutionException.class).transform(e -> limits.busy())
                     .onTermination().invoke(permit::release);
         } catch (RuntimeException e) {
             permit.release();

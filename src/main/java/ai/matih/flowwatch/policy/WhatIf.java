@@ -33,6 +33,7 @@ final class WhatIf {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final int MAX_IP_CHARS = 64;
+    private static final int MAX_DETAIL_CHARS = 1024;
 
     private final TopologyHolder topology;
     private final ObjectMapper mapper;
@@ -53,7 +54,7 @@ final class WhatIf {
         try {
             parsed = topology.loader().parse(request.manifests(), "manifests").topology();
         } catch (ManifestException e) {
-            throw field("manifests", e.getMessage());
+            throw field("manifests", clip(e.getMessage()));
         }
         long policies = Math.max(1, parsed.networkPolicies().size());
         long work = policies * connections.size();
@@ -64,7 +65,7 @@ final class WhatIf {
         }
         PolicyEngine engine = PolicyEngine.compile(parsed, profile);
         if (!engine.problems().isEmpty()) {
-            throw field("manifests", "invalid NetworkPolicy: " + engine.problems().get(0));
+            throw field("manifests", clip("invalid NetworkPolicy: " + engine.problems().get(0)));
         }
         EvaluateResponse.Detail detail = full ? EvaluateResponse.Detail.FULL
                 : new EvaluateResponse.Detail(limits.listItems(), limits.textChars());
@@ -253,6 +254,12 @@ final class WhatIf {
             }
         }
         return n;
+    }
+
+    /** A message about the caller's manifests, cut to a length a problem detail may have. */
+    private static String clip(String message) {
+        return message == null || message.length() <= MAX_DETAIL_CHARS ? message
+                : message.substring(0, MAX_DETAIL_CHARS - 3) + "...";
     }
 
     static ProblemException field(String field, String detail) {

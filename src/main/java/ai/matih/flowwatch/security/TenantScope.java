@@ -47,15 +47,6 @@ public final class TenantScope {
         return ns.role() == Role.TENANT && tenant.equals(ns.tenant());
     }
 
-    /** True when the namespace belongs to a tenant other than this one. */
-    public static boolean foreign(String tenant, String namespace, Topology topology) {
-        if (namespace == null) {
-            return false;
-        }
-        NamespaceInfo ns = topology.describe(namespace, Map.of());
-        return ns.role() == Role.TENANT && ns.tenant() != null && !tenant.equals(ns.tenant());
-    }
-
     /**
      * The filter a caller's query runs with: a tenant's is forced to its own tenant. Asking for another tenant, or
      * for a namespace that is not the tenant's, is refused (403) rather than silently answered with nothing.

@@ -9,7 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 
-/** {@code GET /api/v1/topology}: what flowwatch knows of the cluster (design §5). A thin mapping over {@link TopologyView}. */
+/** {@code GET /api/v1/topology}: what flowwatch knows of the cluster. A thin mapping over {@link TopologyView}. */
 @Path("/api/v1/topology")
 public class TopologyResource {
 
