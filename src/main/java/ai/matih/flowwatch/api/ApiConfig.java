@@ -28,16 +28,18 @@ public interface ApiConfig {
     interface Evaluate {
 
         /**
-         * Evaluations running at once over all callers: also the number of threads of their own pool (they never
-         * run on the event loop nor on the shared worker pool). Beyond it a request is answered 429 with
-         * {@code Retry-After}.
+         * Evaluations admitted at once over all callers, each from the moment its headers are in (before its body
+         * is read) to the end of its exchange: also the number of threads of their own pool (they never run on the
+         * event loop nor on the shared worker pool). Beyond it a request is answered 429 with {@code Retry-After},
+         * its body unread.
          */
         @WithDefault("2")
         int maxConcurrent();
 
         /**
-         * Evaluations running at once for one caller (a tenant, whatever its tokens; an admin by subject). Beyond it
-         * a request is answered 429 with {@code Retry-After}.
+         * Evaluations admitted at once for one caller (a tenant, whatever its tokens; an admin by subject), counted
+         * like {@link #maxConcurrent()} from the moment the headers are in, while the body is still arriving. Beyond
+         * it a request is answered 429 with {@code Retry-After}, its body unread.
          */
         @WithDefault("1")
         int maxConcurrentPerCaller();

@@ -13,6 +13,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
+        return response(e);
+    }
+
+    /** The problem+json answer of this problem, with its {@code Retry-After} when it has one. */
+    public static Response response(ProblemException e) {
         Response.ResponseBuilder r = Response.status(e.toProblem().status()).type(Problem.MEDIA_TYPE)
                 .entity(e.toProblem());
         if (e.retryAfterSeconds() >= 0) {

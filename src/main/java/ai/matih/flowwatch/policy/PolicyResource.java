@@ -2,6 +2,8 @@ package ai.matih.flowwatch.policy;
 
 import ai.matih.flowwatch.api.ApiLimits;
 import ai.matih.flowwatch.api.CallerLimits;
+import ai.matih.flowwatch.api.EvaluationGate;
+import ai.matih.flowwatch.api.EvaluationPermit;
 import ai.matih.flowwatch.api.Parameters;
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.security.Caller;
@@ -26,10 +28,11 @@ import java.util.concurrent.RejectedExecutionException;
  * connections with at least one end a pod in a namespace named after its tenant by the tenancy pattern
  * ({@code matih-data-plane-<tenant>}); admins evaluate anything.
  *
- * <p>What a request may cost is bounded ({@code flowwatch.api.evaluate.*}): the event loop only checks the caller
- * and takes a permit (429 with {@code Retry-After} when the caller, or everyone together, already runs the most
- * evaluations allowed); the body is parsed, judged and written on the evaluation pool, within a bound on the work
- * and on the answer's size (422 beyond either).
+ * <p>What a request may cost is bounded ({@code flowwatch.api.evaluate.*}): as soon as its headers are in and its
+ * caller is known, {@link EvaluationGate} takes a permit for it, before a byte of the body is read (429 with
+ * {@code Retry-After} when the caller, or everyone together, already holds the most permits allowed); the permit is
+ * held while the body arrives and the evaluation runs. The body is parsed, judged and written on the evaluation
+ * pool, within a bound on the work and on the answer's size (422 beyond either).
  */
 @Path("/api/v1/policy")
 public class PolicyResource {
@@ -52,11 +55,13 @@ public class PolicyResource {
     @Path("evaluate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @EvaluationPermit
     public Uni<Response> evaluate(byte[] body, @QueryParam("detail") String detail, RoutingContext http) {
         Caller caller = Caller.of(http);
-        boolean full = full(detail);
-        CallerLimits.Permit permit = limits.evaluations().acquire(caller.limitKey());
+        // taken by the gate before the body was read; released at the end of the exchange or of the evaluation
+        CallerLimits.Permit permit = EvaluationGate.hold(limits, http);
         try {
+            boolean full = full(detail);
             return Uni.createFrom().item(() -> Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON)
                             .build())
                     .runSubscriptionOn(limits.evaluationPool())
