@@ -21,9 +21,10 @@ public interface IngestConfig {
     int maxLinesPerRecord();
 
     /**
-     * Most dead letters one record may make, one per rejected document (the rejected elements of one JSON array
-     * make one). Once a record has made that many, the rest of it (from its next document to its end) is not
-     * decoded and goes to the DLQ as one dead letter with the reason {@code too-many-rejections}.
+     * Most documents of one record dead-lettered one by one (the rejected elements of one JSON array, or items of
+     * one event list, make one dead letter of their document). The next rejected document and the rest of the record
+     * after it are not decoded further and go to the DLQ as one dead letter with the reason
+     * {@code too-many-rejections}: one record makes at most this many dead letters plus one.
      */
     @WithDefault("100")
     int maxRejectionsPerRecord();

@@ -24,8 +24,8 @@ import java.util.Map;
  * others are still decoded.
  *
  * <p>One record makes at most one rejection per document, however many of its elements (a JSON array's, an event
- * list's) are bad, and at most {@code maxRejectionsPerRecord} of them: the record's rest is then rejected once as
- * {@link RejectReason#TOO_MANY_REJECTIONS}, undecoded ({@link RecordRejections}).
+ * list's) are bad, and at most {@code maxRejectionsPerRecord} of them: the next rejected document and the rest of the
+ * record are then rejected once as {@link RejectReason#TOO_MANY_REJECTIONS}, undecoded ({@link RecordRejections}).
  *
  * <p>A topic may have a {@link FastPath} for the common shape of its records; it decodes them without a
  * JSON tree and declines anything else, which then takes the path above.
@@ -148,14 +148,12 @@ public final class RecordDecoder {
                 tooMany(value, sink);
                 return;
             }
-            RecordRejections rejections = new RecordRejections(sink, maxRejectionsPerRecord);
+            RecordRejections rejections = new RecordRejections(sink, maxRejectionsPerRecord, value.length);
             for (Document d : documents) {
-                if (rejections.full()) {
-                    rejections.rest(d.line, d.offset, value.length - d.offset);
+                if (!rejections.endDocument(process(decoder, d.node,
+                        new DocumentContext(rejections, d.line, d.offset, d.length, receivedAt)))) {
                     return;
                 }
-                rejections.endDocument(process(decoder, d.node,
-                        new DocumentContext(rejections, d.line, d.offset, d.length, receivedAt)));
             }
             return;
         }
@@ -208,12 +206,8 @@ public final class RecordDecoder {
                     first[Lines.START], end - first[Lines.START]));
             return;
         }
-        RecordRejections rejections = new RecordRejections(sink, maxRejectionsPerRecord);
+        RecordRejections rejections = new RecordRejections(sink, maxRejectionsPerRecord, value.length);
         for (int[] line : lines) {
-            if (rejections.full()) {
-                rejections.rest(line[Lines.LINE], line[Lines.START], value.length - line[Lines.START]);
-                return;
-            }
             DocumentContext ctx = new DocumentContext(rejections, line[Lines.LINE], line[Lines.START],
                     line[Lines.LENGTH], receivedAt);
             JsonNode node;
@@ -221,10 +215,14 @@ public final class RecordDecoder {
                 node = codec.parse(value, line[Lines.CONTENT], line[Lines.CONTENT_LENGTH], "document");
             } catch (DecodeException e) {
                 ctx.reject(e.reason(), e.detail());
-                rejections.endDocument(0);
+                if (!rejections.endDocument(0)) {
+                    return;
+                }
                 continue;
             }
-            rejections.endDocument(process(decoder, node, ctx));
+            if (!rejections.endDocument(process(decoder, node, ctx))) {
+                return;
+            }
         }
     }
 
