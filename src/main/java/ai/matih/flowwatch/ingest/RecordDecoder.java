@@ -23,6 +23,10 @@ import java.util.Map;
  * by a log shipper as {@code {"log":"<json string>"}}. A bad document or line is rejected with its position; the
  * others are still decoded.
  *
+ * <p>One record makes at most one rejection per document, however many of its elements (a JSON array's, an event
+ * list's) are bad, and at most {@code maxRejectionsPerRecord} of them: the next rejected document and the rest of the
+ * record are then rejected once as {@link RejectReason#TOO_MANY_REJECTIONS}, undecoded ({@link RecordRejections}).
+ *
  * <p>A topic may have a {@link FastPath} for the common shape of its records; it decodes them without a
  * JSON tree and declines anything else, which then takes the path above.
  *
@@ -30,30 +34,42 @@ import java.util.Map;
  */
 public final class RecordDecoder {
 
-    /** Default limits used by the application. */
-    public static final int DEFAULT_MAX_RECORD_BYTES = 1_048_576;
+    /** Default limits used by the application ({@link IngestConfig}). */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 983_040;
     public static final int DEFAULT_MAX_LINES_PER_RECORD = 10_000;
+    public static final int DEFAULT_MAX_REJECTIONS_PER_RECORD = 100;
 
     private static final int MAX_UNWRAP_LEVELS = 3;
 
     private final int maxRecordBytes;
     private final int maxLinesPerRecord;
+    private final int maxRejectionsPerRecord;
     private final JsonCodec codec;
     private final Map<InputKind, TopicDecoder> decoders = new EnumMap<>(InputKind.class);
     private final Map<InputKind, FastPath> fastPaths = new EnumMap<>(InputKind.class);
 
     public RecordDecoder(int maxRecordBytes, int maxLinesPerRecord) {
-        this(maxRecordBytes, maxLinesPerRecord, true);
+        this(maxRecordBytes, maxLinesPerRecord, DEFAULT_MAX_REJECTIONS_PER_RECORD);
+    }
+
+    public RecordDecoder(int maxRecordBytes, int maxLinesPerRecord, int maxRejectionsPerRecord) {
+        this(maxRecordBytes, maxLinesPerRecord, maxRejectionsPerRecord, true);
     }
 
     /** With {@code fastPaths} false every record takes the tree path (tests compare the two). */
     RecordDecoder(int maxRecordBytes, int maxLinesPerRecord, boolean fastPaths) {
-        if (maxRecordBytes < 1 || maxLinesPerRecord < 1) {
+        this(maxRecordBytes, maxLinesPerRecord, DEFAULT_MAX_REJECTIONS_PER_RECORD, fastPaths);
+    }
+
+    private RecordDecoder(int maxRecordBytes, int maxLinesPerRecord, int maxRejectionsPerRecord, boolean fastPaths) {
+        if (maxRecordBytes < 1 || maxLinesPerRecord < 1 || maxRejectionsPerRecord < 1) {
             throw new IllegalArgumentException("limits must be positive: maxRecordBytes=" + maxRecordBytes
-                    + ", maxLinesPerRecord=" + maxLinesPerRecord);
+                    + ", maxLinesPerRecord=" + maxLinesPerRecord + ", maxRejectionsPerRecord="
+                    + maxRejectionsPerRecord);
         }
         this.maxRecordBytes = maxRecordBytes;
         this.maxLinesPerRecord = maxLinesPerRecord;
+        this.maxRejectionsPerRecord = maxRejectionsPerRecord;
         this.codec = new JsonCodec(maxRecordBytes);
         decoders.put(InputKind.CALICO, new CalicoDecoder());
         decoders.put(InputKind.HUBBLE, new HubbleDecoder());
@@ -132,8 +148,12 @@ public final class RecordDecoder {
                 tooMany(value, sink);
                 return;
             }
+            RecordRejections rejections = new RecordRejections(sink, maxRejectionsPerRecord, value.length);
             for (Document d : documents) {
-                process(decoder, d.node, new DocumentContext(sink, d.line, d.offset, d.length, receivedAt));
+                if (!rejections.endDocument(process(decoder, d.node,
+                        new DocumentContext(rejections, d.line, d.offset, d.length, receivedAt)))) {
+                    return;
+                }
             }
             return;
         }
@@ -186,16 +206,23 @@ public final class RecordDecoder {
                     first[Lines.START], end - first[Lines.START]));
             return;
         }
+        RecordRejections rejections = new RecordRejections(sink, maxRejectionsPerRecord, value.length);
         for (int[] line : lines) {
-            DocumentContext ctx = new DocumentContext(sink, line[Lines.LINE], line[Lines.START], line[Lines.LENGTH], receivedAt);
+            DocumentContext ctx = new DocumentContext(rejections, line[Lines.LINE], line[Lines.START],
+                    line[Lines.LENGTH], receivedAt);
             JsonNode node;
             try {
                 node = codec.parse(value, line[Lines.CONTENT], line[Lines.CONTENT_LENGTH], "document");
             } catch (DecodeException e) {
                 ctx.reject(e.reason(), e.detail());
+                if (!rejections.endDocument(0)) {
+                    return;
+                }
                 continue;
             }
-            process(decoder, node, ctx);
+            if (!rejections.endDocument(process(decoder, node, ctx))) {
+                return;
+            }
         }
     }
 
@@ -226,18 +253,21 @@ public final class RecordDecoder {
         }
     }
 
-    private void process(TopicDecoder decoder, JsonNode node, DocumentContext ctx) {
+    /** Decodes one document; returns how many elements it had when it is a JSON array, else 0. */
+    private int process(TopicDecoder decoder, JsonNode node, DocumentContext ctx) {
+        int elements = 0;
         try {
             JsonNode doc = unwrap(node);
             if (doc.isArray()) {
-                for (int i = 0; i < doc.size(); i++) {
+                elements = doc.size();
+                for (int i = 0; i < elements; i++) {
                     try {
                         decoder.decode(unwrap(doc.get(i)), ctx);
                     } catch (DecodeException e) {
                         ctx.reject(e.reason(), "[" + i + "]: " + e.detail());
                     }
                 }
-                return;
+                return elements;
             }
             decoder.decode(doc, ctx);
         } catch (DecodeException e) {
@@ -245,6 +275,7 @@ public final class RecordDecoder {
         } catch (RuntimeException | StackOverflowError e) {
             ctx.reject(RejectReason.INVALID_VALUE, "decoder failure: " + e.getClass().getSimpleName());
         }
+        return elements;
     }
 
     /** Removes shipper wrappers: {@code {"log":"<json>"}}, {@code {"log":{...}}} and double-encoded strings. */

@@ -62,7 +62,8 @@ public class RecordProcessor {
         this.writeTimeout = violations.writeTimeout();
         this.recentChanges = recentChanges;
         this.listeners = listeners;
-        this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord());
+        this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord(),
+                config.maxRejectionsPerRecord());
         this.classifier = new FlowClassifier(policyAxis);
         this.factory = new ViolationFactory(violations.window(), violations.reportInterval(),
                 topology.current().rules().tenantLabel());
@@ -76,9 +77,11 @@ public class RecordProcessor {
     /**
      * Processes one polled batch of one input topic: decodes, judges and merges it into the store now, and returns
      * what makes its effects durable: the future completes when every violation it changed is written to the
-     * violations topic and every rejected record to the dead-letter topic, both acknowledged by the broker, and fails
-     * when a write failed or timed out. Only then may the batch be acknowledged, so that its offsets are never
-     * committed before (see README, "Reliability"). The caller may process the next batch meanwhile.
+     * violations topic and every rejected record to the dead-letter topic, both acknowledged by the broker (or refused
+     * for good: a write that can never succeed, such as one too large for its topic, is counted and skipped by its
+     * writer), and fails when a write failed transiently or timed out. Only then may the batch be acknowledged, so
+     * that its offsets are never committed before (see README, "Reliability"). The caller may process the next batch
+     * meanwhile.
      */
     public CompletableFuture<Void> process(InputKind kind, ConsumerRecords<byte[], byte[]> records) {
         awaitStoreRebuilt();

@@ -23,6 +23,9 @@ public class FlowMetrics {
     public static final String LAST_RECORD = "flowwatch.last.record.timestamp.seconds";
     public static final String LOST_EVENTS = "flowwatch.lost.events";
     public static final String TOPOLOGY_CHANGES = "flowwatch.topology.changes";
+    public static final String DEAD_LETTERS_TRUNCATED = "flowwatch.dead.letters.truncated";
+    public static final String DEAD_LETTERS_SKIPPED = "flowwatch.dead.letters.skipped";
+    public static final String VIOLATION_WRITES_SKIPPED = "flowwatch.violation.writes.skipped";
 
     /** Formats with a freshness gauge. */
     public static final String[] FORMATS = {"calico", "goldmane", "hubble", "audit"};
@@ -89,10 +92,39 @@ public class FlowMetrics {
                 "kind", kind).increment();
     }
 
-    /** Counts one rejected record or line. */
+    /**
+     * Counts one dead letter sent: a rejected record, a rejected document of it (an NDJSON line, a JSON array whose
+     * elements were rejected), or the rest of a record that had too many rejected documents. A dead letter the DLQ
+     * topic refused for good is also counted by {@link #deadLetterSkipped}.
+     */
     public void rejected(String topic, String reason) {
-        counter(REJECTED, "Records (or NDJSON lines) rejected to the dead-letter topic, by reason",
+        counter(REJECTED, "Dead letters sent for rejected records, documents or rests of records, by reason",
                 "topic", topic, "reason", reason).increment();
+    }
+
+    /** Counts one dead letter written with its payload (or key) cut to fit, by source topic. */
+    public void deadLetterTruncated(String topic) {
+        counter(DEAD_LETTERS_TRUNCATED, "Dead letters written with their payload cut to fit, by source topic",
+                "topic", topic).increment();
+    }
+
+    /**
+     * Counts one dead letter the DLQ topic refused for good (even truncated), by source topic and
+     * {@code reason} ({@code too-large}, {@code invalid}): dropped, the batch goes on.
+     */
+    public void deadLetterSkipped(String topic, String reason) {
+        counter(DEAD_LETTERS_SKIPPED, "Dead letters the DLQ topic refused for good and that were dropped, by reason",
+                "topic", topic, "reason", reason).increment();
+    }
+
+    /**
+     * Counts one violation write that can never succeed, by {@code reason} ({@code too-large}: over
+     * {@code flowwatch.ingest.max-violation-bytes} or refused by the broker as too large; {@code invalid}): not
+     * written, the batch goes on.
+     */
+    public void violationWriteSkipped(String reason) {
+        counter(VIOLATION_WRITES_SKIPPED, "Violation writes to the violations topic skipped for good, by reason",
+                "reason", reason).increment();
     }
 
     /** Counts events a source says it lost (a coverage gap). */

@@ -2,12 +2,15 @@ package ai.matih.flowwatch.violation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.matih.flowwatch.ingest.IngestConfig;
 import ai.matih.flowwatch.kafka.AcknowledgedProducer;
+import ai.matih.flowwatch.kafka.ThrottledWarning;
+import ai.matih.flowwatch.kafka.WriteFailure;
 import ai.matih.flowwatch.ingest.TopicsConfig;
+import ai.matih.flowwatch.metrics.FlowMetrics;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
 
 /**
  * Writes every new or changed violation to the violations topic ({@code flowwatch.topics.violations}), keyed by its
@@ -28,22 +32,36 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>During a batch ({@link #begin()} … {@link #flush()}, same thread) changes are collected and each changed violation
  * is written once, in its state at the end of the batch; the batch is acknowledged only when those writes are.
  * Outside a batch (nothing does that today) a change is written at once.
+ *
+ * <p>A write that can never succeed does not fail the batch: a violation whose JSON, key and replay header exceed
+ * {@code flowwatch.ingest.max-violation-bytes} is not sent, and one the broker refuses for good (too large for the
+ * topic, invalid) or that cannot be serialized is dropped; both are counted in
+ * {@code flowwatch_violation_writes_skipped_total{reason}} and logged at most every ten seconds. The violation stays in
+ * this instance's store. Only transient failures fail the write's future, so that the batch is processed again.
  */
 @ApplicationScoped
 public class ViolationJournal implements ViolationListener {
 
+    private static final Logger LOGGER = Logger.getLogger(ViolationJournal.class);
+    private static final long WARN_INTERVAL_MILLIS = 10_000;
 
     private final ViolationStore store;
     private final ObjectMapper json;
     private final String topic;
     private final boolean durable;
     private final int persistLimit;
+    private final int maxBytes;
+    private final FlowMetrics metrics;
+    private final ThrottledWarning skipped = new ThrottledWarning(LOGGER, WARN_INTERVAL_MILLIS);
     private final AcknowledgedProducer<String> producer;
     private final ThreadLocal<Set<String>> batch = new ThreadLocal<>();
 
     public ViolationJournal(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
+                            IngestConfig ingest, FlowMetrics metrics,
                             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
+        this.maxBytes = ingest.maxViolationBytes();
+        this.metrics = metrics;
         this.json = json;
         this.topic = topics.violations();
         this.durable = config.durable();
@@ -90,25 +108,45 @@ public class ViolationJournal implements ViolationListener {
         }
     }
 
-    /** Writes the stored state of one violation; null when it is no longer stored. */
+    /**
+     * Writes the stored state of one violation; null when it is no longer stored. The future completes when the
+     * broker has it or when it was skipped for good (counted), and fails only on a transient failure.
+     */
     CompletableFuture<?> write(String id) {
         try {
             return store.withDurableForm(id, persistLimit, (v, memory) -> {
+                byte[] value;
+                try {
+                    value = json.writeValueAsBytes(v);
+                } catch (JsonProcessingException e) {
+                    return skip(id, WriteFailure.INVALID, e);
+                }
+                long size = (long) id.length() + value.length + ViolationStore.REPLAY_HEADER.length()
+                        + (memory == null ? 0 : memory.length);
+                if (size > maxBytes) {
+                    return skip(id, WriteFailure.TOO_LARGE, new IllegalArgumentException(size
+                            + " bytes exceed flowwatch.ingest.max-violation-bytes=" + maxBytes));
+                }
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(ViolationStore.REPLAY_HEADER, memory);
-                return producer.send(new ProducerRecord<>(topic, null, id, serialize(v), headers));
+                return producer.send(new ProducerRecord<>(topic, null, id, value, headers))
+                        .exceptionallyCompose(e -> {
+                            WriteFailure failure = WriteFailure.permanent(e);
+                            return failure == null ? CompletableFuture.failedFuture(WriteFailure.unwrap(e))
+                                    : skip(id, failure, e);
+                        });
             });
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            WriteFailure failure = WriteFailure.permanent(e);
+            return failure == null ? CompletableFuture.failedFuture(e) : skip(id, failure, e);
         }
     }
 
-    private byte[] serialize(Violation v) {
-        try {
-            return json.writeValueAsString(v).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("violation " + v.id() + " cannot be written as JSON", e);
-        }
+    private <T> CompletableFuture<T> skip(String id, WriteFailure failure, Throwable cause) {
+        metrics.violationWriteSkipped(failure.tag());
+        skipped.warn("violation " + id + " was not written to " + topic + " (" + failure.tag() + ")",
+                WriteFailure.unwrap(cause));
+        return CompletableFuture.completedFuture(null);
     }
 
     @PreDestroy
