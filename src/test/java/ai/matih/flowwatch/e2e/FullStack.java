@@ -32,7 +32,8 @@ import org.awaitility.core.TerminalFailureException;
 /**
  * The monitoring half of the full stack, as real processes on loopback: Alertmanager (Debian
  * {@code prometheus-alertmanager}) with {@code alerts/alertmanager/alertmanager.example.yml}, and Prometheus (Debian
- * {@code prometheus}) scraping the test application's {@code /q/metrics} (on a free management port of its own) every second
+ * {@code prometheus}) scraping the test application's {@code /q/metrics} (on a free management port of its own) every
+ * second
  * with the rules of {@code alerts/flowwatch-alerts.yaml} (expressions unchanged, {@code for} shortened) and
  * alerting to that Alertmanager. flowwatch is pointed at the Alertmanager with a short quiet period.
  *
