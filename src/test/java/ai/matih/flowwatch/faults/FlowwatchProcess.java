@@ -37,11 +37,13 @@ final class FlowwatchProcess implements AutoCloseable {
     private static final String API_PROBE = "/api/v1/violations?limit=1";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final String name;
-    private final List<String> properties = new ArrayList<>();
+    /** How long a start may take, to its ports and to readiness (a busy machine included). */
     private static final Duration STARTED = Duration.ofMinutes(2);
+    /** Paths served on the management port. */
     private static final String MANAGEMENT = "/q/";
 
+    private final String name;
+    private final List<String> properties = new ArrayList<>();
     private final int port;
     private final int managementPort;
     private static final Map<String, java.util.concurrent.atomic.AtomicInteger> STARTS =
@@ -89,7 +91,12 @@ final class FlowwatchProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toAbsolutePath().toString());
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        awaitHttp("both ports answering", () -> status(API_PROBE) > 0 && status("/q/health/live") > 0);
+        try {
+            awaitHttp("both ports answering", () -> status(API_PROBE) > 0 && status("/q/health/live") > 0);
+        } catch (IllegalStateException e) {
+            process.destroyForcibly(); // the caller never gets it to close
+            throw e;
+        }
         return this;
     }
 
