@@ -195,7 +195,7 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .failFast(name + " exited", () -> !process.isAlive())
-                    .ignoreException(IOException.class)
+                    .ignoreExceptionsInstanceOf(IOException.class)
                     .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
             throw new IllegalStateException(name + " not ready at " + url + ": " + e.getMessage() + ": " + read(log), e);
