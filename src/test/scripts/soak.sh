@@ -7,7 +7,8 @@
 # The input is flowwatch's own demo generator (flowwatch.demo.*: realistic records of all four formats for the demo
 # topology, 5 % violations) running at the given rate inside the service. Kafka: $KAFKA_BOOTSTRAP when set, else
 # Apache Kafka in-process (./mvnw -Pkafka-broker) on $SOAK_KAFKA_PORT (default 19192). The service gets -Xmx512m and a
-# consumer group of its own; its log is target/soak/flowwatch.log. Builds target/quarkus-app first when missing.
+# consumer group of its own, the API on $SOAK_HTTP_PORT (18080) and /q/* on $SOAK_MANAGEMENT_PORT (19000), tokens
+# verified with the test-only key pair; its log is target/soak/flowwatch.log. Builds target/quarkus-app first when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -15,6 +16,7 @@ MINUTES=${1:-10}
 RATE=${2:-2000}
 INTERVAL=${3:-30}
 HTTP_PORT=${SOAK_HTTP_PORT:-18080}
+MANAGEMENT_PORT=${SOAK_MANAGEMENT_PORT:-19000}
 KAFKA_PORT=${SOAK_KAFKA_PORT:-19192}
 OUT=target/soak
 mkdir -p "$OUT"
@@ -44,6 +46,9 @@ fi
 java -Xmx512m \
   -Dkafka.bootstrap.servers="$KAFKA_BOOTSTRAP" \
   -Dquarkus.http.port="$HTTP_PORT" \
+  -Dquarkus.management.port="$MANAGEMENT_PORT" \
+  -Dmp.jwt.verify.publickey.location=src/test/resources/security/test-public-key.pem \
+  -Dmp.jwt.verify.issuer=https://issuer.flowwatch.test -Dmp.jwt.verify.audiences=flowwatch \
   -Dflowwatch.topology.path=classpath:demo/topology.yaml \
   -Dflowwatch.demo.enabled=true -Dflowwatch.demo.rate="$RATE" \
   -Dflowwatch.group="soak-$$" \
@@ -51,7 +56,7 @@ java -Xmx512m \
 PIDS+=($!)
 
 for _ in $(seq 1 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/q/health/ready")" = 200 ] && break
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready")" = 200 ] && break
   sleep 1
 done
 
@@ -59,7 +64,8 @@ sum() { # sum of a metric's series in a /q/metrics text
   awk -v m="$1" 'index($0, m"{") == 1 || index($0, m" ") == 1 { s += $NF } END { printf "%.0f", s }'
 }
 
-echo "soak: ${MINUTES} min at ${RATE} records/s, Kafka ${KAFKA_BOOTSTRAP}, flowwatch http://127.0.0.1:${HTTP_PORT}"
+echo "soak: ${MINUTES} min at ${RATE} records/s, Kafka ${KAFKA_BOOTSTRAP}, flowwatch http://127.0.0.1:${HTTP_PORT}" \
+  "(management http://127.0.0.1:${MANAGEMENT_PORT})"
 printf '%8s %10s %10s %10s %12s %10s %8s\n' elapsed_s heap_MiB lag_max stored flows flows/s ready
 START=$(date +%s)
 LAST_FLOWS=0
@@ -67,8 +73,8 @@ LAST_T=$START
 END=$((START + MINUTES * 60))
 while :; do
   NOW=$(date +%s)
-  METRICS=$(curl -s "http://127.0.0.1:$HTTP_PORT/q/metrics" || true)
-  HEALTH=$(curl -s "http://127.0.0.1:$HTTP_PORT/q/health/ready" || true)
+  METRICS=$(curl -s "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" || true)
+  HEALTH=$(curl -s "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" || true)
   HEAP=$(printf '%s\n' "$METRICS" | grep '^jvm_memory_used_bytes{area="heap"' | awk '{ s += $NF } END { printf "%.1f", s / 1048576 }')
   LAG=$(printf '%s\n' "$METRICS" | grep '^kafka_consumer_fetch_manager_records_lag_max{' | awk '{ s += $NF } END { printf "%.0f", s }')
   FLOWS=$(printf '%s\n' "$METRICS" | sum flowwatch_flows_total)

@@ -85,7 +85,10 @@ public interface AlertingConfig {
     /** TLS towards the Alertmanagers ({@code https://} URLs). */
     Tls tls();
 
-    /** HTTP basic authentication; exclusive with the bearer token settings. */
+    /**
+     * HTTP basic authentication; exclusive with the bearer token settings. Credentials of any kind need
+     * {@code https://} URLs: with a plain {@code http://} one the start is refused.
+     */
     Basic basic();
 
     /** A bearer token sent as {@code Authorization: Bearer <token>}; {@code none} (the default) for no token. */
@@ -125,9 +128,19 @@ public interface AlertingConfig {
         @WithDefault(NONE)
         String caFile();
 
-        /** Accept any server certificate and host name. For tests only: it makes TLS worthless against an attacker. */
+        /**
+         * Accept any server certificate and host name. For tests only: it makes TLS worthless against an attacker, so
+         * the start is refused unless {@link #insecureSkipVerifyConfirmed()} is set too.
+         */
         @WithDefault("false")
         boolean insecureSkipVerify();
+
+        /**
+         * The second switch {@link #insecureSkipVerify()} needs: {@code true} says that accepting any server
+         * certificate is meant (a test set-up). Without it, {@code insecure-skip-verify=true} stops the start.
+         */
+        @WithDefault("false")
+        boolean insecureSkipVerifyConfirmed();
     }
 
     /** Basic authentication settings. */

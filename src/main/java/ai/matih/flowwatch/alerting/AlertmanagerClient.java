@@ -46,6 +46,7 @@ final class AlertmanagerClient implements AlertTransport {
 
     AlertmanagerClient(AlertingConfig config) {
         config.targets().forEach(AlertmanagerClient::checkUrl);
+        checkSafe(config);
         this.timeout = config.timeout();
         this.authorization = authorization(config);
         this.http = HttpClient.newBuilder()
@@ -124,6 +125,33 @@ final class AlertmanagerClient implements AlertTransport {
                 || uri.getHost() == null) {
             throw new IllegalArgumentException("flowwatch.alertmanager.urls: " + baseUrl
                     + " is not an http:// or https:// URL with a host");
+        }
+    }
+
+    /**
+     * Fails at start on settings that would give credentials or alerts away: credentials (basic, bearer token or
+     * token file) towards a plain {@code http://} URL, where anyone on the path reads them, and
+     * {@code tls.insecure-skip-verify} without its confirming second switch.
+     */
+    static void checkSafe(AlertingConfig config) {
+        String credential = AlertingConfig.isSet(config.basic().username()) ? "basic.username"
+                : AlertingConfig.isSet(config.bearerToken()) ? "bearer-token"
+                : AlertingConfig.isSet(config.bearerTokenFile()) ? "bearer-token-file" : null;
+        if (credential != null) {
+            for (String url : config.targets()) {
+                URI uri = alertsUri(url);
+                if ("http".equalsIgnoreCase(uri.getScheme())) {
+                    throw new IllegalArgumentException("flowwatch.alertmanager." + credential + " is set but the "
+                            + "Alertmanager URL for host " + uri.getHost() + " is plain http://: the credentials "
+                            + "would cross the network in clear text. Use an https:// URL.");
+                }
+            }
+        }
+        if (config.tls().insecureSkipVerify() && !config.tls().insecureSkipVerifyConfirmed()) {
+            throw new IllegalArgumentException("flowwatch.alertmanager.tls.insecure-skip-verify=true accepts any "
+                    + "server certificate, so anyone on the path can read the alerts (and credentials). Trust the "
+                    + "server's CA with flowwatch.alertmanager.tls.ca-file instead; for a test set-up, confirm with "
+                    + "flowwatch.alertmanager.tls.insecure-skip-verify-confirmed=true.");
         }
     }
 

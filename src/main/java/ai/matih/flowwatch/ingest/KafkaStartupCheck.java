@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.ingest;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
@@ -8,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,8 @@ import org.jboss.logging.Logger;
  * {@code kafka.ssl.*}, {@code kafka.sasl.*}: the {@code default-kafka-broker} map the consumers and the DLQ producer
  * use), so that a wrong truststore or password stops the start with a clear message instead of consumers retrying
  * forever in the background. Only definitive failures stop it: a TLS handshake that fails or an authentication that
- * is refused. A Kafka that is merely slow to come up gets a warning and the start goes on.
+ * is refused. A Kafka that is merely slow to come up gets a warning and the start goes on, and so does a connection
+ * without TLS outside dev mode.
  *
  * <p>Runs after the dev-mode broker starts ({@code PLATFORM_BEFORE}) and before the messaging channels connect
  * ({@code LIBRARY_BEFORE}).
@@ -45,6 +48,10 @@ public class KafkaStartupCheck {
     }
 
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 100) StartupEvent event) {
+        String plaintext = plaintextWarning(kafkaConfig, LaunchMode.current());
+        if (plaintext != null) {
+            LOGGER.warn(plaintext);
+        }
         if (timeout.isZero() || timeout.isNegative()) {
             return;
         }
@@ -101,6 +108,26 @@ public class KafkaStartupCheck {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * The warning a Kafka connection without TLS deserves outside dev mode ({@code kafka.security.protocol}
+     * {@code PLAINTEXT}, the default, or {@code SASL_PLAINTEXT}): records, violations and SASL exchanges then cross
+     * the network readable and alterable by anyone on the path. Null when there is nothing to say.
+     */
+    static String plaintextWarning(Map<String, Object> kafkaConfig, LaunchMode mode) {
+        if (mode == LaunchMode.DEVELOPMENT) {
+            return null;
+        }
+        Object configured = kafkaConfig.get(AdminClientConfig.SECURITY_PROTOCOL_CONFIG);
+        String protocol = configured == null ? "PLAINTEXT" : configured.toString().trim().toUpperCase(Locale.ROOT);
+        if (!protocol.endsWith("PLAINTEXT")) {
+            return null;
+        }
+        return "Kafka at " + kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " is reached over "
+                + protocol + ", without TLS: flow records, violations and dead letters (and SASL credentials) cross "
+                + "the network in clear text. Set kafka.security.protocol=SSL or SASL_SSL with kafka.ssl.* "
+                + "(README \"Security\").";
     }
 
     private static String rootMessage(Throwable t) {

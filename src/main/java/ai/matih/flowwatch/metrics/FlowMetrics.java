@@ -2,12 +2,16 @@ package ai.matih.flowwatch.metrics;
 
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.topology.TopologyHolder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * flowwatch's meters (design §5). Counters are looked up once per tag combination and cached, so the
@@ -38,9 +42,20 @@ public class FlowMetrics {
     private final ConcurrentHashMap<String, Counter>[][] flowCounters =
             new ConcurrentHashMap[SourceFormat.values().length][Observed.values().length];
 
+    /** Without a topology: the first tenants seen get the tenant tag values. */
     public FlowMetrics(MeterRegistry registry, MetricsConfig config) {
+        this(registry, config, () -> null);
+    }
+
+    /** The tenants of the current topology get their tenant tag values first. */
+    @Inject
+    public FlowMetrics(MeterRegistry registry, MetricsConfig config, TopologyHolder topology) {
+        this(registry, config, topology::current);
+    }
+
+    FlowMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology) {
         this.registry = registry;
-        this.tenants = new TenantTags(config.maxTenants());
+        this.tenants = new TenantTags(config.maxTenants(), topology);
         for (ConcurrentHashMap<String, Counter>[] row : flowCounters) {
             for (int i = 0; i < row.length; i++) {
                 row[i] = new ConcurrentHashMap<>();

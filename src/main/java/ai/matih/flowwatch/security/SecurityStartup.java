@@ -11,7 +11,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * Says at start how the API is protected, and refuses to start with the API open outside dev mode.
+ * Says at start how the API is protected, and refuses to start outside dev mode with the API open, or with token
+ * verification that does not pin the issuer and the audience (any token signed with the key, for any service, would
+ * then pass).
  */
 @ApplicationScoped
 public class SecurityStartup {
@@ -19,6 +21,8 @@ public class SecurityStartup {
     private static final Logger LOGGER = Logger.getLogger(SecurityStartup.class);
     private static final List<String> KEY_SOURCES = List.of("mp.jwt.verify.publickey",
             "mp.jwt.verify.publickey.location", "smallrye.jwt.verify.key.location");
+    /** What a verified token must name: without them, a token issued for any other service passes. */
+    private static final List<String> REQUIRED_CLAIMS = List.of("mp.jwt.verify.issuer", "mp.jwt.verify.audiences");
 
     private final SecurityConfig config;
 
@@ -35,11 +39,22 @@ public class SecurityStartup {
             if (mode != LaunchMode.DEVELOPMENT) {
                 throw new ConfigurationException("flowwatch.security.enabled=false is allowed in dev mode only: "
                         + "the API would be open to anyone who reaches it. Configure token verification "
-                        + "(mp.jwt.verify.publickey.location, mp.jwt.verify.issuer) instead.");
+                        + "(mp.jwt.verify.publickey.location, mp.jwt.verify.issuer, mp.jwt.verify.audiences) instead.");
             }
             LOGGER.warn("flowwatch.security.enabled=false: the REST API (/api/v1) is OPEN, anyone who reaches this "
                     + "port reads every tenant's violations and topology. Dev mode only.");
             return;
+        }
+        List<String> missing = REQUIRED_CLAIMS.stream()
+                .filter(k -> all.getOptionalValue(k, String.class).filter(v -> !v.isBlank()).isEmpty()).toList();
+        if (!missing.isEmpty()) {
+            String message = "Token verification does not pin " + String.join(" and ", missing)
+                    + ": tokens of any issuer or audience signed with the key would pass. Set them for your token "
+                    + "issuer (environment: MP_JWT_VERIFY_ISSUER, MP_JWT_VERIFY_AUDIENCES).";
+            if (mode != LaunchMode.DEVELOPMENT) {
+                throw new ConfigurationException(message);
+            }
+            LOGGER.warn(message + " Dev mode only.");
         }
         boolean keyConfigured = KEY_SOURCES.stream().anyMatch(k -> all.getOptionalValue(k, String.class).isPresent());
         if (!keyConfigured) {

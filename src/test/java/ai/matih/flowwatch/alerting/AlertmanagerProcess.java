@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.alerting;
 
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * A real Alertmanager (the Debian {@code prometheus-alertmanager} binary) on loopback, clustering off, with a
@@ -132,17 +135,13 @@ final class AlertmanagerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("alertmanager.log").toFile()))
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("Alertmanager exited with " + process.exitValue() + ": " + log());
-            }
-            if (ready()) {
-                return;
-            }
-            sleep(100);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .failFast("Alertmanager exited", () -> !process.isAlive())
+                    .until(this::ready);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            fail("Alertmanager not ready on port " + port + ": " + e.getMessage() + ": " + log());
         }
-        fail("Alertmanager not ready on port " + port + " after 30s: " + log());
     }
 
     /** Stops the process and waits for it to be gone. */
@@ -220,14 +219,6 @@ final class AlertmanagerProcess implements AutoCloseable {
             return Files.readString(dir.resolve("alertmanager.log"));
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -101,6 +101,7 @@ class AlertmanagerSecuredEndToEndTest {
     void shouldCountAWrongPasswordAsFailed() {
         // Given
         AlertPublisher publisher = publisher("flowwatch.alertmanager.tls.insecure-skip-verify", "true",
+                "flowwatch.alertmanager.tls.insecure-skip-verify-confirmed", "true",
                 "flowwatch.alertmanager.basic.password", "wrong");
 
         // When

@@ -883,22 +883,27 @@ public final class ThroughputBenchmark {
         private final int number;
         private final Process process;
         private final String base;
+        /** Base URL of the management port, where /q/metrics and /q/health are served. */
+        private final String management;
         private final Path log;
         private long peakHeap;
         private long lastHeap;
         private long lastOldGen;
 
-        private Instance(ThroughputBenchmark bench, int number, Process process, String base, Path log) {
+        private Instance(ThroughputBenchmark bench, int number, Process process, String base, String management,
+                         Path log) {
             this.bench = bench;
             this.number = number;
             this.process = process;
             this.base = base;
+            this.management = management;
             this.log = log;
         }
 
         static Instance start(ThroughputBenchmark bench, String bootstrap, String group, int number, boolean jfr)
                 throws IOException {
             int port = freePort();
+            int managementPort = freePort();
             Path log = bench.out.resolve("flowwatch-" + number + ".log");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx512m"));
@@ -911,7 +916,9 @@ public final class ThroughputBenchmark {
                     "-Dflowwatch.demo.enabled=false",
                     "-Dflowwatch.group=" + group,
                     "-Dquarkus.http.port=" + port,
-                    "-Dquarkus.http.host=127.0.0.1"));
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.management.port=" + managementPort,
+                    "-Dquarkus.management.host=127.0.0.1"));
             cmd.addAll(ai.matih.flowwatch.testing.ChildAuth.jvmArgs());
             String extra = System.getProperty("bench.app.args", "").trim();
             if (!extra.isEmpty()) {
@@ -919,14 +926,15 @@ public final class ThroughputBenchmark {
             }
             cmd.addAll(List.of("-jar", bench.app.toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Instance(bench, number, p, "http://127.0.0.1:" + port, log);
+            return new Instance(bench, number, p, "http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort,
+                    log);
         }
 
         /** flows + rejected + audit events so far (0 while not up); samples the heap. */
         long sample() {
             String text;
             try {
-                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
+                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(management + "/q/metrics"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     return 0;
@@ -965,7 +973,7 @@ public final class ThroughputBenchmark {
         /** Violations in the store, from the readiness check's data; -1 when unknown. */
         long stored() {
             try {
-                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(base + "/q/health"))
+                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(management + "/q/health"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 Matcher m = Pattern.compile("\"stored\"\\s*:\\s*(\\d+)").matcher(r.body());
                 return m.find() ? Long.parseLong(m.group(1)) : -1;

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +27,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
  * The deployment manifests of {@code src/main/kubernetes/} parse, carry what each kind needs, and fit together: the
- * Service selects the Deployment's pods, the ServiceMonitor the Service, the binding the ServiceAccount; the
+ * Service selects the Deployment's pods, the ServiceMonitor the Service's management port, the probes the
+ * management port, the binding the ServiceAccount; the
  * topology ConfigMap loads as a topology; the NetworkPolicy allows exactly flowwatch's traffic; the PrometheusRule
  * holds the groups of {@code alerts/flowwatch-alerts.yaml}.
  */
@@ -39,6 +42,8 @@ class KubernetesManifestsTest {
 
     private static final Path DIR = Path.of("src/main/kubernetes");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Quarkus's default management port, where /q/health and /q/metrics are served. */
+    private static final int MANAGEMENT_PORT = 9000;
 
     private final Map<String, JsonNode> byKindAndName = load();
 
@@ -68,7 +73,14 @@ class KubernetesManifestsTest {
         JsonNode container = pod.path("spec").path("containers").get(0);
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
         assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
-        assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
+        assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+        Map<String, Integer> ports = new HashMap<>();
+        container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        assertThat(ports).containsExactlyInAnyOrderEntriesOf(Map.of("http", 8080, "management", MANAGEMENT_PORT));
+        // health is served on the management port only
+        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+            assertThat(container.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo("management");
+        }
         assertThat(container.path("resources").path("requests").path("memory").asText()).isNotBlank();
         assertThat(container.path("resources").path("limits").path("memory").asText()).isNotBlank();
         Map<String, String> env = new HashMap<>();
@@ -102,17 +114,16 @@ class KubernetesManifestsTest {
         Service service = as("Service/flowwatch", Service.class);
         JsonNode podLabels = doc("Deployment/flowwatch").path("spec").path("template").path("metadata").path("labels");
         assertThat(labels(podLabels)).containsAllEntriesOf(service.getSpec().getSelector());
-        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
-            assertThat(p.getName()).isEqualTo("http");
-            assertThat(p.getPort()).isEqualTo(8080);
-        });
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort() + "->"
+                + p.getTargetPort().getStrVal()).containsExactlyInAnyOrder("http=8080->http",
+                "management=" + MANAGEMENT_PORT + "->management");
 
         JsonNode monitor = doc("ServiceMonitor/flowwatch");
         assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(service.getMetadata().getLabels())
                 .containsAllEntriesOf(labels(monitor.path("spec").path("selector").path("matchLabels")));
         JsonNode endpoint = monitor.path("spec").path("endpoints").get(0);
-        assertThat(endpoint.path("port").asText()).isEqualTo("http");
+        assertThat(endpoint.path("port").asText()).isEqualTo("management");
         assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
         // The rules select job="flowwatch": the operator's job label is the Service's name
         assertThat(service.getMetadata().getName()).isEqualTo("flowwatch");
@@ -152,9 +163,11 @@ class KubernetesManifestsTest {
         assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
         List<NetworkPolicyIngressRule> ingress = policy.getSpec().getIngress();
         assertThat(ingress).extracting(r -> r.getFrom().get(0).getNamespaceSelector().getMatchLabels())
-                .containsExactlyInAnyOrder(Map.of("kubernetes.io/metadata.name", "monitoring"),
+                .containsExactly(Map.of("kubernetes.io/metadata.name", "monitoring"),
                         Map.of("matih.ai/role", "control-plane"));
-        assertThat(ingress).allSatisfy(r -> assertThat(ports(r.getPorts())).containsExactly("TCP/8080"));
+        // Prometheus (monitoring) reaches the management port; the control plane only the API
+        assertThat(ports(ingress.get(0).getPorts())).containsExactlyInAnyOrder("TCP/" + MANAGEMENT_PORT, "TCP/8080");
+        assertThat(ports(ingress.get(1).getPorts())).containsExactly("TCP/8080");
 
         List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
         assertThat(egress).hasSize(4);
@@ -177,6 +190,21 @@ class KubernetesManifestsTest {
         assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         JsonNode source = YAML.readTree(Path.of("alerts/flowwatch-alerts.yaml").toFile());
         assertThat(rule.path("spec").path("groups")).isEqualTo(source.path("groups"));
+    }
+
+    @Test
+    void managementEndpointsHaveAPortOfTheirOwn() throws IOException {
+        // Given
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            properties.load(in);
+        }
+        // Then: the application serves /q/* on the management port the manifests name, not on the API port
+        assertThat(properties.getProperty("quarkus.management.enabled")).isEqualTo("true");
+        assertThat(properties.getProperty("quarkus.management.port", Integer.toString(MANAGEMENT_PORT)))
+                .isEqualTo(Integer.toString(MANAGEMENT_PORT));
+        String prometheus = Files.readString(Path.of("alerts/prometheus/prometheus.example.yml"));
+        assertThat(prometheus).contains("targets: ['flowwatch:" + MANAGEMENT_PORT + "']");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

@@ -58,6 +58,16 @@ class AccessMatrixTest {
     @TestHTTPResource("/api/v1/violations/stream")
     URL stream;
 
+    /** Management URLs start at the management root, {@code /q}. */
+    @TestHTTPResource(value = "/health/live", management = true)
+    URL live;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @TestHTTPResource("/q/metrics")
+    URL metricsOnApiPort;
+
     static final String EVALUATE_BODY = """
             {"manifests": "apiVersion: v1\\nkind: Namespace\\nmetadata: {name: matih-data-plane-acme-corp}\\n---\\napiVersion: v1\\nkind: Namespace\\nmetadata: {name: tools}\\n---\\napiVersion: v1\\nkind: Pod\\nmetadata: {name: a, namespace: matih-data-plane-acme-corp}\\nspec: {containers: [{name: c, image: i}]}\\nstatus: {podIP: 10.0.1.1}\\n---\\napiVersion: v1\\nkind: Pod\\nmetadata: {name: t, namespace: tools}\\nspec: {containers: [{name: c, image: i}]}\\nstatus: {podIP: 10.0.9.1}\\n",
              "connections": [{"source": {"namespace": "matih-data-plane-acme-corp", "pod": "a"},
@@ -166,9 +176,11 @@ class AccessMatrixTest {
         Response other = given().auth().oauth2(Tokens.tenant(A)).get("/api/v1/violations?tenant=globex");
         assertThat(other.contentType()).startsWith("application/problem+json");
         assertThat(other.jsonPath().getString("parameter")).isEqualTo("tenant");
-        // health and metrics stay open for probes and Prometheus
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        // health and metrics stay open for probes and Prometheus, on the management port only
+        given().get(live).then().statusCode(200);
+        given().get(metrics).then().statusCode(200);
+        assertThat(metrics.getPort()).isNotEqualTo(metricsOnApiPort.getPort());
+        given().get(metricsOnApiPort).then().statusCode(404);
     }
 
     @Test

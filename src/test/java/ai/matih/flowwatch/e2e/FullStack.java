@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -24,11 +26,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The monitoring half of the full stack, as real processes on loopback: Alertmanager (Debian
  * {@code prometheus-alertmanager}) with {@code alerts/alertmanager/alertmanager.example.yml}, and Prometheus (Debian
- * {@code prometheus}) scraping the test application's {@code /q/metrics} (on a free port of its own) every second
+ * {@code prometheus}) scraping the test application's {@code /q/metrics} (on a free management port of its own) every
+ * second
  * with the rules of {@code alerts/flowwatch-alerts.yaml} (expressions unchanged, {@code for} shortened) and
  * alerting to that Alertmanager. flowwatch is pointed at the Alertmanager with a short quiet period.
  *
@@ -78,9 +83,11 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
 
             Path rules = dir.resolve("flowwatch-alerts.yaml");
             Files.writeString(rules, shortenFor(Files.readString(alerts.resolve("flowwatch-alerts.yaml"))));
-            // A port of its own rather than the shared 8081: Prometheus must know it before Quarkus starts,
-            // and other builds on the machine may hold 8081 while this test restarts the application.
+            // Ports of their own rather than fixed ones: Prometheus must know the management port (where /q/metrics
+            // is served) before Quarkus starts, and other builds on the machine may hold the defaults while this
+            // test restarts the application.
             int appPort = freePort();
+            int managementPort = freePort();
             Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, """
                     global:
@@ -97,7 +104,7 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
                         metrics_path: /q/metrics
                         static_configs:
                           - targets: ['127.0.0.1:%d']
-                    """.formatted(rules, amPort, appPort));
+                    """.formatted(rules, amPort, managementPort));
             int promPort = freePort();
             String promUrl = "http://127.0.0.1:" + promPort;
             start("prometheus", List.of(prometheus.toString(),
@@ -109,6 +116,7 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
 
             return Map.of(
                     "quarkus.http.test-port", Integer.toString(appPort),
+                    "quarkus.management.test-port", Integer.toString(managementPort),
                     "flowwatch.alertmanager.urls", amUrl,
                     "flowwatch.alertmanager.quiet-period", QUIET_PERIOD.toSeconds() + "s",
                     "flowwatch.alertmanager.resend-interval", "1s",
@@ -183,26 +191,15 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         processes.add(process);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ": " + read(log));
-            }
-            try {
-                HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/-/ready")).timeout(Duration.ofSeconds(2))
-                        .build();
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(100);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/-/ready")).timeout(Duration.ofSeconds(2)).build();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .failFast(name + " exited", () -> !process.isAlive())
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException(name + " not ready at " + url + ": " + e.getMessage() + ": " + read(log), e);
         }
-        throw new IllegalStateException(name + " not ready at " + url + " after 30s: " + read(log));
     }
 
     private static int freePort() throws IOException {
@@ -216,14 +213,6 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
             return Files.readString(log);
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

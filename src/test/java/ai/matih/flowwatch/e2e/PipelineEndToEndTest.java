@@ -9,7 +9,9 @@ import static org.hamcrest.Matchers.equalTo;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import ai.matih.flowwatch.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +40,13 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBroker.class, restrictToAnnotatedClass = false)
 class PipelineEndToEndTest {
+
+    /** Management URLs start at the management root, {@code /q}. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readyUrl;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -101,7 +110,7 @@ class PipelineEndToEndTest {
         String lost = "{\"lost_events\":{\"source\":\"HUBBLE_RING_BUFFER\",\"num_events_lost\":\"7\",\"cpu\":1},\"node_name\":\"worker-2\",\"time\":\"" + NOW + "\"}";
         String hubbleNdjson = breach + "\n" + "{\"flow\": truncated" + "\n" + retransmit + "\n" + reply + "\n" + lost;
         String broken = "{\"start_time\": 1, \"action\":";
-        String baseline = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String baseline = given().get(metricsUrl).then().statusCode(200).extract().asString();
         Map<TopicPartition, Long> dlqStart = dlqEnd();
         // When
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -146,7 +155,7 @@ class PipelineEndToEndTest {
 
         // Then: the metrics count what happened
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
         assertThat(delta(baseline, metrics, "flowwatch_flows_total", "classification=\"REPLY\"", "format=\"hubble\"")).isEqualTo(1.0);
         assertThat(delta(baseline, metrics, "flowwatch_flows_total", "classification=\"ISOLATION_BREACH\"", "format=\"hubble\"")).isEqualTo(2.0);
         assertThat(delta(baseline, metrics, "flowwatch_violations_total", "type=\"ISOLATION_BREACH\"", "tenant=\"acme-corp\"")).isEqualTo(1.0);
@@ -173,7 +182,7 @@ class PipelineEndToEndTest {
         assertThat(new String(hubble.value(), StandardCharsets.UTF_8)).isEqualTo("{\"flow\": truncated");
         assertThat(header(hubble, "flowwatch-source-line")).isEqualTo("2");
 
-        given().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
+        given().get(readyUrl).then().statusCode(200).body(containsString("UP"));
     }
 
     private Map<String, Object> one(String type, String tenant) {

@@ -19,9 +19,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -35,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -184,6 +188,8 @@ class FaultToleranceIT {
         long committedAtKill = committed("kill");
         first.kill9();
         try (FlowwatchProcess second = instance("kill", "kill").start()) {
+            // the first instance may have committed everything before the kill: wait for the second's readiness
+            second.awaitReady();
             awaitCommitted("kill", records);
             Map<String, List<Long>> after = settled(second);
             double flows2 = second.metric("flowwatch_flows_total");
@@ -200,25 +206,24 @@ class FaultToleranceIT {
     void brokerRestartMidStream() throws Exception {
         try (FlowwatchProcess app = instance("broker", "broker").start()) {
             awaitCommittedAtLeast("broker", records / 5);
-            boolean[] sawDown = {false};
-            Thread watcher = new Thread(() -> {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-                while (System.nanoTime() < end && !sawDown[0]) {
-                    sawDown[0] = app.status("/q/health/ready") == 503;
-                    sleep(200);
+            CompletableFuture<Boolean> down = CompletableFuture.supplyAsync(() -> {
+                try {
+                    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> app.status("/q/health/ready") == 503);
+                    return true;
+                } catch (ConditionTimeoutException e) {
+                    return false;
                 }
             });
-            watcher.start();
             broker.restart(Duration.ofSeconds(15));
-            watcher.join();
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> app.status("/q/health/ready") == 200);
+            boolean sawDown = down.get(2, TimeUnit.MINUTES);
+            app.awaitReady();
             awaitCommitted("broker", records);
             Map<String, List<Long>> after = settled(app);
-            report("broker restart (15 s down), readiness DOWN seen=" + sawDown[0],
+            report("broker restart (15 s down), readiness DOWN seen=" + sawDown,
                     app.metric("flowwatch_flows_total"), app.metric("flowwatch_records_rejected_total"),
                     topicSize("broker-dlq"), after);
-            assertThat(sawDown[0]).as("readiness DOWN while the broker was down").isTrue();
+            assertThat(sawDown).as("readiness DOWN while the broker was down").isTrue();
             assertThat(after).isEqualTo(reference);
         }
     }
@@ -239,8 +244,8 @@ class FaultToleranceIT {
                     flowsA + b.metric("flowwatch_flows_total"),
                     b.metric("flowwatch_records_rejected_total"), topicSize("pair-dlq"), survivor);
             try (FlowwatchProcess restarted = instance("pair-a", "pair").start()) {
-                await().atMost(Duration.ofMinutes(2)).until(() -> restarted.status("/q/health/ready") == 200);
-                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2))
+                restarted.awaitReady();
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
                         .untilAsserted(() -> assertThat(restarted.violations()).isEqualTo(b.violations()));
             }
             // nothing lost, no duplicated violation, and an attempt whose two reports both instances merged before
@@ -322,18 +327,18 @@ class FaultToleranceIT {
         return s;
     }
 
-    /** The violations once two reads a few seconds apart agree (the REST store is filled asynchronously). */
-    private static Map<String, List<Long>> settled(FlowwatchProcess app) throws Exception {
-        Map<String, List<Long>> last = app.violations();
-        for (int i = 0; i < 30; i++) {
-            Thread.sleep(2000);
-            Map<String, List<Long>> now = app.violations();
-            if (now.equals(last)) {
-                return now;
-            }
-            last = now;
-        }
-        return last;
+    /**
+     * The violations once the instance is ready and two reads two seconds apart agree (the REST store is filled
+     * asynchronously, from this instance's batches and the violations topic).
+     */
+    private static Map<String, List<Long>> settled(FlowwatchProcess app) {
+        app.awaitReady();
+        AtomicReference<Map<String, List<Long>>> previous = new AtomicReference<>();
+        return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                .until(() -> {
+                    Map<String, List<Long>> now = app.violations();
+                    return now.equals(previous.getAndSet(now)) ? now : null;
+                }, Objects::nonNull);
     }
 
     private void report(String fault, double flows, double rejected, long dlq, Map<String, List<Long>> got)
@@ -411,13 +416,5 @@ class FaultToleranceIT {
 
     private void awaitCommittedAtLeast(String group, long least) {
         await().atMost(DONE).pollInterval(Duration.ofMillis(200)).until(() -> committed(group) >= least);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

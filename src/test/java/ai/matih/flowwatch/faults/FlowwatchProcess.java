@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -17,20 +19,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 
 /**
  * The packaged flowwatch ({@code target/quarkus-app/quarkus-run.jar}, system property {@code flowwatch.app.jar}) as a
- * child process on a free port, against a given broker; its output goes to {@code target/faults/<name>.log}.
+ * child process on free ports (the API's and the management port of {@code /q/*}), against a given broker; its output
+ * goes to {@code target/faults/<name>-<n>.log}. {@link #start()} returns once both ports answer HTTP;
+ * {@link #awaitReady()} waits for readiness. Paths under {@code /q/} go to the management port.
  */
 final class FlowwatchProcess implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A cheap API request: any HTTP status says the API port is up. */
+    private static final String API_PROBE = "/api/v1/violations?limit=1";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** How long a start may take, to its ports and to readiness (a busy machine included). */
+    private static final Duration STARTED = Duration.ofMinutes(2);
+    /** Paths served on the management port. */
+    private static final String MANAGEMENT = "/q/";
 
     private final String name;
     private final List<String> properties = new ArrayList<>();
     private final int port;
+    private final int managementPort;
     private static final Map<String, java.util.concurrent.atomic.AtomicInteger> STARTS =
             new java.util.concurrent.ConcurrentHashMap<>();
     private Process process;
@@ -38,9 +53,11 @@ final class FlowwatchProcess implements AutoCloseable {
     FlowwatchProcess(String name, String bootstrap, Map<String, String> settings) {
         this.name = name;
         this.port = freePort();
+        this.managementPort = freePort();
         Map<String, String> all = new TreeMap<>(settings);
         all.put("kafka.bootstrap.servers", bootstrap);
         all.put("quarkus.http.port", Integer.toString(port));
+        all.put("quarkus.management.port", Integer.toString(managementPort));
         all.put("flowwatch.topology.path", "classpath:demo/topology.yaml");
         all.put("flowwatch.demo.enabled", "false");
         all.put("quarkus.log.category.\"org.apache.kafka\".level", "WARN");
@@ -74,7 +91,29 @@ final class FlowwatchProcess implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toAbsolutePath().toString());
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitHttp("both ports answering", () -> status(API_PROBE) > 0 && status("/q/health/live") > 0);
+        } catch (IllegalStateException e) {
+            process.destroyForcibly(); // the caller never gets it to close
+            throw e;
+        }
         return this;
+    }
+
+    /** Waits until readiness is UP (Kafka channels, topology and violation store all ready). */
+    FlowwatchProcess awaitReady() {
+        awaitHttp("readiness UP", () -> status("/q/health/ready") == 200);
+        return this;
+    }
+
+    private void awaitHttp(String what, Callable<Boolean> condition) {
+        try {
+            await().atMost(STARTED).pollInterval(Duration.ofMillis(200))
+                    .failFast(name + " exited", () -> !process.isAlive())
+                    .until(condition);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new IllegalStateException(name + " not " + what + " (log " + log + "): " + e.getMessage(), e);
+        }
     }
 
     /** SIGKILL: no shutdown hook, no commit, no flush. */
@@ -139,7 +178,8 @@ final class FlowwatchProcess implements AutoCloseable {
     }
 
     private HttpRequest request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        int target = path.startsWith(MANAGEMENT) ? managementPort : port;
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target + path))
                 .timeout(Duration.ofSeconds(10)).GET();
         if (path.startsWith("/api/")) {
             b.header("Authorization", ai.matih.flowwatch.testing.ChildAuth.adminHeader());

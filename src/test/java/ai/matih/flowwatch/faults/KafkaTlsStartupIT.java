@@ -35,7 +35,9 @@ class KafkaTlsStartupIT {
                 "-Dflowwatch.topology.path=classpath:demo/topology.yaml",
                 "-Dflowwatch.demo.enabled=false",
                 "-Dquarkus.http.port=" + freePort(),
-                "-Dquarkus.http.host=127.0.0.1"));
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + freePort(),
+                "-Dquarkus.management.host=127.0.0.1"));
         cmd.addAll(ChildAuth.jvmArgs());
         cmd.addAll(List.of("-jar", jar.toString()));
         // When

@@ -1,14 +1,35 @@
 package ai.matih.flowwatch.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import ai.matih.flowwatch.topology.NamespaceInfo;
+import ai.matih.flowwatch.topology.TenancyRules;
+import ai.matih.flowwatch.topology.Topology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** 10,000 hostile tenant namespaces do not make 10,000 series of flowwatch_violations_total. */
+/**
+ * 10,000 hostile tenant namespaces neither make 10,000 series of flowwatch_violations_total nor push a tenant of the
+ * topology into {@code other}.
+ */
 class TenantCapTest {
 
     @Test
@@ -22,13 +43,159 @@ class TenantCapTest {
             metrics.violation("ISOLATION_BREACH", "critical", "tenant-" + i, 1);
         }
         // Then
-        Set<String> tenants = registry.find(FlowMetrics.VIOLATIONS).counters().stream()
-                .map(c -> c.getId().getTag("tenant")).collect(Collectors.toSet());
+        Set<String> tenants = tenantValues(registry);
         assertThat(tenants.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSize(cap);
         assertThat(tenants).contains(TenantTags.OTHER).hasSize(cap + 1);
-        double total = registry.find(FlowMetrics.VIOLATIONS).counters().stream().mapToDouble(Counter::count).sum();
-        assertThat(total).isEqualTo(10_000.0);
+        assertThat(total(registry)).isEqualTo(10_000.0);
         assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
                 .isEqualTo(10_000.0 - cap);
+    }
+
+    @Test
+    void tenThousandHostileNamespacesDoNotPushATopologyTenantIntoOther() {
+        // Given: a topology of three tenants, a cap of 50
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int cap = 50;
+        Topology topology = topology("acme-corp", "globex", "initech");
+        FlowMetrics metrics = new FlowMetrics(registry, () -> cap, () -> topology);
+        // When: 10,000 tenants unknown to the topology come first, then the topology's own
+        for (int i = 0; i < 10_000; i++) {
+            metrics.violation("ISOLATION_BREACH", "critical", "hostile-" + i, 1);
+        }
+        metrics.violation("ISOLATION_BREACH", "critical", "acme-corp", 1);
+        metrics.violation("ISOLATION_BREACH", "critical", "initech", 2);
+        // Then
+        Set<String> tenants = tenantValues(registry);
+        assertThat(tenants).contains("acme-corp", "initech", TenantTags.OTHER);
+        // globex's slot stays reserved although it has no violation
+        assertThat(tenants.stream().filter(t -> t.startsWith("hostile-"))).hasSize(cap - 3);
+        assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", "acme-corp").counter().count()).isEqualTo(1.0);
+        assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", "initech").counter().count()).isEqualTo(2.0);
+        assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
+                .isEqualTo(10_000.0 - (cap - 3));
+        assertThat(total(registry)).isEqualTo(10_003.0);
+    }
+
+    @Test
+    void aTenantJoiningTheTopologyAfterAFloodTakesTheSlotOfARecordOnlyTenant() {
+        // Given: every slot taken by tenants known only from records
+        AtomicReference<Topology> current = new AtomicReference<>(topology("acme-corp"));
+        TenantTags tags = new TenantTags(3, current::get);
+        List<String> flood = List.of("x-1", "x-2", "x-3", "x-4");
+        List<String> before = flood.stream().map(tags::tag).toList();
+        // When: the topology gains a tenant
+        current.set(topology("acme-corp", "newco"));
+        String newco = tags.tag("newco");
+        List<String> after = flood.stream().map(tags::tag).toList();
+        // Then
+        assertThat(before).containsExactly("x-1", "x-2", TenantTags.OTHER, TenantTags.OTHER);
+        assertThat(newco).isEqualTo("newco");
+        assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
+        assertThat(after.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSize(1);
+        assertThat(Stream.concat(Stream.of("acme-corp", "newco"), after.stream())
+                .filter(t -> !t.equals(TenantTags.OTHER)).distinct()).hasSize(3);
+    }
+
+    @Test
+    void aTopologyTenantKeepsItsValueWhenItLeavesTheTopology() {
+        // Given
+        AtomicReference<Topology> current = new AtomicReference<>(topology("acme-corp"));
+        TenantTags tags = new TenantTags(1, current::get);
+        assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
+        // When
+        current.set(topology());
+        // Then: its series goes on; the cap still holds for everyone else
+        assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
+        assertThat(tags.tag("x-1")).isEqualTo(TenantTags.OTHER);
+    }
+
+    static Stream<Arguments> slots() {
+        return Stream.of(
+                arguments("topology tenants come before record-only ones", 2, List.of("a", "b"),
+                        List.of("x", "a", "b"), List.of("other", "a", "b")),
+                arguments("record-only tenants share what is left", 3, List.of("a"),
+                        List.of("x", "y", "z", "a"), List.of("x", "y", "other", "a")),
+                arguments("more topology tenants than slots: name order", 1, List.of("b", "a"),
+                        List.of("b", "a"), List.of("other", "a")),
+                arguments("a cap of zero counts everyone as other", 0, List.of("a"),
+                        List.of("a", "x"), List.of("other", "other")),
+                arguments("no topology: first come, first served", 2, List.of(),
+                        List.of("x", "y", "z", "x"), List.of("x", "y", "other", "x")),
+                arguments("no tenant at all", 2, List.of("a"),
+                        nullList(), List.of("none")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("slots")
+    void givesEachTenantItsSlotOrOther(String scenario, int cap, List<String> topologyTenants,
+                                        List<String> recordTenants, List<String> expected) {
+        // Given
+        Topology topology = topology(topologyTenants.toArray(String[]::new));
+        TenantTags tags = new TenantTags(cap, () -> topology);
+        // When
+        List<String> got = recordTenants.stream().map(tags::tag).toList();
+        // Then
+        assertThat(got).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void concurrentCallersNeverExceedTheCap() throws Exception {
+        // Given
+        int cap = 20;
+        Topology topology = topology("acme-corp", "globex");
+        TenantTags tags = new TenantTags(cap, () -> topology);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            // When
+            List<Future<Set<String>>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = t;
+                results.add(pool.submit(() -> {
+                    Set<String> values = new java.util.HashSet<>();
+                    for (int i = 0; i < 5_000; i++) {
+                        values.add(tags.tag("hostile-" + (i * 4 + offset) % 3_000));
+                    }
+                    values.add(tags.tag("globex"));
+                    return values;
+                }));
+            }
+            Set<String> all = new java.util.HashSet<>();
+            for (Future<Set<String>> f : results) {
+                all.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            // Then
+            assertThat(all).contains("globex", TenantTags.OTHER);
+            assertThat(all.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSizeLessThanOrEqualTo(cap);
+            assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<String> nullList() {
+        List<String> list = new ArrayList<>();
+        list.add(null);
+        return list;
+    }
+
+    private static Set<String> tenantValues(SimpleMeterRegistry registry) {
+        return registry.find(FlowMetrics.VIOLATIONS).counters().stream()
+                .map(c -> c.getId().getTag("tenant")).collect(Collectors.toSet());
+    }
+
+    private static double total(SimpleMeterRegistry registry) {
+        return registry.find(FlowMetrics.VIOLATIONS).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** A topology whose only namespaces are one tenant namespace per given tenant. */
+    static Topology topology(String... tenants) {
+        TenancyRules rules = TenancyRules.defaults();
+        Map<String, NamespaceInfo> namespaces = new HashMap<>();
+        for (String tenant : tenants) {
+            String name = "matih-data-plane-" + tenant;
+            namespaces.put(name, rules.describe(name, Map.of("matih.ai/tenant", tenant), true));
+        }
+        return new Topology(namespaces, List.of(), Map.of(), Map.of(), List.of(), rules, List.of(), "kube-system",
+                Map.of("k8s-app", "kube-dns"), Instant.parse("2026-11-26T08:00:00Z"), "test");
     }
 }
