@@ -9,6 +9,7 @@ import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.ingest.DeadLetterQueue;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.http.TestHTTPResourceManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -189,8 +190,13 @@ final class HostileKafka {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /** A URL of the management interface (its own port; the root already ends in {@code /q}). */
+    static String management(String path) {
+        return TestHTTPResourceManager.getManagementUri() + path;
+    }
+
     static String scrape() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return given().get(management("/metrics")).then().statusCode(200).extract().asString();
     }
 
     /** The sum of the series of {@code name} whose labels contain all of {@code labels}; 0 when there is none. */
@@ -225,7 +231,7 @@ final class HostileKafka {
                 assertThat(committed.offset()).isGreaterThan(last.offset());
             });
         }
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(200);
+        given().get(management("/health/live")).then().statusCode(200);
+        given().get(management("/health/ready")).then().statusCode(200);
     }
 }
