@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The policy decisions of one compiled snapshot, keyed by {@link ConnectionDigest.Key} and bounded by an estimate of
- * the heap they hold (key, map entry and the decision with its texts). Lock-free: past the budget the whole memo is
+ * The policy decisions of one compiled snapshot, keyed by the connection or its {@link ConnectionDigest.Key} (see
+ * {@link MemoKeys}) and bounded by an estimate of the heap they hold (key, map entry and the decision with its texts). Lock-free: past the budget the whole memo is
  * replaced by an empty one (the decisions are recomputed on demand), which is cheaper on the hot path than keeping
  * an eviction order. A decision larger than a sixteenth of the budget is not kept at all.
  */
@@ -19,7 +19,7 @@ final class DecisionMemo {
     private static final int LIST_BYTES = 40;
     private static final int STRING_BYTES = 40;
 
-    private record Generation(ConcurrentHashMap<ConnectionDigest.Key, PolicyDecision> decisions, AtomicLong bytes) {
+    private record Generation(ConcurrentHashMap<Object, PolicyDecision> decisions, AtomicLong bytes) {
         Generation() {
             this(new ConcurrentHashMap<>(), new AtomicLong());
         }
@@ -39,13 +39,17 @@ final class DecisionMemo {
     }
 
     /** The memoised decision, or null. */
-    PolicyDecision get(ConnectionDigest.Key key) {
+    PolicyDecision get(Object key) {
         return current.get().decisions().get(key);
     }
 
-    /** Remembers a decision, emptying the memo first when it would exceed its budget. */
-    void put(ConnectionDigest.Key key, PolicyDecision decision) {
-        long size = ConnectionDigest.Key.BYTES + ENTRY_BYTES + estimate(decision);
+    /**
+     * Remembers a decision, emptying the memo first when it would exceed its budget.
+     *
+     * @param keyBytes the estimated heap the key holds
+     */
+    void put(Object key, long keyBytes, PolicyDecision decision) {
+        long size = keyBytes + ENTRY_BYTES + estimate(decision);
         if (size > budget / 16) {
             return;
         }

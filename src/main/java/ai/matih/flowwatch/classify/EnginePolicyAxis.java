@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link PolicyEngine}, compiled once per topology snapshot. Endpoints are taken from the topology when it
  * knows them, else from what the record says (labels it does not carry are unknown, not empty).
  *
- * <p>Decisions are memoised per topology snapshot. The key is a {@link ConnectionDigest}: a salted SHA-256 of
- * everything the engine reads of the connection (both endpoints' namespace, name, pod and namespace labels, IPs,
- * hostNetwork, declared ports and node; protocol and port), so a memoised decision is the one the engine would give,
- * explanations included, and the memo keeps 32 bytes of identity per connection however many labels a record
- * carries. The memo belongs to the compiled snapshot (a new snapshot starts empty), is lock-free, and is emptied when
- * its estimated size (keys and decisions) reaches {@code flowwatch.policy.memo-bytes}.
+ * <p>Decisions are memoised per topology snapshot, keyed by everything the engine reads of the connection (both
+ * endpoints' namespace, name, pod and namespace labels, IPs, hostNetwork, declared ports and node; protocol and port),
+ * so a memoised decision is the one the engine would give, explanations included. An ordinary connection is its own
+ * key; one whose endpoints carry more text than {@link MemoKeys#EXACT_KEY_CHARS} (many or long labels) is keyed by a
+ * salted SHA-256 of all of it ({@link ConnectionDigest}), so the memo never holds a record's label maps past that
+ * size. The memo belongs to the compiled snapshot (a new snapshot starts empty), is lock-free, and is emptied when its
+ * estimated size (keys and decisions) reaches {@code flowwatch.policy.memo-bytes}.
  */
 public final class EnginePolicyAxis implements PolicyAxis {
 
@@ -98,14 +99,16 @@ public final class EnginePolicyAxis implements PolicyAxis {
         PolicyEndpoint from = endpoint(source, flow, topology);
         PolicyEndpoint to = endpoint(destination, flow, topology);
         Compiled c = compiled(topology);
-        ConnectionDigest.Key key = DIGESTS.get().of(salt, from, to, flow.protocol(), flow.port());
+        Connection connection = new Connection(from, to, flow.protocol(), flow.port());
+        boolean large = MemoKeys.large(from, to);
+        Object key = large ? DIGESTS.get().of(salt, from, to, flow.protocol(), flow.port()) : connection;
         PolicyDecision known = c.decisions().get(key);
         if (known != null) {
             return known;
         }
-        PolicyDecision decision = c.engine().evaluate(new Connection(from, to, flow.protocol(), flow.port()))
-                .toDecision();
-        c.decisions().put(key, decision);
+        PolicyDecision decision = c.engine().evaluate(connection).toDecision();
+        c.decisions().put(key, large ? ConnectionDigest.Key.BYTES : MemoKeys.exactBytes(connection, topology),
+                decision);
         return decision;
     }
 

@@ -51,8 +51,8 @@ public interface TopologyConfig {
     interface Kubernetes {
 
         /**
-         * Watch namespaces, pods and NetworkPolicies through the Kubernetes API. Not yet implemented: informers
-         * arrive with the policy-engine issue; setting it to true only logs a warning at start.
+         * Watch namespaces, pods and NetworkPolicies through the Kubernetes API. Not implemented yet: setting it
+         * to true only logs a warning at start.
          */
         @WithDefault("false")
         boolean enabled();

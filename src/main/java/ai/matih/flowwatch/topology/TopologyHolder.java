@@ -110,8 +110,8 @@ public class TopologyHolder {
             return;
         }
         if (config.kubernetes().enabled()) {
-            LOGGER.warn("flowwatch.topology.kubernetes.enabled=true is not implemented yet (informers arrive with "
-                    + "the policy-engine issue): the Kubernetes API is NOT watched; only manifests are used");
+            LOGGER.warn("flowwatch.topology.kubernetes.enabled=true is not implemented yet: the Kubernetes API is NOT "
+                    + "watched; only manifests are used");
         }
         if (!config.hasPath()) {
             lastLoadAttempt = Instant.now();

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The policy-decision memo holds small identities, stays within its byte budget and never mixes up connections. */
 class DecisionMemoBoundsTest {
@@ -93,13 +94,15 @@ class DecisionMemoBoundsTest {
         assertThat(axis.memoBytesHeld()).isZero();
     }
 
-    @Test
-    void shouldGiveEachConnectionItsOwnVerdictWhenOnlyASelectedLabelDiffers() {
-        // Given: the same ingress pod (unknown to the topology), once labelled for acme-corp, once for globex
+    @ParameterizedTest(name = "with {0} other labels")
+    @ValueSource(ints = {0, 2_000})
+    void shouldGiveEachConnectionItsOwnVerdictWhenOnlyASelectedLabelDiffers(int otherLabels) {
+        // Given: the same ingress pod (unknown to the topology), once labelled for acme-corp, once for globex; with
+        // many other labels its memo key is a digest, else the connection itself
         EnginePolicyAxis axis = new EnginePolicyAxis(CniProfile.CONFORMANCE);
         Endpoint api = TestTopologies.pod(ACME, "api");
-        Endpoint forAcme = ingressPod(Map.of("app", "ingress-nginx", "matih.ai/tenant", "acme-corp"));
-        Endpoint forGlobex = ingressPod(Map.of("app", "ingress-nginx", "matih.ai/tenant", "globex"));
+        Endpoint forAcme = ingressPod(labels(otherLabels, "acme-corp"));
+        Endpoint forGlobex = ingressPod(labels(otherLabels, "globex"));
 
         // When
         PolicyVerdict acme = decide(axis, flow(forAcme, api), DEMO).verdict();
@@ -109,6 +112,17 @@ class DecisionMemoBoundsTest {
         // Then
         assertThat(List.of(acme, globex, acmeAgain))
                 .containsExactly(PolicyVerdict.ALLOW, PolicyVerdict.DENY, PolicyVerdict.ALLOW);
+        assertThat(axis.memoSize()).isEqualTo(2);
+    }
+
+    private static Map<String, String> labels(int others, String tenant) {
+        Map<String, String> labels = new HashMap<>();
+        for (int i = 0; i < others; i++) {
+            labels.put("example.com/other-" + i, "x");
+        }
+        labels.put("app", "ingress-nginx");
+        labels.put("matih.ai/tenant", tenant);
+        return labels;
     }
 
     static Stream<Arguments> distinctConnections() {
