@@ -19,6 +19,7 @@ import ai.matih.flowwatch.testing.TestTopologies;
 import ai.matih.flowwatch.topology.Topology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ class ViolationStoreBoundsTest {
     private final ViolationFactory factory = new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5),
             "matih.ai/tenant");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final Map<Integer, Draft> templates = new HashMap<>();
 
     @Test
     void shouldKeepTheAttemptsOf50ViolationsWithinTheMemoryBudget() {
@@ -145,13 +147,13 @@ class ViolationStoreBoundsTest {
     @Test
     void shouldEstimateNoLessThanTheHeapItHolds() {
         // Given
-        draft(0, 1, "warm-up", "drop");
+        draft(0, 1, "warm-up", "drop", NOW);
         long before = usedHeapAfterGc();
         ViolationStore store = store(100_000, 1024 * MIB);
 
         // When: 10,000 violations, one attempt each
         for (int v = 0; v < 10_000; v++) {
-            store.merge(draft(v, 40_000, "u" + v, "drop"), "flows:0", v);
+            store.merge(draft(v, 40_000, "u" + v, "drop", NOW), "flows:0", v);
         }
 
         // Then
@@ -166,8 +168,15 @@ class ViolationStoreBoundsTest {
         return new ViolationStore(new ViolationStore.Limits(maxStored, maxStoredBytes, 4096, 64 * MIB), registry);
     }
 
+    /**
+     * A report of violation {@code violation}'s attempt from {@code sourcePort}: the factory's draft of the first
+     * report, then the same with this attempt's key and this record's fingerprint (the factory hashes both the same
+     * way: only the values matter here).
+     */
     private Draft draft(int violation, int sourcePort, String uuid, String observationPoint) {
-        return draft(violation, sourcePort, uuid, observationPoint, NOW);
+        Draft first = templates.computeIfAbsent(violation, v -> draft(v, 1, "t", "drop", NOW));
+        return new Draft(first.template(), first.time(), 31L * violation + sourcePort, 1, uuid.hashCode() * 31L
+                + violation, observationPoint);
     }
 
     private Draft draft(int violation, int sourcePort, String uuid, String observationPoint, java.time.Instant at) {
