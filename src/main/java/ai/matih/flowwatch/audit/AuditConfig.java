@@ -14,4 +14,11 @@ public interface AuditConfig {
      */
     @WithDefault("10m")
     Duration correlationWindow();
+
+    /**
+     * The most namespaces whose latest audit-learnt change is remembered to explain violations. Beyond it, changes
+     * older than {@link #correlationWindow()} before the newest are forgotten first, then the oldest.
+     */
+    @WithDefault("10000")
+    int maxRecentChanges();
 }

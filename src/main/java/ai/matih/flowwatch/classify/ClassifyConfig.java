@@ -17,6 +17,16 @@ public interface ClassifyConfig {
     @WithDefault("conformance")
     String cni();
 
+    /**
+     * The most heap, in estimated bytes, that memoised policy decisions may hold per topology snapshot: each
+     * distinct connection costs its key (the connection itself when its endpoints carry at most 2,048 chars of
+     * names, labels and addresses, else a 32-byte digest of them) plus its decision with its texts. Past it the memo
+     * is emptied and refilled on demand (counter {@code flowwatch_policy_memo_clears_total}, gauge
+     * {@code flowwatch_policy_memo_bytes}); 0 memoises nothing.
+     */
+    @WithDefault("16777216")
+    long memoBytes();
+
     /** The profile named by {@link #cni()}. */
     default CniProfile cniProfile() {
         switch (cni().trim().toLowerCase(java.util.Locale.ROOT)) {

@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.classify;
 
 import ai.matih.flowwatch.policy.CniProfile;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -9,7 +10,7 @@ public class ClassifyProducers {
 
     @Produces
     @Singleton
-    EnginePolicyAxis policyAxis(ClassifyConfig config) {
-        return new EnginePolicyAxis(config.cniProfile());
+    EnginePolicyAxis policyAxis(ClassifyConfig config, MeterRegistry registry) {
+        return new EnginePolicyAxis(config.cniProfile(), config.memoBytes(), registry);
     }
 }

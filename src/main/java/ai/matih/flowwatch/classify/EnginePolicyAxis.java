@@ -10,36 +10,72 @@ import ai.matih.flowwatch.policy.PolicyEngine;
 import ai.matih.flowwatch.policy.PolicyResult;
 import ai.matih.flowwatch.topology.PodInfo;
 import ai.matih.flowwatch.topology.Topology;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The policy axis from the NetworkPolicies in force (design §4): each connection is evaluated by the exact
+ * The policy axis from the NetworkPolicies in force: each connection is evaluated by the exact
  * {@link PolicyEngine}, compiled once per topology snapshot. Endpoints are taken from the topology when it
  * knows them, else from what the record says (labels it does not carry are unknown, not empty).
  *
- * <p>Decisions are memoised per topology snapshot: the key is the whole {@link Connection} (both endpoints with
- * everything the engine reads of them: namespace, name, pod and namespace labels, IPs, hostNetwork, declared ports
- * and node; protocol and port), so a memoised decision is the one the engine would give, explanations included.
- * The memo belongs to the compiled snapshot (a new snapshot starts empty), is lock-free, and is cleared when it
- * reaches {@value #MEMO_CAPACITY} entries (many distinct external IPs).
+ * <p>Decisions are memoised per topology snapshot, keyed by everything the engine reads of the connection (both
+ * endpoints' namespace, name, pod and namespace labels, IPs, hostNetwork, declared ports and node; protocol and port),
+ * so a memoised decision is the one the engine would give, explanations included. An ordinary connection is its own
+ * key; one whose endpoints carry more text than {@link MemoKeys#EXACT_KEY_CHARS} (many or long labels) is keyed by a
+ * salted SHA-256 of all of it ({@link ConnectionDigest}), so the memo never holds a record's label maps past that
+ * size. The memo belongs to the compiled snapshot (a new snapshot starts empty), is lock-free, and is emptied when its
+ * estimated size (keys and decisions) reaches {@code flowwatch.policy.memo-bytes}.
  */
 public final class EnginePolicyAxis implements PolicyAxis {
 
-    /** Most memoised decisions per snapshot before the memo is cleared. */
-    static final int MEMO_CAPACITY = 16_384;
+    /** Default of {@code flowwatch.policy.memo-bytes}. */
+    public static final long DEFAULT_MEMO_BYTES = 16L * 1024 * 1024;
+    /** Gauge of the memo's estimated heap bytes. Exported as {@code flowwatch_policy_memo_bytes}. */
+    public static final String MEMO_BYTES_METER = "flowwatch.policy.memo.bytes";
+    /** Counter of memo clears for being full. Exported as {@code flowwatch_policy_memo_clears_total}. */
+    public static final String MEMO_CLEARS_METER = "flowwatch.policy.memo.clears";
+
+    private static final ThreadLocal<ConnectionDigest> DIGESTS = ThreadLocal.withInitial(ConnectionDigest::new);
 
     private final CniProfile profile;
+    private final long memoBytes;
+    private final Counter clears;
+    private final byte[] salt = new byte[16];
     private final AtomicReference<Compiled> compiled = new AtomicReference<>();
 
+    /** An axis with the default memo budget and meters of its own (tools, tests). */
     public EnginePolicyAxis(CniProfile profile) {
-        this.profile = profile;
+        this(profile, DEFAULT_MEMO_BYTES, new SimpleMeterRegistry());
     }
 
-    private record Compiled(Topology topology, PolicyEngine engine, Map<Connection, PolicyDecision> decisions) {
+    /**
+     * @param memoBytes the most estimated heap bytes of memoised decisions per snapshot
+     * @param registry  where the memo's size gauge and clears counter are registered
+     */
+    public EnginePolicyAxis(CniProfile profile, long memoBytes, MeterRegistry registry) {
+        if (memoBytes < 0) {
+            throw new IllegalArgumentException("flowwatch.policy.memo-bytes must not be negative: " + memoBytes);
+        }
+        this.profile = profile;
+        this.memoBytes = memoBytes;
+        new SecureRandom().nextBytes(salt);
+        this.clears = Counter.builder(MEMO_CLEARS_METER)
+                .description("Times the policy-decision memo was emptied for reaching flowwatch.policy.memo-bytes")
+                .register(registry);
+        Gauge.builder(MEMO_BYTES_METER, this, EnginePolicyAxis::memoBytesHeld)
+                .description("Estimated heap bytes of memoised policy decisions (keys and decisions)")
+                .baseUnit("bytes")
+                .register(registry);
+    }
+
+    private record Compiled(Topology topology, PolicyEngine engine, DecisionMemo decisions) {
     }
 
     /** The engine for this snapshot, compiled on first use after a topology change. */
@@ -50,7 +86,8 @@ public final class EnginePolicyAxis implements PolicyAxis {
     private Compiled compiled(Topology topology) {
         Compiled c = compiled.get();
         if (c == null || c.topology() != topology) {
-            c = new Compiled(topology, PolicyEngine.compile(topology, profile), new ConcurrentHashMap<>());
+            c = new Compiled(topology, PolicyEngine.compile(topology, profile),
+                    new DecisionMemo(memoBytes, clears::increment));
             compiled.set(c);
         }
         return c;
@@ -59,19 +96,32 @@ public final class EnginePolicyAxis implements PolicyAxis {
     @Override
     public PolicyDecision decide(Flow flow, Party source, Party destination, IntentResult.Judged intent,
                                  Topology topology) {
-        Connection connection = new Connection(endpoint(source, flow, topology), endpoint(destination, flow, topology),
-                flow.protocol(), flow.port());
+        PolicyEndpoint from = endpoint(source, flow, topology);
+        PolicyEndpoint to = endpoint(destination, flow, topology);
         Compiled c = compiled(topology);
-        PolicyDecision known = c.decisions().get(connection);
+        Connection connection = new Connection(from, to, flow.protocol(), flow.port());
+        boolean large = MemoKeys.large(from, to);
+        Object key = large ? DIGESTS.get().of(salt, from, to, flow.protocol(), flow.port()) : connection;
+        PolicyDecision known = c.decisions().get(key);
         if (known != null) {
             return known;
         }
         PolicyDecision decision = c.engine().evaluate(connection).toDecision();
-        if (c.decisions().size() >= MEMO_CAPACITY) {
-            c.decisions().clear();
-        }
-        c.decisions().put(connection, decision);
+        c.decisions().put(key, large ? ConnectionDigest.Key.BYTES : MemoKeys.exactBytes(connection, topology),
+                decision);
         return decision;
+    }
+
+    /** Estimated heap bytes of the current snapshot's memo. */
+    long memoBytesHeld() {
+        Compiled c = compiled.get();
+        return c == null ? 0 : c.decisions().bytes();
+    }
+
+    /** Decisions in the current snapshot's memo. */
+    int memoSize() {
+        Compiled c = compiled.get();
+        return c == null ? 0 : c.decisions().size();
     }
 
     /** The full result, for explanations. */

@@ -3,6 +3,7 @@ package ai.matih.flowwatch.policy;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +97,16 @@ final class SelectorMatcher {
             }
         }
         return result;
+    }
+
+    /**
+     * Adds to {@code into}, per label key this selector reads, the values it compares that key with (empty for
+     * Exists and DoesNotExist): together with the presence of the key, all that decides {@link #matches}.
+     */
+    void readKeys(Map<String, Set<String>> into) {
+        for (Requirement requirement : requirements) {
+            into.computeIfAbsent(requirement.key(), k -> new HashSet<>()).addAll(requirement.values());
+        }
     }
 
     @Override

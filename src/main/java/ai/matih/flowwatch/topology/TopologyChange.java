@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One change to the cluster learnt from the audit stream (design §3, source 2), applied on top of the
- * manifests so that a reload of the files does not forget it.
+ * One change to the cluster learnt from the audit stream, applied on top of the manifests so that a reload of the
+ * files does not forget it.
  */
 public sealed interface TopologyChange {
 
@@ -16,6 +16,9 @@ public sealed interface TopologyChange {
 
     /** The object it changes: {@code namespace/<name>} or {@code networkpolicy/<ns>/<name>}. */
     String key();
+
+    /** Estimated heap bytes of the change as the overlay holds it (texts at two bytes a char); computed on each call. */
+    long bytes();
 
     /**
      * A namespace was created or relabelled.
@@ -34,6 +37,11 @@ public sealed interface TopologyChange {
         public String key() {
             return "namespace/" + name;
         }
+
+        @Override
+        public long bytes() {
+            return ChangeSizes.namespace(name, labels);
+        }
     }
 
     /** A namespace was deleted. */
@@ -41,6 +49,11 @@ public sealed interface TopologyChange {
         @Override
         public String key() {
             return "namespace/" + name;
+        }
+
+        @Override
+        public long bytes() {
+            return ChangeSizes.namespace(name, Map.of());
         }
     }
 
@@ -50,6 +63,11 @@ public sealed interface TopologyChange {
         public String key() {
             return "networkpolicy/" + policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
         }
+
+        @Override
+        public long bytes() {
+            return ChangeSizes.policy(key(), policy);
+        }
     }
 
     /** A NetworkPolicy was deleted. */
@@ -57,6 +75,11 @@ public sealed interface TopologyChange {
         @Override
         public String key() {
             return "networkpolicy/" + namespace + "/" + name;
+        }
+
+        @Override
+        public long bytes() {
+            return ChangeSizes.policy(key(), null);
         }
     }
 }

@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
-/** Where the topology comes from (design §3). */
+/** Where the topology comes from, and how much the audit stream may add to it. */
 @ConfigMapping(prefix = "flowwatch.topology")
 public interface TopologyConfig {
 
@@ -27,6 +27,23 @@ public interface TopologyConfig {
     @WithDefault("5s")
     Duration reloadInterval();
 
+    /**
+     * The most objects (namespaces and NetworkPolicies) the overlay learnt from the audit stream holds on top of the
+     * manifests. Beyond it, changes to objects it does not hold yet are refused (counter
+     * {@code flowwatch_topology_overlay_refused_total}); deletions of manifest objects are always taken.
+     */
+    @WithDefault("10000")
+    int maxLearntObjects();
+
+    /**
+     * The most heap, in estimated bytes, the overlay learnt from the audit stream holds (labels and policies; a
+     * parsed policy counts four times its JSON). Beyond it, changes that would grow it are refused as past
+     * {@link #maxLearntObjects()} (gauges {@code flowwatch_topology_overlay_objects} and
+     * {@code flowwatch_topology_overlay_bytes}).
+     */
+    @WithDefault("33554432")
+    long maxLearntBytes();
+
     /** The Kubernetes API as a topology source. */
     Kubernetes kubernetes();
 
@@ -34,8 +51,8 @@ public interface TopologyConfig {
     interface Kubernetes {
 
         /**
-         * Watch namespaces, pods and NetworkPolicies through the Kubernetes API. Not yet implemented: informers
-         * arrive with the policy-engine issue; setting it to true only logs a warning at start.
+         * Watch namespaces, pods and NetworkPolicies through the Kubernetes API. Not implemented yet: setting it
+         * to true only logs a warning at start.
          */
         @WithDefault("false")
         boolean enabled();

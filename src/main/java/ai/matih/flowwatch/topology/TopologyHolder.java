@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.topology;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -39,6 +40,12 @@ public class TopologyHolder {
     public static final String NAMESPACES_METER = "flowwatch.topology.namespaces";
     /** Tag holding {@link Role#tag()}. */
     public static final String ROLE_TAG = "role";
+    /** Gauge of objects in the audit-learnt overlay. Exported as {@code flowwatch_topology_overlay_objects}. */
+    public static final String OVERLAY_OBJECTS_METER = "flowwatch.topology.overlay.objects";
+    /** Gauge of the overlay's estimated heap bytes. Exported as {@code flowwatch_topology_overlay_bytes}. */
+    public static final String OVERLAY_BYTES_METER = "flowwatch.topology.overlay.bytes";
+    /** Counter of audit-learnt changes refused for a full overlay. Exported with {@code _total}. */
+    public static final String OVERLAY_REFUSED_METER = "flowwatch.topology.overlay.refused";
 
     private static final Logger LOGGER = Logger.getLogger(TopologyHolder.class);
 
@@ -47,7 +54,9 @@ public class TopologyHolder {
     private final Duration reloadInterval;
     private final AtomicReference<Topology> current;
     private volatile Topology base;
-    private volatile TopologyOverlay overlay = TopologyOverlay.EMPTY;
+    private final TopologyOverlay overlay;
+    private final Counter refused;
+    private boolean warnedFull;
     private volatile boolean loaded;
     private volatile Instant lastLoadAttempt;
     private volatile String lastError;
@@ -67,6 +76,17 @@ public class TopologyHolder {
                     + "' must be positive");
         }
         this.current = new AtomicReference<>(loader.empty(Topology.EMPTY_ORIGIN));
+        this.overlay = new TopologyOverlay(config.maxLearntObjects(), config.maxLearntBytes());
+        this.refused = Counter.builder(OVERLAY_REFUSED_METER)
+                .description("Audit-learnt topology changes refused because the overlay reached "
+                        + "flowwatch.topology.max-learnt-objects or max-learnt-bytes")
+                .register(registry);
+        Gauge.builder(OVERLAY_OBJECTS_METER, overlay, TopologyOverlay::size)
+                .description("Objects (namespaces, NetworkPolicies) the audit stream changed on top of the manifests")
+                .register(registry);
+        Gauge.builder(OVERLAY_BYTES_METER, overlay, TopologyOverlay::bytes).baseUnit("bytes")
+                .description("Estimated heap bytes of the audit-learnt overlay")
+                .register(registry);
         for (Role role : Role.values()) {
             Gauge.builder(NAMESPACES_METER, this, h -> h.current().namespaceCount(role))
                     .tag(ROLE_TAG, role.tag())
@@ -90,8 +110,8 @@ public class TopologyHolder {
             return;
         }
         if (config.kubernetes().enabled()) {
-            LOGGER.warn("flowwatch.topology.kubernetes.enabled=true is not implemented yet (informers arrive with "
-                    + "the policy-engine issue): the Kubernetes API is NOT watched; only manifests are used");
+            LOGGER.warn("flowwatch.topology.kubernetes.enabled=true is not implemented yet: the Kubernetes API is NOT "
+                    + "watched; only manifests are used");
         }
         if (!config.hasPath()) {
             lastLoadAttempt = Instant.now();
@@ -135,29 +155,43 @@ public class TopologyHolder {
     /** Replaces the snapshot (for other sources, e.g. the audit stream) and marks the topology as loaded. */
     public synchronized void replace(Topology topology) {
         base = Objects.requireNonNull(topology, "topology");
+        overlay.compactAgainst(topology);
         current.set(overlay.applyTo(topology));
         loaded = true;
     }
 
     /**
      * Applies a change learnt from the audit stream on top of the manifests; it survives file reloads. A change
-     * older than the one already known for the same object is ignored. Returns true when the snapshot changed.
+     * older than the one already known for the same object is ignored, and so is a change to a new object once the
+     * overlay is full (counted). Returns true when the snapshot changed. Costs the change's object, not the overlay.
      */
     public synchronized boolean apply(TopologyChange change) {
-        TopologyOverlay next = overlay.with(change);
-        if (next == overlay) {
-            return false;
-        }
-        overlay = next;
         Topology b = base != null ? base : current.get();
         base = b;
-        current.set(next.applyTo(b));
+        String key = change.key();
+        boolean deletion = change instanceof TopologyChange.NamespaceDeleted
+                || overlay.entry(key) instanceof TopologyChange.NamespaceDeleted;
+        TopologyOverlay.Learnt learnt = overlay.learn(change, b);
+        if (learnt == TopologyOverlay.Learnt.REFUSED) {
+            refused.increment();
+            if (!warnedFull) {
+                warnedFull = true;
+                LOGGER.warnf("The topology learnt from the audit stream is full (%d objects, %d estimated bytes): "
+                        + "changes to further objects are refused and counted (%s)", overlay.size(), overlay.bytes(),
+                        OVERLAY_REFUSED_METER);
+            }
+            return false;
+        }
+        if (learnt != TopologyOverlay.Learnt.APPLIED) {
+            return false;
+        }
+        current.set(overlay.applyChangeOf(key, deletion, current.get(), b));
         return true;
     }
 
-    /** The audit-stream changes in force on top of the manifests. */
-    public TopologyOverlay overlay() {
-        return overlay;
+    /** A copy of the audit-stream changes in force on top of the manifests. */
+    public synchronized TopologyOverlay overlay() {
+        return overlay.copy();
     }
 
     /** When a load was last attempted, or null before the first. */
@@ -200,6 +234,7 @@ public class TopologyHolder {
             ManifestLoader.Result result = loader.load(location);
             synchronized (this) {
                 base = result.topology();
+                overlay.compactAgainst(base);
                 current.set(overlay.applyTo(base));
             }
             loaded = true;

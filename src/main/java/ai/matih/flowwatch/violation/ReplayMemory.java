@@ -31,6 +31,14 @@ import java.util.Set;
  */
 final class ReplayMemory {
 
+    /**
+     * Estimated heap bytes of one remembered attempt: its access-ordered map entry, boxed key, the {@link Attempt} and
+     * a credits map of up to two partitions (the partition names are shared).
+     */
+    static final int ATTEMPT_BYTES = 184;
+    /** Estimated heap bytes of one remembered fingerprint: its access-ordered map entry and boxed key. */
+    static final int FINGERPRINT_BYTES = 80;
+
     private static final byte VERSION = 2;
     private static final byte VERSION_WITHOUT_CREDITS = 1;
 
@@ -78,6 +86,38 @@ final class ReplayMemory {
                 return size() > capacity;
             }
         };
+    }
+
+    /**
+     * Estimated heap bytes of the remembered attempts and fingerprints: what {@link #trimTo} can give back (the memory
+     * itself and its partition positions, a few per violation, are counted with the violation).
+     */
+    long bytes() {
+        return (long) attempts.size() * ATTEMPT_BYTES + (long) fingerprints.size() * FINGERPRINT_BYTES;
+    }
+
+    /**
+     * Forgets the least recently used attempts and fingerprints beyond {@code limit} of each (at least one of each is
+     * kept). What is forgotten can no longer be recognised: a later report of a forgotten attempt from another
+     * reporter, or a re-produced copy of a forgotten record on another partition, counts again. Redeliveries are still
+     * recognised by the partition positions, which are never trimmed.
+     *
+     * @return how many entries were forgotten
+     */
+    int trimTo(int limit) {
+        int keep = Math.max(1, limit);
+        return trim(attempts, keep) + trim(fingerprints, keep);
+    }
+
+    private static int trim(LinkedHashMap<Long, ?> map, int keep) {
+        int removed = 0;
+        Iterator<Long> eldest = map.keySet().iterator();
+        while (map.size() > keep && eldest.hasNext()) {
+            eldest.next();
+            eldest.remove();
+            removed++;
+        }
+        return removed;
     }
 
     /** True when the partition's last merged position is at or past this one: a redelivered record. */

@@ -20,6 +20,27 @@ public interface ViolationConfig {
     int maxStored();
 
     /**
+     * The most heap, in estimated bytes, the stored violations may hold (the violations with their texts and
+     * indexes, not their replay memory: see {@link #memoryBytes()}); past it the oldest (by lastSeen) are evicted,
+     * as past {@link #maxStored()} (counter {@code flowwatch_violation_store_evictions_total{reason="max-stored-bytes"}},
+     * gauge {@code flowwatch_violation_store_bytes{part="violations"}}).
+     */
+    @WithDefault("268435456")
+    long maxStoredBytes();
+
+    /**
+     * The most heap, in estimated bytes, that the remembered connection attempts and record fingerprints of all
+     * violations may hold together. Past it every violation keeps only its most recently used share (an equal share
+     * of the budget each, down to one attempt and one fingerprint), so a replay of what is still remembered never
+     * counts twice, while a duplicate of a forgotten attempt from another reporter, or a copy of a forgotten record
+     * re-produced on another partition, counts again (redeliveries are still recognised by their positions).
+     * Counter {@code flowwatch_violation_store_evictions_total{reason="memory-bytes"}} counts forgotten entries, gauge
+     * {@code flowwatch_violation_store_bytes{part="attempts"}} the estimate.
+     */
+    @WithDefault("67108864")
+    long memoryBytes();
+
+    /**
      * For aggregated flow logs without a source port (Calico, Goldmane), reports of the same key whose
      * interval starts in the same slice of this length are taken as the same connection attempts, seen by
      * different reporters.

@@ -1,7 +1,9 @@
 package ai.matih.flowwatch.violation;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -13,13 +15,22 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.jboss.logging.Logger;
 
 /**
  * The bounded in-memory store of violations, newest first, indexed by time and tenant. Reports are merged
- * per violation id atomically; a replayed record changes nothing; the oldest violations are evicted past
- * {@code flowwatch.violations.max-stored}.
+ * per violation id atomically; a replayed record changes nothing; the oldest violations (by lastSeen) are evicted
+ * past {@code flowwatch.violations.max-stored} violations or {@code flowwatch.violations.max-stored-bytes} estimated
+ * bytes, and the replay memories of all violations share {@code flowwatch.violations.memory-bytes} (see
+ * {@link ViolationConfig#memoryBytes()}).
+ *
+ * <p>Sizes are estimates from the lengths of the texts and the counts of remembered entries (see
+ * {@link ViolationSizes} and {@link ReplayMemory#bytes()}), kept as running totals: no walk over the store on the hot
+ * path. Past the memory budget, one thread at a time trims every violation's memory to an equal share of three
+ * quarters of the budget, so the next trim is a quarter of the budget away.
  */
 @ApplicationScoped
 public class ViolationStore {
@@ -29,12 +40,47 @@ public class ViolationStore {
 
     private static final Logger LOGGER = Logger.getLogger(ViolationStore.class);
     private static final int MAX_REPORTERS = 8;
-    /** Violations evicted past {@code flowwatch.violations.max-stored}. */
+    /** Violations evicted past {@code flowwatch.violations.max-stored} or its byte bound. */
     public static final String EVICTED = "flowwatch.violations.evicted";
+    /** Gauge of estimated heap bytes, tagged {@link #PART_TAG}. Exported as {@code flowwatch_violation_store_bytes}. */
+    public static final String BYTES_METER = "flowwatch.violation.store.bytes";
+    /** Counter of what the bounds removed, tagged {@link #REASON_TAG}. Exported with {@code _total}. */
+    public static final String EVICTIONS_METER = "flowwatch.violation.store.evictions";
+    /** {@code violations} (the violations and their indexes) or {@code attempts} (their replay memories). */
+    public static final String PART_TAG = "part";
+    /** {@code max-stored}, {@code max-stored-bytes} (violations) or {@code memory-bytes} (remembered entries). */
+    public static final String REASON_TAG = "reason";
 
-    private final int maxStored;
-    private final int maxRemembered;
-    private final Runnable evicted;
+    /**
+     * The store's bounds.
+     *
+     * @param maxStored      most violations
+     * @param maxStoredBytes most estimated bytes of violations
+     * @param maxRemembered  most attempts (and fingerprints) one violation remembers
+     * @param memoryBytes    most estimated bytes of all violations' replay memories together
+     */
+    public record Limits(int maxStored, long maxStoredBytes, int maxRemembered, long memoryBytes) {
+
+        /** Entry bounds with the default byte bounds. */
+        public static Limits of(int maxStored, int maxRemembered) {
+            return new Limits(maxStored, 256L * 1024 * 1024, maxRemembered, 64L * 1024 * 1024);
+        }
+
+        static Limits of(ViolationConfig config) {
+            return new Limits(config.maxStored(), config.maxStoredBytes(), config.maxRemembered(),
+                    config.memoryBytes());
+        }
+    }
+
+    private final Limits limits;
+    private final Counter evicted;
+    private final Counter evictedByCount;
+    private final Counter evictedByBytes;
+    private final Counter forgotten;
+    private final AtomicLong violationBytes = new AtomicLong();
+    private final AtomicLong memoryBytes = new AtomicLong();
+    private final AtomicBoolean trimming = new AtomicBoolean();
+    private volatile long nextTrimAt;
     private final ConcurrentHashMap<String, Aggregate> byId = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<ViolationOrder, Violation> byTime = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, ConcurrentSkipListMap<ViolationOrder, Violation>> byTenant =
@@ -42,20 +88,41 @@ public class ViolationStore {
 
     @Inject
     public ViolationStore(ViolationConfig config, MeterRegistry registry) {
-        this(config.maxStored(), config.maxRemembered(), Counter.builder(EVICTED)
-                .description("Violations evicted from the in-memory store past flowwatch.violations.max-stored")
-                .register(registry)::increment);
+        this(Limits.of(config), registry);
     }
 
+    /** A store with the default byte bounds and meters of its own (tools, tests). */
     public ViolationStore(int maxStored, int maxRemembered) {
-        this(maxStored, maxRemembered, () -> { });
+        this(Limits.of(maxStored, maxRemembered), new SimpleMeterRegistry());
     }
 
-    /** A store that calls {@code evicted} once per violation evicted. */
-    public ViolationStore(int maxStored, int maxRemembered, Runnable evicted) {
-        this.maxStored = maxStored;
-        this.maxRemembered = maxRemembered;
-        this.evicted = evicted;
+    public ViolationStore(Limits limits, MeterRegistry registry) {
+        if (limits.maxStored() < 1 || limits.maxStoredBytes() < 1 || limits.maxRemembered() < 1
+                || limits.memoryBytes() < 1) {
+            throw new IllegalArgumentException("violation store bounds must be positive: " + limits);
+        }
+        this.limits = limits;
+        this.evicted = Counter.builder(EVICTED)
+                .description("Violations evicted from the in-memory store past flowwatch.violations.max-stored "
+                        + "or flowwatch.violations.max-stored-bytes")
+                .register(registry);
+        this.evictedByCount = evictions(registry, "max-stored");
+        this.evictedByBytes = evictions(registry, "max-stored-bytes");
+        this.forgotten = evictions(registry, "memory-bytes");
+        this.nextTrimAt = limits.memoryBytes();
+        Gauge.builder(BYTES_METER, violationBytes, AtomicLong::get).tag(PART_TAG, "violations").baseUnit("bytes")
+                .description("Estimated heap bytes of the stored violations and their indexes")
+                .register(registry);
+        Gauge.builder(BYTES_METER, memoryBytes, AtomicLong::get).tag(PART_TAG, "attempts").baseUnit("bytes")
+                .description("Estimated heap bytes of the violations' remembered attempts and record fingerprints")
+                .register(registry);
+    }
+
+    private static Counter evictions(MeterRegistry registry, String reason) {
+        return Counter.builder(EVICTIONS_METER).tag(REASON_TAG, reason)
+                .description("Violations (max-stored, max-stored-bytes) or remembered attempts and fingerprints "
+                        + "(memory-bytes) removed to keep the store within its bounds")
+                .register(registry);
     }
 
     /** Merges one report that came from no Kafka record (tools, tests); see {@link Merge}. */
@@ -75,14 +142,15 @@ public class ViolationStore {
         Merge[] result = new Merge[1];
         byId.compute(draft.template().id(), (id, agg) -> {
             if (agg == null) {
-                agg = new Aggregate(maxRemembered);
+                agg = new Aggregate(limits.maxRemembered());
                 agg.memory.remember(draft.fingerprint());
                 agg.memory.attemptDelta(draft.attemptKey(), draft.connections(), partition);
                 agg.memory.contributed(partition, position, draft.connections(), 1);
                 Violation v = draft.template().withCounters(draft.time(), draft.time(), draft.connections(), 1,
                         draft.template().evidence());
                 agg.violation = v;
-                index(null, v);
+                index(agg, null, v);
+                remembered(agg);
                 result[0] = new Merge(v, true, draft.connections(), false);
                 return agg;
             }
@@ -99,11 +167,12 @@ public class ViolationStore {
             Violation v = old.withCounters(first, last, old.count() + delta, old.observations() + 1,
                     withReporter(old.evidence(), draft.reporter()));
             agg.violation = v;
-            index(old, v);
+            index(agg, old, v);
+            remembered(agg);
             result[0] = new Merge(v, false, delta, false);
             return agg;
         });
-        evictOverflow();
+        enforceBounds();
         return result[0];
     }
 
@@ -134,15 +203,16 @@ public class ViolationStore {
     public boolean restore(Violation remote, byte[] replayMemory) {
         boolean[] changed = new boolean[1];
         int[] settled = new int[1];
-        ReplayMemory memory = replayMemory == null ? null : ReplayMemory.decode(replayMemory, maxRemembered);
+        ReplayMemory memory = replayMemory == null ? null : ReplayMemory.decode(replayMemory, limits.maxRemembered());
         byId.compute(remote.id(), (id, agg) -> {
             if (agg == null) {
-                agg = new Aggregate(maxRemembered);
+                agg = new Aggregate(limits.maxRemembered());
                 if (memory != null) {
                     agg.memory.absorb(memory);
                 }
                 agg.violation = remote;
-                index(null, remote);
+                index(agg, null, remote);
+                remembered(agg);
                 changed[0] = true;
                 return agg;
             }
@@ -150,12 +220,13 @@ public class ViolationStore {
             if (memory == null) {
                 if (!old.equals(remote)) {
                     agg.violation = remote;
-                    index(old, remote);
+                    index(agg, old, remote);
                     changed[0] = true;
                 }
                 return agg;
             }
             ReplayMemory.Absorbed absorbed = agg.memory.absorb(memory);
+            remembered(agg);
             settled[0] = absorbed.settled();
             if (!absorbed.changed()) {
                 return agg;
@@ -173,7 +244,7 @@ public class ViolationStore {
             Violation v = base.withCounters(first, last, old.count() + absorbed.count() - absorbed.retracted(),
                     old.observations() + absorbed.observations(), evidence);
             agg.violation = v;
-            index(old, v);
+            index(agg, old, v);
             changed[0] = true;
             return agg;
         });
@@ -182,14 +253,14 @@ public class ViolationStore {
             LOGGER.infof("violation %s: %d connection attempt(s) counted by two instances now count once", remote.id(),
                     settled[0]);
         }
-        evictOverflow();
+        enforceBounds();
         return changed[0];
     }
 
     /** Removes a violation (a tombstone on the violations topic). */
     public void remove(String id) {
         byId.computeIfPresent(id, (k, agg) -> {
-            unindex(agg.violation);
+            dropped(agg);
             return null;
         });
     }
@@ -197,13 +268,13 @@ public class ViolationStore {
     /** Stores a finished violation as it is (audit detections, rebuilds), replacing one with the same id. */
     public void put(Violation v) {
         byId.compute(v.id(), (id, agg) -> {
-            Aggregate a = agg == null ? new Aggregate(maxRemembered) : agg;
+            Aggregate a = agg == null ? new Aggregate(limits.maxRemembered()) : agg;
             Violation old = a.violation;
             a.violation = v;
-            index(old, v);
+            index(a, old, v);
             return a;
         });
-        evictOverflow();
+        enforceBounds();
     }
 
     /** Atomically rewrites a stored violation (e.g. to add evidence); returns the result, or null when absent. */
@@ -211,7 +282,7 @@ public class ViolationStore {
         Aggregate a = byId.computeIfPresent(id, (k, agg) -> {
             Violation old = agg.violation;
             agg.violation = change.apply(old);
-            index(old, agg.violation);
+            index(agg, old, agg.violation);
             return agg;
         });
         return a == null ? null : a.violation;
@@ -264,25 +335,48 @@ public class ViolationStore {
         return new Violation.Evidence(e.verdictDetail(), e.cniPolicies(), reporters, e.policyReason(), e.audit());
     }
 
-    private void index(Violation old, Violation v) {
+    /** Indexes {@code v} in place of {@code old} (null: none) and accounts for its size. Inside its compute. */
+    private void index(Aggregate agg, Violation old, Violation v) {
         if (old != null) {
             unindex(old);
         }
         ViolationOrder n = ViolationOrder.of(v);
         byTime.put(n, v);
         for (String t : tenantsOf(v)) {
-            byTenant.computeIfAbsent(t, k -> new ConcurrentSkipListMap<>()).put(n, v);
+            byTenant.compute(t, (k, m) -> {
+                ConcurrentSkipListMap<ViolationOrder, Violation> tenant = m == null ? new ConcurrentSkipListMap<>() : m;
+                tenant.put(n, v);
+                return tenant;
+            });
         }
+        long bytes = ViolationSizes.bytes(v);
+        violationBytes.addAndGet(bytes - agg.violationBytes);
+        agg.violationBytes = bytes;
+    }
+
+    /** Accounts for a change of the aggregate's replay memory. Inside its compute. */
+    private void remembered(Aggregate agg) {
+        long bytes = agg.memory.bytes();
+        memoryBytes.addAndGet(bytes - agg.memoryBytes);
+        agg.memoryBytes = bytes;
+    }
+
+    /** Unindexes a violation leaving the store and takes its sizes off the totals. Inside its compute. */
+    private void dropped(Aggregate agg) {
+        unindex(agg.violation);
+        violationBytes.addAndGet(-agg.violationBytes);
+        memoryBytes.addAndGet(-agg.memoryBytes);
     }
 
     private void unindex(Violation v) {
         ViolationOrder o = ViolationOrder.of(v);
         byTime.remove(o);
         for (String t : tenantsOf(v)) {
-            ConcurrentSkipListMap<ViolationOrder, Violation> m = byTenant.get(t);
-            if (m != null) {
+            // a tenant's index goes when it empties: tenants named by records cannot pile up empty maps
+            byTenant.computeIfPresent(t, (k, m) -> {
                 m.remove(o);
-            }
+                return m.isEmpty() ? null : m;
+            });
         }
     }
 
@@ -301,16 +395,23 @@ public class ViolationStore {
         }
     }
 
+    private void enforceBounds() {
+        evictOverflow();
+        trimMemory();
+    }
+
     private void evictOverflow() {
-        while (byId.size() > maxStored) {
+        while (byId.size() > limits.maxStored() || violationBytes.get() > limits.maxStoredBytes()) {
             Map.Entry<ViolationOrder, Violation> oldest = byTime.lastEntry();
             if (oldest == null) {
                 return;
             }
+            Counter reason = byId.size() > limits.maxStored() ? evictedByCount : evictedByBytes;
             byId.computeIfPresent(oldest.getKey().id(), (id, agg) -> {
                 if (agg.violation.lastSeen().equals(oldest.getKey().lastSeen())) {
-                    unindex(agg.violation);
-                    evicted.run();
+                    dropped(agg);
+                    evicted.increment();
+                    reason.increment();
                     return null;
                 }
                 return agg;
@@ -320,10 +421,55 @@ public class ViolationStore {
         }
     }
 
+    /**
+     * Past the memory budget (and a quarter of it past the last trim), trims every violation's replay memory to an
+     * equal share of three quarters of the budget; one thread at a time, the others go on.
+     */
+    private void trimMemory() {
+        long held = memoryBytes.get();
+        if (held <= Math.max(limits.memoryBytes(), nextTrimAt) || !trimming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            long share = limits.memoryBytes() / 4 * 3 / Math.max(1, byId.size());
+            int entries = (int) Math.min(limits.maxRemembered(),
+                    Math.max(1, share / (ReplayMemory.ATTEMPT_BYTES + ReplayMemory.FINGERPRINT_BYTES)));
+            long[] removed = new long[1];
+            for (String id : byId.keySet()) {
+                byId.computeIfPresent(id, (k, agg) -> {
+                    int n = agg.memory.trimTo(entries);
+                    if (n > 0) {
+                        removed[0] += n;
+                        remembered(agg);
+                    }
+                    return agg;
+                });
+            }
+            forgotten.increment(removed[0]);
+            nextTrimAt = memoryBytes.get() + limits.memoryBytes() / 4;
+            LOGGER.debugf("Replay memories trimmed to %d entries each: %d forgotten, %d bytes left", entries,
+                    removed[0], memoryBytes.get());
+        } finally {
+            trimming.set(false);
+        }
+    }
+
+    /** Estimated heap bytes of the stored violations (and their indexes). */
+    public long violationBytes() {
+        return violationBytes.get();
+    }
+
+    /** Estimated heap bytes of the violations' replay memories. */
+    public long memoryBytes() {
+        return memoryBytes.get();
+    }
+
     /** Per-violation merge state; mutated only inside {@code byId.compute} for its id. */
     private static final class Aggregate {
         private Violation violation;
         private final ReplayMemory memory;
+        private long violationBytes;
+        private long memoryBytes;
 
         private Aggregate(int capacity) {
             this.memory = new ReplayMemory(capacity);

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -94,8 +95,8 @@ class TopologyHolderTest {
         assertThat(holder.current().namespaces()).containsOnlyKeys("matih-data-plane-acme-corp");
 
         // When
-        Files.writeString(file, ACME + GLOBEX);
-        Files.writeString(dir.resolve("control-plane.yml"), CONTROL_PLANE);
+        replace(file, ACME + GLOBEX);
+        replace(dir.resolve("control-plane.yml"), CONTROL_PLANE);
 
         // Then
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(holder.current().namespaces())
@@ -105,7 +106,7 @@ class TopologyHolderTest {
 
         // When
         Topology before = holder.current();
-        Files.writeString(file, ACME + GLOBEX + "---\napiVersion: v1\nkind: Namespace\nmetadata: {labels: {}}\n");
+        replace(file, ACME + GLOBEX + "---\napiVersion: v1\nkind: Namespace\nmetadata: {labels: {}}\n");
 
         // Then
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(holder.lastError())
@@ -129,7 +130,7 @@ class TopologyHolderTest {
         assertThat(holder.current().namespaces().get("matih-data-plane-acme-corp").role()).isEqualTo(Role.SHARED_INFRA);
 
         // When: the files change and are reloaded
-        Files.writeString(file, ACME + GLOBEX);
+        replace(file, ACME + GLOBEX);
 
         // Then
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(holder.current().namespaces())
@@ -197,6 +198,12 @@ class TopologyHolderTest {
         assertThat(holder.current()).isSameAs(fromAudit);
         assertThat(holder.loaded()).isTrue();
         assertThat(gauge(Role.TENANT)).isEqualTo(1.0);
+    }
+
+    /** Writes the file whole at once, so that the watcher never reads it half-written. */
+    private static void replace(Path file, String content) throws IOException {
+        Path next = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), content);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private TopologyHolder holder(Map<String, String> properties) {
