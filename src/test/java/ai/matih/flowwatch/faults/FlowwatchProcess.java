@@ -122,6 +122,16 @@ final class FlowwatchProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** The operating system's id of the child process. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The address of a path on the API port. */
+    URI api(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }
