@@ -74,7 +74,7 @@ public final class AuditBounds {
     }
 
     private static void token(String value, String field, int max, boolean required) {
-        if (value == null && !required) {
+        if (!required && (value == null || value.isEmpty())) {
             return;
         }
         if (!KubernetesNames.isToken(value, max)) {

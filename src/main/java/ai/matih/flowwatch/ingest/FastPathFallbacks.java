@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.ingest;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -7,6 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  * judges it exactly. Counted only on a decline (the happy path touches nothing). Thread-safe.
  */
 public final class FastPathFallbacks {
+
+    /** The counter {@link #bindTo} registers: {@code flowwatch_fast_path_fallbacks_total{format,reason}}. */
+    public static final String METER = "flowwatch.fast.path.fallbacks";
 
     /** Why a fast path declined; {@link #tag()} is a bounded metric tag value. */
     public enum Reason {
@@ -68,5 +73,15 @@ public final class FastPathFallbacks {
             sum += count.sum();
         }
         return sum;
+    }
+
+    /** Registers one counter per reason, tagged with this format and the reason, reading these counts. */
+    public void bindTo(MeterRegistry registry) {
+        for (Reason reason : REASONS) {
+            FunctionCounter.builder(METER, this, f -> f.count(reason))
+                    .description("Records the fast path left to the full decoder, by format and reason")
+                    .tags("format", format, "reason", reason.tag())
+                    .register(registry);
+        }
     }
 }

@@ -16,8 +16,11 @@ import java.util.List;
  * Holds a decoded {@link Flow} to the {@link InputBounds}, whichever format it came from: namespaces are DNS-1123
  * labels, pods, workloads and nodes DNS-1123 subdomains (a workload or display name may be a Calico aggregated
  * prefix such as {@code api-7d9f-*}), labels have the Kubernetes syntax and are bounded in count and bytes per
- * endpoint, IPs look like IPs, policy and reporter lists are bounded, and the verdict detail is clipped. The happy
- * path reads characters and allocates nothing.
+ * endpoint, IPs look like IPs, policy and reporter lists are bounded, and the verdict detail is clipped.
+ *
+ * <p>The decoders already check labels where they parse them ({@link InputBounds#checkLabels}), once per distinct
+ * endpoint on the fast paths; {@link #check} checks them again, {@link #within} (the fast paths' test, which must
+ * not allocate) only counts them. Everything else reads characters and allocates nothing.
  */
 public final class FlowBounds {
 
@@ -32,8 +35,24 @@ public final class FlowBounds {
      *                         acceptable
      */
     public static Flow check(Flow flow) {
-        endpoint(flow.source(), "source");
-        endpoint(flow.destination(), "destination");
+        return check(flow, true);
+    }
+
+    /**
+     * True when {@link #check} would return {@code flow} itself (nothing to reject or clip), label syntax and bytes
+     * aside: those were checked as the labels were parsed. Allocates nothing when true.
+     */
+    public static boolean within(Flow flow) {
+        try {
+            return check(flow, false) == flow;
+        } catch (DecodeException e) {
+            return false;
+        }
+    }
+
+    private static Flow check(Flow flow, boolean labels) {
+        endpoint(flow.source(), Side.SOURCE, labels);
+        endpoint(flow.destination(), Side.DESTINATION, labels);
         String node = flow.node();
         if (node != null && !KubernetesNames.isNodeName(node)) {
             throw InputBounds.invalidName("node", "node name", node);
@@ -54,45 +73,54 @@ public final class FlowBounds {
                 flow.node(), flow.policies(), detail, flow.connections(), flow.recordId(), flow.side());
     }
 
-    /** True when {@link #check} would return {@code flow} itself (nothing to reject or clip). */
-    public static boolean within(Flow flow) {
-        try {
-            return check(flow) == flow;
-        } catch (DecodeException e) {
-            return false;
+    /** The field names of one end, built once (the happy path builds no string). */
+    private enum Side {
+        SOURCE("source"), DESTINATION("destination");
+
+        final String namespace;
+        final String pod;
+        final String workload;
+        final String name;
+        final String ip;
+        final String labels;
+
+        Side(String side) {
+            namespace = side + ".namespace";
+            pod = side + ".pod";
+            workload = side + ".workload";
+            name = side + ".name";
+            ip = side + ".ip";
+            labels = side + ".labels";
         }
     }
 
-    private static void endpoint(Endpoint e, String side) {
+    private static void endpoint(Endpoint e, Side side, boolean labels) {
         String namespace = e.namespace();
         if (namespace != null && !KubernetesNames.isDnsLabel(namespace)) {
-            throw InputBounds.invalidName(side + ".namespace", "namespace name (DNS-1123 label, 63 characters at most)",
+            throw InputBounds.invalidName(side.namespace, "namespace name (DNS-1123 label, 63 characters at most)",
                     namespace);
         }
         String pod = e.pod();
         if (pod != null && !KubernetesNames.isDnsSubdomain(pod)) {
-            throw InputBounds.invalidName(side + ".pod", "pod name (DNS-1123 subdomain, 253 characters at most)",
-                    pod);
+            throw InputBounds.invalidName(side.pod, "pod name (DNS-1123 subdomain, 253 characters at most)", pod);
         }
         String workload = e.workload();
         if (workload != null && !KubernetesNames.isNameOrPrefix(workload)) {
-            throw InputBounds.invalidName(side + ".workload", "workload name (DNS-1123 subdomain or prefix)",
-                    workload);
+            throw InputBounds.invalidName(side.workload, "workload name (DNS-1123 subdomain or prefix)", workload);
         }
         String name = e.name();
         if (name != null && !KubernetesNames.isNameOrPrefix(name)) {
-            throw InputBounds.invalidName(side + ".name", "endpoint name (DNS-1123 subdomain or prefix)", name);
+            throw InputBounds.invalidName(side.name, "endpoint name (DNS-1123 subdomain or prefix)", name);
         }
         String ip = e.ip();
         if (ip != null && !KubernetesNames.isIpText(ip)) {
-            throw InputBounds.invalidValue(side + ".ip", "not an IP address", ip);
+            throw InputBounds.invalidValue(side.ip, "not an IP address", ip);
         }
-        int count = e.labels().size() + e.namespaceLabels().size();
-        if (count > MAX_LABELS) {
-            throw InputBounds.tooManyLabels(side + ".labels", count);
+        if (labels) {
+            InputBounds.checkLabels(e.labels(), e.namespaceLabels(), side.labels);
+        } else if (e.labels().size() + e.namespaceLabels().size() > MAX_LABELS) {
+            throw InputBounds.tooManyLabels(side.labels, e.labels().size() + e.namespaceLabels().size());
         }
-        int bytes = InputBounds.checkLabels(e.labels(), side + ".labels", 0);
-        InputBounds.checkLabels(e.namespaceLabels(), side + ".namespaceLabels", bytes);
     }
 
     private static void reporter(String reporter) {

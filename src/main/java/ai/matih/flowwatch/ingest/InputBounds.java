@@ -132,14 +132,27 @@ public final class InputBounds {
     }
 
     /**
-     * Checks one set of labels against the Kubernetes syntax and adds its bytes to {@code bytesSoFar}.
+     * Checks the labels of one endpoint (or object): at most {@link #MAX_LABELS} of them and
+     * {@link #MAX_LABEL_BYTES} bytes together, each with the Kubernetes syntax. The decoders call it where they
+     * parse labels, so that both decoding paths check them once per distinct endpoint.
      *
-     * @param field      what the labels are, for the detail ({@code source.labels})
-     * @param bytesSoFar label bytes already counted for the same endpoint or object
-     * @return the label bytes counted so far, this set included
-     * @throws DecodeException invalid-name (key), invalid-value (value) or too-many-labels (bytes)
+     * @param field           what the labels are, for the detail ({@code flow.source.labels})
+     * @param namespaceLabels labels of the endpoint's namespace carried by the record, or an empty map
+     * @throws DecodeException too-many-labels (count, bytes), invalid-name (key) or invalid-value (value)
      */
-    static int checkLabels(Map<String, String> labels, String field, int bytesSoFar) {
+    public static void checkLabels(Map<String, String> labels, Map<String, String> namespaceLabels, String field) {
+        int count = labels.size() + namespaceLabels.size();
+        if (count > MAX_LABELS) {
+            throw tooManyLabels(field, count);
+        }
+        int bytes = labels.isEmpty() ? 0 : checkLabels(labels, field, 0);
+        if (!namespaceLabels.isEmpty()) {
+            checkLabels(namespaceLabels, field, bytes);
+        }
+    }
+
+    /** Checks one set of labels and returns the label bytes counted so far, {@code bytesSoFar} included. */
+    private static int checkLabels(Map<String, String> labels, String field, int bytesSoFar) {
         int bytes = bytesSoFar;
         for (Map.Entry<String, String> label : labels.entrySet()) {
             String key = label.getKey();
@@ -159,7 +172,8 @@ public final class InputBounds {
         return bytes;
     }
 
-    static DecodeException tooManyLabels(String field, int count) {
+    /** More labels than {@link #MAX_LABELS}. */
+    public static DecodeException tooManyLabels(String field, int count) {
         return new DecodeException(RejectReason.TOO_MANY_LABELS,
                 field + ": " + count + " labels, more than the " + MAX_LABELS + " kept");
     }
