@@ -37,12 +37,23 @@ public final class DocumentContext {
         return receivedAt;
     }
 
+    /**
+     * Delivers a decoded flow held to the input bounds ({@link FlowBounds}): free text clipped, and anything else
+     * out of bounds thrown, for the caller to reject with this document's position.
+     *
+     * @throws DecodeException when a name, label, IP or list of the flow is not acceptable
+     */
     public void flow(Flow flow) {
-        sink.flow(flow);
+        sink.flow(FlowBounds.check(flow));
     }
 
+    /**
+     * Delivers a decoded audit event held to the input bounds ({@link AuditBounds}), as {@link #flow}.
+     *
+     * @throws DecodeException when a name, label or size of the event is not acceptable
+     */
     public void audit(AuditEvent event) {
-        sink.audit(event);
+        sink.audit(AuditBounds.check(event));
     }
 
     public void skipped(String kind, long lostEvents) {

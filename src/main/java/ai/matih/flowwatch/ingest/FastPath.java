@@ -8,8 +8,9 @@ import java.util.List;
  * The fast path of a topic: decodes a whole record value in the common shape its shippers write, straight from the
  * bytes, without building a JSON tree. Anything out of the ordinary (a wrapper, a non-flow line, a wrong type, a
  * duplicated field, a syntax error) makes it decline, and the record then goes through the full decoder, which gives
- * the exact reason for a rejection. Both paths produce equal flows for every record the fast path accepts
- * (StreamingDecoderEquivalenceTest).
+ * the exact reason for a rejection; a flow outside the input bounds ({@link FlowBounds}) also makes it decline.
+ * Every decline is counted by reason ({@link #fallbacks()}). Both paths produce equal flows for every record the
+ * fast path accepts (StreamingDecoderEquivalenceTest).
  */
 public interface FastPath {
 
@@ -32,4 +33,7 @@ public interface FastPath {
      *         meaningless and the caller discards it)
      */
     boolean decode(byte[] value, Instant receivedAt, int maxDocuments, List<Flow> out);
+
+    /** How often, and why, this fast path declined records. */
+    FastPathFallbacks fallbacks();
 }

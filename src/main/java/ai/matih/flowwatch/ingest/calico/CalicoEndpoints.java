@@ -4,6 +4,7 @@ import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Workloads;
 import ai.matih.flowwatch.ingest.DecodeException;
+import ai.matih.flowwatch.ingest.InputBounds;
 import ai.matih.flowwatch.ingest.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
@@ -43,8 +44,9 @@ final class CalicoEndpoints {
         Map<String, String> out = new HashMap<>();
         if (value.isTextual()) {
             for (String part : value.textValue().split("\\|")) {
-                put(part.strip(), out);
+                put(part.strip(), out, path);
             }
+            InputBounds.checkLabels(out, Map.of(), path);
             return out;
         }
         JsonNode array = value;
@@ -55,12 +57,14 @@ final class CalicoEndpoints {
         }
         List<String> items = JsonFields.strings(array, arrayPath);
         for (String item : items) {
-            put(item, out);
+            put(item, out, path);
         }
+        InputBounds.checkLabels(out, Map.of(), path);
         return out;
     }
 
-    private static void put(String item, Map<String, String> out) {
+    /** Adds "k=v" (or "k") to {@code out}; more labels than flowwatch keeps reject the document. */
+    private static void put(String item, Map<String, String> out, String path) {
         if (item.isEmpty() || "-".equals(item)) {
             return;
         }
@@ -69,6 +73,9 @@ final class CalicoEndpoints {
             out.put(item, "");
         } else if (eq > 0) {
             out.put(item.substring(0, eq), item.substring(eq + 1));
+        }
+        if (out.size() > InputBounds.MAX_LABELS) {
+            throw InputBounds.tooManyLabels(path, out.size());
         }
     }
 

@@ -2,6 +2,7 @@ package ai.matih.flowwatch.ingest.calico;
 
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.ingest.FastPath;
+import ai.matih.flowwatch.ingest.FastPathFallbacks;
 import ai.matih.flowwatch.ingest.FieldSubset;
 import ai.matih.flowwatch.ingest.JsonScanner;
 import ai.matih.flowwatch.ingest.ScannerFastPath;
@@ -43,6 +44,12 @@ public final class CalicoStreamReader extends ScannerFastPath {
     private final GoldmaneDecoder goldmane = new GoldmaneDecoder();
 
     public CalicoStreamReader(JsonCodec codec) {
+        this(codec, new FastPathFallbacks("calico"));
+    }
+
+    /** @param fallbacks where the declines are counted */
+    public CalicoStreamReader(JsonCodec codec, FastPathFallbacks fallbacks) {
+        super(fallbacks);
         this.subset = new FieldSubset(codec, WANTED, OTHER_SHAPES);
     }
 

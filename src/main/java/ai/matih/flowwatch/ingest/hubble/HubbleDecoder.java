@@ -21,6 +21,7 @@ import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.flow.Workloads;
 import ai.matih.flowwatch.ingest.DecodeException;
 import ai.matih.flowwatch.ingest.DocumentContext;
+import ai.matih.flowwatch.ingest.InputBounds;
 import ai.matih.flowwatch.ingest.JsonFields;
 import ai.matih.flowwatch.ingest.RejectReason;
 import ai.matih.flowwatch.ingest.Shape;
@@ -203,10 +204,15 @@ public final class HubbleDecoder implements TopicDecoder {
         Map<String, String> labels = new HashMap<>();
         Map<String, String> namespaceLabels = new HashMap<>();
         List<String> reserved = new ArrayList<>(2);
-        List<String> raw = strings(get(e, "labels"), path + ".labels");
+        String labelsPath = path + ".labels";
+        List<String> raw = strings(get(e, "labels"), labelsPath);
         for (String label : raw) {
             parseLabel(label, labels, namespaceLabels, reserved);
+            if (labels.size() + namespaceLabels.size() > InputBounds.MAX_LABELS) {
+                throw InputBounds.tooManyLabels(labelsPath, raw.size());
+            }
         }
+        InputBounds.checkLabels(labels, namespaceLabels, labelsPath);
         if (namespace != null) {
             String workload = null;
             JsonNode workloads = JsonFields.array(e, "workloads", path + ".workloads");

@@ -4,6 +4,7 @@ import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.ingest.FastPath;
+import ai.matih.flowwatch.ingest.FastPathFallbacks;
 import ai.matih.flowwatch.ingest.JsonCodec;
 import ai.matih.flowwatch.ingest.JsonFields;
 import ai.matih.flowwatch.ingest.JsonScanner;
@@ -68,6 +69,12 @@ public final class HubbleStreamReader extends ScannerFastPath {
     private final java.util.function.Function<byte[], Endpoint> decodeEndpoint = this::decodeEndpoint;
 
     public HubbleStreamReader(JsonCodec codec) {
+        this(codec, new FastPathFallbacks("hubble"));
+    }
+
+    /** @param fallbacks where the declines are counted */
+    public HubbleStreamReader(JsonCodec codec, FastPathFallbacks fallbacks) {
+        super(fallbacks);
         this.codec = codec;
     }
 
