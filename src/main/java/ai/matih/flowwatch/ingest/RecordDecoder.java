@@ -80,6 +80,11 @@ public final class RecordDecoder {
         }
     }
 
+    /** What the fast paths of this decoder count of the records they left to the tree path. */
+    public List<FastPathFallbacks> fastPathFallbacks() {
+        return fastPaths.values().stream().map(FastPath::fallbacks).toList();
+    }
+
     /** A decoder with the application's default limits. */
     public RecordDecoder() {
         this(DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_LINES_PER_RECORD);

@@ -19,6 +19,7 @@ import ai.matih.flowwatch.violation.ViolationJournal;
 import ai.matih.flowwatch.violation.ViolationTopic;
 import ai.matih.flowwatch.violation.ViolationListeners;
 import ai.matih.flowwatch.violation.ViolationStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +56,7 @@ public class RecordProcessor {
     public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
                            TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
                            ViolationListeners listeners, RecentChanges recentChanges, EnginePolicyAxis policyAxis,
-                           ViolationJournal journal, ViolationTopic violationTopic) {
+                           ViolationJournal journal, ViolationTopic violationTopic, MeterRegistry registry) {
         this.config = config;
         this.journal = journal;
         this.violationTopic = violationTopic;
@@ -64,6 +65,7 @@ public class RecordProcessor {
         this.listeners = listeners;
         this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord(),
                 config.maxRejectionsPerRecord());
+        decoder.fastPathFallbacks().forEach(fallbacks -> fallbacks.bindTo(registry));
         this.classifier = new FlowClassifier(policyAxis);
         this.factory = new ViolationFactory(violations.window(), violations.reportInterval(),
                 topology.current().rules().tenantLabel());

@@ -121,12 +121,15 @@ class HostileInputIT {
     void aNamespaceOfTwoHundredThousandCharactersIsDeadLetteredNotJudged() throws Exception {
         // Given
         double rejected = app.metric("flowwatch_records_rejected_total");
+        double declined = app.metric("flowwatch_fast_path_fallbacks_total");
         String huge = "a".repeat(200_000);
         // When
         attackThenGood(HUBBLE, List.of(hubble(huge, "api-7d9f8c6b5-x9z9z", "api", "10.244.1.99", 40000, ACME,
                 "db-0", 5432, List.of("k8s:app=api"))));
         // Then
         assertThat(app.metric("flowwatch_records_rejected_total")).isEqualTo(rejected + 1);
+        assertThat(app.metric("flowwatch_fast_path_fallbacks_total")).as("fast path declines, counted")
+                .isGreaterThan(declined);
         assertThat(adminGet("/api/v1/violations?limit=1000").body()).doesNotContain("a".repeat(64));
     }
 
