@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Sized to its topic: when it is built it asks Kafka for the topic's {@link MessageLimit} (at most
  * {@value #LEARN_TIMEOUT_SECONDS} s, started at construction, so the first write rarely waits; the broker's default
- * is assumed when Kafka does not answer) and logs it once. {@code batch.size} is then at most the limit minus
+ * is assumed when Kafka does not answer) and logs it once, when known. {@code batch.size} is then at most the limit minus
  * {@link MessageLimit#OVERHEAD_BYTES}, so a batch the topic refuses as too large splits into batches it accepts or
  * into batches of one record, and a record too large on its own fails alone with a {@code RecordTooLargeException}
  * (a larger {@code batch.size} makes the producer split such a batch into the same batch again and again until its
@@ -58,6 +58,7 @@ public final class AcknowledgedProducer<K> implements AutoCloseable {
     public AcknowledgedProducer(Map<String, Object> kafkaConfig, Class<? extends Serializer<K>> keySerializer,
                                 String clientId, String topic, Map<String, Object> overrides) {
         this(kafkaConfig, keySerializer, clientId, topic, overrides, learn(kafkaConfig, clientId, topic));
+        learning.thenRun(this::limit); // logged as soon as it is known, not at the first write
     }
 
     /** A producer of records to {@code topic} that takes {@code limit} as the topic's limit without asking. */

@@ -37,10 +37,10 @@ import org.jboss.logging.Logger;
  *
  * <p>A write that can never succeed does not fail the batch: a violation whose JSON, key and replay header exceed
  * {@code flowwatch.ingest.max-violation-bytes}, or what the violations topic takes when that is less (its
- * {@code max.message.bytes} as learned at start, less {@link MessageLimit#OVERHEAD_BYTES}), is not sent, and one the broker refuses for good (too large for the
- * topic, invalid) or that cannot be serialized is dropped; both are counted in
- * {@code flowwatch_violation_writes_skipped_total{reason}} and logged at most every ten seconds. The violation stays in
- * this instance's store. Only transient failures fail the write's future, so that the batch is processed again.
+ * {@code max.message.bytes} as learned at start, less {@link MessageLimit#OVERHEAD_BYTES}), is not sent, and one the
+ * broker refuses for good (too large for the topic, invalid) or that cannot be serialized is dropped; both are counted
+ * in {@code flowwatch_violation_writes_skipped_total{reason}} and logged at most every ten seconds. The violation stays
+ * in this instance's store. Only transient failures fail the write's future, so that the batch is processed again.
  */
 @Startup
 @ApplicationScoped
@@ -74,9 +74,10 @@ public class ViolationJournal implements ViolationListener {
         this.persistLimit = config.persistedReplayMemory();
         Map<String, Object> overrides = Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        String clientId = "flowwatch-violations";
         this.producer = durable
-                ? new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, "flowwatch-violations", topic, overrides)
-                : new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, "flowwatch-violations", topic, overrides,
+                ? new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides)
+                : new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides,
                         MessageLimit.assumed("violations are not written"));
     }
 

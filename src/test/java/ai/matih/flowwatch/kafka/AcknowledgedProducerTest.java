@@ -68,7 +68,8 @@ class AcknowledgedProducerTest {
     @MethodSource("batchSizes")
     void theBatchSizeIsNeverLargerThanTheTopicTakes(Object configured, int limit, int expected) {
         // Given
-        Map<String, Object> config = configured == null ? Map.of() : Map.of(ProducerConfig.BATCH_SIZE_CONFIG, configured);
+        Map<String, Object> config = configured == null ? Map.of()
+                : Map.of(ProducerConfig.BATCH_SIZE_CONFIG, configured);
 
         // When
         int got = AcknowledgedProducer.batchSize(config, new MessageLimit(limit, "test"));
