@@ -1,9 +1,11 @@
 package ai.matih.flowwatch.ingest;
 
 import ai.matih.flowwatch.kafka.AcknowledgedProducer;
+import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.kafka.ThrottledWarning;
 import ai.matih.flowwatch.kafka.WriteFailure;
 import ai.matih.flowwatch.metrics.FlowMetrics;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -25,14 +26,17 @@ import org.jboss.logging.Logger;
  * Writes rejected records, unchanged (or the rejected document of a record), to the dead-letter topic with headers
  * naming the source topic, partition, offset, line and reason.
  *
- * <p>A dead letter never exceeds {@code flowwatch.ingest.max-dead-letter-bytes} (payload, key and headers): a longer
- * payload is cut before it is sent, with the header {@value #HEADER_TRUNCATED} holding its original length. A dead
- * letter that the topic still refuses as too large (a topic with a smaller {@code max.message.bytes}) is sent once more
- * with at most {@value #RETRY_PAYLOAD_BYTES} bytes of its payload and no key. A dead letter refused for good is counted
+ * <p>A dead letter never exceeds its budget (payload, key and headers): {@code flowwatch.ingest.max-dead-letter-bytes},
+ * or less when the DLQ topic takes less ({@code max.message.bytes} as learned at start, less
+ * {@link MessageLimit#OVERHEAD_BYTES}). A longer payload is cut before it is sent, with the header
+ * {@value #HEADER_TRUNCATED} holding its original length. A dead letter that the topic still refuses as too large (its
+ * limit was lowered since, or could not be learned) is sent once more with at most {@value #RETRY_PAYLOAD_BYTES} bytes
+ * of its payload and no key. A dead letter refused for good is counted
  * ({@code flowwatch_dead_letters_skipped_total}), logged at most every {@value #WARN_INTERVAL_MILLIS} ms, and dropped:
  * its future completes normally, so one hostile record never fails the channel. Only a transient failure (broker
  * unreachable, timeout, not enough replicas...) fails the future, so that the batch is processed again.
  */
+@Startup
 @ApplicationScoped
 public class DeadLetterQueue {
 
@@ -59,6 +63,8 @@ public class DeadLetterQueue {
 
     private final String topic;
     private final int maxBytes;
+    /* maxBytes, or less when the topic takes less: known once the topic's limit is (first dead letter) */
+    private volatile int budget = -1;
     private final FlowMetrics metrics;
     private final AcknowledgedProducer<byte[]> producer;
     private final ThrottledWarning dropped = new ThrottledWarning(LOGGER, WARN_INTERVAL_MILLIS);
@@ -75,16 +81,53 @@ public class DeadLetterQueue {
         this(topics.dlq(), config.maxDeadLetterBytes(), metrics, kafkaConfig);
     }
 
-    /** A queue writing to {@code topic} with the given bound (tests). */
+    /** A queue writing to {@code topic} with the given bound, sized to the topic's limit as Kafka tells it (tests). */
     DeadLetterQueue(String topic, int maxDeadLetterBytes, FlowMetrics metrics, Map<String, Object> kafkaConfig) {
+        this(topic, maxDeadLetterBytes, metrics, new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class,
+                "flowwatch-dlq", topic, Map.of()));
+    }
+
+    /** A queue writing to {@code topic} with the given bound, taking {@code limit} as the topic's limit (tests). */
+    DeadLetterQueue(String topic, int maxDeadLetterBytes, FlowMetrics metrics, Map<String, Object> kafkaConfig,
+                    MessageLimit limit) {
+        this(topic, maxDeadLetterBytes, metrics, new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class,
+                "flowwatch-dlq", topic, Map.of(), limit));
+    }
+
+    private DeadLetterQueue(String topic, int maxDeadLetterBytes, FlowMetrics metrics,
+                            AcknowledgedProducer<byte[]> producer) {
         if (maxDeadLetterBytes < 1) {
+            producer.close();
             throw new IllegalArgumentException("max-dead-letter-bytes must be positive, got " + maxDeadLetterBytes);
         }
         this.topic = topic;
         this.maxBytes = maxDeadLetterBytes;
         this.metrics = metrics;
-        this.producer = new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class, "flowwatch-dlq",
-                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024));
+        this.producer = producer;
+    }
+
+    /**
+     * The most bytes of one dead letter: {@code max-dead-letter-bytes}, or what the topic takes when that is less
+     * (logged once). The first call may wait for the topic's limit (see {@link AcknowledgedProducer#limit()}).
+     */
+    int budget() {
+        int b = budget;
+        if (b < 0) {
+            synchronized (this) {
+                b = budget;
+                if (b < 0) {
+                    MessageLimit limit = producer.limit();
+                    b = Math.min(maxBytes, limit.recordBytes());
+                    if (b < maxBytes) {
+                        LOGGER.infof("Dead letters are cut to %d bytes: topic %s takes at most %d bytes per record"
+                                + " batch, less than flowwatch.ingest.max-dead-letter-bytes=%d", b, topic,
+                                limit.bytes(), maxBytes);
+                    }
+                    budget = b;
+                }
+            }
+        }
+        return b;
     }
 
     /**
@@ -100,7 +143,8 @@ public class DeadLetterQueue {
             length = Math.max(0, Math.min(value.length, from + Math.max(0, r.length())) - from);
         }
         Header[] headers = headers(sourceTopic, partition, offset, r);
-        ProducerRecord<byte[], byte[]> letter = fit(topic, headers, key, value, from, length, maxBytes,
+        int bytes = budget();
+        ProducerRecord<byte[], byte[]> letter = fit(topic, headers, key, value, from, length, bytes,
                 MAX_KEY_BYTES, Integer.MAX_VALUE);
         int start = from;
         int size = length;
@@ -110,7 +154,7 @@ public class DeadLetterQueue {
                 return CompletableFuture.failedFuture(WriteFailure.unwrap(e));
             }
             if (failure == WriteFailure.TOO_LARGE && (letter.key() != null || payloadLength(letter) > RETRY_PAYLOAD_BYTES)) {
-                ProducerRecord<byte[], byte[]> smaller = fit(topic, headers, key, value, start, size, maxBytes, 0,
+                ProducerRecord<byte[], byte[]> smaller = fit(topic, headers, key, value, start, size, bytes, 0,
                         RETRY_PAYLOAD_BYTES);
                 return written(sourceTopic, smaller).exceptionallyCompose(again -> {
                     WriteFailure last = WriteFailure.permanent(again);

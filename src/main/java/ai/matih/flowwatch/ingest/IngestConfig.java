@@ -34,17 +34,19 @@ public interface IngestConfig {
      * the dead letter carries the header {@code flowwatch-truncated} with the original length (counted in
      * {@code flowwatch_dead_letters_truncated_total}); a key longer than 4 KiB is cut likewise (header
      * {@code flowwatch-key-truncated}). The default stays under the broker's default {@code message.max.bytes}
-     * (1 MiB). A dead letter the DLQ topic still refuses as too large is written once more with at most 1 KiB of its
-     * payload and no key; if even that fails, it is counted in {@code flowwatch_dead_letters_skipped_total} and
-     * dropped.
+     * (1 MiB). A DLQ topic that takes less ({@code max.message.bytes}, asked of Kafka at start and logged) lowers the
+     * bound to its limit less 512 bytes of record-batch overhead. A dead letter the DLQ topic still refuses as too
+     * large (its limit lowered since) is written once more with at most 1 KiB of its payload and no key; if even that
+     * fails, it is counted in {@code flowwatch_dead_letters_skipped_total} and dropped.
      */
     @WithDefault("1000000")
     int maxDeadLetterBytes();
 
     /**
      * Largest violation written to the violations topic, in bytes: its JSON, key and replay-memory header together.
-     * A larger one is not written (it stays in this instance's store) and is counted in
-     * {@code flowwatch_violation_writes_skipped_total{reason="too-large"}}.
+     * A violations topic that takes less ({@code max.message.bytes}, asked of Kafka at start and logged) lowers the
+     * bound to its limit less 512 bytes of record-batch overhead. A larger violation is not written (it stays in this
+     * instance's store) and is counted in {@code flowwatch_violation_writes_skipped_total{reason="too-large"}}.
      */
     @WithDefault("262144")
     int maxViolationBytes();

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.matih.flowwatch.ingest.IngestConfig;
 import ai.matih.flowwatch.kafka.AcknowledgedProducer;
+import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.kafka.ThrottledWarning;
 import ai.matih.flowwatch.kafka.WriteFailure;
 import ai.matih.flowwatch.ingest.TopicsConfig;
 import ai.matih.flowwatch.metrics.FlowMetrics;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,11 +36,13 @@ import org.jboss.logging.Logger;
  * Outside a batch (nothing does that today) a change is written at once.
  *
  * <p>A write that can never succeed does not fail the batch: a violation whose JSON, key and replay header exceed
- * {@code flowwatch.ingest.max-violation-bytes} is not sent, and one the broker refuses for good (too large for the
- * topic, invalid) or that cannot be serialized is dropped; both are counted in
- * {@code flowwatch_violation_writes_skipped_total{reason}} and logged at most every ten seconds. The violation stays in
- * this instance's store. Only transient failures fail the write's future, so that the batch is processed again.
+ * {@code flowwatch.ingest.max-violation-bytes}, or what the violations topic takes when that is less (its
+ * {@code max.message.bytes} as learned at start, less {@link MessageLimit#OVERHEAD_BYTES}), is not sent, and one the
+ * broker refuses for good (too large for the topic, invalid) or that cannot be serialized is dropped; both are counted
+ * in {@code flowwatch_violation_writes_skipped_total{reason}} and logged at most every ten seconds. The violation stays
+ * in this instance's store. Only transient failures fail the write's future, so that the batch is processed again.
  */
+@Startup
 @ApplicationScoped
 public class ViolationJournal implements ViolationListener {
 
@@ -51,6 +55,8 @@ public class ViolationJournal implements ViolationListener {
     private final boolean durable;
     private final int persistLimit;
     private final int maxBytes;
+    /* maxBytes, or less when the topic takes less: known once the topic's limit is (first write) */
+    private volatile int cap = -1;
     private final FlowMetrics metrics;
     private final ThrottledWarning skipped = new ThrottledWarning(LOGGER, WARN_INTERVAL_MILLIS);
     private final AcknowledgedProducer<String> producer;
@@ -66,9 +72,13 @@ public class ViolationJournal implements ViolationListener {
         this.topic = topics.violations();
         this.durable = config.durable();
         this.persistLimit = config.persistedReplayMemory();
-        this.producer = new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, "flowwatch-violations",
-                Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"));
+        Map<String, Object> overrides = Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        String clientId = "flowwatch-violations";
+        this.producer = durable
+                ? new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides)
+                : new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides,
+                        MessageLimit.assumed("violations are not written"));
     }
 
     /** Starts collecting this thread's changes. */
@@ -113,6 +123,7 @@ public class ViolationJournal implements ViolationListener {
      * broker has it or when it was skipped for good (counted), and fails only on a transient failure.
      */
     CompletableFuture<?> write(String id) {
+        int most = cap();
         try {
             return store.withDurableForm(id, persistLimit, (v, memory) -> {
                 byte[] value;
@@ -123,9 +134,10 @@ public class ViolationJournal implements ViolationListener {
                 }
                 long size = (long) id.length() + value.length + ViolationStore.REPLAY_HEADER.length()
                         + (memory == null ? 0 : memory.length);
-                if (size > maxBytes) {
-                    return skip(id, WriteFailure.TOO_LARGE, new IllegalArgumentException(size
-                            + " bytes exceed flowwatch.ingest.max-violation-bytes=" + maxBytes));
+                if (size > most) {
+                    return skip(id, WriteFailure.TOO_LARGE, new IllegalArgumentException(size + " bytes exceed "
+                            + most + " (flowwatch.ingest.max-violation-bytes=" + maxBytes + ", topic " + topic
+                            + " " + producer.limit().bytes() + " per record batch)"));
                 }
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(ViolationStore.REPLAY_HEADER, memory);
@@ -140,6 +152,30 @@ public class ViolationJournal implements ViolationListener {
             WriteFailure failure = WriteFailure.permanent(e);
             return failure == null ? CompletableFuture.failedFuture(e) : skip(id, failure, e);
         }
+    }
+
+    /**
+     * The most bytes of one violation's write: {@code max-violation-bytes}, or what the topic takes when that is less
+     * (logged once). The first call may wait for the topic's limit (see {@link AcknowledgedProducer#limit()}).
+     */
+    int cap() {
+        int c = cap;
+        if (c < 0) {
+            synchronized (this) {
+                c = cap;
+                if (c < 0) {
+                    MessageLimit limit = producer.limit();
+                    c = Math.min(maxBytes, limit.recordBytes());
+                    if (c < maxBytes) {
+                        LOGGER.infof("Violations of more than %d bytes are not written: topic %s takes at most %d"
+                                + " bytes per record batch, less than flowwatch.ingest.max-violation-bytes=%d", c,
+                                topic, limit.bytes(), maxBytes);
+                    }
+                    cap = c;
+                }
+            }
+        }
+        return c;
     }
 
     private <T> CompletableFuture<T> skip(String id, WriteFailure failure, Throwable cause) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.metrics.FlowMetrics;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import io.micrometer.core.instrument.Counter;
@@ -147,11 +148,34 @@ class DeadLetterQueueTest {
     }
 
     @Test
-    void aDeadLetterTheTopicRefusesAsTooLargeIsWrittenAgainCut() throws Exception {
-        // Given a topic that takes at most 4 KB
+    void aDeadLetterLargerThanTheTopicTakesIsCutToFitItBeforeItIsSent() throws Exception {
+        // Given a topic that takes at most 4 KB, smaller than the budget
         String topic = topic(Map.of("max.message.bytes", "4096"));
         byte[] value = "x".repeat(20_000).getBytes(StandardCharsets.UTF_8);
         Fixture f = new Fixture(topic, Map.of());
+
+        // When
+        f.dlq.send("calico-flows", 1, 9L, "key".getBytes(StandardCharsets.UTF_8), value,
+                Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)).get(60, TimeUnit.SECONDS);
+
+        // Then: cut once, up front, to the topic's limit less the batch overhead
+        ConsumerRecord<byte[], byte[]> letter = f.readOne();
+        assertThat(f.dlq.budget()).isEqualTo(4096 - MessageLimit.OVERHEAD_BYTES);
+        assertThat(letter.value().length).isGreaterThan(DeadLetterQueue.RETRY_PAYLOAD_BYTES)
+                .isLessThanOrEqualTo(4096 - MessageLimit.OVERHEAD_BYTES);
+        assertThat(letter.key()).isEqualTo("key".getBytes(StandardCharsets.UTF_8));
+        assertThat(text(letter, DeadLetterQueue.HEADER_TRUNCATED)).isEqualTo("20000");
+        assertThat(f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isEqualTo(1.0);
+        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isZero();
+    }
+
+    @Test
+    void aDeadLetterTheTopicRefusesAsTooLargeIsWrittenAgainCut() throws Exception {
+        // Given a topic that takes at most 4 KB, while the queue takes it for one of the broker's default (its limit
+        // was lowered after the queue learned it)
+        String topic = topic(Map.of("max.message.bytes", "4096"));
+        byte[] value = "x".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        Fixture f = new Fixture(topic, Map.of(), MessageLimit.assumed("test"));
 
         // When
         f.dlq.send("calico-flows", 1, 9L, "key".getBytes(StandardCharsets.UTF_8), value,
@@ -169,22 +193,45 @@ class DeadLetterQueueTest {
     }
 
     @Test
-    void aDeadLetterRefusedEvenCutIsCountedAndDroppedWithoutFailing() throws Exception {
-        // Given a topic that takes less than the headers of a dead letter
+    void deadLettersRefusedEvenCutAreEachCountedAndDroppedWithoutFailing() throws Exception {
+        // Given a topic that takes less than the headers of a dead letter, far less than a producer batch
         String topic = topic(Map.of("max.message.bytes", "100"));
         byte[] value = "x".repeat(5_000).getBytes(StandardCharsets.UTF_8);
         Fixture f = new Fixture(topic, Map.of());
 
-        // When
-        CompletableFuture<Void> write = f.dlq.send("k8s-audit", 0, 1L, null, value,
-                Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length));
+        // When 20 dead letters are sent at once (one batch, were they batched)
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            writes.add(f.dlq.send("k8s-audit", 0, i, null, value,
+                    Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)));
+        }
 
-        // Then: the write completes (the batch goes on), counted as skipped
-        write.get(60, TimeUnit.SECONDS);
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isEqualTo(1.0);
+        // Then: every write completes (the batch goes on), each counted as skipped
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isEqualTo(20.0);
         assertThat(f.registry.get(FlowMetrics.DEAD_LETTERS_SKIPPED).tag("topic", "k8s-audit").tag("reason", "too-large")
-                .counter().count()).isEqualTo(1.0);
+                .counter().count()).isEqualTo(20.0);
         assertThat(f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
+    }
+
+    @Test
+    void aBurstOfDeadLettersThatTogetherExceedASmallTopicIsWrittenWhole() throws Exception {
+        // Given a topic of 8 KB, far below a producer batch, and 30 dead letters of 2 KB that each fit
+        String topic = topic(Map.of("max.message.bytes", "8192"));
+        byte[] value = "y".repeat(2_000).getBytes(StandardCharsets.UTF_8);
+        Fixture f = new Fixture(topic, Map.of());
+
+        // When sent at once
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            writes.add(f.dlq.send("hubble-flows", 0, i, null, value,
+                    Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)));
+        }
+
+        // Then
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        assertThat(f.readAll(30)).hasSize(30).allSatisfy(letter -> assertThat(letter.value()).isEqualTo(value));
+        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED) + f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
     }
 
     @Test
@@ -218,10 +265,17 @@ class DeadLetterQueueTest {
         final String topic;
 
         Fixture(String topic, Map<String, Object> producer) {
+            this(topic, producer, null);
+        }
+
+        /** With {@code limit} taken as the topic's limit; null: asked of the broker. */
+        Fixture(String topic, Map<String, Object> producer, MessageLimit limit) {
             this.topic = topic;
             java.util.HashMap<String, Object> config = new java.util.HashMap<>(producer);
             config.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            this.dlq = new DeadLetterQueue(topic, BUDGET, new FlowMetrics(registry, () -> 10), config);
+            FlowMetrics metrics = new FlowMetrics(registry, () -> 10);
+            this.dlq = limit == null ? new DeadLetterQueue(topic, BUDGET, metrics, config)
+                    : new DeadLetterQueue(topic, BUDGET, metrics, config, limit);
             OPENED.add(dlq);
         }
 
@@ -230,6 +284,13 @@ class DeadLetterQueueTest {
         }
 
         ConsumerRecord<byte[], byte[]> readOne() {
+            List<ConsumerRecord<byte[], byte[]>> out = readAll(1);
+            assertThat(out).hasSize(1);
+            return out.get(0);
+        }
+
+        /** The topic's records, read until there are at least {@code expected}, and what else came with them. */
+        List<ConsumerRecord<byte[], byte[]>> readAll(int expected) {
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -240,11 +301,10 @@ class DeadLetterQueueTest {
                 consumer.subscribe(List.of(topic));
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-                    return !out.isEmpty();
+                    return out.size() >= expected;
                 });
             }
-            assertThat(out).hasSize(1);
-            return out.get(0);
+            return out;
         }
     }
 
