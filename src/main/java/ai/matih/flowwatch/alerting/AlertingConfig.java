@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 
-/** How violations are pushed to Alertmanager as alerts (design §5 "Alerts"). */
+/** How violations are pushed to Alertmanager as alerts (README "Alerting"). */
 @ConfigMapping(prefix = "flowwatch.alertmanager")
 public interface AlertingConfig {
 

@@ -7,7 +7,7 @@ import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.topology.Topology;
 
 /**
- * Judges one flow record on the three axes of design §4 (observed × intent × policy). Pure and thread-safe;
+ * Judges one flow record on the three axes (observed × intent × policy). Pure and thread-safe;
  * fails closed: any error yields {@link Outcome.Unclassified}, never an allow.
  */
 public final class FlowClassifier {

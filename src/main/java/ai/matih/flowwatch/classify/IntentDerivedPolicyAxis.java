@@ -4,8 +4,7 @@ import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.topology.Topology;
 
 /**
- * The policy axis until the NetworkPolicy engine exists (design §4): the policies are assumed to say what
- * intent says, so a breach is caused by {@code not-enforced} and an unexpected deny by {@code not-policy}.
+ * A policy axis that assumes the policies say what intent says (for tests of the classifier without the engine), so a breach is caused by {@code not-enforced} and an unexpected deny by {@code not-policy}.
  * {@code decidedBy} names the policies the CNI itself reported, when the record carries them.
  */
 public final class IntentDerivedPolicyAxis implements PolicyAxis {

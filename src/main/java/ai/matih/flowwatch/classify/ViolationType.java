@@ -1,6 +1,6 @@
 package ai.matih.flowwatch.classify;
 
-/** The kinds of violation flowwatch reports (design §4). */
+/** The kinds of violation flowwatch reports (README "What flowwatch judges"). */
 public enum ViolationType {
     ISOLATION_BREACH(Severity.CRITICAL),
     UNEXPECTED_EGRESS(Severity.CRITICAL),

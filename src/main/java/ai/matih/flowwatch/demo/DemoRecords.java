@@ -66,7 +66,7 @@ public final class DemoRecords {
         return goldmaneEmitter(connection);
     }
 
-    /** One audit event: mostly harmless reads; when {@code suspicious}, one of the audit detections of design §4. */
+    /** One audit event: mostly harmless reads; when {@code suspicious}, one of the audit detections. */
     public List<Output> nextAudit(boolean suspicious) {
         ObjectNode event = suspicious ? suspiciousAudit() : harmlessAudit();
         List<Output> out = new ArrayList<>(2);

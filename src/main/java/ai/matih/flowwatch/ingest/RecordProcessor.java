@@ -151,7 +151,7 @@ public class RecordProcessor {
 
     /**
      * A new violation that began shortly after an audit event changed either endpoint's namespace carries that
-     * event as evidence (design §4: the recent audit event that changed the topology and explains it).
+     * event as evidence (the recent audit event that changed the topology and explains it).
      */
     private Merge explain(Merge merge) {
         Violation v = merge.violation();

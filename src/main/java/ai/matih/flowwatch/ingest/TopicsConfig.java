@@ -3,7 +3,7 @@ package ai.matih.flowwatch.ingest;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Kafka topic names (design §2, §5). */
+/** Kafka topic names (README "Configuration"). */
 @ConfigMapping(prefix = "flowwatch.topics")
 public interface TopicsConfig {
 

@@ -45,7 +45,7 @@ class FlowClassifierTest {
 
     private final FlowClassifier classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
 
-    /** Every row of the intent table (design §4), observed ALLOWED: permitted rows are normal, forbidden ones violations. */
+    /** Every row of the intent table, observed ALLOWED: permitted rows are normal, forbidden ones violations. */
     static Stream<Arguments> allowedConnections() {
         return Stream.of(
                 arguments("same namespace", ACME_API, ACME_DB, Protocol.TCP, 5432, "NORMAL", null),
@@ -108,7 +108,7 @@ class FlowClassifierTest {
         }
     }
 
-    /** The observed × intent table of design §4. */
+    /** The observed × intent table (README "What flowwatch judges"). */
     static Stream<Arguments> observedByIntent() {
         return Stream.of(
                 arguments(Observed.DENIED, ACME_API, GLOBEX_DB, 5432, ViolationType.BLOCKED_ATTEMPT, Severity.INFO,
