@@ -18,10 +18,10 @@ import java.util.Set;
  * The exact Kubernetes NetworkPolicy (networking.k8s.io/v1) engine: judges a {@link Connection} against a policy set
  * compiled once. Immutable and thread-safe (its only mutable part is a bounded concurrent memo of pod selection).
  *
- * <p>Decision procedure (netpol-rules.md §11): loopback allows (R7.3); the source's egress is evaluated when it is a
- * policy-managed pod, else counts as allowed (R3.7); the destination's ingress likewise, where ingress from the pod's
- * own node is allowed (R7.2); the verdict is egress AND ingress (R3.6). Replies are not evaluated (R7.1): callers pass
- * the initiating direction only.
+ * <p>Decision procedure (docs/networkpolicy-semantics.md §11): loopback allows (R7.3); the source's egress is
+ * evaluated when it is a policy-managed pod, else counts as allowed (R3.7); the destination's ingress likewise, where
+ * ingress from the pod's own node is allowed (R7.2); the verdict is egress AND ingress (R3.6). Replies are not
+ * evaluated (R7.1): callers pass the initiating direction only.
  *
  * <p><b>INDETERMINATE</b> is three-valued logic, not a fallback: every match is TRUE, FALSE or UNKNOWN, combined with
  * Kleene AND/OR, so an unknown fact only matters when it could change the verdict. Unknown facts are: pod labels or

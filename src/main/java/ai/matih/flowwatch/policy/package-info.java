@@ -1,6 +1,6 @@
 /**
  * The exact Kubernetes NetworkPolicy (networking.k8s.io/v1) engine, following
- * {@code shared/reference/netpol-rules.md} (rule ids R* are cited in code, reasons and tests).
+ * {@code docs/networkpolicy-semantics.md} (its rule ids R* and sections § are cited in code, reasons and tests).
  *
  * <p>Entry points: {@link ai.matih.flowwatch.policy.PolicyEngine#compile(ai.matih.flowwatch.topology.Topology)} and
  * {@link ai.matih.flowwatch.policy.PolicyEngine#evaluate(ai.matih.flowwatch.policy.Connection)}, which returns a

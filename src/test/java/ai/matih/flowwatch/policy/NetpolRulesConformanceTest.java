@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * One case (or more) per rule R* and per PITFALL of netpol-rules.md, plus the §12 divergences of the reference
- * evaluators, on the x/y/z × a/b/c model and a few extra pods ({@link #EXTRA}). Connection specs: see {@link Endpoints}.
+ * One case (or more) per rule R* and per pitfall of {@code docs/networkpolicy-semantics.md}, plus its §12 divergences
+ * of other evaluators, on the x/y/z × a/b/c model and a few extra pods ({@link #EXTRA}). Connection specs: see
+ * {@link Endpoints}.
  */
 class NetpolRulesConformanceTest {
 
