@@ -27,7 +27,11 @@ final class MemoKeys {
     private MemoKeys() {
     }
 
-    /** True when the endpoints' texts exceed {@link #EXACT_KEY_CHARS}; stops counting as soon as they do. */
+    /**
+     * True when the endpoints' texts exceed {@link #EXACT_KEY_CHARS}. Reads lengths only (no hashing, no allocation)
+     * and stops as soon as the threshold is passed, so a record costs at most {@link #EXACT_KEY_CHARS} chars' worth
+     * of length reads here whatever it carries: less than the key's own hash and equality, which read every char.
+     */
     static boolean large(PolicyEndpoint source, PolicyEndpoint destination) {
         long left = EXACT_KEY_CHARS - chars(source, EXACT_KEY_CHARS);
         return left < 0 || chars(destination, left) > left;
@@ -77,18 +81,22 @@ final class MemoKeys {
         return bytes;
     }
 
+    /** The endpoint's chars, or some count past {@code limit} as soon as it is passed. */
     private static long chars(PolicyEndpoint endpoint, long limit) {
         if (endpoint instanceof PolicyEndpoint.Address a) {
             return length(a.ip()) + length(a.node());
         }
         PolicyEndpoint.Pod pod = (PolicyEndpoint.Pod) endpoint;
-        long n = length(pod.namespace()) + length(pod.name()) + length(pod.node()) + strings(pod.ips());
+        long n = length(pod.namespace()) + length(pod.name()) + length(pod.node());
+        for (int i = 0; i < pod.ips().size() && n <= limit; i++) {
+            n += length(pod.ips().get(i));
+        }
         n = labelChars(pod.labels(), n, limit);
         n = labelChars(pod.namespaceLabels(), n, limit);
-        if (pod.ports() != null && n <= limit) {
-            for (PodInfo.ContainerPort p : pod.ports()) {
-                n += length(p.name()) + length(p.protocol()) + 1;
-            }
+        List<PodInfo.ContainerPort> ports = pod.ports();
+        for (int i = 0; ports != null && i < ports.size() && n <= limit; i++) {
+            PodInfo.ContainerPort p = ports.get(i);
+            n += length(p.name()) + length(p.protocol()) + 1;
         }
         return n;
     }
@@ -102,14 +110,6 @@ final class MemoKeys {
             if (n > limit) {
                 return n;
             }
-        }
-        return n;
-    }
-
-    private static long strings(List<String> values) {
-        long n = 0;
-        for (String v : values) {
-            n += length(v);
         }
         return n;
     }

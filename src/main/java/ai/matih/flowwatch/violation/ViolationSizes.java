@@ -46,6 +46,18 @@ final class ViolationSizes {
         return bytes;
     }
 
+    /**
+     * True when {@code b} holds the very texts {@code a} does (the same objects, as a copy with new counters and times
+     * has): its estimate is then {@code a}'s, without walking them again. Reference checks only.
+     */
+    static boolean sameTexts(Violation a, Violation b) {
+        return a.id() == b.id() && a.tenant() == b.tenant() && a.peerTenant() == b.peerTenant()
+                && a.protocol() == b.protocol() && a.observed() == b.observed() && a.policy() == b.policy()
+                && a.intent() == b.intent() && a.reason() == b.reason() && a.sourceFormat() == b.sourceFormat()
+                && a.node() == b.node() && a.decidedBy() == b.decidedBy() && a.source() == b.source()
+                && a.destination() == b.destination() && a.evidence() == b.evidence();
+    }
+
     private static long endpoint(EndpointView e) {
         if (e == null) {
             return 0;

@@ -8,11 +8,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +29,12 @@ import org.jboss.logging.Logger;
  *
  * <p>Sizes are estimates from the lengths of the texts and the counts of remembered entries (see
  * {@link ViolationSizes} and {@link ReplayMemory#bytes()}), kept as running totals: no walk over the store on the hot
- * path. Past the memory budget, one thread at a time trims every violation's memory to an equal share of three
- * quarters of the budget, so the next trim is a quarter of the budget away.
+ * path; a violation's estimate is walked again only when its texts change, not for new counters. Past the memory
+ * budget, every violation's memory is trimmed to an equal share of three quarters of the budget, a bounded slice of
+ * violations per merge (one thread at a time), so the next trim is a quarter of the budget away.
+ *
+ * <p>A merge of a known violation locks only that violation ({@code byId}); the time and tenant indexes it updates are
+ * concurrent maps changed without a lock (see {@link #index} for why a tenant's index is there to change).
  */
 @ApplicationScoped
 public class ViolationStore {
@@ -40,6 +44,9 @@ public class ViolationStore {
 
     private static final Logger LOGGER = Logger.getLogger(ViolationStore.class);
     private static final int MAX_REPORTERS = 8;
+    private static final int TENANT_FIELDS = 4;
+    /** Violations whose replay memories one merge trims while a trim is under way: a bounded pause per merge. */
+    static final int TRIM_SLICE = 256;
     /** Violations evicted past {@code flowwatch.violations.max-stored} or its byte bound. */
     public static final String EVICTED = "flowwatch.violations.evicted";
     /** Gauge of estimated heap bytes, tagged {@link #PART_TAG}. Exported as {@code flowwatch_violation_store_bytes}. */
@@ -81,6 +88,10 @@ public class ViolationStore {
     private final AtomicLong memoryBytes = new AtomicLong();
     private final AtomicBoolean trimming = new AtomicBoolean();
     private volatile long nextTrimAt;
+    /** The violations a trim under way has yet to visit, or null; with the two below, used holding {@link #trimming}. */
+    private volatile Iterator<String> sweep;
+    private int sweepEntries;
+    private long sweepForgotten;
     private final ConcurrentHashMap<String, Aggregate> byId = new ConcurrentHashMap<>();
     private final ConcurrentSkipListMap<ViolationOrder, Violation> byTime = new ConcurrentSkipListMap<>();
     private final ConcurrentHashMap<String, ConcurrentSkipListMap<ViolationOrder, Violation>> byTenant =
@@ -335,23 +346,61 @@ public class ViolationStore {
         return new Violation.Evidence(e.verdictDetail(), e.cniPolicies(), reporters, e.policyReason(), e.audit());
     }
 
-    /** Indexes {@code v} in place of {@code old} (null: none) and accounts for its size. Inside its compute. */
+    /**
+     * Indexes {@code v} in place of {@code old} (null: none) and accounts for its size. Inside its compute.
+     *
+     * <p>The tenant indexes hold this invariant: while a violation is stored, every tenant index it names exists and
+     * holds an entry of it. A violation's entries change only inside its own {@code byId} compute, and there the new
+     * entry is put before the old one is removed, so an index never looks empty while a violation naming its tenant
+     * is stored. An index is removed (when empty) and created only under {@code byTenant}'s lock for its tenant
+     * ({@link ConcurrentHashMap#compute}), so a violation creating an entry cannot lose it to a removal. An update
+     * naming the same tenants (every merge of a known violation) therefore finds its indexes in place and changes them
+     * with a plain get, put and remove: no lock on the shared map.
+     */
     private void index(Aggregate agg, Violation old, Violation v) {
-        if (old != null) {
-            unindex(old);
-        }
         ViolationOrder n = ViolationOrder.of(v);
+        ViolationOrder o = old == null ? null : ViolationOrder.of(old);
+        boolean moved = o != null && !o.equals(n);
         byTime.put(n, v);
-        for (String t : tenantsOf(v)) {
-            byTenant.compute(t, (k, m) -> {
-                ConcurrentSkipListMap<ViolationOrder, Violation> tenant = m == null ? new ConcurrentSkipListMap<>() : m;
-                tenant.put(n, v);
-                return tenant;
-            });
+        if (moved) {
+            byTime.remove(o);
         }
-        long bytes = ViolationSizes.bytes(v);
+        if (old != null && sameTenants(old, v)) {
+            for (int i = 0; i < TENANT_FIELDS; i++) {
+                String t = tenant(v, i);
+                ConcurrentSkipListMap<ViolationOrder, Violation> m = t == null ? null : byTenant.get(t);
+                if (m != null) {
+                    m.put(n, v);
+                    if (moved) {
+                        m.remove(o);
+                    }
+                } else if (t != null) {
+                    addToTenant(t, n, v); // cannot happen while the invariant holds; kept safe anyway
+                }
+            }
+        } else {
+            for (int i = 0; i < TENANT_FIELDS; i++) {
+                String t = tenant(v, i);
+                if (t != null) {
+                    addToTenant(t, n, v);
+                }
+            }
+            if (old != null) {
+                removeFromTenants(old, o, v);
+            }
+        }
+        long bytes = old != null && agg.violationBytes > 0 && ViolationSizes.sameTexts(old, v) ? agg.violationBytes
+                : ViolationSizes.bytes(v);
         violationBytes.addAndGet(bytes - agg.violationBytes);
         agg.violationBytes = bytes;
+    }
+
+    private void addToTenant(String tenant, ViolationOrder n, Violation v) {
+        byTenant.compute(tenant, (k, m) -> {
+            ConcurrentSkipListMap<ViolationOrder, Violation> index = m == null ? new ConcurrentSkipListMap<>() : m;
+            index.put(n, v);
+            return index;
+        });
     }
 
     /** Accounts for a change of the aggregate's replay memory. Inside its compute. */
@@ -363,36 +412,73 @@ public class ViolationStore {
 
     /** Unindexes a violation leaving the store and takes its sizes off the totals. Inside its compute. */
     private void dropped(Aggregate agg) {
-        unindex(agg.violation);
+        ViolationOrder o = ViolationOrder.of(agg.violation);
+        byTime.remove(o);
+        removeFromTenants(agg.violation, o, null);
         violationBytes.addAndGet(-agg.violationBytes);
         memoryBytes.addAndGet(-agg.memoryBytes);
     }
 
-    private void unindex(Violation v) {
-        ViolationOrder o = ViolationOrder.of(v);
-        byTime.remove(o);
-        for (String t : tenantsOf(v)) {
-            // a tenant's index goes when it empties: tenants named by records cannot pile up empty maps
-            byTenant.computeIfPresent(t, (k, m) -> {
-                m.remove(o);
-                return m.isEmpty() ? null : m;
-            });
+    /**
+     * Removes {@code v}'s entry {@code o} from its tenants' indexes, except where {@code replacement} (null: none),
+     * indexed under the same position, took its place; an index goes when it empties, so tenants named by records
+     * cannot pile up empty maps.
+     */
+    private void removeFromTenants(Violation v, ViolationOrder o, Violation replacement) {
+        boolean samePosition = replacement != null && o.equals(ViolationOrder.of(replacement));
+        for (int i = 0; i < TENANT_FIELDS; i++) {
+            String t = tenant(v, i);
+            if (t != null && !(samePosition && names(replacement, t))) {
+                byTenant.computeIfPresent(t, (k, m) -> {
+                    m.remove(o);
+                    return m.isEmpty() ? null : m;
+                });
+            }
         }
     }
 
-    private static Set<String> tenantsOf(Violation v) {
-        Set<String> tenants = new HashSet<>(4);
-        addIfSet(tenants, v.tenant());
-        addIfSet(tenants, v.peerTenant());
-        addIfSet(tenants, v.source().tenant());
-        addIfSet(tenants, v.destination().tenant());
-        return tenants;
+    private static boolean names(Violation v, String tenant) {
+        for (int i = 0; i < TENANT_FIELDS; i++) {
+            if (tenant.equals(tenantField(v, i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static void addIfSet(Set<String> set, String value) {
-        if (value != null) {
-            set.add(value);
+    /**
+     * The {@code i}th distinct tenant {@code v} names (its tenant, peer tenant, source's and destination's), or null
+     * when that field is unset or names a tenant an earlier one did; no allocation.
+     */
+    private static String tenant(Violation v, int i) {
+        String t = tenantField(v, i);
+        if (t == null) {
+            return null;
         }
+        for (int j = 0; j < i; j++) {
+            if (t.equals(tenantField(v, j))) {
+                return null;
+            }
+        }
+        return t;
+    }
+
+    private static String tenantField(Violation v, int i) {
+        return switch (i) {
+            case 0 -> v.tenant();
+            case 1 -> v.peerTenant();
+            case 2 -> v.source() == null ? null : v.source().tenant();
+            default -> v.destination() == null ? null : v.destination().tenant();
+        };
+    }
+
+    private static boolean sameTenants(Violation a, Violation b) {
+        for (int i = 0; i < TENANT_FIELDS; i++) {
+            if (!Objects.equals(tenantField(a, i), tenantField(b, i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void enforceBounds() {
@@ -423,34 +509,58 @@ public class ViolationStore {
 
     /**
      * Past the memory budget (and a quarter of it past the last trim), trims every violation's replay memory to an
-     * equal share of three quarters of the budget; one thread at a time, the others go on.
+     * equal share of three quarters of the budget. The trim is spread over the merges that follow: each takes the next
+     * {@value #TRIM_SLICE} violations (one at a time, under that violation's lock, so the byte totals stay exact), so
+     * no merge pauses for a walk over the whole store; while it runs the memories grow by at most what those merges
+     * add. One thread at a time trims; the others go on.
      */
     private void trimMemory() {
-        long held = memoryBytes.get();
-        if (held <= Math.max(limits.memoryBytes(), nextTrimAt) || !trimming.compareAndSet(false, true)) {
+        if (sweep == null && memoryBytes.get() <= Math.max(limits.memoryBytes(), nextTrimAt)) {
+            return;
+        }
+        if (!trimming.compareAndSet(false, true)) {
             return;
         }
         try {
-            long share = limits.memoryBytes() / 4 * 3 / Math.max(1, byId.size());
-            int entries = (int) Math.min(limits.maxRemembered(),
-                    Math.max(1, share / (ReplayMemory.ATTEMPT_BYTES + ReplayMemory.FINGERPRINT_BYTES)));
-            long[] removed = new long[1];
-            for (String id : byId.keySet()) {
-                byId.computeIfPresent(id, (k, agg) -> {
-                    int n = agg.memory.trimTo(entries);
-                    if (n > 0) {
-                        removed[0] += n;
-                        remembered(agg);
-                    }
-                    return agg;
-                });
+            if (sweep == null) {
+                if (memoryBytes.get() <= Math.max(limits.memoryBytes(), nextTrimAt)) {
+                    return;
+                }
+                long share = limits.memoryBytes() / 4 * 3 / Math.max(1, byId.size());
+                sweepEntries = (int) Math.min(limits.maxRemembered(),
+                        Math.max(1, share / (ReplayMemory.ATTEMPT_BYTES + ReplayMemory.FINGERPRINT_BYTES)));
+                sweepForgotten = 0;
+                sweep = byId.keySet().iterator();
             }
-            forgotten.increment(removed[0]);
-            nextTrimAt = memoryBytes.get() + limits.memoryBytes() / 4;
-            LOGGER.debugf("Replay memories trimmed to %d entries each: %d forgotten, %d bytes left", entries,
-                    removed[0], memoryBytes.get());
+            trimSlice();
         } finally {
             trimming.set(false);
+        }
+    }
+
+    /** Trims the next slice of the sweep; ends the sweep when no violation is left. Holding {@link #trimming}. */
+    private void trimSlice() {
+        int entries = sweepEntries;
+        long removed = 0;
+        for (int i = 0; i < TRIM_SLICE && sweep.hasNext(); i++) {
+            Aggregate trimmed = byId.computeIfPresent(sweep.next(), (k, agg) -> {
+                agg.trimmed = agg.memory.trimTo(entries);
+                if (agg.trimmed > 0) {
+                    remembered(agg);
+                }
+                return agg;
+            });
+            if (trimmed != null) {
+                removed += trimmed.trimmed;
+            }
+        }
+        forgotten.increment(removed);
+        sweepForgotten += removed;
+        if (!sweep.hasNext()) {
+            sweep = null;
+            nextTrimAt = memoryBytes.get() + limits.memoryBytes() / 4;
+            LOGGER.debugf("Replay memories trimmed to %d entries each: %d forgotten, %d bytes left", entries,
+                    sweepForgotten, memoryBytes.get());
         }
     }
 
@@ -470,6 +580,8 @@ public class ViolationStore {
         private final ReplayMemory memory;
         private long violationBytes;
         private long memoryBytes;
+        /** Entries the last trim of this memory forgot; read by the trimming thread right after its compute. */
+        private int trimmed;
 
         private Aggregate(int capacity) {
             this.memory = new ReplayMemory(capacity);

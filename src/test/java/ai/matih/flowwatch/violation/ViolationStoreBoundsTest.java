@@ -64,6 +64,40 @@ class ViolationStoreBoundsTest {
     }
 
     @Test
+    void shouldTrimABoundedSliceOfViolationsPerMergeAndStillHoldTheBudget() {
+        // Given: 2,000 violations, so that a trim of all of them spans several merges
+        long budget = MIB;
+        ViolationStore store = new ViolationStore(new ViolationStore.Limits(10_000, 256 * MIB, 4096, budget), registry);
+        int violations = 2_000;
+        long entry = ReplayMemory.ATTEMPT_BYTES + ReplayMemory.FINGERPRINT_BYTES;
+        long most = 0;
+        int mergesThatTrimmed = 0;
+        double mostForgottenByOneMerge = 0;
+
+        // When: three distinct attempts of each
+        long position = 0;
+        for (int port = 0; port < 3; port++) {
+            for (int v = 0; v < violations; v++) {
+                double before = forgotten();
+                store.merge(draft(v, 10_000 + port, "u-" + v + "-" + port, "drop"), "flows:0", position++);
+                double forgottenNow = forgotten() - before;
+                mergesThatTrimmed += forgottenNow > 0 ? 1 : 0;
+                mostForgottenByOneMerge = Math.max(mostForgottenByOneMerge, forgottenNow);
+                most = Math.max(most, store.memoryBytes());
+            }
+        }
+
+        // Then: each merge trimmed at most a slice (two entries each at most here), the sweep took several merges,
+        // and the memories overshot the budget by no more than what those merges added
+        assertThat(mergesThatTrimmed).isGreaterThanOrEqualTo(violations / ViolationStore.TRIM_SLICE);
+        assertThat(mostForgottenByOneMerge).isLessThanOrEqualTo(2.0 * 2 * ViolationStore.TRIM_SLICE);
+        assertThat(most).isLessThanOrEqualTo(budget + (violations / ViolationStore.TRIM_SLICE + 2) * entry);
+        assertThat(gauge("attempts")).isEqualTo((double) store.memoryBytes());
+        assertThat(store.query(ViolationFilter.ALL, violations, null).items()).hasSize(violations)
+                .allSatisfy(v -> assertThat(v.count()).isEqualTo(3));
+    }
+
+    @Test
     void shouldNotCountARememberedAttemptTwiceAfterTrimming() {
         // Given: memories trimmed well below the attempts reported
         ViolationStore store = new ViolationStore(new ViolationStore.Limits(1000, 256 * MIB, 4096, MIB), registry);
@@ -110,6 +144,25 @@ class ViolationStoreBoundsTest {
         assertThat(evicted("max-stored-bytes")).isEqualTo(100 - store.size());
         assertThat(evicted("max-stored")).isZero();
         assertThat(gauge("violations")).isEqualTo((double) store.violationBytes());
+    }
+
+    @Test
+    void shouldKeepAViolationsSizeForNewCountersAndGrowItForANewReporter() {
+        // Given
+        ViolationStore store = store(1000, 256 * MIB);
+        Violation first = store.merge(draft(1, 1, "u1", "drop")).violation();
+        long bytes = store.violationBytes();
+
+        // When: another attempt from the same reporter, then one from a new reporter
+        Violation counted = store.merge(draft(1, 2, "u2", "drop")).violation();
+        long afterCounters = store.violationBytes();
+        Violation reported = store.merge(draft(1, 3, "u3", "policy-verdict")).violation();
+
+        // Then
+        assertThat(counted.count()).isEqualTo(first.count() + 1);
+        assertThat(afterCounters).isEqualTo(bytes).isEqualTo(ViolationSizes.bytes(counted));
+        assertThat(reported.evidence().reporters()).hasSize(first.evidence().reporters().size() + 1);
+        assertThat(store.violationBytes()).isGreaterThan(bytes).isEqualTo(ViolationSizes.bytes(reported));
     }
 
     @Test
