@@ -158,6 +158,15 @@ public class TopologyHolder {
         return current.get();
     }
 
+    /**
+     * The snapshot of the manifests (or of {@link #replace}) that {@link #current()} is built on, without the changes
+     * learnt from the audit stream; never null. Set before the current snapshot it goes with.
+     */
+    public Topology manifests() {
+        Topology b = base;
+        return b != null ? b : current.get();
+    }
+
     /** True once a snapshot has been loaded (or no manifests are configured). */
     public boolean loaded() {
         return loaded;
