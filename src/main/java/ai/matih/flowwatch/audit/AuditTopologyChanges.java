@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.audit;
 
+import ai.matih.flowwatch.topology.LabelBounds;
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyChange;
@@ -8,12 +9,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * What a successful, completed, non-dry-run audit event changes in the topology: namespace labels and
- * NetworkPolicies (design §3, source 2). Pure.
+ * NetworkPolicies. Pure, but for one WARN a minute at most when a namespace's labels would pass their bounds.
+ *
+ * <p>A namespace's labels after a patch are the labels it had plus what the patch adds, so the bounds one event is
+ * held to at the door do not bound them: the labels the change leaves are held to {@link LabelBounds} too, and a change
+ * past them is not applied (read as stale: the namespace keeps its previous labels).
  */
 public final class AuditTopologyChanges {
+
+    private static final Logger LOGGER = Logger.getLogger(AuditTopologyChanges.class);
+    /** At most one WARN per this many nanoseconds about labels past their bounds. */
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final AtomicLong NEXT_WARN = new AtomicLong(System.nanoTime());
+    private static final AtomicLong OVER_BOUNDS_SINCE_WARN = new AtomicLong();
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -31,6 +45,8 @@ public final class AuditTopologyChanges {
     public record Result(TopologyChange change, boolean stale) {
         static final Result NONE = new Result(null, false);
         static final Result STALE = new Result(null, true);
+        /** The change would leave a namespace with labels past {@link LabelBounds}: not applied, counted as stale. */
+        static final Result OVER_BOUNDS = new Result(null, true);
     }
 
     public static Result from(AuditEvent e, Topology topology) {
@@ -55,6 +71,10 @@ public final class AuditTopologyChanges {
             Map<String, String> labels = AuditDetector.labelsAfter(e, before == null ? Map.of() : before.labels());
             if (labels == null) {
                 return Result.STALE;
+            }
+            if (!LabelBounds.within(labels)) {
+                warnOverBounds(name, labels.size());
+                return Result.OVER_BOUNDS;
             }
             return new Result(new TopologyChange.NamespaceLabels(name, labels, e.stageTimestamp()), false);
         }
@@ -85,6 +105,20 @@ public final class AuditTopologyChanges {
             }
         }
         return Result.NONE;
+    }
+
+    /** One WARN per interval at most, saying how many changes were not applied since the last one. */
+    private static void warnOverBounds(String namespace, int labels) {
+        long skipped = OVER_BOUNDS_SINCE_WARN.incrementAndGet();
+        long now = System.nanoTime();
+        long next = NEXT_WARN.get();
+        if (now - next >= 0 && NEXT_WARN.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
+            OVER_BOUNDS_SINCE_WARN.addAndGet(-skipped);
+            LOGGER.warnf("%d audit change(s) of namespace labels not applied in the last minute: they would leave a "
+                    + "namespace with more than %d labels or %d bytes of them (latest: %s, %d labels); the namespace "
+                    + "keeps its previous labels and the change is counted as stale", skipped, LabelBounds.MAX_LABELS,
+                    LabelBounds.MAX_LABEL_BYTES, namespace, labels);
+        }
     }
 
     private static String nameFrom(AuditEvent e) {

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.ingest;
 
+import ai.matih.flowwatch.topology.LabelBounds;
 import java.util.Map;
 
 /**
@@ -13,12 +14,12 @@ public final class InputBounds {
      * Most labels one endpoint (or one object of an audit event) may carry, pod and namespace labels together;
      * more rejects the document as {@code too-many-labels}. Kubernetes sets no count limit; real pods carry tens.
      */
-    public static final int MAX_LABELS = 128;
+    public static final int MAX_LABELS = LabelBounds.MAX_LABELS;
     /**
      * Most bytes of label keys and values one endpoint (or object) may carry; more rejects the document as
      * {@code too-many-labels}. One label is at most 380 bytes (253 + '/' + 63 key, 63 value).
      */
-    public static final int MAX_LABEL_BYTES = 16 * 1024;
+    public static final int MAX_LABEL_BYTES = LabelBounds.MAX_LABEL_BYTES;
     /** Most policies a flow may name as having decided; more rejects it as {@code field-too-large}. */
     public static final int MAX_POLICIES = 64;
     /**

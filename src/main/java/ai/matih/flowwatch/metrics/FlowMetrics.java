@@ -47,15 +47,20 @@ public class FlowMetrics {
         this(registry, config, () -> null);
     }
 
-    /** The tenants of the current topology get their tenant tag values first. */
+    /** The tenants of the manifests, then those learnt from the audit stream, get their tenant tag values first. */
     @Inject
     public FlowMetrics(MeterRegistry registry, MetricsConfig config, TopologyHolder topology) {
-        this(registry, config, topology::current);
+        this(registry, config, topology::current, topology::manifests);
     }
 
     FlowMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology) {
+        this(registry, config, topology, topology);
+    }
+
+    FlowMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology,
+                Supplier<Topology> manifests) {
         this.registry = registry;
-        this.tenants = new TenantTags(config.maxTenants(), topology);
+        this.tenants = new TenantTags(config.maxTenants(), topology, manifests);
         for (ConcurrentHashMap<String, Counter>[] row : flowCounters) {
             for (int i = 0; i < row.length; i++) {
                 row[i] = new ConcurrentHashMap<>();

@@ -29,15 +29,17 @@ public interface TopologyConfig {
 
     /**
      * The most objects (namespaces and NetworkPolicies) the overlay learnt from the audit stream holds on top of the
-     * manifests. Beyond it, changes to objects it does not hold yet are refused (counter
-     * {@code flowwatch_topology_overlay_refused_total}); deletions of manifest objects are always taken.
+     * manifests. Beyond it, the learnt objects the manifests do not have that were changed least recently are
+     * evicted for the newer change (counter {@code flowwatch_topology_overlay_evicted_total}); changes to objects the
+     * manifests have are always taken, and a change that cannot fit at all is refused
+     * ({@code flowwatch_topology_overlay_refused_total}).
      */
     @WithDefault("10000")
     int maxLearntObjects();
 
     /**
      * The most heap, in estimated bytes, the overlay learnt from the audit stream holds (labels and policies; a
-     * parsed policy counts four times its JSON). Beyond it, changes that would grow it are refused as past
+     * parsed policy counts four times its JSON). Beyond it, learnt objects are evicted as past
      * {@link #maxLearntObjects()} (gauges {@code flowwatch_topology_overlay_objects} and
      * {@code flowwatch_topology_overlay_bytes}).
      */

@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.topology;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,6 +47,11 @@ public class TopologyHolder {
     public static final String OVERLAY_BYTES_METER = "flowwatch.topology.overlay.bytes";
     /** Counter of audit-learnt changes refused for a full overlay. Exported with {@code _total}. */
     public static final String OVERLAY_REFUSED_METER = "flowwatch.topology.overlay.refused";
+    /**
+     * Counter of learnt objects (not in the manifests) evicted from a full overlay to make room for a newer change.
+     * Exported as {@code flowwatch_topology_overlay_evicted_total}.
+     */
+    public static final String OVERLAY_EVICTED_METER = "flowwatch.topology.overlay.evicted";
 
     private static final Logger LOGGER = Logger.getLogger(TopologyHolder.class);
 
@@ -57,6 +63,7 @@ public class TopologyHolder {
     private final TopologyOverlay overlay;
     private final Counter refused;
     private boolean warnedFull;
+    private boolean warnedEvicting;
     private volatile boolean loaded;
     private volatile Instant lastLoadAttempt;
     private volatile String lastError;
@@ -80,6 +87,10 @@ public class TopologyHolder {
         this.refused = Counter.builder(OVERLAY_REFUSED_METER)
                 .description("Audit-learnt topology changes refused because the overlay reached "
                         + "flowwatch.topology.max-learnt-objects or max-learnt-bytes")
+                .register(registry);
+        FunctionCounter.builder(OVERLAY_EVICTED_METER, overlay, TopologyOverlay::evictions)
+                .description("Audit-learnt objects the manifests do not have, evicted (least recently changed first) "
+                        + "from the full overlay to make room for a newer change")
                 .register(registry);
         Gauge.builder(OVERLAY_OBJECTS_METER, overlay, TopologyOverlay::size)
                 .description("Objects (namespaces, NetworkPolicies) the audit stream changed on top of the manifests")
@@ -147,6 +158,15 @@ public class TopologyHolder {
         return current.get();
     }
 
+    /**
+     * The snapshot of the manifests (or of {@link #replace}) that {@link #current()} is built on, without the changes
+     * learnt from the audit stream; never null. Set before the current snapshot it goes with.
+     */
+    public Topology manifests() {
+        Topology b = base;
+        return b != null ? b : current.get();
+    }
+
     /** True once a snapshot has been loaded (or no manifests are configured). */
     public boolean loaded() {
         return loaded;
@@ -162,8 +182,9 @@ public class TopologyHolder {
 
     /**
      * Applies a change learnt from the audit stream on top of the manifests; it survives file reloads. A change
-     * older than the one already known for the same object is ignored, and so is a change to a new object once the
-     * overlay is full (counted). Returns true when the snapshot changed. Costs the change's object, not the overlay.
+     * older than the one already known for the same object is ignored. When the overlay is full, the learnt objects
+     * changed least recently give way (counted); a change that cannot fit at all is refused (counted). Returns true
+     * when the snapshot changed. Costs the change's object and the evicted ones, not the overlay.
      */
     public synchronized boolean apply(TopologyChange change) {
         Topology b = base != null ? base : current.get();
@@ -176,16 +197,28 @@ public class TopologyHolder {
             refused.increment();
             if (!warnedFull) {
                 warnedFull = true;
-                LOGGER.warnf("The topology learnt from the audit stream is full (%d objects, %d estimated bytes): "
-                        + "changes to further objects are refused and counted (%s)", overlay.size(), overlay.bytes(),
-                        OVERLAY_REFUSED_METER);
+                LOGGER.warnf("The topology learnt from the audit stream is full (%d objects, %d estimated bytes) with "
+                        + "objects the manifests have: a learnt change that cannot fit is refused and counted (%s)",
+                        overlay.size(), overlay.bytes(), OVERLAY_REFUSED_METER);
             }
             return false;
         }
-        if (learnt != TopologyOverlay.Learnt.APPLIED) {
+        if (learnt != TopologyOverlay.Learnt.APPLIED && learnt != TopologyOverlay.Learnt.APPLIED_EVICTING) {
             return false;
         }
-        current.set(overlay.applyChangeOf(key, deletion, current.get(), b));
+        Topology next = current.get();
+        if (learnt == TopologyOverlay.Learnt.APPLIED_EVICTING) {
+            if (!warnedEvicting) {
+                warnedEvicting = true;
+                LOGGER.warnf("The topology learnt from the audit stream is full (%d objects, %d estimated bytes): "
+                        + "the learnt objects changed least recently are evicted for newer changes and counted (%s)",
+                        overlay.size(), overlay.bytes(), OVERLAY_EVICTED_METER);
+            }
+            for (String evicted : overlay.lastEvicted()) {
+                next = overlay.applyChangeOf(evicted, false, next, b);
+            }
+        }
+        current.set(overlay.applyChangeOf(key, deletion, next, b));
         return true;
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,8 +22,12 @@ import java.util.Objects;
  * a policy written as the manifests have it, a deletion of what the manifests do not have) removes the object's entry
  * instead of adding one, and a reload drops the entries its new manifests make redundant. A compacted entry no longer
  * shields its object from an older change arriving late. The overlay is bounded by objects and estimated bytes:
- * beyond either, changes to objects it does not hold yet are refused (deletions of objects the manifests have are
- * always taken: they are bounded by the manifests). {@link #with} returns a copy, for tools and tests.
+ * beyond either, the objects the manifests do not have (learnt namespaces and policies) that were changed least
+ * recently are evicted to make room for the change, so a flood of made-up objects cannot lock out a newer, real one.
+ * Changes to objects the manifests have are always taken (they are bounded by the manifests), and a change that
+ * would not fit even with every learnt object evicted is refused. Within the bounds, what an object is does not
+ * depend on the order of the changes; an evicted object is as the manifests have it (absent), whatever came before.
+ * {@link #with} returns a copy, for tools and tests.
  */
 public final class TopologyOverlay {
 
@@ -33,12 +38,14 @@ public final class TopologyOverlay {
     public enum Learnt {
         /** A later change of the same object is known: nothing changed. */
         OLDER,
-        /** The overlay is full and does not hold the object yet: nothing changed. */
+        /** The change does not fit even with every object the manifests lack evicted: nothing changed. */
         REFUSED,
         /** The object already is as the change says, in the manifests, and the overlay holds nothing for it. */
         UNCHANGED,
         /** The object is now as the change says. */
-        APPLIED
+        APPLIED,
+        /** The object is now as the change says, and the objects of {@link #lastEvicted()} were evicted for it. */
+        APPLIED_EVICTING
     }
 
     private final int maxObjects;
@@ -46,7 +53,13 @@ public final class TopologyOverlay {
     private final LinkedHashMap<String, TopologyChange> changes = new LinkedHashMap<>();
     /** Estimated bytes of each held change, computed once ({@link TopologyChange#bytes()} may serialise a policy). */
     private final Map<String, Long> sizes = new HashMap<>();
+    /** Keys of held objects the manifests do not have, least recently changed first: the ones evicted when full. */
+    private final LinkedHashSet<String> evictable = new LinkedHashSet<>();
+    /** Keys evicted by the last {@link #learn}. */
+    private final List<String> lastEvicted = new ArrayList<>();
+    private long evictableBytes;
     private volatile long bytes;
+    private volatile long evictions;
 
     /**
      * @param maxObjects the most objects it holds
@@ -64,14 +77,14 @@ public final class TopologyOverlay {
             return this;
         }
         TopologyOverlay next = copy();
-        next.put(change, change.bytes());
+        next.put(change, change.bytes(), false);
         return next;
     }
 
     /** A copy, for diagnostics and tests. */
     TopologyOverlay copy() {
         TopologyOverlay copy = new TopologyOverlay(maxObjects, maxBytes);
-        changes.forEach((key, held) -> copy.put(held, sizes.get(key)));
+        changes.forEach((key, held) -> copy.put(held, sizes.get(key), evictable.contains(key)));
         return copy;
     }
 
@@ -80,6 +93,7 @@ public final class TopologyOverlay {
      * within its bounds. Cost: the change's own size, plus for a namespace deletion the overlay's entries.
      */
     Learnt learn(TopologyChange change, Topology base) {
+        lastEvicted.clear();
         String key = change.key();
         TopologyChange known = changes.get(key);
         if (known != null && known.at().isAfter(change.at())) {
@@ -94,35 +108,117 @@ public final class TopologyOverlay {
             return Learnt.APPLIED;
         }
         long size = change.bytes();
-        long grown = size - (known == null ? 0 : sizes.get(key));
-        boolean boundedByBase = change instanceof TopologyChange.NamespaceDeleted
-                || change instanceof TopologyChange.PolicyDeleted;
-        if (!boundedByBase && (known == null && changes.size() >= maxObjects || bytes + grown > maxBytes)) {
+        boolean learnt = !inBase(key, base);
+        if (learnt && !makeRoom(key, known != null, size)) {
             return Learnt.REFUSED;
         }
-        put(change, size);
+        put(change, size, learnt);
         if (change instanceof TopologyChange.NamespaceDeleted d) {
             forgetPoliciesWrittenBefore(d);
         }
-        return Learnt.APPLIED;
+        return lastEvicted.isEmpty() ? Learnt.APPLIED : Learnt.APPLIED_EVICTING;
+    }
+
+    /**
+     * Evicts the least recently changed objects the manifests lack (never {@code key}) until a change of
+     * {@code size} bytes to {@code key} fits; false, with nothing evicted, when it cannot fit.
+     */
+    private boolean makeRoom(String key, boolean held, long size) {
+        long heldSize = held ? sizes.get(key) : 0;
+        boolean heldEvictable = held && evictable.contains(key);
+        int othersEvictable = evictable.size() - (heldEvictable ? 1 : 0);
+        long othersEvictableBytes = evictableBytes - (heldEvictable ? heldSize : 0);
+        int objectsAfter = changes.size() + (held ? 0 : 1);
+        long bytesAfter = bytes - heldSize + size;
+        if (objectsAfter - othersEvictable > maxObjects || bytesAfter - othersEvictableBytes > maxBytes) {
+            return false;
+        }
+        Iterator<String> oldest = evictable.iterator();
+        while (objectsAfter > maxObjects || bytesAfter > maxBytes) {
+            String victim = oldest.next();
+            if (victim.equals(key)) {
+                continue;
+            }
+            long victimSize = sizes.get(victim);
+            oldest.remove();
+            evictableBytes -= victimSize;
+            changes.remove(victim);
+            sizes.remove(victim);
+            bytes -= victimSize;
+            objectsAfter--;
+            bytesAfter -= victimSize;
+            lastEvicted.add(victim);
+            evictions++;
+        }
+        return true;
+    }
+
+    /** True when the manifests have the object of {@code key} (for a namespace: it or a policy in it). */
+    private static boolean inBase(String key, Topology base) {
+        if (key.startsWith("namespace/")) {
+            String name = key.substring("namespace/".length());
+            if (base.namespaces().containsKey(name)) {
+                return true;
+            }
+            for (NetworkPolicy p : base.networkPolicies()) {
+                if (name.equals(p.getMetadata().getNamespace())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String[] parts = key.substring("networkpolicy/".length()).split("/", 2);
+        return basePolicy(base, parts[0], parts.length > 1 ? parts[1] : "") != null;
+    }
+
+    /** Keys evicted by the last {@link #learn} (valid until the next). */
+    List<String> lastEvicted() {
+        return lastEvicted;
+    }
+
+    /** How many learnt objects were evicted to make room for newer changes, since start. */
+    public long evictions() {
+        return evictions;
     }
 
     /** Drops the entries {@code base} (new manifests) makes redundant. */
     void compactAgainst(Topology base) {
-        Iterator<Map.Entry<String, TopologyChange>> it = changes.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, TopologyChange> e = it.next();
+        List<String> redundant = new ArrayList<>();
+        for (Map.Entry<String, TopologyChange> e : changes.entrySet()) {
             if (redundant(e.getValue(), base)) {
-                bytes -= sizes.remove(e.getKey());
-                it.remove();
+                redundant.add(e.getKey());
+            }
+        }
+        redundant.forEach(this::remove);
+        List<String> nowInBase = new ArrayList<>();
+        for (String key : evictable) {
+            if (inBase(key, base)) {
+                nowInBase.add(key);
+            }
+        }
+        for (String key : nowInBase) {
+            evictable.remove(key);
+            evictableBytes -= sizes.get(key);
+        }
+        for (String key : changes.keySet()) {
+            if (!evictable.contains(key) && !inBase(key, base)) {
+                evictable.add(key); // the manifests no longer have it
+                evictableBytes += sizes.get(key);
             }
         }
     }
 
-    private void put(TopologyChange change, long size) {
-        changes.put(change.key(), change);
-        Long old = sizes.put(change.key(), size);
-        bytes += size - (old == null ? 0 : old);
+    /** Holds the change; a learnt one becomes the most recently changed of the evictable objects. */
+    private void put(TopologyChange change, long size, boolean learnt) {
+        String key = change.key();
+        remove(key);
+        changes.put(key, change);
+        sizes.put(key, size);
+        bytes += size;
+        if (learnt) {
+            evictable.add(key);
+            evictableBytes += size;
+        }
     }
 
     private void remove(String key) {
@@ -130,6 +226,9 @@ public final class TopologyOverlay {
         Long old = sizes.remove(key);
         if (old != null) {
             bytes -= old;
+            if (evictable.remove(key)) {
+                evictableBytes -= old;
+            }
         }
     }
 
@@ -141,7 +240,11 @@ public final class TopologyOverlay {
         while (it.hasNext()) {
             Map.Entry<String, TopologyChange> e = it.next();
             if (e.getKey().startsWith(prefix) && !e.getValue().at().isAfter(deleted.at())) {
-                bytes -= sizes.remove(e.getKey());
+                long size = sizes.remove(e.getKey());
+                bytes -= size;
+                if (evictable.remove(e.getKey())) {
+                    evictableBytes -= size;
+                }
                 it.remove();
                 forgotten++;
             }

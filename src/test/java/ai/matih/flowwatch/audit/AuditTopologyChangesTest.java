@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import ai.matih.flowwatch.testing.TestTopologies;
+import ai.matih.flowwatch.topology.LabelBounds;
 import ai.matih.flowwatch.topology.Role;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyChange;
@@ -100,5 +101,54 @@ class AuditTopologyChangesTest {
         assertThat(after.namespaces().get(ACME).role()).isEqualTo(Role.SHARED_INFRA);
         assertThat(after.namespaces().get(ACME).labels()).containsEntry("kubernetes.io/metadata.name", ACME);
         assertThat(TOPOLOGY.namespaces().get(ACME).role()).isEqualTo(Role.TENANT);
+    }
+
+    static Stream<Arguments> repeatedPatches() {
+        return Stream.of(
+                arguments("a patch adding 100 labels to 100", 100, 100, 10, true),
+                arguments("a patch adding 2 long labels to 100 long ones", 100, 2, 100, true),
+                arguments("a patch adding 10 labels to 100", 100, 10, 10, false),
+                arguments("a patch adding 10 long labels to 50 long ones", 50, 10, 100, false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("repeatedPatches")
+    void aPatchLeavingANamespacePastTheLabelBoundsIsNotApplied(String scenario, int had, int added, int keyChars,
+                                                               boolean refused) {
+        // Given: a namespace already carrying labels learnt from earlier patches, each within the bounds
+        Map<String, String> before = new java.util.HashMap<>();
+        for (int i = 0; i < had; i++) {
+            before.put(key("had", i, keyChars), "v".repeat(63));
+        }
+        Topology topology = TopologyOverlay.EMPTY.with(new TopologyChange.NamespaceLabels(ACME, before, NOW))
+                .applyTo(TOPOLOGY);
+        StringBuilder patch = new StringBuilder("{\"metadata\":{\"labels\":{");
+        for (int i = 0; i < added; i++) {
+            patch.append(i == 0 ? "" : ",").append('"').append(key("new", i, keyChars)).append("\":\"x\"");
+        }
+        patch.append("}}}");
+        AuditEvent event = event("patch", "namespaces", "", null, ACME, 200, "ResponseComplete", false,
+                patch.toString(), null);
+
+        // When
+        AuditTopologyChanges.Result result = AuditTopologyChanges.from(event, topology);
+
+        // Then: past the bounds the namespace keeps its labels and the change counts as stale
+        if (refused) {
+            assertThat(result.change()).isNull();
+            assertThat(result.stale()).isTrue();
+        } else {
+            assertThat(result.change()).isInstanceOfSatisfying(TopologyChange.NamespaceLabels.class,
+                    n -> assertThat(n.labels()).hasSizeGreaterThan(had + added - 1)
+                            .hasSizeLessThanOrEqualTo(LabelBounds.MAX_LABELS));
+            assertThat(result.stale()).isFalse();
+        }
+    }
+
+    /** A valid label key of at least {@code chars} characters, unique by {@code prefix} and {@code i}. */
+    private static String key(String prefix, int i, int chars) {
+        String name = "/" + prefix + i;
+        int pad = Math.max(2, chars - name.length());
+        return "k".repeat(pad / 2) + "." + "e".repeat(pad - pad / 2 - 1) + name;
     }
 }

@@ -97,16 +97,70 @@ class TenantCapTest {
     }
 
     @Test
-    void aTopologyTenantKeepsItsValueWhenItLeavesTheTopology() {
+    void aTenantLeavingTheTopologyKeepsItsValueUntilATopologyTenantNeedsTheSlot() {
         // Given
         AtomicReference<Topology> current = new AtomicReference<>(topology("acme-corp"));
         TenantTags tags = new TenantTags(1, current::get);
         assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
-        // When
+        // When: it leaves the topology
         current.set(topology());
         // Then: its series goes on; the cap still holds for everyone else
         assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
         assertThat(tags.tag("x-1")).isEqualTo(TenantTags.OTHER);
+        // When: a tenant joins the topology
+        current.set(topology("newco"));
+        // Then: the slot is given back to it
+        assertThat(tags.tag("newco")).isEqualTo("newco");
+        assertThat(tags.tag("acme-corp")).isEqualTo(TenantTags.OTHER);
+    }
+
+    @Test
+    void aFloodOfAuditLearntTenantsGivesWayToTheTenantsOfTheManifests() {
+        // Given: manifests of one tenant; the audit stream made up 10 more, named to come first
+        AtomicReference<Topology> manifests = new AtomicReference<>(topology("acme-corp"));
+        List<String> flood = new ArrayList<>(List.of("acme-corp"));
+        for (int i = 0; i < 10; i++) {
+            flood.add("aaa-fake-" + i);
+        }
+        AtomicReference<Topology> current = new AtomicReference<>(topology(flood.toArray(String[]::new)));
+        TenantTags tags = new TenantTags(5, current::get, manifests::get);
+        // When
+        String acme = tags.tag("acme-corp");
+        List<String> learnt = flood.subList(1, flood.size()).stream().map(tags::tag).toList();
+        // Then: the manifest tenant has its value; the learnt ones share what is left
+        assertThat(acme).isEqualTo("acme-corp");
+        assertThat(learnt.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSize(4);
+
+        // When: the manifests gain a tenant, the flood still in the topology
+        manifests.set(topology("acme-corp", "zeta"));
+        flood.add("zeta");
+        current.set(topology(flood.toArray(String[]::new)));
+        // Then: it takes the slot of a learnt tenant
+        assertThat(tags.tag("zeta")).isEqualTo("zeta");
+        assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
+        assertThat(flood.subList(1, 11).stream().map(tags::tag).filter(t -> !t.equals(TenantTags.OTHER)))
+                .hasSize(3);
+    }
+
+    @Test
+    void learntTenantsComingAndGoingMakeAtMostTwiceTheCapOfValues() {
+        // Given
+        AtomicReference<Topology> manifests = new AtomicReference<>(topology());
+        AtomicReference<Topology> current = new AtomicReference<>(topology());
+        TenantTags tags = new TenantTags(2, current::get, manifests::get);
+        Set<String> values = new java.util.HashSet<>();
+        // When: 50 tenants, one after the other, each learnt from the audit stream then gone
+        for (int i = 0; i < 50; i++) {
+            current.set(topology("learnt-" + i));
+            values.add(tags.tag("learnt-" + i));
+        }
+        // Then: the first ones got their slot back from those that left; then the budget of series is spent
+        assertThat(values).contains("learnt-0", "learnt-1", "learnt-2", "learnt-3", TenantTags.OTHER)
+                .hasSize(5);
+        // a manifest tenant still gets its value
+        manifests.set(topology("acme-corp"));
+        current.set(topology("acme-corp"));
+        assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
     }
 
     static Stream<Arguments> slots() {

@@ -55,11 +55,15 @@ class TopologyOverlayTest {
             applied += holder.apply(new TopologyChange.NamespaceLabels(name, Map.of("x", "y" + i), NOW)) ? 1 : 0;
         }
 
-        // Then: the overlay holds its bound, the rest is refused and counted; namespaces of the manifests stay
-        assertThat(applied).isEqualTo(1000);
+        // Then: the overlay holds its bound, the oldest learnt namespaces made room for the newer ones and were
+        // counted; namespaces of the manifests stay
+        assertThat(applied).isEqualTo(10_000);
         assertThat(holder.overlay().size()).isEqualTo(1000);
-        assertThat(holder.current().namespaces()).hasSize(1002).containsKeys(ACME, GLOBEX);
-        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count()).isEqualTo(9000);
+        assertThat(holder.current().namespaces()).hasSize(1002).containsKeys(ACME, GLOBEX)
+                .containsKey("hostile-" + Integer.toString(9_999 * 7919, 36))
+                .doesNotContainKey("hostile-" + Integer.toString(8_999 * 7919, 36));
+        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER).functionCounter().count()).isEqualTo(9000);
+        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count()).isZero();
         assertThat(registry.get(TopologyHolder.OVERLAY_OBJECTS_METER).gauge().value()).isEqualTo(1000);
         assertThat(registry.get(TopologyHolder.OVERLAY_BYTES_METER).gauge().value()).isPositive();
         // each change replaced the namespaces only: the policies and pods of the snapshot were never rebuilt
@@ -68,7 +72,7 @@ class TopologyOverlayTest {
     }
 
     @Test
-    void shouldRefuseChangesBeyondTheByteBoundButTakeDeletions() {
+    void shouldRefuseAChangeLargerThanTheByteBoundEvictTheOldestForOthersAndTakeDeletions() {
         // Given: room for a few kilobytes of learnt objects
         TopologyHolder holder = holder(Map.of("flowwatch.topology.max-learnt-bytes", "4096"));
         Map<String, String> heavy = new HashMap<>();
@@ -84,14 +88,47 @@ class TopologyOverlayTest {
         }
         boolean deletionTaken = holder.apply(new TopologyChange.NamespaceDeleted(GLOBEX, NOW));
 
-        // Then
+        // Then: the heavy one never fits; the small one was evicted, least recently changed, for the later ones
         assertThat(heavyTaken).isFalse();
         assertThat(smallTaken).isTrue();
         assertThat(deletionTaken).isTrue();
         assertThat(holder.overlay().bytes()).isLessThanOrEqualTo(4096 + 512);
-        assertThat(holder.current().namespaces()).doesNotContainKeys("heavy", GLOBEX).containsKey("small");
+        assertThat(holder.current().namespaces()).doesNotContainKeys("heavy", GLOBEX, "small")
+                .containsKey("more-49");
+        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count()).isEqualTo(1);
+        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER).functionCounter().count()).isPositive();
         assertThat(holder.current().networkPolicies()).extracting(p -> p.getMetadata().getNamespace())
                 .containsExactly(ACME);
+    }
+
+    @Test
+    void shouldTakeARealNamespaceAfterAFloodAndAlwaysTakeChangesToManifestObjects() {
+        // Given: an overlay of two objects filled by made-up namespaces
+        TopologyHolder holder = holder(Map.of("flowwatch.topology.max-learnt-objects", "2"));
+        holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-fake-1", Map.of(), NOW));
+        holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-fake-2", Map.of(), NOW));
+        holder.apply(new TopologyChange.PolicyUpserted(policy("matih-data-plane-fake-1", "p"), NOW));
+
+        // When: a manifest namespace is relabelled, then a real namespace is created
+        boolean relabelTaken = holder.apply(new TopologyChange.NamespaceLabels(ACME,
+                Map.of("matih.ai/role", "shared-infra"), NOW));
+        boolean realTaken = holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-initech",
+                Map.of("matih.ai/tenant", "initech"), NOW.plusSeconds(1)));
+
+        // Then: both taken; the learnt objects changed least recently gave way, the bound holds
+        assertThat(relabelTaken).isTrue();
+        assertThat(realTaken).isTrue();
+        assertThat(holder.overlay().keys()).containsExactlyInAnyOrder("namespace/" + ACME,
+                "namespace/matih-data-plane-initech");
+        assertThat(holder.current().namespaces().get(ACME).role()).isEqualTo(Role.SHARED_INFRA);
+        assertThat(holder.current().namespaces()).containsKey("matih-data-plane-initech")
+                .doesNotContainKeys("matih-data-plane-fake-1", "matih-data-plane-fake-2");
+        assertThat(holder.current().networkPolicies()).extracting(p -> p.getMetadata().getNamespace())
+                .doesNotContain("matih-data-plane-fake-1");
+        assertThat(view(holder.current())).isEqualTo(view(holder.overlay().applyTo(
+                holder.loader().parse(MANIFESTS, "test").topology())));
+        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER).functionCounter().count()).isEqualTo(3);
+        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count()).isZero();
     }
 
     @Test
