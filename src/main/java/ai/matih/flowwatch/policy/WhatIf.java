@@ -80,6 +80,9 @@ final class WhatIf {
             }
             return request;
         } catch (JsonProcessingException e) {
+            if (tooManyConnections(e)) {
+                throw tooManyConnections();
+            }
             String why = e.getOriginalMessage() == null ? "" : ": "
                     + Parameters.shown(e.getOriginalMessage().lines().findFirst().orElse(""));
             throw new ProblemException(400, "Invalid request body", "the request body is not valid JSON" + why, "body");
@@ -101,7 +104,7 @@ final class WhatIf {
             throw field("connections", "at least one connection is required");
         }
         if (connections.size() > MAX_CONNECTIONS) {
-            throw field("connections", "at most " + MAX_CONNECTIONS + " connections per request");
+            throw tooManyConnections();
         }
         for (int i = 0; i < connections.size(); i++) {
             EvaluateRequest.ConnectionSpec spec = connections.get(i);
@@ -235,6 +238,19 @@ final class WhatIf {
             default: throw field("cni", "cni '" + Parameters.shown(cni)
                     + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
         }
+    }
+
+    private static boolean tooManyConnections(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BoundedConnections.TooMany) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ProblemException tooManyConnections() {
+        return field("connections", "at most " + MAX_CONNECTIONS + " connections per request");
     }
 
     static ProblemException field(String field, String detail) {
