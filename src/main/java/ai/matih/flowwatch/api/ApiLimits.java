@@ -3,9 +3,9 @@ package ai.matih.flowwatch.api;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,10 +32,11 @@ public class ApiLimits {
         ApiConfig.Streams s = config.streams();
         this.streams = new CallerLimits("event streams open", s.maxOpen(), s.maxOpenPerCaller(), s.retryAfterSeconds());
         AtomicInteger n = new AtomicInteger();
-        // as many threads as evaluations may run; the queue only absorbs the moment between a permit's release and
-        // its thread's return to the pool
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(e.maxConcurrent(), e.maxConcurrent(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(e.maxConcurrent()), r -> {
+        // nothing waits in a queue: an evaluation runs at once on a free thread or is refused (429). A thread
+        // evaluates only while its evaluation holds a permit, so at most maxConcurrent evaluate at a time; the spare
+        // threads only take a new evaluation in the moment a finished one's thread is on its way back to the pool
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(e.maxConcurrent(), 2 * e.maxConcurrent(), 60,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "flowwatch-evaluate-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;

@@ -7,6 +7,7 @@ import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.KubernetesNames;
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.ObservationSide;
 import ai.matih.flowwatch.flow.Protocol;
@@ -29,7 +30,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /api/v1/explain}: how flowwatch would judge a connection on the live topology, axis by axis.
@@ -43,8 +43,6 @@ import java.util.regex.Pattern;
 @Path("/api/v1/explain")
 public class ExplainResource {
 
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     /** The one answer to an end a tenant may not explain, whatever is (or is not) there. */
     static final String NOT_YOURS = " is not an endpoint your token may explain: one of your tenant's pods, a known "
             + "platform pod, or an address outside the cluster";
@@ -223,8 +221,7 @@ public class ExplainResource {
         if (slash > 0 && Topology.parseIp(value) == null) {
             String namespace = value.substring(0, slash);
             String pod = value.substring(slash + 1);
-            if (!LABEL.matcher(namespace).matches() || namespace.length() > 63 || pod.length() > 253
-                    || !SUBDOMAIN.matcher(pod).matches()) {
+            if (!KubernetesNames.isDnsLabel(namespace) || !KubernetesNames.isDnsSubdomain(pod)) {
                 throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
                         + "' is neither <namespace>/<pod> nor an IP");
             }

@@ -11,6 +11,7 @@ import static ai.matih.flowwatch.ingest.InputBounds.MAX_URI_BYTES;
 import static ai.matih.flowwatch.ingest.InputBounds.MAX_USER_BYTES;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.flow.KubernetesNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.List;

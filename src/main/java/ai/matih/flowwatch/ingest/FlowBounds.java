@@ -10,6 +10,7 @@ import static ai.matih.flowwatch.ingest.InputBounds.MAX_TOKEN_CHARS;
 
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.KubernetesNames;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.policy;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 
 /**
@@ -7,10 +8,12 @@ import java.util.List;
  * NetworkPolicy documents) and the connections to judge against them.
  *
  * @param manifests   the manifests
- * @param connections the connections
+ * @param connections the connections (reading stops past the most a request may carry)
  * @param cni         optional CNI profile (conformance, ipblock-ignores-pod-ips, unknown); default conformance
  */
-public record EvaluateRequest(String manifests, List<ConnectionSpec> connections, String cni) {
+public record EvaluateRequest(String manifests,
+                              @JsonDeserialize(using = BoundedConnections.class) List<ConnectionSpec> connections,
+                              String cni) {
 
     /**
      * One connection: endpoints are {@code {"namespace","pod"}} (a Pod of the manifests) or {@code {"ip"}}.

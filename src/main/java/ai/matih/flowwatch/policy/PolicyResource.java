@@ -1,7 +1,6 @@
 package ai.matih.flowwatch.policy;
 
 import ai.matih.flowwatch.api.ApiLimits;
-import ai.matih.flowwatch.api.CallerLimits;
 import ai.matih.flowwatch.api.EvaluationGate;
 import ai.matih.flowwatch.api.EvaluationPermit;
 import ai.matih.flowwatch.api.Parameters;
@@ -18,6 +17,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -31,8 +31,9 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>What a request may cost is bounded ({@code flowwatch.api.evaluate.*}): as soon as its headers are in and its
  * caller is known, {@link EvaluationGate} takes a permit for it, before a byte of the body is read (429 with
  * {@code Retry-After} when the caller, or everyone together, already holds the most permits allowed); the permit is
- * held while the body arrives and the evaluation runs. The body is parsed, judged and written on the evaluation
- * pool, within a bound on the work and on the answer's size (422 beyond either).
+ * held while the body arrives and until the evaluation ends, even when its client goes away earlier. The body is
+ * parsed, judged and written on the evaluation pool, within a bound on the work and on the answer's size (422 beyond
+ * either); an evaluation that finds no free thread there is answered 429.
  */
 @Path("/api/v1/policy")
 public class PolicyResource {
@@ -58,19 +59,22 @@ public class PolicyResource {
     @EvaluationPermit
     public Uni<Response> evaluate(byte[] body, @QueryParam("detail") String detail, RoutingContext http) {
         Caller caller = Caller.of(http);
-        // taken by the gate before the body was read; released at the end of the exchange or of the evaluation
-        CallerLimits.Permit permit = EvaluationGate.hold(limits, http);
-        try {
-            boolean full = full(detail);
-            return Uni.createFrom().item(() -> Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON)
-                            .build())
-                    .runSubscriptionOn(limits.evaluationPool())
-                    .onFailure(RejectedExecutionException.class).transform(e -> limits.busy())
-                    .onTermination().invoke(permit::release);
-        } catch (RuntimeException e) {
-            permit.release();
-            throw e;
-        }
+        // taken by the gate before the body was read; the exchange gives it back unless the evaluation started,
+        // which then gives it back as it ends, whether or not its client is still there
+        EvaluationGate.Held permit = EvaluationGate.hold(limits, http);
+        boolean full = full(detail);
+        return Uni.createFrom().item(() -> {
+                    if (!permit.handOver()) {
+                        throw new CancellationException("the client went away before the evaluation started");
+                    }
+                    try {
+                        return Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON).build();
+                    } finally {
+                        permit.release();
+                    }
+                })
+                .runSubscriptionOn(limits.evaluationPool())
+                .onFailure(RejectedExecutionException.class).transform(e -> limits.busy());
     }
 
     private static boolean full(String detail) {

@@ -1,9 +1,11 @@
 package ai.matih.flowwatch.policy;
 
+import ai.matih.flowwatch.flow.KubernetesNames;
 import ai.matih.flowwatch.api.ApiConfig;
 import ai.matih.flowwatch.api.Parameters;
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.flow.Text;
 import ai.matih.flowwatch.security.Caller;
 import ai.matih.flowwatch.topology.ManifestException;
 import ai.matih.flowwatch.topology.NamespaceInfo;
@@ -18,7 +20,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One run of the what-if evaluation, from the request's bytes to the answer's: every check that costs little comes
@@ -30,10 +31,8 @@ final class WhatIf {
 
     static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     static final int MAX_CONNECTIONS = 10_000;
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final int MAX_IP_CHARS = 64;
-    private static final int MAX_DETAIL_CHARS = 1024;
+    private static final int MAX_DETAIL_BYTES = 1024;
 
     private final TopologyHolder topology;
     private final ObjectMapper mapper;
@@ -54,7 +53,7 @@ final class WhatIf {
         try {
             parsed = topology.loader().parse(request.manifests(), "manifests").topology();
         } catch (ManifestException e) {
-            throw field("manifests", clip(e.getMessage()));
+            throw field("manifests", Text.clip(e.getMessage(), MAX_DETAIL_BYTES));
         }
         long policies = Math.max(1, parsed.networkPolicies().size());
         long work = policies * connections.size();
@@ -65,7 +64,7 @@ final class WhatIf {
         }
         PolicyEngine engine = PolicyEngine.compile(parsed, profile);
         if (!engine.problems().isEmpty()) {
-            throw field("manifests", clip("invalid NetworkPolicy: " + engine.problems().get(0)));
+            throw field("manifests", Text.clip("invalid NetworkPolicy: " + engine.problems().get(0), MAX_DETAIL_BYTES));
         }
         EvaluateResponse.Detail detail = full ? EvaluateResponse.Detail.FULL
                 : new EvaluateResponse.Detail(limits.listItems(), limits.textChars());
@@ -81,6 +80,9 @@ final class WhatIf {
             }
             return request;
         } catch (JsonProcessingException e) {
+            if (tooManyConnections(e)) {
+                throw tooManyConnections();
+            }
             String why = e.getOriginalMessage() == null ? "" : ": "
                     + Parameters.shown(e.getOriginalMessage().lines().findFirst().orElse(""));
             throw new ProblemException(400, "Invalid request body", "the request body is not valid JSON" + why, "body");
@@ -94,7 +96,7 @@ final class WhatIf {
         if (request.manifests() == null) {
             throw field("manifests", "manifests (multi-document YAML) is required");
         }
-        if (utf8Length(request.manifests()) > MAX_MANIFEST_BYTES) {
+        if (Text.utf8Length(request.manifests()) > MAX_MANIFEST_BYTES) {
             throw field("manifests", "manifests are larger than " + MAX_MANIFEST_BYTES + " bytes");
         }
         List<EvaluateRequest.ConnectionSpec> connections = request.connections();
@@ -102,7 +104,7 @@ final class WhatIf {
             throw field("connections", "at least one connection is required");
         }
         if (connections.size() > MAX_CONNECTIONS) {
-            throw field("connections", "at most " + MAX_CONNECTIONS + " connections per request");
+            throw tooManyConnections();
         }
         for (int i = 0; i < connections.size(); i++) {
             EvaluateRequest.ConnectionSpec spec = connections.get(i);
@@ -178,11 +180,11 @@ final class WhatIf {
             if (spec.namespace() == null || spec.pod() == null) {
                 throw field(at, at + " needs both namespace and pod");
             }
-            if (spec.namespace().length() > 63 || !LABEL.matcher(spec.namespace()).matches()) {
+            if (!KubernetesNames.isDnsLabel(spec.namespace())) {
                 throw field(at + ".namespace", at + ".namespace '" + Parameters.shown(spec.namespace())
                         + "' is not a namespace name (at most 63 lower-case letters, digits and '-')");
             }
-            if (spec.pod().length() > 253 || !SUBDOMAIN.matcher(spec.pod()).matches()) {
+            if (!KubernetesNames.isDnsSubdomain(spec.pod())) {
                 throw field(at + ".pod", at + ".pod '" + Parameters.shown(spec.pod())
                         + "' is not a pod name (at most 253 lower-case letters, digits, '-' and '.')");
             }
@@ -238,28 +240,17 @@ final class WhatIf {
         }
     }
 
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
+    private static boolean tooManyConnections(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BoundedConnections.TooMany) {
+                return true;
             }
         }
-        return n;
+        return false;
     }
 
-    /** A message about the caller's manifests, cut to a length a problem detail may have. */
-    private static String clip(String message) {
-        return message == null || message.length() <= MAX_DETAIL_CHARS ? message
-                : message.substring(0, MAX_DETAIL_CHARS - 3) + "...";
+    private static ProblemException tooManyConnections() {
+        return field("connections", "at most " + MAX_CONNECTIONS + " connections per request");
     }
 
     static ProblemException field(String field, String detail) {

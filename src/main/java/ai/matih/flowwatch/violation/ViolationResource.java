@@ -6,6 +6,7 @@ import ai.matih.flowwatch.api.Parameters;
 import ai.matih.flowwatch.api.ProblemException;
 import ai.matih.flowwatch.classify.Severity;
 import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.flow.KubernetesNames;
 import ai.matih.flowwatch.security.Caller;
 import ai.matih.flowwatch.security.TenantScope;
 import ai.matih.flowwatch.topology.TopologyHolder;
@@ -39,7 +40,6 @@ public class ViolationResource {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
 
     private final ViolationStore store;
@@ -127,7 +127,7 @@ public class ViolationResource {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (!NAME.matcher(value).matches()) {
+        if (!KubernetesNames.isDnsSubdomain(value)) {
             throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
                     + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')");
         }

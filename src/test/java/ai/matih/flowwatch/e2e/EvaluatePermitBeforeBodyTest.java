@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ai.matih.flowwatch.api.ApiLimits;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import ai.matih.flowwatch.testing.Tokens;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +48,9 @@ class EvaluatePermitBeforeBodyTest {
 
     @Inject
     ApiLimits limits;
+
+    @Inject
+    ObjectMapper mapper;
 
     static String json(String tenant) {
         String ns = "matih-data-plane-" + tenant;
@@ -183,5 +189,48 @@ class EvaluatePermitBeforeBodyTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> limits.evaluations().held() == 0);
         assertThat(evaluate("latecomer").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aClientThatGoesAwayDuringItsEvaluationHoldsItsPermitUntilTheEvaluationEnds() throws Exception {
+        // Given: a tenant's slow evaluation (~4 MB of manifests, as many connections as the work bound allows),
+        // sent whole, running on the evaluation pool
+        String tenant = "dropper";
+        int connections = (int) (limits.config().evaluate().maxWork() / EvaluateBoundsTest.POLICIES);
+        byte[] body = slowBody("matih-data-plane-" + tenant, connections);
+        ThreadPoolExecutor pool = (ThreadPoolExecutor) limits.evaluationPool();
+        Socket socket = new Socket(url.getHost(), url.getPort());
+        String head = "POST " + url.getPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                + "\r\nAuthorization: Bearer " + Tokens.tenant(tenant) + "\r\nContent-Type: application/json"
+                + "\r\nContent-Length: " + body.length + "\r\n\r\n";
+        OutputStream out = socket.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        await().atMost(Duration.ofSeconds(30)).until(() -> pool.getActiveCount() == 1);
+        // When: its client goes away while it runs
+        socket.close();
+        // Then: the permit stays the evaluation's, and the tenant's next evaluation is refused
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> limits.evaluations().held("tenant:" + tenant) == 1);
+        Response next = evaluate(tenant);
+        assertThat(pool.getActiveCount()).as("the abandoned evaluation is still running").isEqualTo(1);
+        assertThat(next.statusCode()).isEqualTo(429);
+        assertThat(next.header("Retry-After")).isNotNull();
+        // and once the evaluation is done, its permit is back
+        await().atMost(Duration.ofSeconds(120)).until(() -> limits.evaluations().held("tenant:" + tenant) == 0);
+        assertThat(evaluate(tenant).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pool.getActiveCount() == 0);
+    }
+
+    /** ~4 MB of manifests (12,000 NetworkPolicies) and this many connections from outside to a pod of {@code ns}. */
+    byte[] slowBody(String ns, int connections) throws IOException {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            list.add(Map.of("source", Map.of("ip", "10.9.9.9"), "destination", Map.of("namespace", ns, "pod", "a"),
+                    "port", 1 + i));
+        }
+        String manifests = EvaluateBoundsTest.MANIFESTS.replace(EvaluateBoundsTest.NS, ns);
+        return mapper.writeValueAsBytes(Map.of("manifests", manifests, "connections", list));
     }
 }

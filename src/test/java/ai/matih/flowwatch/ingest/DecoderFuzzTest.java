@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.matih.flowwatch.audit.AuditEvent;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.KubernetesNames;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Instant;
 import java.util.List;

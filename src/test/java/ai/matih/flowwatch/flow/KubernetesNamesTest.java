@@ -1,4 +1,4 @@
-package ai.matih.flowwatch.ingest;
+package ai.matih.flowwatch.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package ai.matih.flowwatch.ingest;
+package ai.matih.flowwatch.flow;
 
 /**
  * The syntax the Kubernetes API server accepts for names and labels, checked character by character (no regular
