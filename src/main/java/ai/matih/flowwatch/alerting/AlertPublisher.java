@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Pushes critical and warning violations (at least {@code flowwatch.alertmanager.min-severity}) to Alertmanager as
- * alerts keyed by violation id (README "Alerting").
+ * alerts keyed by violation id (docs/alerting.md).
  *
  * <p>{@link #changed} runs on the per-record path: it only updates the alert in a bounded map (a violation updated a
  * thousand times a second is one pending alert) and returns. One daemon thread, {@code flowwatch-alert-sender},

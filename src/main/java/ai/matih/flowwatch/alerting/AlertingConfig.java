@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 
-/** How violations are pushed to Alertmanager as alerts (README "Alerting"). */
+/** How violations are pushed to Alertmanager as alerts (docs/alerting.md). */
 @ConfigMapping(prefix = "flowwatch.alertmanager")
 public interface AlertingConfig {
 

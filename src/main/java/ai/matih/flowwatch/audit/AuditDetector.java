@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** The audit detections (README "What flowwatch judges"), as a pure function of an event and the topology. */
+/** The audit detections (docs/judging.md), as a pure function of an event and the topology. */
 public final class AuditDetector {
 
     private static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");

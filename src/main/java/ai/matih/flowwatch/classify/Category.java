@@ -2,7 +2,7 @@ package ai.matih.flowwatch.classify;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** Which forbidden pattern a connection follows (the intent table of README "What flowwatch judges"). */
+/** Which forbidden pattern a connection follows (the intent table of docs/judging.md). */
 public enum Category {
     CROSS_TENANT("cross-tenant"),
     TENANT_TO_CONTROL_PLANE("tenant-to-control-plane"),

@@ -7,7 +7,7 @@ import ai.matih.flowwatch.topology.Topology;
 import inet.ipaddr.IPAddress;
 
 /**
- * The tenant isolation model of the seed platform (README "What flowwatch judges"): which connections are
+ * The tenant isolation model of the seed platform (docs/judging.md): which connections are
  * permitted and which are forbidden, and why. Pure and thread-safe.
  */
 final class IntentModel {

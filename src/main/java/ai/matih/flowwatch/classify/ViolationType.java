@@ -1,6 +1,6 @@
 package ai.matih.flowwatch.classify;
 
-/** The kinds of violation flowwatch reports (README "What flowwatch judges"). */
+/** The kinds of violation flowwatch reports (docs/judging.md). */
 public enum ViolationType {
     ISOLATION_BREACH(Severity.CRITICAL),
     UNEXPECTED_EGRESS(Severity.CRITICAL),

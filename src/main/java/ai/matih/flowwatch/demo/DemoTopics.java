@@ -2,7 +2,7 @@ package ai.matih.flowwatch.demo;
 
 import java.util.List;
 
-/** The default Kafka topic names (README "Getting data in" and "Configuration"), pre-created on the embedded broker. */
+/** The default Kafka topic names (docs/formats.md and docs/configuration.md), pre-created on the embedded broker. */
 public final class DemoTopics {
 
     /** Calico Enterprise flows.log lines and Goldmane/Whisker flows. */

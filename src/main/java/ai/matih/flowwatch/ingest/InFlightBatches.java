@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
  * while the broker acknowledges the last one's writes, instead of idling for every round trip; a batch is still
  * acknowledged, so that its offsets may be committed, only once its own writes and every earlier batch's are. After a
  * failure, that batch and every later one are nacked with it, so no offset after the failure is ever committed and the
- * channel fails as before (README, "Reliability").
+ * channel fails as before (docs/reliability.md).
  *
  * <p>{@link #submit} is called by one thread at a time: SmallRye hands an ordered blocking channel its next batch
  * only once the previous call returned. It is synchronized all the same (once per batch, uncontended), so that a

@@ -127,7 +127,7 @@ public class KafkaStartupCheck {
         return "Kafka at " + kafkaConfig.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " is reached over "
                 + protocol + ", without TLS: flow records, violations and dead letters (and SASL credentials) cross "
                 + "the network in clear text. Set kafka.security.protocol=SSL or SASL_SSL with kafka.ssl.* "
-                + "(README \"Security\").";
+                + "(docs/security.md).";
     }
 
     private static String rootMessage(Throwable t) {

@@ -82,7 +82,7 @@ public class RecordProcessor {
      * violations topic and every rejected record to the dead-letter topic, both acknowledged by the broker (or refused
      * for good: a write that can never succeed, such as one too large for its topic, is counted and skipped by its
      * writer), and fails when a write failed transiently or timed out. Only then may the batch be acknowledged, so
-     * that its offsets are never committed before (see README, "Reliability"). The caller may process the next batch
+     * that its offsets are never committed before (see docs/reliability.md). The caller may process the next batch
      * meanwhile.
      */
     public CompletableFuture<Void> process(InputKind kind, ConsumerRecords<byte[], byte[]> records) {

@@ -3,7 +3,7 @@ package ai.matih.flowwatch.ingest;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Kafka topic names (README "Configuration"). */
+/** Kafka topic names (docs/configuration.md). */
 @ConfigMapping(prefix = "flowwatch.topics")
 public interface TopicsConfig {
 

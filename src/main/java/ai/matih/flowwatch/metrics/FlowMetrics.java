@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * flowwatch's meters (README "Metrics"). Counters are looked up once per tag combination and cached, so the
+ * flowwatch's meters (docs/metrics.md). Counters are looked up once per tag combination and cached, so the
  * per-record path allocates nothing for them. Tag values are bounded: never IPs or pod names.
  */
 @ApplicationScoped

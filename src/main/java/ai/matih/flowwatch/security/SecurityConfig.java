@@ -4,7 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /**
- * Who may read what of {@code /api/v1/**} (README "Security"). Tokens are verified by SmallRye JWT through the
+ * Who may read what of {@code /api/v1/**} (docs/security.md). Tokens are verified by SmallRye JWT through the
  * standard {@code mp.jwt.verify.*} keys; this mapping says how a verified token becomes a {@link Caller}.
  */
 @ConfigMapping(prefix = "flowwatch.security")

@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a tenant-scoped {@link Caller} may see (README "Security"). An admin sees everything unchanged. A tenant sees
+ * What a tenant-scoped {@link Caller} may see (docs/security.md). An admin sees everything unchanged. A tenant sees
  * the violations with its tenant at either end, and of those, nothing of another tenant. Its view of a violation is
  * built from the violation's structured fields, never by editing texts: an end of another tenant shows only its role
  * and that it is another tenant's; an end outside the tenancy model (a namespace without a platform role, an unknown

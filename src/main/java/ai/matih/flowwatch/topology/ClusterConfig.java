@@ -7,7 +7,7 @@ import io.smallrye.config.WithDefault;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What flowwatch assumes of the cluster itself (README "The topology"). */
+/** What flowwatch assumes of the cluster itself (docs/topology.md). */
 @ConfigMapping(prefix = "flowwatch.cluster")
 public interface ClusterConfig {
 

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Tenancy rules (README "The topology"): how namespaces map to roles and tenants. Defaults follow the seed's
+ * Tenancy rules (docs/topology.md): how namespaces map to roles and tenants. Defaults follow the seed's
  * NetworkPolicies ({@code matih.ai/role}, {@code matih.ai/tenant}, {@code matih-data-plane-<tenant>}).
  */
 @ConfigMapping(prefix = "flowwatch.tenancy")

@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How namespaces map to roles and tenants (README "The topology"): a role label, a tenant label, and a name pattern
+ * How namespaces map to roles and tenants (docs/topology.md): a role label, a tenant label, and a name pattern
  * whose {@code tenant} group names the tenant of a tenant namespace.
  *
  * @param roleLabel          namespace label holding the role
@@ -29,7 +29,7 @@ public record TenancyRules(String roleLabel, String tenantLabel, Pattern namespa
         }
     }
 
-    /** The documented defaults (README "The topology"). */
+    /** The documented defaults (docs/topology.md). */
     public static TenancyRules defaults() {
         return new TenancyRules("matih.ai/role", "matih.ai/tenant",
                 Pattern.compile("matih-data-plane-(?<tenant>[a-z0-9-]+)"), "control-plane", "ingress", "shared-infra");

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A violation as the REST API, the violations topic and alerts show it (README "REST API"). Immutable: every
+ * A violation as the REST API, the violations topic and alerts show it (docs/api.md). Immutable: every
  * update of its counters is a new instance with the same {@code id}.
  *
  * @param id           stable id derived from the key and the window: a replay never makes a second one

@@ -354,7 +354,7 @@ public final class ThroughputBenchmark {
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // large fetches and polls: the consumer at its fastest here (flowwatch's channels fetch less at a
-        // time, for latency: README "Performance"), so the yardstick is not made easier to approach
+        // time, for latency: docs/performance.md), so the yardstick is not made easier to approach
         c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);

@@ -108,7 +108,7 @@ class FlowClassifierTest {
         }
     }
 
-    /** The observed × intent table (README "What flowwatch judges"). */
+    /** The observed × intent table (docs/judging.md). */
     static Stream<Arguments> observedByIntent() {
         return Stream.of(
                 arguments(Observed.DENIED, ACME_API, GLOBEX_DB, 5432, ViolationType.BLOCKED_ATTEMPT, Severity.INFO,

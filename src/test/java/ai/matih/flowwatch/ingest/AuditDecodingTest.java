@@ -186,7 +186,7 @@ class AuditDecodingTest {
 
     @Test
     void decodesAWebhookEventListAsFluentBitForwardsIt() {
-        // Given: Fluent Bit's http input and kafka output add "@timestamp" to the webhook's body (README)
+        // Given: Fluent Bit's http input and kafka output add "@timestamp" to the webhook's body (docs/formats.md)
         String value = "{\"@timestamp\":1714557600.123,\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\","
                 + "\"metadata\":{},\"items\":[" + event(1, "/a", "namespaces") + "," + event(2, "/b", "pods") + "]}";
 
