@@ -39,6 +39,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -290,7 +291,15 @@ class FaultToleranceIT {
             sent++;
         }
         FlowwatchProcess app = new FlowwatchProcess("w", broker.bootstrapServers(), failing).start();
-        await().atMost(Duration.ofMinutes(2)).until(() -> app.status("/q/health/live") == 503);
+        try {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .failFast("the failing instance exited", () -> !app.alive())
+                    .until(() -> app.status("/q/health/live") == 503);
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError("liveness never went DOWN while writes failed; committed "
+                    + committed("w", calico, hubble) + " of " + sent + "; the instance's log ends:\n"
+                    + app.logTail(60), e);
+        }
         int all = sent;
         // longer than the commit interval: nothing the failed writes belong to is ever committed
         await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))

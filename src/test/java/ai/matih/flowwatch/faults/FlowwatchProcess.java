@@ -74,6 +74,16 @@ final class FlowwatchProcess implements AutoCloseable {
         }
     }
 
+    /** The last {@code lines} lines of this process's output, for a failure message. */
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     FlowwatchProcess start() throws IOException {
         Path jar = Path.of(System.getProperty("flowwatch.app.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.isRegularFile(jar)) {
