@@ -296,6 +296,7 @@ class FaultToleranceIT {
                     .failFast("the failing instance exited", () -> !app.alive())
                     .until(() -> app.status("/q/health/live") == 503);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
+            app.kill9(); // never left running after the test
             throw new AssertionError("liveness never went DOWN while writes failed; committed "
                     + committed("w", calico, hubble) + " of " + sent + "; the instance's log ends:\n"
                     + app.logTail(60), e);
