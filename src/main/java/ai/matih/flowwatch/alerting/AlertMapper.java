@@ -1,6 +1,6 @@
 package ai.matih.flowwatch.alerting;
 
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
 import java.net.URLEncoder;

@@ -1,6 +1,6 @@
 package ai.matih.flowwatch.alerting;
 
-import ai.matih.flowwatch.classify.Severity;
+import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationListener;
 import io.micrometer.core.instrument.MeterRegistry;

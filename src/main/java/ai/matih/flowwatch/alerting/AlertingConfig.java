@@ -1,6 +1,6 @@
 package ai.matih.flowwatch.alerting;
 
-import ai.matih.flowwatch.classify.Severity;
+import ai.matih.flowwatch.violation.Severity;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;

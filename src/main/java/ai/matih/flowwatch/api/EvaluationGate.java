@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.api;
 
-import ai.matih.flowwatch.security.Caller;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Response;

@@ -1,6 +1,6 @@
 package ai.matih.flowwatch.audit;
 
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.Role;
 import ai.matih.flowwatch.topology.Topology;

@@ -1,6 +1,6 @@
 package ai.matih.flowwatch.audit;
 
-import ai.matih.flowwatch.classify.Severity;
+import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.metrics.FlowMetrics;
 import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.AuditEvidence;

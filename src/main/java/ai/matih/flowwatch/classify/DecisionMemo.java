@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.policy.PolicyDecision;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,9 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.policy.PolicyDecision;
+import ai.matih.flowwatch.policy.PolicyVerdict;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.EgressException;
@@ -10,14 +11,14 @@ import inet.ipaddr.IPAddress;
  * The tenant isolation model of the seed platform (docs/judging.md): which connections are
  * permitted and which are forbidden, and why. Pure and thread-safe.
  */
-final class IntentModel {
+public final class IntentModel {
 
     private static final int DNS_PORT = 53;
 
     private IntentModel() {
     }
 
-    static IntentResult judge(Flow flow, Party src, Party dst, Topology topology) {
+    public static IntentResult judge(Flow flow, Party src, Party dst, Topology topology) {
         if (src.kind() == Party.Kind.UNKNOWN || dst.kind() == Party.Kind.UNKNOWN) {
             Party unknown = src.kind() == Party.Kind.UNKNOWN ? src : dst;
             return new IntentResult.CannotJudge((unknown == src ? "source " : "destination ") + unknown.why());

@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.violation.Category;
+
 /** What the isolation model says of one connection. */
 public sealed interface IntentResult {
 

@@ -1,5 +1,11 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.policy.PolicyDecision;
+import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
+
 /** The result of classifying one flow record. */
 public sealed interface Outcome {
 

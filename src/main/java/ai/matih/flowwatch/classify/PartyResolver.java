@@ -8,12 +8,12 @@ import inet.ipaddr.IPAddress;
 import java.util.Map;
 
 /** Places the endpoints of a flow in the tenancy model of a topology snapshot. Pure and thread-safe. */
-final class PartyResolver {
+public final class PartyResolver {
 
     private PartyResolver() {
     }
 
-    static Party resolve(Endpoint e, Topology topology) {
+    public static Party resolve(Endpoint e, Topology topology) {
         switch (e.kind()) {
             case POD:
                 return pod(e, topology);

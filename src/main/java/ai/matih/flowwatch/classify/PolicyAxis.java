@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.topology.Topology;
 

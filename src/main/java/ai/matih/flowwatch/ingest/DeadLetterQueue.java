@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.ingest;
 
+import ai.matih.flowwatch.decode.Rejection;
+import ai.matih.flowwatch.kafka.TopicsConfig;
 import ai.matih.flowwatch.kafka.AcknowledgedProducer;
 import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.kafka.ThrottledWarning;

@@ -1,5 +1,9 @@
 package ai.matih.flowwatch.ingest;
 
+import ai.matih.flowwatch.decode.DecodeSink;
+import ai.matih.flowwatch.decode.InputKind;
+import ai.matih.flowwatch.decode.RecordDecoder;
+import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.audit.AuditEvent;
 import ai.matih.flowwatch.audit.AuditProcessor;
 import ai.matih.flowwatch.audit.RecentChanges;

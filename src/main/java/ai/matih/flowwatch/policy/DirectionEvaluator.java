@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.policy;
 
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.policy;
 
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.Topology;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;

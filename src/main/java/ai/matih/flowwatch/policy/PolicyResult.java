@@ -1,7 +1,5 @@
 package ai.matih.flowwatch.policy;
 
-import ai.matih.flowwatch.classify.PolicyDecision;
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,9 +1,5 @@
 package ai.matih.flowwatch.violation;
 
-import ai.matih.flowwatch.classify.Category;
-import ai.matih.flowwatch.classify.Cause;
-import ai.matih.flowwatch.classify.Severity;
-import ai.matih.flowwatch.classify.ViolationType;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;

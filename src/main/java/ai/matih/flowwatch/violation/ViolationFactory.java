@@ -1,12 +1,8 @@
 package ai.matih.flowwatch.violation;
 
-import ai.matih.flowwatch.classify.Category;
-import ai.matih.flowwatch.classify.Cause;
 import ai.matih.flowwatch.classify.Outcome;
 import ai.matih.flowwatch.classify.Party;
-import ai.matih.flowwatch.classify.PolicyDecision;
-import ai.matih.flowwatch.classify.Severity;
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import java.time.Duration;

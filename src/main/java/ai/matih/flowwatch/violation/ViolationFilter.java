@@ -1,7 +1,5 @@
 package ai.matih.flowwatch.violation;
 
-import ai.matih.flowwatch.classify.Severity;
-import ai.matih.flowwatch.classify.ViolationType;
 import java.time.Instant;
 
 /**

@@ -7,7 +7,7 @@ import ai.matih.flowwatch.kafka.AcknowledgedProducer;
 import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.kafka.ThrottledWarning;
 import ai.matih.flowwatch.kafka.WriteFailure;
-import ai.matih.flowwatch.ingest.TopicsConfig;
+import ai.matih.flowwatch.kafka.TopicsConfig;
 import ai.matih.flowwatch.metrics.FlowMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;

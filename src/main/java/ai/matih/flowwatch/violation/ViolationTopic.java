@@ -3,7 +3,7 @@ package ai.matih.flowwatch.violation;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import ai.matih.flowwatch.ingest.TopicsConfig;
+import ai.matih.flowwatch.kafka.TopicsConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.violation;
 
-import ai.matih.flowwatch.classify.ViolationType;
 
 /** Ids of violations that do not come from flows. */
 public final class Violations {

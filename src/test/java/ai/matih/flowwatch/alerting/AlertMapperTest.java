@@ -7,8 +7,8 @@ import static ai.matih.flowwatch.alerting.AlertTestSupport.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import ai.matih.flowwatch.classify.Severity;
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
 import java.time.Instant;

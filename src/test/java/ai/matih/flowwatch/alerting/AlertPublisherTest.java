@@ -7,8 +7,8 @@ import static ai.matih.flowwatch.alerting.AlertTestSupport.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.alerting.AlertTestSupport.MutableClock;
-import ai.matih.flowwatch.classify.Severity;
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.Violation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package ai.matih.flowwatch.alerting;
 
-import ai.matih.flowwatch.classify.Category;
-import ai.matih.flowwatch.classify.Cause;
-import ai.matih.flowwatch.classify.Severity;
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
 import io.quarkus.runtime.configuration.DurationConverter;

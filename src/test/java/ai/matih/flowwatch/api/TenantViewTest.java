@@ -2,11 +2,9 @@ package ai.matih.flowwatch.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.matih.flowwatch.classify.Category;
-import ai.matih.flowwatch.classify.Cause;
-import ai.matih.flowwatch.classify.ViolationType;
-import ai.matih.flowwatch.security.Caller;
-import ai.matih.flowwatch.security.TenantScope;
+import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.AuditEvidence;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;

@@ -7,7 +7,7 @@ import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.testing.TestTopologies;
 import ai.matih.flowwatch.topology.Topology;
 import com.fasterxml.jackson.databind.JsonNode;

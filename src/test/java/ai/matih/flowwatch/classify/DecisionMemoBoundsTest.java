@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.policy.PolicyDecision;
+import ai.matih.flowwatch.policy.PolicyVerdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.flow.Endpoint;

@@ -1,5 +1,12 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.policy.PolicyDecision;
+import ai.matih.flowwatch.policy.PolicyVerdict;
+import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
+import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.CONTROL_PLANE;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;

@@ -3,10 +3,10 @@ package ai.matih.flowwatch.e2e;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.matih.flowwatch.classify.Category;
-import ai.matih.flowwatch.classify.Cause;
-import ai.matih.flowwatch.classify.Severity;
-import ai.matih.flowwatch.classify.ViolationType;
+import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import ai.matih.flowwatch.testing.Tokens;
 import ai.matih.flowwatch.violation.AuditEvidence;

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.policy;
 
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.DnsSelector;
 import ai.matih.flowwatch.topology.ManifestLoader;

@@ -1,12 +1,11 @@
 package ai.matih.flowwatch.policy;
 
-import static ai.matih.flowwatch.classify.PolicyVerdict.ALLOW;
-import static ai.matih.flowwatch.classify.PolicyVerdict.DENY;
-import static ai.matih.flowwatch.classify.PolicyVerdict.INDETERMINATE;
+import static ai.matih.flowwatch.policy.PolicyVerdict.ALLOW;
+import static ai.matih.flowwatch.policy.PolicyVerdict.DENY;
+import static ai.matih.flowwatch.policy.PolicyVerdict.INDETERMINATE;
 import static ai.matih.flowwatch.policy.NetpolModel.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

@@ -3,7 +3,6 @@ package ai.matih.flowwatch.policy;
 import static ai.matih.flowwatch.policy.NetpolModel.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import ai.matih.flowwatch.flow.Protocol;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;

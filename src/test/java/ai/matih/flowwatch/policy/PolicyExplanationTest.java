@@ -3,7 +3,6 @@ package ai.matih.flowwatch.policy;
 import static ai.matih.flowwatch.policy.NetpolModel.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import ai.matih.flowwatch.flow.Protocol;
 import java.util.List;
 import java.util.Map;

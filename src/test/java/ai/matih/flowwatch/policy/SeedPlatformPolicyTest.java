@@ -2,7 +2,6 @@ package ai.matih.flowwatch.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.matih.flowwatch.classify.PolicyVerdict;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.Topology;
 import java.util.stream.Stream;

@@ -6,7 +6,7 @@ import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.classify.IntentDerivedPolicyAxis;
+import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;

@@ -1,0 +1,84 @@
+package ai.matih.flowwatch.api;
+
+import ai.matih.flowwatch.topology.TopologyHolder;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The stateless what-if: judges connections against the NetworkPolicies of the manifests in the request,
+ * exactly as Kubernetes defines them. What a team runs in CI before merging a policy change.
+ *
+ * <p>It reads nothing of flowwatch's own state, only the request. A tenant-scoped caller may still only evaluate
+ * connections with at least one end a pod in a namespace named after its tenant by the tenancy pattern
+ * ({@code matih-data-plane-<tenant>}); admins evaluate anything.
+ *
+ * <p>What a request may cost is bounded ({@code flowwatch.api.evaluate.*}): as soon as its headers are in and its
+ * caller is known, {@link EvaluationGate} takes a permit for it, before a byte of the body is read (429 with
+ * {@code Retry-After} when the caller, or everyone together, already holds the most permits allowed); the permit is
+ * held while the body arrives and until the evaluation ends, even when its client goes away earlier. The body is
+ * parsed, judged and written on the evaluation pool, within a bound on the work and on the answer's size (422 beyond
+ * either); an evaluation that finds no free thread there is answered 429.
+ */
+@Path("/api/v1/policy")
+public class PolicyResource {
+
+    private final ApiLimits limits;
+    private final WhatIf whatIf;
+
+    public PolicyResource(TopologyHolder topology, ObjectMapper mapper, ApiLimits limits) {
+        this.limits = limits;
+        this.whatIf = new WhatIf(topology, mapper, limits.config().evaluate());
+    }
+
+    /**
+     * Judges the connections of the body ({@link EvaluateRequest}); answers an {@link EvaluateResponse}.
+     *
+     * @param body   the request body
+     * @param detail {@code summary} (the default: the first items of each list, and counts) or {@code full}
+     */
+    @POST
+    @Path("evaluate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @EvaluationPermit
+    public Uni<Response> evaluate(byte[] body, @QueryParam("detail") String detail, RoutingContext http) {
+        Caller caller = Caller.of(http);
+        // taken by the gate before the body was read; the exchange gives it back unless the evaluation started,
+        // which then gives it back as it ends, whether or not its client is still there
+        EvaluationGate.Held permit = EvaluationGate.hold(limits, http);
+        boolean full = full(detail);
+        return Uni.createFrom().item(() -> {
+                    if (!permit.handOver()) {
+                        throw new CancellationException("the client went away before the evaluation started");
+                    }
+                    try {
+                        return Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON).build();
+                    } finally {
+                        permit.release();
+                    }
+                })
+                .runSubscriptionOn(limits.evaluationPool())
+                .onFailure(RejectedExecutionException.class).transform(e -> limits.busy());
+    }
+
+    private static boolean full(String detail) {
+        if (detail == null || detail.isEmpty() || detail.equals("summary")) {
+            return false;
+        }
+        if (detail.equals("full")) {
+            return true;
+        }
+        throw ProblemException.badParameter("detail", "detail '" + Parameters.shown(detail)
+                + "' is not one of summary, full");
+    }
+}

@@ -1,0 +1,217 @@
+package ai.matih.flowwatch.api;
+
+import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationFilter;
+import ai.matih.flowwatch.violation.ViolationOrder;
+import ai.matih.flowwatch.violation.ViolationPage;
+import ai.matih.flowwatch.violation.ViolationStore;
+import ai.matih.flowwatch.violation.ViolationStream;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
+import ai.matih.flowwatch.flow.KubernetesNames;
+import ai.matih.flowwatch.topology.TopologyHolder;
+import io.vertx.ext.web.RoutingContext;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import java.time.Instant;
+import java.time.DateTimeException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The REST API of recent violations. A tenant-scoped caller gets only violations with its tenant at either end, the
+ * other tenant withheld ({@link TenantScope}); another tenant's violation is answered 404, as if it did not exist.
+ * Every query parameter is bounded in length ({@code flowwatch.api.max-parameter-chars}) and every bad value is a
+ * 400 problem naming it; open event streams are bounded per caller and in all ({@code flowwatch.api.streams.*}).
+ */
+@Path("/api/v1/violations")
+@Produces(MediaType.APPLICATION_JSON)
+public class ViolationResource {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
+
+    private final ViolationStore store;
+    private final ViolationStream stream;
+    private final TopologyHolder topology;
+    private final ApiLimits limits;
+    private final int maxChars;
+
+    public ViolationResource(ViolationStore store, ViolationStream stream, TopologyHolder topology, ApiLimits limits) {
+        this.store = store;
+        this.stream = stream;
+        this.topology = topology;
+        this.limits = limits;
+        this.maxChars = limits.config().maxParameterChars();
+    }
+
+    @GET
+    public ViolationPage list(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
+                              @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
+                              @QueryParam("since") String since, @QueryParam("until") String until,
+                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+                              RoutingContext request) {
+        Caller caller = Caller.of(request);
+        Instant now = Instant.now();
+        ViolationFilter filter = new ViolationFilter(name("tenant", bounded("tenant", tenant)),
+                type(bounded("type", type)), severity(bounded("severity", severity)),
+                name("namespace", bounded("namespace", namespace)), instant("since", bounded("since", since), now),
+                instant("until", bounded("until", until), now));
+        if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
+            throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
+        }
+        ViolationPage page = store.query(TenantScope.filter(caller, filter, topology.current()),
+                limit(bounded("limit", limit)), cursor(bounded("cursor", cursor)));
+        return caller.admin() ? page : new ViolationPage(page.items().stream()
+                .map(v -> TenantScope.redact(caller, v)).toList(), page.nextCursor());
+    }
+
+    /**
+     * Server-sent events of new and changed violations matching the same filters (no paging). A stream holds one of
+     * its caller's stream permits until the client disconnects; beyond the limit the answer is 429.
+     */
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<Violation> stream(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
+                                   @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
+                                   RoutingContext request) {
+        Caller caller = Caller.of(request);
+        ViolationFilter filter = TenantScope.filter(caller, new ViolationFilter(name("tenant", bounded("tenant", tenant)),
+                type(bounded("type", type)), severity(bounded("severity", severity)),
+                name("namespace", bounded("namespace", namespace)), null, null), topology.current());
+        CallerLimits.Permit permit = limits.streams().acquire(caller.limitKey());
+        try {
+            Multi<Violation> matching = stream.subscribe(filter);
+            Multi<Violation> shown = caller.admin() ? matching : matching.map(v -> TenantScope.redact(caller, v));
+            return shown.onTermination().invoke(permit::release);
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
+    }
+
+    @GET
+    @Path("{id}")
+    public Violation get(@PathParam("id") String id, RoutingContext request) {
+        Caller caller = Caller.of(request);
+        if (!ID.matcher(id).matches()) {
+            throw new ProblemException(400, "Invalid path parameter", "'" + Parameters.shown(id)
+                    + "' is not a violation id (lower-case hex)", "id");
+        }
+        Violation v = store.get(id);
+        if (v == null || !TenantScope.visible(caller, v)) {
+            // another tenant's violation: the same answer as an unknown id, so its existence is not revealed
+            throw ProblemException.notFound("no violation with id " + id + " (it may have been evicted)");
+        }
+        return TenantScope.redact(caller, v);
+    }
+
+    private String bounded(String parameter, String value) {
+        return Parameters.bounded(parameter, value, maxChars);
+    }
+
+    private static String name(String parameter, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (!KubernetesNames.isDnsSubdomain(value)) {
+            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
+                    + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')");
+        }
+        return value;
+    }
+
+    private static ViolationType type(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        ViolationType t = ViolationType.parse(value);
+        if (t == null) {
+            throw ProblemException.badParameter("type", "type '" + Parameters.shown(value) + "' is not one of "
+                    + Arrays.toString(ViolationType.values()));
+        }
+        return t;
+    }
+
+    private static Severity severity(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        Severity s = Severity.parse(value);
+        if (s == null) {
+            throw ProblemException.badParameter("severity", "severity '" + Parameters.shown(value)
+                    + "' is not one of critical, warning, info");
+        }
+        return s;
+    }
+
+    /** An ISO-8601 instant, or a duration before now such as {@code 15m}, {@code 2h}, {@code PT30S}. */
+    static Instant instant(String parameter, String value, Instant now) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                Duration d;
+                switch (m.group(2)) {
+                    case "ms": d = Duration.ofMillis(n); break;
+                    case "s": d = Duration.ofSeconds(n); break;
+                    case "m": d = Duration.ofMinutes(n); break;
+                    case "h": d = Duration.ofHours(n); break;
+                    default: d = Duration.ofDays(n); break;
+                }
+                return now.minus(d);
+            }
+            if (value.startsWith("P") || value.startsWith("p")) {
+                return now.minus(Duration.parse(value));
+            }
+            return Instant.parse(value);
+        } catch (DateTimeException | ArithmeticException e) {
+            // not a time, or a duration reaching before any instant: the same answer
+            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
+                    + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (15m, 2h, 7d)");
+        }
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the problem below
+        }
+        throw ProblemException.badParameter("limit", "limit '" + Parameters.shown(value) + "' must be a whole number from 1 to "
+                + MAX_LIMIT);
+    }
+
+    private static ViolationOrder cursor(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return ViolationOrder.parseCursor(value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter("cursor", "cursor is not one this API issued: pass nextCursor unchanged");
+        }
+    }
+}

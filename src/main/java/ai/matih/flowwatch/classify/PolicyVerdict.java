@@ -1,8 +1,0 @@
-package ai.matih.flowwatch.classify;
-
-/** What the NetworkPolicies in force say of a connection: the policy axis. */
-public enum PolicyVerdict {
-    ALLOW, DENY,
-    /** Kubernetes leaves the answer to the CNI, or flowwatch lacks the data. */
-    INDETERMINATE
-}

@@ -1,0 +1,136 @@
+package ai.matih.flowwatch.decode.calico;
+
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Workloads;
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.InputBounds;
+import ai.matih.flowwatch.decode.json.JsonFields;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Endpoint and label helpers shared by the Calico formats. */
+final class CalicoEndpoints {
+
+    enum Type { WEP, HEP, NETWORK_SET, NETWORK, UNKNOWN }
+
+    private CalicoEndpoints() {
+    }
+
+    /** Parses wep/hep/ns/net, Goldmane enum numbers 1..4 and their names. Null when absent. */
+    static Type type(JsonNode value, String path) {
+        if (value == null) {
+            return null;
+        }
+        String text = JsonFields.textOrNumber(value, path);
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "wep": case "1": case "workloadendpoint": case "workload": return Type.WEP;
+            case "hep": case "2": case "hostendpoint": case "host": return Type.HEP;
+            case "ns": case "3": case "networkset": case "globalnetworkset": return Type.NETWORK_SET;
+            case "net": case "4": case "network": return Type.NETWORK;
+            case "": case "0": case "endpointtypeunspecified": case "-": return null;
+            default: return Type.UNKNOWN;
+        }
+    }
+
+    /** Labels from {"labels":["k=v"]}, ["k=v"], or "k=v | k2=v2". */
+    static Map<String, String> labels(JsonNode value, String path) {
+        if (value == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        if (value.isTextual()) {
+            for (String part : value.textValue().split("\\|")) {
+                put(part.strip(), out, path);
+            }
+            InputBounds.checkLabels(out, Map.of(), path);
+            return out;
+        }
+        JsonNode array = value;
+        String arrayPath = path;
+        if (value.isObject()) {
+            array = JsonFields.get(value, "labels");
+            arrayPath = path + ".labels";
+        }
+        List<String> items = JsonFields.strings(array, arrayPath);
+        for (String item : items) {
+            put(item, out, path);
+        }
+        InputBounds.checkLabels(out, Map.of(), path);
+        return out;
+    }
+
+    /** Adds "k=v" (or "k") to {@code out}; more labels than flowwatch keeps reject the document. */
+    private static void put(String item, Map<String, String> out, String path) {
+        if (item.isEmpty() || "-".equals(item)) {
+            return;
+        }
+        int eq = item.indexOf('=');
+        if (eq < 0) {
+            out.put(item, "");
+        } else if (eq > 0) {
+            out.put(item.substring(0, eq), item.substring(eq + 1));
+        }
+        if (out.size() > InputBounds.MAX_LABELS) {
+            throw InputBounds.tooManyLabels(path, out.size());
+        }
+    }
+
+    /**
+     * Builds an endpoint.
+     *
+     * @param type      the endpoint type, or null when the record does not say
+     * @param namespace namespace or null
+     * @param name      exact name (pod name for wep) or null
+     * @param aggr      aggregated name (prefix with -*, pub, pvt, PUBLIC NETWORK, ...) or null
+     */
+    static Endpoint endpoint(Type type, String namespace, String name, String aggr, String ip,
+                             Map<String, String> labels) {
+        String anyName = aggr != null ? aggr : name;
+        Type t = type;
+        if (t == null) {
+            if (namespace != null) {
+                t = Type.WEP;
+            } else if (isPublic(anyName) || isPrivate(anyName)) {
+                t = Type.NETWORK;
+            } else {
+                t = Type.UNKNOWN;
+            }
+        }
+        switch (t) {
+            case WEP:
+                String pod = name == null || name.endsWith("-*") ? null : name;
+                return new Endpoint(EndpointKind.POD, namespace, pod, Workloads.of(anyName, labels), ip,
+                        Map.copyOf(labels), Map.of(), null);
+            case HEP:
+                return new Endpoint(EndpointKind.HOST, null, null, null, ip, Map.copyOf(labels), Map.of(), anyName);
+            case NETWORK_SET:
+                return new Endpoint(EndpointKind.NETWORK, namespace, null, null, ip, Map.copyOf(labels), Map.of(),
+                        name != null ? name : aggr);
+            case NETWORK:
+                if (isPublic(anyName)) {
+                    return new Endpoint(EndpointKind.WORLD, null, null, null, ip, Map.of(), Map.of(), "pub");
+                }
+                return new Endpoint(EndpointKind.NETWORK, null, null, null, ip, Map.of(), Map.of(),
+                        isPrivate(anyName) ? "pvt" : anyName);
+            default:
+                return new Endpoint(EndpointKind.UNKNOWN, namespace, null, null, ip, Map.copyOf(labels), Map.of(),
+                        anyName);
+        }
+    }
+
+    static boolean isPublic(String name) {
+        return "pub".equals(name) || "PUBLIC NETWORK".equalsIgnoreCase(name);
+    }
+
+    static boolean isPrivate(String name) {
+        return "pvt".equals(name) || "PRIVATE NETWORK".equalsIgnoreCase(name);
+    }
+
+    static DecodeException badAction(String path, String action) {
+        return DecodeException.invalid(path, "expected allow or deny, got \"" + JsonFields.clip(action) + "\"");
+    }
+}

@@ -1,0 +1,298 @@
+package ai.matih.flowwatch.decode.hubble;
+
+import static ai.matih.flowwatch.decode.json.JsonFields.asObject;
+import static ai.matih.flowwatch.decode.json.JsonFields.bool;
+import static ai.matih.flowwatch.decode.json.JsonFields.get;
+import static ai.matih.flowwatch.decode.json.JsonFields.longValue;
+import static ai.matih.flowwatch.decode.json.JsonFields.object;
+import static ai.matih.flowwatch.decode.json.JsonFields.port;
+import static ai.matih.flowwatch.decode.json.JsonFields.rfc3339;
+import static ai.matih.flowwatch.decode.json.JsonFields.strings;
+import static ai.matih.flowwatch.decode.json.JsonFields.text;
+
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.flow.ObservationSide;
+import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.flow.Workloads;
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.DocumentContext;
+import ai.matih.flowwatch.decode.InputBounds;
+import ai.matih.flowwatch.decode.json.JsonFields;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.Shape;
+import ai.matih.flowwatch.decode.TopicDecoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decodes Hubble flows: the exporter / {@code hubble observe} wrapper {@code {"flow":{...},"node_name","time"}},
+ * a bare Flow object, and the exporter's non-flow lines ({@code lost_events}, {@code agent_event},
+ * {@code debug_event}), which are skipped.
+ */
+public final class HubbleDecoder implements TopicDecoder {
+
+    private static final String NAMESPACE_LABEL_PREFIX = "io.cilium.k8s.namespace.labels.";
+    private static final String POLICY_LABEL_PREFIX = "io.cilium.k8s.policy.";
+    private static final String POD_NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
+
+    @Override
+    public void decode(JsonNode doc, DocumentContext ctx) {
+        if (!doc.isObject()) {
+            throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
+        }
+        JsonNode flowField = get(doc, "flow");
+        if (flowField != null) {
+            JsonNode flow = asObject(flowField, "flow");
+            Instant wrapperTime = rfc3339(get(doc, "time"), "time");
+            ctx.flow(decodeFlow(flow, text(doc, "node_name", "node_name"),
+                    wrapperTime != null ? wrapperTime : ctx.receivedAt()));
+            return;
+        }
+        JsonNode lost = get(doc, "lost_events");
+        if (lost != null) {
+            JsonNode lostObject = asObject(lost, "lost_events");
+            long count = longValue(get(lostObject, "num_events_lost", "numEventsLost"), "lost_events.num_events_lost", 0);
+            ctx.skipped("lost_events", Math.max(0, count));
+            return;
+        }
+        if (get(doc, "agent_event") != null) {
+            ctx.skipped("agent_event", 0);
+            return;
+        }
+        if (get(doc, "debug_event") != null) {
+            ctx.skipped("debug_event", 0);
+            return;
+        }
+        Shape shape = Shape.of(doc);
+        if (shape == Shape.HUBBLE_FLOW) {
+            ctx.flow(decodeFlow(doc, null, ctx.receivedAt()));
+            return;
+        }
+        if (shape.topic() != null) {
+            throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the hubble topic");
+        }
+        throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "not a Hubble flow: no flow, verdict, IP or l4");
+    }
+
+    private Flow decodeFlow(JsonNode f, String wrapperNode, Instant wrapperTime) {
+        HubbleFields h = new HubbleFields();
+        h.wrapperNode = wrapperNode;
+        h.wrapperTime = wrapperTime;
+        h.time = rfc3339(get(f, "time"), "flow.time");
+        if (h.time == null && wrapperTime == null) {
+            throw DecodeException.missing("flow.time");
+        }
+        h.verdict = text(f, "verdict", "flow.verdict");
+        h.dropReason = text(f, "drop_reason_desc", "flow.drop_reason_desc");
+        h.type = text(f, "Type", "flow.Type");
+        eventType(object(f, "event_type", "flow.event_type"), h);
+
+        JsonNode ip = object(f, "IP", "flow.IP");
+        h.sourceIp = ip == null ? null : HubbleFields.blankToNull(text(ip, "source", "flow.IP.source"));
+        h.destinationIp = ip == null ? null : HubbleFields.blankToNull(text(ip, "destination", "flow.IP.destination"));
+        h.source = endpoint(object(f, "source", "flow.source"), "flow.source");
+        h.destination = endpoint(object(f, "destination", "flow.destination"), "flow.destination");
+
+        JsonNode l4 = object(f, "l4", "flow.l4");
+        if (l4 != null) {
+            String which = null;
+            if (get(l4, "TCP") != null) {
+                h.protocol = Protocol.TCP;
+                which = "TCP";
+            } else if (get(l4, "UDP") != null) {
+                h.protocol = Protocol.UDP;
+                which = "UDP";
+            } else if (get(l4, "SCTP") != null) {
+                h.protocol = Protocol.SCTP;
+                which = "SCTP";
+            } else if (get(l4, "ICMPv4") != null) {
+                h.protocol = Protocol.ICMP;
+                asObject(get(l4, "ICMPv4"), "flow.l4.ICMPv4");
+            } else if (get(l4, "ICMPv6") != null) {
+                h.protocol = Protocol.ICMPV6;
+                asObject(get(l4, "ICMPv6"), "flow.l4.ICMPv6");
+            }
+            if (which != null) {
+                JsonNode ports = asObject(get(l4, which), "flow.l4." + which);
+                h.sourcePort = port(get(ports, "source_port"), "flow.l4." + which + ".source_port");
+                h.destinationPort = port(get(ports, "destination_port"), "flow.l4." + which + ".destination_port");
+                if (h.protocol == Protocol.TCP) {
+                    JsonNode flags = object(ports, "flags", "flow.l4.TCP.flags");
+                    if (flags != null) {
+                        h.syn = Boolean.TRUE.equals(bool(get(flags, "SYN"), "flow.l4.TCP.flags.SYN"));
+                        h.ack = Boolean.TRUE.equals(bool(get(flags, "ACK"), "flow.l4.TCP.flags.ACK"));
+                    }
+                }
+            }
+        }
+
+        h.isReply = bool(get(f, "is_reply"), "flow.is_reply");
+        h.traceReason = text(f, "trace_reason", "flow.trace_reason");
+        h.observationPoint = text(f, "trace_observation_point", "flow.trace_observation_point");
+        h.node = text(f, "node_name", "flow.node_name");
+        for (String field : POLICY_FIELDS) {
+            addPolicies(JsonFields.array(f, field, "flow." + field), field, h.policies);
+        }
+        aggregate(object(f, "aggregate", "flow.aggregate"), h);
+        h.uuid = text(f, "uuid", "flow.uuid");
+        h.trafficDirection = text(f, "traffic_direction", "flow.traffic_direction");
+        return h.toFlow();
+    }
+
+    /** The fields naming the policies that decided, in the order their names are listed in evidence. */
+    static final List<String> POLICY_FIELDS = List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by",
+            "egress_allowed_by");
+
+    static void eventType(JsonNode eventType, HubbleFields h) {
+        if (eventType != null) {
+            h.eventType = longValue(get(eventType, "type"), "flow.event_type.type", 0);
+            h.eventSubType = longValue(get(eventType, "sub_type"), "flow.event_type.sub_type", 0);
+        }
+    }
+
+    static void aggregate(JsonNode aggregate, HubbleFields h) {
+        if (aggregate != null) {
+            h.connections = longValue(get(aggregate, "ingress_flow_count"), "flow.aggregate.ingress_flow_count", 0)
+                    + longValue(get(aggregate, "egress_flow_count"), "flow.aggregate.egress_flow_count", 0)
+                    + longValue(get(aggregate, "unknown_direction_flow_count"),
+                            "flow.aggregate.unknown_direction_flow_count", 0);
+        }
+    }
+
+    static void addPolicies(JsonNode array, String field, List<String> out) {
+        if (array == null) {
+            return;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            String path = "flow." + field + "[" + i + "]";
+            JsonNode policy = asObject(array.get(i), path);
+            if (policy == null) {
+                continue;
+            }
+            String name = text(policy, "name", path + ".name");
+            if (name == null || name.isEmpty()) {
+                continue;
+            }
+            String namespace = blankToNull(text(policy, "namespace", path + ".namespace"));
+            String kind = blankToNull(text(policy, "kind", path + ".kind"));
+            String qualified = namespace == null ? name : namespace + "/" + name;
+            if (kind != null && !"NetworkPolicy".equals(kind)) {
+                qualified = kind + ":" + qualified;
+            }
+            if (!out.contains(qualified)) {
+                out.add(qualified);
+            }
+        }
+    }
+
+    /** The endpoint an object describes, without its IP (null when absent or empty). */
+    static Endpoint endpoint(JsonNode e, String path) {
+        if (e == null || e.isEmpty()) {
+            return null;
+        }
+        String namespace = blankToNull(text(e, "namespace", path + ".namespace"));
+        String pod = blankToNull(text(e, "pod_name", path + ".pod_name"));
+        Map<String, String> labels = new HashMap<>();
+        Map<String, String> namespaceLabels = new HashMap<>();
+        List<String> reserved = new ArrayList<>(2);
+        String labelsPath = path + ".labels";
+        List<String> raw = strings(get(e, "labels"), labelsPath);
+        for (String label : raw) {
+            parseLabel(label, labels, namespaceLabels, reserved);
+            if (labels.size() + namespaceLabels.size() > InputBounds.MAX_LABELS) {
+                throw InputBounds.tooManyLabels(labelsPath, raw.size());
+            }
+        }
+        InputBounds.checkLabels(labels, namespaceLabels, labelsPath);
+        if (namespace != null) {
+            String workload = null;
+            JsonNode workloads = JsonFields.array(e, "workloads", path + ".workloads");
+            if (workloads != null && !workloads.isEmpty()) {
+                JsonNode first = asObject(workloads.get(0), path + ".workloads[0]");
+                workload = first == null ? null : blankToNull(text(first, "name", path + ".workloads[0].name"));
+            }
+            if (workload == null) {
+                workload = Workloads.of(pod, labels);
+            }
+            return new Endpoint(EndpointKind.POD, namespace, pod, workload, null, Map.copyOf(labels),
+                    Map.copyOf(namespaceLabels), null);
+        }
+        long identity = longValue(get(e, "identity"), path + ".identity", 0);
+        if (!reserved.isEmpty()) {
+            boolean world = reserved.contains("world") || reserved.contains("world-ipv4")
+                    || reserved.contains("world-ipv6");
+            if (reserved.contains("kube-apiserver")) {
+                return simple(EndpointKind.RESERVED, "kube-apiserver");
+            }
+            if (world) {
+                return simple(EndpointKind.WORLD, null);
+            }
+            if (reserved.contains("host")) {
+                return simple(EndpointKind.HOST, "host");
+            }
+            if (reserved.contains("remote-node")) {
+                return simple(EndpointKind.HOST, "remote-node");
+            }
+            return simple(EndpointKind.RESERVED, reserved.get(0));
+        }
+        switch ((int) identity) {
+            case 1: return simple(EndpointKind.HOST, "host");
+            case 2: case 9: case 10: return simple(EndpointKind.WORLD, null);
+            case 3: return simple(EndpointKind.RESERVED, "unmanaged");
+            case 4: return simple(EndpointKind.RESERVED, "health");
+            case 5: return simple(EndpointKind.RESERVED, "init");
+            case 6: return simple(EndpointKind.HOST, "remote-node");
+            case 7: return simple(EndpointKind.RESERVED, "kube-apiserver");
+            case 8: return simple(EndpointKind.RESERVED, "ingress");
+            default: return new Endpoint(EndpointKind.UNKNOWN, null, pod, null, null, Map.copyOf(labels), Map.of(), null);
+        }
+    }
+
+    private static Endpoint simple(EndpointKind kind, String name) {
+        return new Endpoint(kind, null, null, null, null, Map.of(), Map.of(), name);
+    }
+
+    /** Splits {@code source:key=value} on the first ':' and then the first '='. */
+    static void parseLabel(String label, Map<String, String> labels, Map<String, String> namespaceLabels,
+                           List<String> reserved) {
+        int colon = label.indexOf(':');
+        int equals = label.indexOf('=');
+        String source = "";
+        String rest = label;
+        if (colon >= 0 && (equals < 0 || colon < equals)) {
+            source = label.substring(0, colon);
+            rest = label.substring(colon + 1);
+            equals = rest.indexOf('=');
+        }
+        String key = equals < 0 ? rest : rest.substring(0, equals);
+        String value = equals < 0 ? "" : rest.substring(equals + 1);
+        if ("reserved".equals(source)) {
+            reserved.add(key);
+            return;
+        }
+        if (!source.isEmpty() && !"k8s".equals(source) && !"container".equals(source)) {
+            return; // cidr:, fqdn:, unspec: ... describe identities, not pod labels
+        }
+        if (key.startsWith(NAMESPACE_LABEL_PREFIX)) {
+            namespaceLabels.put(key.substring(NAMESPACE_LABEL_PREFIX.length()), value);
+            return;
+        }
+        if (key.equals(POD_NAMESPACE_LABEL) || key.startsWith(POLICY_LABEL_PREFIX) || key.isEmpty()) {
+            return;
+        }
+        labels.put(key, value);
+    }
+
+    private static String blankToNull(String s) {
+        return HubbleFields.blankToNull(s);
+    }
+}

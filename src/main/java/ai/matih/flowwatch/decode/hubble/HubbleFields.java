@@ -1,0 +1,168 @@
+package ai.matih.flowwatch.decode.hubble;
+
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.flow.ObservationSide;
+import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.json.JsonFields;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fields of one Hubble flow that classification uses, as read by either reader (the tree reader of
+ * {@link HubbleDecoder} or the streaming {@link HubbleFastPath}), and the one place that turns them into a
+ * {@link Flow}: both readers share the semantics because they share this. Mutable, confined to one decoding call.
+ */
+final class HubbleFields {
+
+    Instant time;
+    /** {@code flow.time} as written (the exporter repeats it in the wrapper: parsed once). */
+    String timeText;
+    Instant wrapperTime;
+    String wrapperNode;
+    String verdict;
+    String dropReason;
+    String type;
+    long eventType;
+    long eventSubType;
+    String sourceIp;
+    String destinationIp;
+    /** Endpoints as the record describes them, without their IP (taken from {@code flow.IP}). */
+    Endpoint source;
+    Endpoint destination;
+    Protocol protocol = Protocol.OTHER;
+    int sourcePort = -1;
+    int destinationPort = -1;
+    boolean syn;
+    boolean ack;
+    Boolean isReply;
+    String traceReason;
+    String observationPoint;
+    String node;
+    final List<String> policies = new ArrayList<>(0);
+    long connections = 1;
+    String uuid;
+    String trafficDirection;
+
+    Flow toFlow() {
+        Instant at = time != null ? time : wrapperTime;
+        if (at == null) {
+            throw DecodeException.missing("flow.time");
+        }
+        Observed observed;
+        String detail;
+        if (verdict == null) {
+            observed = Observed.UNKNOWN;
+            detail = "no verdict";
+        } else {
+            switch (verdict) {
+                case "FORWARDED":
+                case "REDIRECTED":
+                    observed = Observed.ALLOWED;
+                    detail = verdict;
+                    break;
+                case "AUDIT":
+                    observed = Observed.AUDIT;
+                    detail = "AUDIT: would be denied by policy";
+                    break;
+                case "DROPPED":
+                    if ("POLICY_DENIED".equals(dropReason) || "POLICY_DENY".equals(dropReason)
+                            || "AUTH_REQUIRED".equals(dropReason)) {
+                        observed = Observed.DENIED;
+                        detail = "DROPPED " + dropReason;
+                    } else if ("L7".equals(type)) {
+                        observed = Observed.DENIED;
+                        detail = "DROPPED by L7 policy";
+                    } else if (dropReason == null && eventType == 1 && isPolicyDropCode(eventSubType)) {
+                        // a drop event names its reason in sub_type when drop_reason_desc is masked out
+                        observed = Observed.DENIED;
+                        detail = "DROPPED policy drop code " + eventSubType;
+                    } else if (eventType == 5) {
+                        observed = Observed.DENIED;
+                        detail = "DROPPED by policy verdict" + (dropReason == null ? "" : " " + dropReason);
+                    } else {
+                        observed = Observed.UNKNOWN;
+                        detail = "DROPPED " + (dropReason == null ? "without reason" : JsonFields.clip(dropReason))
+                                + " (datapath, not policy)";
+                    }
+                    break;
+                default:
+                    observed = Observed.UNKNOWN;
+                    detail = JsonFields.clip(verdict) + " (no policy verdict)";
+                    break;
+            }
+        }
+
+        Initiation initiation;
+        if (isReply != null) {
+            initiation = isReply ? Initiation.REPLY : Initiation.INITIATING;
+        } else if ("REPLY".equals(traceReason)) {
+            initiation = Initiation.REPLY;
+        } else if ("NEW".equals(traceReason)) {
+            initiation = Initiation.INITIATING;
+        } else if (syn && !ack) {
+            initiation = Initiation.INITIATING;
+        } else if (syn) {
+            initiation = Initiation.REPLY;
+        } else {
+            initiation = Initiation.UNKNOWN;
+        }
+
+        String reporter = observationPoint;
+        if (reporter == null || reporter.isEmpty()) {
+            reporter = eventTypeName(eventType, type);
+        }
+        String reportingNode = node == null || node.isEmpty() ? wrapperNode : node;
+        Endpoint from = source == null ? Endpoint.unknown(sourceIp) : source.withIp(sourceIp);
+        Endpoint to = destination == null ? Endpoint.unknown(destinationIp) : destination.withIp(destinationIp);
+        return new Flow(SourceFormat.HUBBLE, at, at, from, to, protocol, destinationPort, sourcePort, observed,
+                initiation, reporter, blankToNull(reportingNode), policies, detail, connections, blankToNull(uuid),
+                side(trafficDirection, reporter));
+    }
+
+    /** Policy drop reasons (pkg/monitor/api/drop.go): 133 policy denied, 181 deny rule, 189 auth required. */
+    private static boolean isPolicyDropCode(long code) {
+        return code == 133 || code == 181 || code == 189;
+    }
+
+    /**
+     * Where the event was observed: an ingress event (or delivery to the endpoint) is at the destination; an
+     * egress event is at the source, as the packet left it.
+     */
+    private static ObservationSide side(String trafficDirection, String observationPoint) {
+        if ("TO_ENDPOINT".equals(observationPoint) || "INGRESS".equals(trafficDirection)) {
+            return ObservationSide.DESTINATION;
+        }
+        if ("EGRESS".equals(trafficDirection)) {
+            return ObservationSide.SOURCE;
+        }
+        return ObservationSide.UNKNOWN;
+    }
+
+    private static String eventTypeName(long type, String l7Type) {
+        if ("L7".equals(l7Type)) {
+            return "l7";
+        }
+        switch ((int) type) {
+            case 0: return null;
+            case 1: return "drop";
+            case 2: return "debug";
+            case 3: return "capture";
+            case 4: return "trace";
+            case 5: return "policy-verdict";
+            case 6: return "recorder";
+            case 7: return "trace-sock";
+            case 129: return "l7";
+            default: return "type-" + type;
+        }
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
