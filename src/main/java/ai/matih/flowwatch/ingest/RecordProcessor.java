@@ -18,7 +18,7 @@ import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.Merge;
 import ai.matih.flowwatch.violation.ViolationConfig;
-import ai.matih.flowwatch.violation.ViolationFactory;
+import ai.matih.flowwatch.classify.ViolationFactory;
 import ai.matih.flowwatch.violation.ViolationJournal;
 import ai.matih.flowwatch.violation.ViolationTopic;
 import ai.matih.flowwatch.violation.ViolationListeners;

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Stable hashes for ids and dedupe keys. */
-final class Hashing {
+public final class Hashing {
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
@@ -15,7 +15,7 @@ final class Hashing {
     }
 
     /** A stable id: the first 20 hex digits of the SHA-256 of the parts joined by '|'. */
-    static String id(String... parts) {
+    public static String id(String... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (String p : parts) {
@@ -29,7 +29,7 @@ final class Hashing {
     }
 
     /** 64-bit FNV-1a over the parts, null-safe. */
-    static long fnv(Object... parts) {
+    public static long fnv(Object... parts) {
         long h = FNV_OFFSET;
         for (Object p : parts) {
             String s = p == null ? "\u0000" : p.toString();

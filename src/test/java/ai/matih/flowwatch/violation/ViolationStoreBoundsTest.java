@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.violation;
 
+import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;

@@ -1,7 +1,13 @@
-package ai.matih.flowwatch.violation;
+package ai.matih.flowwatch.classify;
 
-import ai.matih.flowwatch.classify.Outcome;
-import ai.matih.flowwatch.classify.Party;
+import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.Draft;
+import ai.matih.flowwatch.violation.EndpointView;
+import ai.matih.flowwatch.violation.Hashing;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
