@@ -73,17 +73,23 @@ public class ExplainResource {
             for (Map.Entry<Observed, Outcome> o : e.outcomes().entrySet()) {
                 outcomes.put(o.getKey().name(), describe(o.getValue()));
             }
-            Integer port = c.port() < 0 ? null : c.port();
             IntentResult intent = e.intent();
+            String verdict;
+            Category category = null;
+            String reason;
             if (intent instanceof IntentResult.Judged j) {
-                return new Explanation(Place.of(c.source()), Place.of(c.destination()), c.protocol(), port,
-                        j.intent().name(), j.category(), j.reason(), e.policy(), outcomes);
+                verdict = j.intent().name();
+                category = j.category();
+                reason = j.reason();
+            } else if (intent instanceof IntentResult.NotJudged n) {
+                verdict = "NOT_JUDGED";
+                reason = n.reason();
+            } else {
+                verdict = "CANNOT_JUDGE";
+                reason = ((IntentResult.CannotJudge) intent).reason();
             }
-            String verdict = intent instanceof IntentResult.NotJudged ? "NOT_JUDGED" : "CANNOT_JUDGE";
-            String reason = intent instanceof IntentResult.NotJudged n ? n.reason()
-                    : ((IntentResult.CannotJudge) intent).reason();
-            return new Explanation(Place.of(c.source()), Place.of(c.destination()), c.protocol(), port, verdict, null,
-                    reason, e.policy(), outcomes);
+            return new Explanation(Place.of(c.source()), Place.of(c.destination()), c.protocol(),
+                    c.port() < 0 ? null : c.port(), verdict, category, reason, e.policy(), outcomes);
         }
 
         private static String describe(Outcome outcome) {
