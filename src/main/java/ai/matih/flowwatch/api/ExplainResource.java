@@ -1,41 +1,32 @@
 package ai.matih.flowwatch.api;
 
-import ai.matih.flowwatch.classify.EnginePolicyAxis;
-import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.classify.IntentModel;
+import ai.matih.flowwatch.classify.ConnectionExplainer;
 import ai.matih.flowwatch.classify.IntentResult;
 import ai.matih.flowwatch.classify.Outcome;
 import ai.matih.flowwatch.classify.Party;
-import ai.matih.flowwatch.classify.PartyResolver;
-import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.flow.Endpoint;
-import ai.matih.flowwatch.flow.EndpointKind;
-import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.KubernetesNames;
 import ai.matih.flowwatch.flow.Observed;
-import ai.matih.flowwatch.flow.ObservationSide;
 import ai.matih.flowwatch.flow.Protocol;
-import ai.matih.flowwatch.flow.SourceFormat;
-import ai.matih.flowwatch.flow.Workloads;
 import ai.matih.flowwatch.policy.PolicyResult;
-import io.vertx.ext.web.RoutingContext;
 import ai.matih.flowwatch.topology.PodInfo;
 import ai.matih.flowwatch.topology.Topology;
-import ai.matih.flowwatch.topology.TopologyHolder;
+import ai.matih.flowwatch.violation.Category;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code GET /api/v1/explain}: how flowwatch would judge a connection on the live topology, axis by axis.
+ * {@code GET /api/v1/explain}: how flowwatch would judge a connection on the live topology, axis by axis. The
+ * judgement is {@link ConnectionExplainer}'s; this resource parses the parameters, keeps a tenant to what it may see
+ * and writes the answer.
  *
  * <p>A tenant-scoped caller explains connections with one end in its own namespaces, and the other end something it
  * may see: its own pods, the platform's known pods (control plane, shared infrastructure, ingress pods that are not
@@ -50,15 +41,11 @@ public class ExplainResource {
     static final String NOT_YOURS = " is not an endpoint your token may explain: one of your tenant's pods, a known "
             + "platform pod, or an address outside the cluster";
 
-    private final TopologyHolder topology;
-    private final EnginePolicyAxis policyAxis;
-    private final FlowClassifier classifier;
+    private final ConnectionExplainer explainer;
     private final int maxChars;
 
-    public ExplainResource(TopologyHolder topology, EnginePolicyAxis policyAxis, ApiConfig api) {
-        this.topology = topology;
-        this.policyAxis = policyAxis;
-        this.classifier = new FlowClassifier(policyAxis);
+    public ExplainResource(ConnectionExplainer explainer, ApiConfig api) {
+        this.explainer = explainer;
         this.maxChars = api.maxParameterChars();
     }
 
@@ -79,6 +66,41 @@ public class ExplainResource {
     public record Explanation(Place source, Place destination, Protocol protocol, Integer port, String intent,
                               Category category, String intentReason, PolicyResult policy,
                               Map<String, String> outcomes) {
+
+        static Explanation of(ConnectionExplainer.Explanation e) {
+            ConnectionExplainer.Placed c = e.connection();
+            Map<String, String> outcomes = new LinkedHashMap<>();
+            for (Map.Entry<Observed, Outcome> o : e.outcomes().entrySet()) {
+                outcomes.put(o.getKey().name(), describe(o.getValue()));
+            }
+            IntentResult intent = e.intent();
+            String verdict;
+            Category category = null;
+            String reason;
+            if (intent instanceof IntentResult.Judged j) {
+                verdict = j.intent().name();
+                category = j.category();
+                reason = j.reason();
+            } else if (intent instanceof IntentResult.NotJudged n) {
+                verdict = "NOT_JUDGED";
+                reason = n.reason();
+            } else {
+                verdict = "CANNOT_JUDGE";
+                reason = ((IntentResult.CannotJudge) intent).reason();
+            }
+            return new Explanation(Place.of(c.source()), Place.of(c.destination()), c.protocol(),
+                    c.port() < 0 ? null : c.port(), verdict, category, reason, e.policy(), outcomes);
+        }
+
+        private static String describe(Outcome outcome) {
+            if (outcome instanceof Outcome.Flagged f) {
+                return f.type().name() + " (" + f.severity().tag() + ", cause " + f.cause().tag() + ")";
+            }
+            if (outcome instanceof Outcome.Unclassified u) {
+                return "UNCLASSIFIED: " + u.reason();
+            }
+            return outcome.classification();
+        }
     }
 
     /**
@@ -93,6 +115,12 @@ public class ExplainResource {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Place(String namespace, String pod, String ip, String role, String tenant, Map<String, String> labels) {
+
+        static Place of(Party p) {
+            String role = p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return new Place(p.namespaceName(), p.endpoint().pod(), p.endpoint().ip(), role, p.tenant(),
+                    p.labels().isEmpty() ? null : p.labels());
+        }
     }
 
     @GET
@@ -101,40 +129,15 @@ public class ExplainResource {
                                @QueryParam("port") String port, @QueryParam("protocol") String protocol,
                                RoutingContext request) {
         Caller caller = Caller.of(request);
-        Topology t = topology.current();
-        Endpoint src = endpoint("source", Parameters.bounded("source", source, maxChars), t);
-        Endpoint dst = endpoint("destination", Parameters.bounded("destination", destination, maxChars), t);
+        ConnectionExplainer.End src = end("source", Parameters.bounded("source", source, maxChars));
+        ConnectionExplainer.End dst = end("destination", Parameters.bounded("destination", destination, maxChars));
         Protocol p = protocol(Parameters.bounded("protocol", protocol, maxChars));
         int portNumber = port(Parameters.bounded("port", port, maxChars));
-        Flow flow = flow(src, dst, p, portNumber, Observed.ALLOWED);
-        Party s = PartyResolver.resolve(src, t);
-        Party d = PartyResolver.resolve(dst, t);
+        ConnectionExplainer.Placed connection = explainer.place(src, dst, p, portNumber);
         if (!caller.admin()) {
-            scope(caller, s, d, t);
+            scope(caller, connection);
         }
-        IntentResult intent = IntentModel.judge(flow, s, d, t);
-        PolicyResult policy = policyAxis.evaluate(flow, s, d, t);
-        Map<String, String> outcomes = new LinkedHashMap<>();
-        for (Observed o : List.of(Observed.ALLOWED, Observed.DENIED, Observed.AUDIT)) {
-            Outcome outcome = classifier.classify(flow(src, dst, p, portNumber, o), t);
-            outcomes.put(o.name(), describe(outcome));
-        }
-        String verdict;
-        Category category = null;
-        String reason;
-        if (intent instanceof IntentResult.Judged j) {
-            verdict = j.intent().name();
-            category = j.category();
-            reason = j.reason();
-        } else if (intent instanceof IntentResult.NotJudged n) {
-            verdict = "NOT_JUDGED";
-            reason = n.reason();
-        } else {
-            verdict = "CANNOT_JUDGE";
-            reason = ((IntentResult.CannotJudge) intent).reason();
-        }
-        return new Explanation(place(s), place(d), p, portNumber < 0 ? null : portNumber, verdict, category, reason,
-                policy, outcomes);
+        return Explanation.of(explainer.explain(connection));
     }
 
     /**
@@ -142,11 +145,13 @@ public class ExplainResource {
      * comment). Each end is judged on where it stands in the topology only, so a foreign end and an end that does not
      * exist get the same answer.
      */
-    private static void scope(Caller caller, Party s, Party d, Topology t) {
-        if (!visible(caller.tenant(), s, t)) {
+    private static void scope(Caller caller, ConnectionExplainer.Placed c) {
+        Party s = c.source();
+        Party d = c.destination();
+        if (!visible(caller.tenant(), s, c.topology())) {
             throw caller.outsideScope("source", "source" + NOT_YOURS);
         }
-        if (!visible(caller.tenant(), d, t)) {
+        if (!visible(caller.tenant(), d, c.topology())) {
             throw caller.outsideScope("destination", "destination" + NOT_YOURS);
         }
         if (!own(caller.tenant(), s) && !own(caller.tenant(), d)) {
@@ -160,31 +165,28 @@ public class ExplainResource {
 
     /** True when a tenant may be shown this end: its own, a known platform pod, or outside the cluster. */
     static boolean visible(String tenant, Party p, Topology t) {
-        switch (p.kind()) {
-            case TENANT:
-                return tenant.equals(p.tenant());
-            case EXTERNAL:
-            case CLUSTER:
-                return true;
-            case UNKNOWN:
-                return false;
-            default:
-                break;
-        }
+        return switch (p.kind()) {
+            case TENANT -> tenant.equals(p.tenant());
+            case EXTERNAL, CLUSTER -> true;
+            case UNKNOWN -> false;
+            default -> visiblePod(tenant, p, t);
+        };
+    }
+
+    /** True when a namespaced end that is not a tenant's is a pod the topology knows and the tenant may see. */
+    private static boolean visiblePod(String tenant, Party p, Topology t) {
         PodInfo known = knownPod(p, t);
         if (known == null) {
             return false;
         }
-        switch (p.kind()) {
-            case CONTROL_PLANE:
-            case SHARED_INFRA:
-                return true;
-            case INGRESS:
+        return switch (p.kind()) {
+            case CONTROL_PLANE, SHARED_INFRA -> true;
+            case INGRESS -> {
                 String labelled = known.labels().get(t.rules().tenantLabel());
-                return labelled == null || tenant.equals(labelled);
-            default:
-                return t.isClusterDns(known.namespace(), known.labels());
-        }
+                yield labelled == null || tenant.equals(labelled);
+            }
+            default -> t.isClusterDns(known.namespace(), known.labels());
+        };
     }
 
     /** The topology's pod behind a namespaced end, or null when it knows none. */
@@ -194,50 +196,24 @@ public class ExplainResource {
         return byName != null ? byName : t.podByIp(e.ip());
     }
 
-    private static String describe(Outcome outcome) {
-        if (outcome instanceof Outcome.Flagged f) {
-            return f.type().name() + " (" + f.severity().tag() + ", cause " + f.cause().tag() + ")";
-        }
-        if (outcome instanceof Outcome.Unclassified u) {
-            return "UNCLASSIFIED: " + u.reason();
-        }
-        return outcome.classification();
-    }
-
-    private static Place place(Party p) {
-        String role = p.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        return new Place(p.namespaceName(), p.endpoint().pod(), p.endpoint().ip(), role, p.tenant(),
-                p.labels().isEmpty() ? null : p.labels());
-    }
-
-    private static Flow flow(Endpoint src, Endpoint dst, Protocol p, int port, Observed observed) {
-        Instant now = Instant.now();
-        return new Flow(SourceFormat.HUBBLE, now, now, src, dst, p, port, -1, observed, Initiation.INITIATING, null, null,
-                List.of(), "explain", 1, null, ObservationSide.UNKNOWN);
-    }
-
-    private static Endpoint endpoint(String parameter, String value, Topology t) {
+    /** {@code <namespace>/<pod>} or an IP. */
+    private static ConnectionExplainer.End end(String parameter, String value) {
         if (value == null || value.isBlank()) {
             throw ProblemException.badParameter(parameter, parameter + " is required: <namespace>/<pod> or an IP");
         }
+        boolean ip = Topology.parseIp(value) != null;
         int slash = value.indexOf('/');
-        if (slash > 0 && Topology.parseIp(value) == null) {
+        if (slash > 0 && !ip) {
             String namespace = value.substring(0, slash);
             String pod = value.substring(slash + 1);
-            if (!KubernetesNames.isDnsLabel(namespace) || !KubernetesNames.isDnsSubdomain(pod)) {
-                throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
-                        + "' is neither <namespace>/<pod> nor an IP");
+            if (KubernetesNames.isDnsLabel(namespace) && KubernetesNames.isDnsSubdomain(pod)) {
+                return new ConnectionExplainer.End.Pod(namespace, pod);
             }
-            PodInfo known = t.pod(namespace, pod);
-            Map<String, String> labels = known == null ? Map.of() : known.labels();
-            String ip = known == null || known.ips().isEmpty() ? null : known.ips().get(0);
-            return new Endpoint(EndpointKind.POD, namespace, pod, Workloads.of(pod, labels), ip, labels, Map.of(), null);
+        } else if (ip) {
+            return new ConnectionExplainer.End.Address(value);
         }
-        if (Topology.parseIp(value) == null) {
-            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
-                    + "' is neither <namespace>/<pod> nor an IP");
-        }
-        return Endpoint.unknown(value);
+        throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
+                + "' is neither <namespace>/<pod> nor an IP");
     }
 
     private static Protocol protocol(String value) {
@@ -246,7 +222,8 @@ public class ExplainResource {
         }
         Protocol p = Protocol.parseName(value);
         if (p == null) {
-            throw ProblemException.badParameter("protocol", "protocol '" + Parameters.shown(value) + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
+            throw ProblemException.badParameter("protocol", "protocol '" + Parameters.shown(value)
+                    + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
         }
         return p;
     }

@@ -1,31 +1,31 @@
 package ai.matih.flowwatch.api;
 
+import ai.matih.flowwatch.flow.KubernetesNames;
+import ai.matih.flowwatch.topology.TopologyHolder;
+import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationFilter;
 import ai.matih.flowwatch.violation.ViolationOrder;
 import ai.matih.flowwatch.violation.ViolationPage;
 import ai.matih.flowwatch.violation.ViolationStore;
 import ai.matih.flowwatch.violation.ViolationStream;
-import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.ViolationType;
-import ai.matih.flowwatch.flow.KubernetesNames;
-import ai.matih.flowwatch.topology.TopologyHolder;
-import io.vertx.ext.web.RoutingContext;
 import io.smallrye.mutiny.Multi;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
-import org.jboss.resteasy.reactive.RestStreamElementType;
-import java.time.Instant;
 import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * The REST API of recent violations. A tenant-scoped caller gets only violations with its tenant at either end, the
@@ -63,13 +63,10 @@ public class ViolationResource {
                               @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
                               RoutingContext request) {
         Caller caller = Caller.of(request);
-        Instant now = Instant.now();
-        ViolationFilter filter = new ViolationFilter(name("tenant", bounded("tenant", tenant)),
-                type(bounded("type", type)), severity(bounded("severity", severity)),
-                name("namespace", bounded("namespace", namespace)), instant("since", bounded("since", since), now),
-                instant("until", bounded("until", until), now));
+        ViolationFilter filter = filter(tenant, type, severity, namespace, since, until, Instant.now());
         if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
-            throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
+            throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until ("
+                    + filter.until() + ")");
         }
         ViolationPage page = store.query(TenantScope.filter(caller, filter, topology.current()),
                 limit(bounded("limit", limit)), cursor(bounded("cursor", cursor)));
@@ -89,9 +86,8 @@ public class ViolationResource {
                                    @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
                                    RoutingContext request) {
         Caller caller = Caller.of(request);
-        ViolationFilter filter = TenantScope.filter(caller, new ViolationFilter(name("tenant", bounded("tenant", tenant)),
-                type(bounded("type", type)), severity(bounded("severity", severity)),
-                name("namespace", bounded("namespace", namespace)), null, null), topology.current());
+        ViolationFilter filter = TenantScope.filter(caller, filter(tenant, type, severity, namespace, null, null, null),
+                topology.current());
         CallerLimits.Permit permit = limits.streams().acquire(caller.limitKey());
         try {
             Multi<Violation> matching = stream.subscribe(filter);
@@ -117,6 +113,14 @@ public class ViolationResource {
             throw ProblemException.notFound("no violation with id " + id + " (it may have been evicted)");
         }
         return TenantScope.redact(caller, v);
+    }
+
+    /** The filter the parameters name, checked in this order; durations in since and until count back from now. */
+    private ViolationFilter filter(String tenant, String type, String severity, String namespace, String since,
+                                   String until, Instant now) {
+        return new ViolationFilter(name("tenant", bounded("tenant", tenant)), type(bounded("type", type)),
+                severity(bounded("severity", severity)), name("namespace", bounded("namespace", namespace)),
+                instant("since", bounded("since", since), now), instant("until", bounded("until", until), now));
     }
 
     private String bounded(String parameter, String value) {
@@ -167,14 +171,13 @@ public class ViolationResource {
             Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
             if (m.matches()) {
                 long n = Long.parseLong(m.group(1));
-                Duration d;
-                switch (m.group(2)) {
-                    case "ms": d = Duration.ofMillis(n); break;
-                    case "s": d = Duration.ofSeconds(n); break;
-                    case "m": d = Duration.ofMinutes(n); break;
-                    case "h": d = Duration.ofHours(n); break;
-                    default: d = Duration.ofDays(n); break;
-                }
+                Duration d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
                 return now.minus(d);
             }
             if (value.startsWith("P") || value.startsWith("p")) {
@@ -200,8 +203,8 @@ public class ViolationResource {
         } catch (NumberFormatException e) {
             // falls through to the problem below
         }
-        throw ProblemException.badParameter("limit", "limit '" + Parameters.shown(value) + "' must be a whole number from 1 to "
-                + MAX_LIMIT);
+        throw ProblemException.badParameter("limit", "limit '" + Parameters.shown(value)
+                + "' must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static ViolationOrder cursor(String value) {

@@ -1,12 +1,12 @@
 package ai.matih.flowwatch.api;
 
+import ai.matih.flowwatch.flow.KubernetesNames;
+import ai.matih.flowwatch.flow.Protocol;
+import ai.matih.flowwatch.flow.Text;
 import ai.matih.flowwatch.policy.CniProfile;
 import ai.matih.flowwatch.policy.Connection;
 import ai.matih.flowwatch.policy.PolicyEndpoint;
 import ai.matih.flowwatch.policy.PolicyEngine;
-import ai.matih.flowwatch.flow.KubernetesNames;
-import ai.matih.flowwatch.flow.Protocol;
-import ai.matih.flowwatch.flow.Text;
 import ai.matih.flowwatch.topology.ManifestException;
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.Role;
@@ -231,13 +231,13 @@ final class WhatIf {
         if (cni == null) {
             return CniProfile.CONFORMANCE;
         }
-        switch (cni) {
-            case "conformance": return CniProfile.CONFORMANCE;
-            case "ipblock-ignores-pod-ips": return CniProfile.IPBLOCK_IGNORES_POD_IPS;
-            case "unknown": return CniProfile.UNKNOWN;
-            default: throw field("cni", "cni '" + Parameters.shown(cni)
+        return switch (cni) {
+            case "conformance" -> CniProfile.CONFORMANCE;
+            case "ipblock-ignores-pod-ips" -> CniProfile.IPBLOCK_IGNORES_POD_IPS;
+            case "unknown" -> CniProfile.UNKNOWN;
+            default -> throw field("cni", "cni '" + Parameters.shown(cni)
                     + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
-        }
+        };
     }
 
     private static boolean tooManyConnections(Throwable e) {

@@ -149,4 +149,30 @@ class HostileParametersTest {
         return Stream.of("/api/v1/violations?since=" + "1".repeat(10_000),
                 "/api/v1/explain?source=" + "a".repeat(10_000) + "&destination=10.0.0.1");
     }
+
+    static Stream<Arguments> severalBadValues() {
+        return Stream.of(
+                Arguments.of("/api/v1/violations?tenant=../etc&type=NOT_A_TYPE&since=yesterday", "tenant"),
+                Arguments.of("/api/v1/violations?severity=catastrophic&namespace=UPPER&until=yesterday", "severity"),
+                Arguments.of("/api/v1/violations?namespace=UPPER&since=yesterday&limit=0", "namespace"),
+                Arguments.of("/api/v1/violations?since=1h&until=2h", "since"),
+                Arguments.of("/api/v1/violations?since=2h&until=1h&limit=0", "limit"),
+                Arguments.of("/api/v1/violations/stream?type=NOT_A_TYPE&namespace=UPPER", "type"),
+                Arguments.of("/api/v1/explain?source=a/b/c&destination=NS/pod&port=0", "source"),
+                Arguments.of("/api/v1/explain?source=10.244.1.10&destination=NS/pod&protocol=XYZ&port=0", "destination"),
+                Arguments.of("/api/v1/explain?source=10.244.1.10&destination=10.244.0.10&protocol=XYZ&port=0",
+                        "protocol"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("severalBadValues")
+    void ofSeveralBadValuesTheFirstCheckedIsNamed(String query, String parameter) {
+        // Given a query with more than one bad value (since after until counts as a bad since)
+        // When
+        Response r = given().auth().oauth2(Tokens.admin()).urlEncodingEnabled(false)
+                .header("Accept", "application/json, text/event-stream").get(query);
+        // Then
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.jsonPath().getString("parameter")).isEqualTo(parameter);
+    }
 }
