@@ -31,9 +31,6 @@ public class FlowMetrics {
     public static final String DEAD_LETTERS_SKIPPED = "flowwatch.dead.letters.skipped";
     public static final String VIOLATION_WRITES_SKIPPED = "flowwatch.violation.writes.skipped";
 
-    /** Formats with a freshness gauge. */
-    public static final String[] FORMATS = {"calico", "goldmane", "hubble", "audit"};
-
     private final MeterRegistry registry;
     private final TenantTags tenants;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
@@ -66,14 +63,21 @@ public class FlowMetrics {
                 row[i] = new ConcurrentHashMap<>();
             }
         }
-        for (String format : FORMATS) {
+    }
+
+    /**
+     * Tracks the freshness of {@code format} (a bounded format tag, as an input format declares it): registers its
+     * gauge, 0 until {@link #seen} is called for it. Idempotent.
+     */
+    public void trackFreshness(String format) {
+        lastRecord.computeIfAbsent(format, f -> {
             AtomicLong holder = new AtomicLong();
-            lastRecord.put(format, holder);
             Gauge.builder(LAST_RECORD, holder, AtomicLong::get)
                     .description("Unix time at which the last record of this format was processed")
-                    .tag("format", format)
+                    .tag("format", f)
                     .register(registry);
-        }
+            return holder;
+        });
     }
 
     /** Counts one flow record by format, observed verdict and classification (allocation-free once warm). */
@@ -155,7 +159,7 @@ public class FlowMetrics {
         }
     }
 
-    /** Records that a record of this format was just processed. */
+    /** Records that a record of this format was just processed (when its freshness is tracked). */
     public void seen(String format) {
         AtomicLong holder = lastRecord.get(format);
         if (holder != null) {

@@ -10,7 +10,7 @@ import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.decode.Shape;
-import ai.matih.flowwatch.decode.TopicDecoder;
+import ai.matih.flowwatch.decode.TreeDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.List;
  * batches, one {@link AuditEvent} per item) and the AKS diagnostic wrapper ({@code properties.log}, object or
  * JSON string).
  */
-public final class AuditDecoder implements TopicDecoder {
+public final class AuditDecoder implements TreeDecoder {
 
     private static final String DECISION = "authorization.k8s.io/decision";
     private static final String TRUNCATED = "audit.k8s.io/truncated";
