@@ -125,6 +125,7 @@ public final class JsonFraming implements FormatDecoder {
             codec.parse(value, c, n, "line");
             return false;
         } catch (DecodeException e) {
+            // the probe's answer: the first line alone is no JSON value; the reason is reported for the whole document
             if (n == 1) {
                 return true;
             }

@@ -35,9 +35,9 @@ public class FlowMetrics {
     private final TenantTags tenants;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> lastRecord = new ConcurrentHashMap<>();
-    @SuppressWarnings("unchecked")
-    private final ConcurrentHashMap<String, Counter>[][] flowCounters =
-            new ConcurrentHashMap[SourceFormat.values().length][Observed.values().length];
+    /* Per source format, per observed verdict: the counters by classification. */
+    private final ConcurrentHashMap<SourceFormat, ConcurrentHashMap<String, Counter>[]> flowCounters =
+            new ConcurrentHashMap<>();
 
     /** Without a topology: the first tenants seen get the tenant tag values. */
     public FlowMetrics(MeterRegistry registry, MetricsConfig config) {
@@ -58,11 +58,6 @@ public class FlowMetrics {
                 Supplier<Topology> manifests) {
         this.registry = registry;
         this.tenants = new TenantTags(config.maxTenants(), topology, manifests);
-        for (ConcurrentHashMap<String, Counter>[] row : flowCounters) {
-            for (int i = 0; i < row.length; i++) {
-                row[i] = new ConcurrentHashMap<>();
-            }
-        }
     }
 
     /**
@@ -82,7 +77,11 @@ public class FlowMetrics {
 
     /** Counts one flow record by format, observed verdict and classification (allocation-free once warm). */
     public void flow(SourceFormat format, Observed observed, String classification) {
-        ConcurrentHashMap<String, Counter> byClass = flowCounters[format.ordinal()][observed.ordinal()];
+        ConcurrentHashMap<String, Counter>[] byObserved = flowCounters.get(format);
+        if (byObserved == null) {
+            byObserved = flowCounters.computeIfAbsent(format, f -> byObserved());
+        }
+        ConcurrentHashMap<String, Counter> byClass = byObserved[observed.ordinal()];
         Counter c = byClass.get(classification);
         if (c == null) {
             c = byClass.computeIfAbsent(classification, k -> Counter.builder(FLOWS)
@@ -91,6 +90,15 @@ public class FlowMetrics {
                     .register(registry));
         }
         c.increment();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ConcurrentHashMap<String, Counter>[] byObserved() {
+        ConcurrentHashMap<String, Counter>[] row = new ConcurrentHashMap[Observed.values().length];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = new ConcurrentHashMap<>();
+        }
+        return row;
     }
 
     /** Counts violating connection attempts. */

@@ -72,11 +72,7 @@ public final class AuditDecoder implements TreeDecoder {
             if (s.isEmpty() || s.charAt(0) != '{') {
                 throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "properties.log: not a JSON object");
             }
-            try {
-                log = codec.parse(s, "properties.log");
-            } catch (DecodeException e) {
-                throw e;
-            }
+            log = codec.parse(s, "properties.log");
         }
         if (!log.isObject()) {
             throw DecodeException.invalid("properties.log", "expected an object or a JSON string, got "

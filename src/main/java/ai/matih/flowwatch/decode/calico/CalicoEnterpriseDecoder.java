@@ -147,6 +147,7 @@ final class CalicoEnterpriseDecoder {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
+            // a policy hit's index or rule number is informative only: an unreadable one takes the fallback
             return fallback;
         }
     }

@@ -2,6 +2,7 @@ package ai.matih.flowwatch.decode.hubble;
 
 import ai.matih.flowwatch.decode.DecodeLimits;
 import ai.matih.flowwatch.decode.FastPath;
+import ai.matih.flowwatch.decode.FastPathFallbacks;
 import ai.matih.flowwatch.decode.FlowFormat;
 import ai.matih.flowwatch.decode.FormatDecoder;
 import ai.matih.flowwatch.decode.JsonFraming;
@@ -55,7 +56,7 @@ public class HubbleFormat implements FlowFormat {
 
     @Override
     public Optional<FastPath> fastPath(DecodeLimits limits) {
-        return Optional.of(new HubbleFastPath(limits.json()));
+        return Optional.of(new HubbleFastPath(limits.json(), new FastPathFallbacks(name())));
     }
 
     @Override
