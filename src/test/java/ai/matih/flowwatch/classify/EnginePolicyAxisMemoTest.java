@@ -1,19 +1,19 @@
 package ai.matih.flowwatch.classify;
 
-import ai.matih.flowwatch.policy.PolicyDecision;
-import ai.matih.flowwatch.policy.PolicyVerdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.audit.AuditEvent;
-import ai.matih.flowwatch.demo.DemoRecords;
-import ai.matih.flowwatch.demo.DemoTopics;
-import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.decode.DecodeSink;
 import ai.matih.flowwatch.decode.FlowFormat;
 import ai.matih.flowwatch.decode.Formats;
 import ai.matih.flowwatch.decode.RecordDecoder;
 import ai.matih.flowwatch.decode.Rejection;
+import ai.matih.flowwatch.demo.DemoRecords;
+import ai.matih.flowwatch.demo.DemoTopics;
+import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.policy.CniProfile;
+import ai.matih.flowwatch.policy.PolicyDecision;
+import ai.matih.flowwatch.policy.PolicyVerdict;
 import ai.matih.flowwatch.topology.DnsSelector;
 import ai.matih.flowwatch.topology.EgressException;
 import ai.matih.flowwatch.topology.ManifestLoader;

@@ -1,9 +1,9 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.audit.AuditBounds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.audit.AuditBounds;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.KubernetesNames;

@@ -1,17 +1,17 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.audit.AuditBounds;
-import ai.matih.flowwatch.decode.json.JsonCodec;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static ai.matih.flowwatch.decode.RecordingSink.sampleText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.audit.AuditBounds;
+import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
+import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.json.JsonCodec;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.flow.Observed;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;

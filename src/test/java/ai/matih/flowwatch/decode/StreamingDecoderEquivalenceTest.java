@@ -1,14 +1,14 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.calico.CalicoDecodingTest;
-import ai.matih.flowwatch.decode.json.JsonCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.decode.calico.CalicoDecodingTest;
+import ai.matih.flowwatch.decode.calico.CalicoFastPath;
+import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
+import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.decode.calico.CalicoFastPath;
-import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

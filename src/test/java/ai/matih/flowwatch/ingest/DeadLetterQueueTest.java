@@ -1,14 +1,14 @@
 package ai.matih.flowwatch.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
 import ai.matih.flowwatch.decode.Formats;
 import ai.matih.flowwatch.decode.RecordDecoder;
 import ai.matih.flowwatch.decode.RecordingSink;
 import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.decode.Rejection;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.metrics.FlowMetrics;
 import ai.matih.flowwatch.testing.KafkaBroker;

@@ -2,10 +2,10 @@ package ai.matih.flowwatch.decode.calico;
 
 import ai.matih.flowwatch.decode.DecodeException;
 import ai.matih.flowwatch.decode.DocumentContext;
-import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.decode.Shape;
 import ai.matih.flowwatch.decode.TreeDecoder;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**

@@ -1,9 +1,5 @@
 package ai.matih.flowwatch.decode.audit;
 
-import ai.matih.flowwatch.decode.Formats;
-import ai.matih.flowwatch.decode.RecordingSink;
-import ai.matih.flowwatch.decode.RejectReason;
-import ai.matih.flowwatch.decode.Rejection;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static ai.matih.flowwatch.decode.RecordingSink.sampleText;
@@ -11,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordingSink;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.Rejection;
 import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

@@ -1,15 +1,15 @@
 package ai.matih.flowwatch.decode.calico;
 
-import ai.matih.flowwatch.decode.Formats;
-import ai.matih.flowwatch.decode.RecordDecoder;
-import ai.matih.flowwatch.decode.RecordingSink;
-import ai.matih.flowwatch.decode.RejectReason;
-import ai.matih.flowwatch.decode.Rejection;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static ai.matih.flowwatch.decode.RecordingSink.sampleText;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordDecoder;
+import ai.matih.flowwatch.decode.RecordingSink;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;

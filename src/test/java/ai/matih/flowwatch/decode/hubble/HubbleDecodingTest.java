@@ -1,12 +1,12 @@
 package ai.matih.flowwatch.decode.hubble;
 
-import ai.matih.flowwatch.decode.Formats;
-import ai.matih.flowwatch.decode.RecordingSink;
-import ai.matih.flowwatch.decode.RejectReason;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordingSink;
+import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
