@@ -47,6 +47,7 @@ public final class FlowBounds {
         try {
             return check(flow, false) == flow;
         } catch (DecodeException e) {
+            // the answer: a flow check would reject is not within the bounds (its caller takes the path that rejects)
             return false;
         }
     }

@@ -2,30 +2,27 @@ package ai.matih.flowwatch.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** What a JSON document looks like, judged by its keys alone: used to route and to tell misrouted data. */
+/**
+ * What a JSON document looks like, judged by its keys alone: a JSON format's decoder tells its own shapes apart by
+ * it, and tells data misrouted from another format's topic ({@link FlowFormat#shapes()} says which format accepts
+ * which shapes).
+ */
 public enum Shape {
-    CALICO_ENTERPRISE(InputKind.CALICO, "Calico Enterprise flow log"),
-    GOLDMANE(InputKind.CALICO, "Calico Goldmane flow"),
-    WHISKER(InputKind.CALICO, "Calico Whisker flow"),
-    HUBBLE_FLOW(InputKind.HUBBLE, "Hubble flow"),
-    HUBBLE_EVENT(InputKind.HUBBLE, "Hubble non-flow event"),
-    AUDIT_EVENT(InputKind.AUDIT, "audit Event"),
-    AUDIT_EVENT_LIST(InputKind.AUDIT, "audit EventList"),
-    AKS_AUDIT(InputKind.AUDIT, "AKS audit record"),
-    GKE_AUDIT(InputKind.AUDIT, "GKE Cloud Audit Log"),
-    UNKNOWN(null, "unknown document");
+    CALICO_ENTERPRISE("Calico Enterprise flow log"),
+    GOLDMANE("Calico Goldmane flow"),
+    WHISKER("Calico Whisker flow"),
+    HUBBLE_FLOW("Hubble flow"),
+    HUBBLE_EVENT("Hubble non-flow event"),
+    AUDIT_EVENT("audit Event"),
+    AUDIT_EVENT_LIST("audit EventList"),
+    AKS_AUDIT("AKS audit record"),
+    GKE_AUDIT("GKE Cloud Audit Log"),
+    UNKNOWN("unknown document");
 
-    private final InputKind topic;
     private final String description;
 
-    Shape(InputKind topic, String description) {
-        this.topic = topic;
+    Shape(String description) {
         this.description = description;
-    }
-
-    /** The topic that carries this shape, null for {@link #UNKNOWN}. */
-    public InputKind topic() {
-        return topic;
     }
 
     public String description() {

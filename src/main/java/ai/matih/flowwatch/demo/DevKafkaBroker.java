@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.demo;
 
+import ai.matih.flowwatch.decode.FlowFormats;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
@@ -10,11 +11,13 @@ import jakarta.interceptor.Interceptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Starts the {@link EmbeddedKafkaBroker} in dev mode ({@code ./mvnw quarkus:dev}) on {@code flowwatch.demo.broker-port}
- * and pre-creates the flowwatch topics, before the messaging channels connect.
+ * and pre-creates the flowwatch topics (those of every input format found, and its own), before the messaging
+ * channels connect.
  *
  * <p>Ordering: SmallRye Reactive Messaging connects its channels from a {@link StartupEvent} observer at priority
  * {@code LIBRARY_BEFORE} (1000); this observer runs at {@code PLATFORM_BEFORE} (0), so the broker is up first. It
@@ -29,10 +32,12 @@ public class DevKafkaBroker {
     private static final int PARTITIONS = 3;
 
     private final DemoConfig config;
+    private final FlowFormats formats;
     private EmbeddedKafkaBroker broker;
 
-    public DevKafkaBroker(DemoConfig config) {
+    public DevKafkaBroker(DemoConfig config, FlowFormats formats) {
         this.config = config;
+        this.formats = formats;
     }
 
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
@@ -43,8 +48,9 @@ public class DevKafkaBroker {
             return;
         }
         broker = EmbeddedKafkaBroker.start(port, PARTITIONS);
-        broker.createTopics(DemoTopics.ALL.toArray(String[]::new));
-        LOGGER.infof("Dev Kafka broker ready at %s with topics %s", broker.bootstrapServers(), DemoTopics.ALL);
+        List<String> topics = DemoTopics.all(formats);
+        broker.createTopics(topics.toArray(String[]::new));
+        LOGGER.infof("Dev Kafka broker ready at %s with topics %s", broker.bootstrapServers(), topics);
     }
 
     @PreDestroy

@@ -147,8 +147,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
         EmbeddedKafkaBroker broker = start(port, 3);
-        broker.createTopics(new String[] {"calico-flows", "hubble-flows", "k8s-audit", "flowwatch-dlq",
-            "flowwatch-violations"});
+        broker.createTopics(DemoTopics.ALL.toArray(String[]::new));
         Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-shutdown"));
         System.out.println("Kafka broker ready at " + broker.bootstrapServers() + " (Ctrl-C stops it)");
         Thread.currentThread().join();

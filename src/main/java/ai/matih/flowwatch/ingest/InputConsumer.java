@@ -1,36 +1,31 @@
 package ai.matih.flowwatch.ingest;
 
-import ai.matih.flowwatch.decode.InputKind;
-import io.smallrye.common.annotation.Blocking;
+import ai.matih.flowwatch.decode.BatchIntake;
+import ai.matih.flowwatch.decode.FlowFormat;
+import ai.matih.flowwatch.decode.FlowFormats;
+import ai.matih.flowwatch.metrics.FlowMetrics;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Consumes the flow-log topics in batches. Each batch is processed on the channel's worker, one at a time and in
- * order; it is acknowledged (manually, once its writes are durable: {@link InFlightBatches}) while later batches
- * are processed.
+ * Takes the batches of every format's channel (each format package declares its channel with an {@code @Incoming}
+ * bean that calls {@link #consume}). Each batch is processed on the channel's worker, one at a time and in order; it
+ * is acknowledged (manually, once its writes are durable: {@link InFlightBatches}) while later batches are processed.
+ * The freshness of every format's records is tracked from the start ({@link FlowMetrics#trackFreshness}).
  */
 @ApplicationScoped
-public class InputConsumer {
-
-    /** Channel of {@code flowwatch.topics.calico}. */
-    public static final String CALICO_CHANNEL = "calico-flows";
-    /** Channel of {@code flowwatch.topics.hubble}. */
-    public static final String HUBBLE_CHANNEL = "hubble-flows";
-    /** Channel of {@code flowwatch.topics.audit}. */
-    public static final String AUDIT_CHANNEL = "k8s-audit";
+public class InputConsumer implements BatchIntake {
 
     private final RecordProcessor processor;
-    private final InFlightBatches calico;
-    private final InFlightBatches hubble;
-    private final InFlightBatches audit;
+    private final Map<String, InFlightBatches> channels = new HashMap<>();
 
     private final ExecutorService settle = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "flowwatch-acks");
@@ -38,11 +33,12 @@ public class InputConsumer {
         return t;
     });
 
-    public InputConsumer(RecordProcessor processor, IngestConfig config) {
+    public InputConsumer(RecordProcessor processor, IngestConfig config, FlowFormats formats, FlowMetrics metrics) {
         this.processor = processor;
-        this.calico = new InFlightBatches(CALICO_CHANNEL, config.batchesInFlight(), settle);
-        this.hubble = new InFlightBatches(HUBBLE_CHANNEL, config.batchesInFlight(), settle);
-        this.audit = new InFlightBatches(AUDIT_CHANNEL, config.batchesInFlight(), settle);
+        for (FlowFormat format : formats.all()) {
+            channels.put(format.channel(), new InFlightBatches(format.channel(), config.batchesInFlight(), settle));
+            format.metricTags().forEach(metrics::trackFreshness);
+        }
     }
 
     @PreDestroy
@@ -50,27 +46,13 @@ public class InputConsumer {
         settle.shutdown();
     }
 
-    @Incoming(CALICO_CHANNEL)
-    @Blocking
-    public CompletionStage<Void> calico(KafkaRecordBatch<byte[], byte[]> batch) {
-        return consume(calico, InputKind.CALICO, batch);
-    }
-
-    @Incoming(HUBBLE_CHANNEL)
-    @Blocking
-    public CompletionStage<Void> hubble(KafkaRecordBatch<byte[], byte[]> batch) {
-        return consume(hubble, InputKind.HUBBLE, batch);
-    }
-
-    @Incoming(AUDIT_CHANNEL)
-    @Blocking
-    public CompletionStage<Void> audit(KafkaRecordBatch<byte[], byte[]> batch) {
-        return consume(audit, InputKind.AUDIT, batch);
-    }
-
-    private CompletionStage<Void> consume(InFlightBatches inFlight, InputKind kind,
-                                          KafkaRecordBatch<byte[], byte[]> batch) {
-        return inFlight.submit(batch, () -> processor.process(kind, records(batch)));
+    @Override
+    public CompletionStage<Void> consume(FlowFormat format, KafkaRecordBatch<byte[], byte[]> batch) {
+        InFlightBatches inFlight = channels.get(format.channel());
+        if (inFlight == null) {
+            throw new IllegalStateException("no format reads channel " + format.channel());
+        }
+        return inFlight.submit(batch, () -> processor.process(format, records(batch)));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,7 +1,8 @@
 package ai.matih.flowwatch.ingest;
 
 import ai.matih.flowwatch.decode.DecodeSink;
-import ai.matih.flowwatch.decode.InputKind;
+import ai.matih.flowwatch.decode.FlowFormat;
+import ai.matih.flowwatch.decode.FlowFormats;
 import ai.matih.flowwatch.decode.RecordDecoder;
 import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.audit.AuditEvent;
@@ -60,14 +61,15 @@ public class RecordProcessor {
     public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
                            TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
                            ViolationListeners listeners, RecentChanges recentChanges, EnginePolicyAxis policyAxis,
-                           ViolationJournal journal, ViolationTopic violationTopic, MeterRegistry registry) {
+                           ViolationJournal journal, ViolationTopic violationTopic, MeterRegistry registry,
+                           FlowFormats formats) {
         this.config = config;
         this.journal = journal;
         this.violationTopic = violationTopic;
         this.writeTimeout = violations.writeTimeout();
         this.recentChanges = recentChanges;
         this.listeners = listeners;
-        this.decoder = new RecordDecoder(config.maxRecordBytes(), config.maxLinesPerRecord(),
+        this.decoder = new RecordDecoder(formats, config.maxRecordBytes(), config.maxLinesPerRecord(),
                 config.maxRejectionsPerRecord());
         decoder.fastPathFallbacks().forEach(fallbacks -> fallbacks.bindTo(registry));
         this.classifier = new FlowClassifier(policyAxis);
@@ -89,15 +91,15 @@ public class RecordProcessor {
      * that its offsets are never committed before (see docs/reliability.md). The caller may process the next batch
      * meanwhile.
      */
-    public CompletableFuture<Void> process(InputKind kind, ConsumerRecords<byte[], byte[]> records) {
+    public CompletableFuture<Void> process(FlowFormat format, ConsumerRecords<byte[], byte[]> records) {
         awaitStoreRebuilt();
-        BatchSink sink = new BatchSink(kind, topology.current());
+        BatchSink sink = new BatchSink(format, topology.current());
         journal.begin();
         List<CompletableFuture<?>> violationWrites;
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 sink.at(record);
-                decoder.decode(kind, record.value(),
+                decoder.decode(format, record.value(),
                         record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null, sink);
             }
         } finally {
@@ -185,7 +187,7 @@ public class RecordProcessor {
     /** Receives the decoder's output for one batch; not shared between threads. */
     private final class BatchSink implements DecodeSink {
 
-        private final InputKind kind;
+        private final FlowFormat format;
         private final Topology snapshot;
         private final List<CompletableFuture<?>> deadLetters = new ArrayList<>();
         private ConsumerRecord<byte[], byte[]> record;
@@ -193,8 +195,8 @@ public class RecordProcessor {
         private int partitionNumber = -1;
         private int ordinal;
 
-        private BatchSink(InputKind kind, Topology snapshot) {
-            this.kind = kind;
+        private BatchSink(FlowFormat format, Topology snapshot) {
+            this.format = format;
             this.snapshot = snapshot;
         }
 
@@ -220,8 +222,7 @@ public class RecordProcessor {
 
         @Override
         public void skipped(String what, long lostEvents) {
-            metrics.lostEvents(kind == InputKind.HUBBLE ? "hubble" : kind.name().toLowerCase(java.util.Locale.ROOT),
-                    lostEvents);
+            metrics.lostEvents(format.name(), lostEvents);
         }
 
         @Override

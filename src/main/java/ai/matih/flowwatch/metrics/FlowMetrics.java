@@ -31,16 +31,13 @@ public class FlowMetrics {
     public static final String DEAD_LETTERS_SKIPPED = "flowwatch.dead.letters.skipped";
     public static final String VIOLATION_WRITES_SKIPPED = "flowwatch.violation.writes.skipped";
 
-    /** Formats with a freshness gauge. */
-    public static final String[] FORMATS = {"calico", "goldmane", "hubble", "audit"};
-
     private final MeterRegistry registry;
     private final TenantTags tenants;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> lastRecord = new ConcurrentHashMap<>();
-    @SuppressWarnings("unchecked")
-    private final ConcurrentHashMap<String, Counter>[][] flowCounters =
-            new ConcurrentHashMap[SourceFormat.values().length][Observed.values().length];
+    /* Per source format, per observed verdict: the counters by classification. */
+    private final ConcurrentHashMap<SourceFormat, ConcurrentHashMap<String, Counter>[]> flowCounters =
+            new ConcurrentHashMap<>();
 
     /** Without a topology: the first tenants seen get the tenant tag values. */
     public FlowMetrics(MeterRegistry registry, MetricsConfig config) {
@@ -61,24 +58,30 @@ public class FlowMetrics {
                 Supplier<Topology> manifests) {
         this.registry = registry;
         this.tenants = new TenantTags(config.maxTenants(), topology, manifests);
-        for (ConcurrentHashMap<String, Counter>[] row : flowCounters) {
-            for (int i = 0; i < row.length; i++) {
-                row[i] = new ConcurrentHashMap<>();
-            }
-        }
-        for (String format : FORMATS) {
+    }
+
+    /**
+     * Tracks the freshness of {@code format} (a bounded format tag, as an input format declares it): registers its
+     * gauge, 0 until {@link #seen} is called for it. Idempotent.
+     */
+    public void trackFreshness(String format) {
+        lastRecord.computeIfAbsent(format, f -> {
             AtomicLong holder = new AtomicLong();
-            lastRecord.put(format, holder);
             Gauge.builder(LAST_RECORD, holder, AtomicLong::get)
                     .description("Unix time at which the last record of this format was processed")
-                    .tag("format", format)
+                    .tag("format", f)
                     .register(registry);
-        }
+            return holder;
+        });
     }
 
     /** Counts one flow record by format, observed verdict and classification (allocation-free once warm). */
     public void flow(SourceFormat format, Observed observed, String classification) {
-        ConcurrentHashMap<String, Counter> byClass = flowCounters[format.ordinal()][observed.ordinal()];
+        ConcurrentHashMap<String, Counter>[] byObserved = flowCounters.get(format);
+        if (byObserved == null) {
+            byObserved = flowCounters.computeIfAbsent(format, f -> byObserved());
+        }
+        ConcurrentHashMap<String, Counter> byClass = byObserved[observed.ordinal()];
         Counter c = byClass.get(classification);
         if (c == null) {
             c = byClass.computeIfAbsent(classification, k -> Counter.builder(FLOWS)
@@ -87,6 +90,15 @@ public class FlowMetrics {
                     .register(registry));
         }
         c.increment();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ConcurrentHashMap<String, Counter>[] byObserved() {
+        ConcurrentHashMap<String, Counter>[] row = new ConcurrentHashMap[Observed.values().length];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = new ConcurrentHashMap<>();
+        }
+        return row;
     }
 
     /** Counts violating connection attempts. */
@@ -155,7 +167,7 @@ public class FlowMetrics {
         }
     }
 
-    /** Records that a record of this format was just processed. */
+    /** Records that a record of this format was just processed (when its freshness is tracked). */
     public void seen(String format) {
         AtomicLong holder = lastRecord.get(format);
         if (holder != null) {

@@ -1,18 +1,19 @@
 package ai.matih.flowwatch.classify;
 
-import ai.matih.flowwatch.policy.PolicyDecision;
-import ai.matih.flowwatch.policy.PolicyVerdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.DecodeSink;
+import ai.matih.flowwatch.decode.FlowFormat;
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordDecoder;
+import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.decode.DecodeSink;
-import ai.matih.flowwatch.decode.InputKind;
-import ai.matih.flowwatch.decode.RecordDecoder;
-import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.policy.CniProfile;
+import ai.matih.flowwatch.policy.PolicyDecision;
+import ai.matih.flowwatch.policy.PolicyVerdict;
 import ai.matih.flowwatch.topology.DnsSelector;
 import ai.matih.flowwatch.topology.EgressException;
 import ai.matih.flowwatch.topology.ManifestLoader;
@@ -108,7 +109,7 @@ class EnginePolicyAxisMemoTest {
         Random random = new Random(11);
         for (int i = 0; i < connections; i++) {
             for (DemoRecords.Output o : demo.nextConnection(random.nextInt(4) == 0)) {
-                InputKind kind = DemoTopics.HUBBLE.equals(o.topic()) ? InputKind.HUBBLE : InputKind.CALICO;
+                FlowFormat kind = DemoTopics.HUBBLE.equals(o.topic()) ? Formats.HUBBLE : Formats.CALICO;
                 decoder.decode(kind, o.value().getBytes(StandardCharsets.UTF_8), sink);
             }
         }

@@ -22,12 +22,12 @@ class BadInputTest {
 
     static Stream<Arguments> samples() {
         return Stream.of(
-                Arguments.of(InputKind.CALICO, "samples/calico-enterprise-observability-clinic-deny.json"),
-                Arguments.of(InputKind.CALICO, "samples/calico-goldmane-whisker-api-unattributed.jsonl"),
-                Arguments.of(InputKind.HUBBLE, "samples/hubble-cilium-printer-test.jsonl"),
-                Arguments.of(InputKind.HUBBLE, "samples/hubble-imroc-tke-guide-exporter.jsonl"),
-                Arguments.of(InputKind.AUDIT, "samples/k8s-audit-falco-exec-pod.json"),
-                Arguments.of(InputKind.AUDIT, "samples/k8s-audit-elastic-integrations-aks-string.jsonl"));
+                Arguments.of(Formats.CALICO, "samples/calico-enterprise-observability-clinic-deny.json"),
+                Arguments.of(Formats.CALICO, "samples/calico-goldmane-whisker-api-unattributed.jsonl"),
+                Arguments.of(Formats.HUBBLE, "samples/hubble-cilium-printer-test.jsonl"),
+                Arguments.of(Formats.HUBBLE, "samples/hubble-imroc-tke-guide-exporter.jsonl"),
+                Arguments.of(Formats.AUDIT, "samples/k8s-audit-falco-exec-pod.json"),
+                Arguments.of(Formats.AUDIT, "samples/k8s-audit-elastic-integrations-aks-string.jsonl"));
     }
 
     private static byte[] sample(String path) throws IOException {
@@ -44,7 +44,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @MethodSource("samples")
-    void everyTruncationIsRejectedWithAReason(InputKind kind, String path) throws IOException {
+    void everyTruncationIsRejectedWithAReason(FlowFormat kind, String path) throws IOException {
         // Given
         byte[] line = firstLine(sample(path)).getBytes(StandardCharsets.UTF_8);
         int rejected = 0;
@@ -61,7 +61,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @MethodSource("samples")
-    void invalidUtf8IsRejected(InputKind kind, String path) throws IOException {
+    void invalidUtf8IsRejected(FlowFormat kind, String path) throws IOException {
         // Given
         byte[] line = firstLine(sample(path)).getBytes(StandardCharsets.UTF_8);
         byte[] bad = Arrays.copyOf(line, line.length);
@@ -78,7 +78,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @MethodSource("samples")
-    void tenMegabyteRecordsAreRejectedFast(InputKind kind, String path) throws IOException {
+    void tenMegabyteRecordsAreRejectedFast(FlowFormat kind, String path) throws IOException {
         // Given
         String line = firstLine(sample(path));
         StringBuilder big = new StringBuilder(10 * 1024 * 1024 + line.length());
@@ -96,7 +96,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void deepNestingWrongTypesAndHugeArraysAreRejected(InputKind kind) {
+    void deepNestingWrongTypesAndHugeArraysAreRejected(FlowFormat kind) {
         // Given
         List<String> bad = List.of(
                 "[".repeat(200_000) + "]".repeat(200_000),
@@ -119,7 +119,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void hugeArraysInsideADocumentAreDecodedWithinBounds(InputKind kind) {
+    void hugeArraysInsideADocumentAreDecodedWithinBounds(FlowFormat kind) {
         // Given a 100,000-label endpoint (a valid, if absurd, document for Hubble)
         String value = "{\"flow\":{\"source\":{\"labels\":[" + "\"k=v\",".repeat(100_000) + "\"k=v\"]}}}";
 
@@ -132,7 +132,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @MethodSource("samples")
-    void goodLinesOfAMixedNdjsonRecordAreProcessed(InputKind kind, String path) throws IOException {
+    void goodLinesOfAMixedNdjsonRecordAreProcessed(FlowFormat kind, String path) throws IOException {
         // Given
         String good = firstLine(sample(path));
         DecoderFuzzTest.Outcome alone = DecoderFuzzTest.decode(kind, good.getBytes(StandardCharsets.UTF_8));
@@ -148,7 +148,7 @@ class BadInputTest {
 
     @ParameterizedTest
     @MethodSource("samples")
-    void seededRandomMutations(InputKind kind, String path) throws IOException {
+    void seededRandomMutations(FlowFormat kind, String path) throws IOException {
         // Given
         byte[] seed = sample(path);
         Random random = new Random(path.hashCode());
@@ -160,8 +160,8 @@ class BadInputTest {
         }
     }
 
-    static Stream<InputKind> kinds() {
-        return Stream.of(InputKind.values());
+    static Stream<FlowFormat> kinds() {
+        return Formats.BUILT_IN.all().stream();
     }
 
     private static byte[] mutate(byte[] seed, Random random) {

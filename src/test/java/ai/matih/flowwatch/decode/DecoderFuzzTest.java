@@ -1,9 +1,9 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.audit.AuditBounds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.audit.AuditBounds;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.KubernetesNames;
@@ -31,23 +31,23 @@ class DecoderFuzzTest {
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void calico(byte[] value) {
-        decode(InputKind.CALICO, value);
-        sameAsTreeOnly(InputKind.CALICO, value);
+        decode(Formats.CALICO, value);
+        sameAsTreeOnly(Formats.CALICO, value);
     }
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void hubble(byte[] value) {
-        decode(InputKind.HUBBLE, value);
-        sameAsTreeOnly(InputKind.HUBBLE, value);
+        decode(Formats.HUBBLE, value);
+        sameAsTreeOnly(Formats.HUBBLE, value);
     }
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void audit(byte[] value) {
-        decode(InputKind.AUDIT, value);
+        decode(Formats.AUDIT, value);
     }
 
     /** The fast paths never change what a record decodes into. */
-    static void sameAsTreeOnly(InputKind kind, byte[] value) {
+    static void sameAsTreeOnly(FlowFormat kind, byte[] value) {
         if (value == null) {
             return;
         }
@@ -61,7 +61,7 @@ class DecoderFuzzTest {
     }
 
     /** Decodes one value and checks the invariants; returns what came out. */
-    static Outcome decode(InputKind kind, byte[] value) {
+    static Outcome decode(FlowFormat kind, byte[] value) {
         Outcome out = new Outcome();
         if (value == null) {
             return out; // Jazzer also tries null; a Kafka record without value is not decoded (tombstone)

@@ -1,17 +1,17 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.audit.AuditBounds;
-import ai.matih.flowwatch.decode.json.JsonCodec;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static ai.matih.flowwatch.decode.RecordingSink.sampleText;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.audit.AuditBounds;
+import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
+import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,60 +63,60 @@ class HostileFieldsDecodingTest {
 
     static Stream<Arguments> hostileDocuments() {
         return Stream.of(
-                Arguments.of("namespace of 200,000 characters", InputKind.HUBBLE,
+                Arguments.of("namespace of 200,000 characters", Formats.HUBBLE,
                         HUBBLE.replace("\"namespace\":\"kube-system\"", "\"namespace\":\"" + HUGE + "\""),
                         RejectReason.INVALID_NAME, "destination.namespace"),
-                Arguments.of("upper-case namespace", InputKind.HUBBLE,
+                Arguments.of("upper-case namespace", Formats.HUBBLE,
                         HUBBLE.replace("\"namespace\":\"kube-system\"", "\"namespace\":\"Kube-System\""),
                         RejectReason.INVALID_NAME, "destination.namespace"),
-                Arguments.of("pod name of 254 characters", InputKind.HUBBLE,
+                Arguments.of("pod name of 254 characters", Formats.HUBBLE,
                         HUBBLE.replace("csi-cbs-controller-7788964bc-lsfw5", "p".repeat(254)),
                         RejectReason.INVALID_NAME, "destination.pod"),
-                Arguments.of("15,000 labels on an endpoint", InputKind.HUBBLE,
+                Arguments.of("15,000 labels on an endpoint", Formats.HUBBLE,
                         HUBBLE.replace("\"k8s:app=cbs-csi-controller\"", hubbleLabels(15_000)),
                         RejectReason.TOO_MANY_LABELS, "flow.destination.labels"),
-                Arguments.of("label key with a space", InputKind.HUBBLE,
+                Arguments.of("label key with a space", Formats.HUBBLE,
                         HUBBLE.replace("k8s:app=cbs-csi-controller", "k8s:my app=x"),
                         RejectReason.INVALID_NAME, "flow.destination.labels"),
-                Arguments.of("namespace label value of 64 characters", InputKind.HUBBLE,
+                Arguments.of("namespace label value of 64 characters", Formats.HUBBLE,
                         HUBBLE.replace("metadata.name=kube-system", "metadata.name=" + "v".repeat(64)),
                         RejectReason.INVALID_VALUE, "flow.destination.labels"),
-                Arguments.of("reserved identity of 200,000 characters", InputKind.HUBBLE,
+                Arguments.of("reserved identity of 200,000 characters", Formats.HUBBLE,
                         HUBBLE.replace("[\"reserved:kube-apiserver\",\"reserved:world\"]", "[\"reserved:" + HUGE + "\"]"),
                         RejectReason.INVALID_NAME, "source.name"),
-                Arguments.of("node name of 200,000 characters", InputKind.HUBBLE,
+                Arguments.of("node name of 200,000 characters", Formats.HUBBLE,
                         HUBBLE.replace("\"node_name\":\"10.10.21.166\",\"node_labels\"",
                                 "\"node_name\":\"" + HUGE + "\",\"node_labels\""),
                         RejectReason.INVALID_NAME, "node"),
-                Arguments.of("IP that is not one", InputKind.HUBBLE,
+                Arguments.of("IP that is not one", Formats.HUBBLE,
                         HUBBLE.replace("\"destination\":\"10.20.0.4\"", "\"destination\":\"" + HUGE + "\""),
                         RejectReason.INVALID_VALUE, "destination.ip"),
-                Arguments.of("Calico namespace with a dot", InputKind.CALICO,
+                Arguments.of("Calico namespace with a dot", Formats.CALICO,
                         CALICO.replace("\"dest_namespace\":\"hipstershop\"", "\"dest_namespace\":\"hipster.shop\""),
                         RejectReason.INVALID_NAME, "destination.namespace"),
-                Arguments.of("Calico endpoint with 200 labels", InputKind.CALICO,
+                Arguments.of("Calico endpoint with 200 labels", Formats.CALICO,
                         CALICO.replace("\"run=multitool\"", calicoLabels(200)),
                         RejectReason.TOO_MANY_LABELS, "source_labels"),
-                Arguments.of("Calico deny naming 100 policies", InputKind.CALICO,
+                Arguments.of("Calico deny naming 100 policies", Formats.CALICO,
                         CALICO.replace("\"1|app-hipstershop|hipstershop/app-hipstershop.checkoutservice|deny|-1\"",
                                 calicoDenies(100)),
                         RejectReason.FIELD_TOO_LARGE, "policies"),
-                Arguments.of("Calico reporter list", InputKind.CALICO,
+                Arguments.of("Calico reporter list", Formats.CALICO,
                         CALICO.replace("\"reporter\":\"dst\"", "\"reporter\":\"src,dst,fwd,a,b,c\""),
                         RejectReason.FIELD_TOO_LARGE, "reporter"),
-                Arguments.of("Whisker label that is not a label", InputKind.CALICO,
+                Arguments.of("Whisker label that is not a label", Formats.CALICO,
                         WHISKER.replace("team=storefront", "team=store front"),
                         RejectReason.INVALID_VALUE, "source_labels"),
-                Arguments.of("Whisker aggregated name with a space", InputKind.CALICO,
+                Arguments.of("Whisker aggregated name with a space", Formats.CALICO,
                         WHISKER.replace("web-574ff6d9fd-*", "web 574ff6d9fd-*"),
                         RejectReason.INVALID_NAME, "destination.workload"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void hostileDocuments(String description, InputKind kind, String hostile, RejectReason reason, String field) {
+    void hostileDocuments(String description, FlowFormat kind, String hostile, RejectReason reason, String field) {
         // Given: a good document, the hostile one, and the good one again, as NDJSON
-        String good = kind == InputKind.HUBBLE ? HUBBLE : hostile.contains("start_time\":\"") ? WHISKER : CALICO;
+        String good = kind == Formats.HUBBLE ? HUBBLE : hostile.contains("start_time\":\"") ? WHISKER : CALICO;
         String value = good + "\n" + hostile + "\n" + good + "\n";
 
         // When
@@ -165,7 +165,7 @@ class HostileFieldsDecodingTest {
                 + HUGE + "\"").replace("\"event_type\":{\"type\":4}", "\"event_type\":{\"type\":5}");
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -192,7 +192,7 @@ class HostileFieldsDecodingTest {
                 + auditEvent(HUGE, "kubectl", "/api") + "," + good + "]}";
 
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.audits).hasSize(2).allSatisfy(e -> assertThat(e.namespace()).isEqualTo("tenant-b"));
@@ -209,7 +209,7 @@ class HostileFieldsDecodingTest {
         String value = auditEvent("tenant-a", "Mozilla/5.0 " + "z".repeat(100_000), uri);
 
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -228,7 +228,7 @@ class HostileFieldsDecodingTest {
                 + "\"-bad\":\"b\"}}");
 
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.audits).isEmpty();
@@ -240,25 +240,25 @@ class HostileFieldsDecodingTest {
 
     static Stream<Arguments> samples() {
         return Stream.of(
-                Arguments.of(InputKind.CALICO, "calico-enterprise-observability-clinic-deny.json"),
-                Arguments.of(InputKind.CALICO, "calico-enterprise-tigera-docs-hostfwd-transit.json"),
-                Arguments.of(InputKind.CALICO, "calico-enterprise-tigera-docs-prednat-net.json"),
-                Arguments.of(InputKind.CALICO, "calico-goldmane-whisker-api-unattributed.jsonl"),
-                Arguments.of(InputKind.HUBBLE, "hubble-cilium-docs-export-fieldmask.jsonl"),
-                Arguments.of(InputKind.HUBBLE, "hubble-cilium-printer-test.jsonl"),
-                Arguments.of(InputKind.HUBBLE, "hubble-imroc-tke-guide-exporter.jsonl"),
-                Arguments.of(InputKind.HUBBLE, "hubble-imroc-tke-guide-flowlogs-forwarded.json"),
-                Arguments.of(InputKind.AUDIT, "k8s-audit-elastic-integrations-aks-string.jsonl"),
-                Arguments.of(InputKind.AUDIT, "k8s-audit-elastic-integrations-test-audit.jsonl"),
-                Arguments.of(InputKind.AUDIT, "k8s-audit-falco-clusterrole-patch.json"),
-                Arguments.of(InputKind.AUDIT, "k8s-audit-falco-exec-pod.json"),
-                Arguments.of(InputKind.AUDIT, "k8s-audit-falco-namespace-create.json"),
-                Arguments.of(InputKind.AUDIT, "k8s-audit-falco-namespace-delete.json"));
+                Arguments.of(Formats.CALICO, "calico-enterprise-observability-clinic-deny.json"),
+                Arguments.of(Formats.CALICO, "calico-enterprise-tigera-docs-hostfwd-transit.json"),
+                Arguments.of(Formats.CALICO, "calico-enterprise-tigera-docs-prednat-net.json"),
+                Arguments.of(Formats.CALICO, "calico-goldmane-whisker-api-unattributed.jsonl"),
+                Arguments.of(Formats.HUBBLE, "hubble-cilium-docs-export-fieldmask.jsonl"),
+                Arguments.of(Formats.HUBBLE, "hubble-cilium-printer-test.jsonl"),
+                Arguments.of(Formats.HUBBLE, "hubble-imroc-tke-guide-exporter.jsonl"),
+                Arguments.of(Formats.HUBBLE, "hubble-imroc-tke-guide-flowlogs-forwarded.json"),
+                Arguments.of(Formats.AUDIT, "k8s-audit-elastic-integrations-aks-string.jsonl"),
+                Arguments.of(Formats.AUDIT, "k8s-audit-elastic-integrations-test-audit.jsonl"),
+                Arguments.of(Formats.AUDIT, "k8s-audit-falco-clusterrole-patch.json"),
+                Arguments.of(Formats.AUDIT, "k8s-audit-falco-exec-pod.json"),
+                Arguments.of(Formats.AUDIT, "k8s-audit-falco-namespace-create.json"),
+                Arguments.of(Formats.AUDIT, "k8s-audit-falco-namespace-delete.json"));
     }
 
     @ParameterizedTest(name = "{1}")
     @MethodSource
-    void samples(InputKind kind, String name) {
+    void samples(FlowFormat kind, String name) {
         // Given: the record's timestamp, for the documented Calico examples that carry no time
         RecordingSink sink = new RecordingSink();
 
@@ -288,10 +288,10 @@ class HostileFieldsDecodingTest {
         List<AuditEvent> audits = new ArrayList<>();
         List<Rejection> rejections = new ArrayList<>();
         for (DemoRecords.Output output : outputs) {
-            InputKind kind = switch (output.topic()) {
-                case DemoTopics.CALICO -> InputKind.CALICO;
-                case DemoTopics.HUBBLE -> InputKind.HUBBLE;
-                default -> InputKind.AUDIT;
+            FlowFormat kind = switch (output.topic()) {
+                case DemoTopics.CALICO -> Formats.CALICO;
+                case DemoTopics.HUBBLE -> Formats.HUBBLE;
+                default -> Formats.AUDIT;
             };
             RecordingSink sink = decode(kind, output.value());
             flows.addAll(sink.flows);

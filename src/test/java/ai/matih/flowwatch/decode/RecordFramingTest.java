@@ -1,10 +1,10 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.json.JsonCodec;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.flow.Observed;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -39,7 +39,7 @@ class RecordFramingTest {
         RecordingSink sink = new RecordingSink();
 
         // When
-        RecordingSink.DECODER.decode(InputKind.HUBBLE, value, sink);
+        RecordingSink.DECODER.decode(Formats.HUBBLE, value, sink);
 
         // Then
         assertThat(sink.rejections).singleElement().satisfies(r -> {
@@ -58,7 +58,7 @@ class RecordFramingTest {
         RecordingSink sink = new RecordingSink();
 
         // When
-        decoder.decode(InputKind.HUBBLE, value, sink);
+        decoder.decode(Formats.HUBBLE, value, sink);
 
         // Then
         assertThat(sink.rejections).singleElement().satisfies(r -> {
@@ -76,7 +76,7 @@ class RecordFramingTest {
         RecordingSink sink = new RecordingSink();
 
         // When
-        decoder.decode(InputKind.HUBBLE, value, sink);
+        decoder.decode(Formats.HUBBLE, value, sink);
 
         // Then
         assertThat(sink.flows).isEmpty();
@@ -93,7 +93,7 @@ class RecordFramingTest {
         RecordingSink sink = new RecordingSink();
 
         // When
-        decoder.decode(InputKind.HUBBLE, value, sink);
+        decoder.decode(Formats.HUBBLE, value, sink);
 
         // Then
         assertThat(sink.rejections).extracting(Rejection::reason).containsExactly(RejectReason.TOO_MANY_LINES);
@@ -109,7 +109,7 @@ class RecordFramingTest {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, bytes);
+        RecordingSink sink = decode(Formats.HUBBLE, bytes);
 
         // Then
         assertThat(sink.flows).hasSize(2);
@@ -130,7 +130,7 @@ class RecordFramingTest {
         String value = HUBBLE_LINE + "\n" + bad + "\n" + HUBBLE_LINE;
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.flows).hasSize(2);
@@ -145,7 +145,7 @@ class RecordFramingTest {
         String value = HUBBLE_LINE.substring(0, HUBBLE_LINE.length() - 20);
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).singleElement().satisfies(r -> {
@@ -162,7 +162,7 @@ class RecordFramingTest {
         byte[] value = RecordingSink.sample("calico-enterprise-tigera-docs-noaggr.invalid-json.txt");
 
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.flows).isEmpty();
@@ -179,7 +179,7 @@ class RecordFramingTest {
         String value = "{\"flow\":" + "[".repeat(200) + "]".repeat(200) + "}";
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).extracting(Rejection::reason).containsExactly(RejectReason.TOO_DEEP);
@@ -192,7 +192,7 @@ class RecordFramingTest {
         String value = "{\"log\":\"" + inner + "\"}";
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).extracting(Rejection::reason).containsExactly(RejectReason.TOO_DEEP);
@@ -204,7 +204,7 @@ class RecordFramingTest {
         String value = "{\"flow\":{\"uuid\":\"" + "x".repeat(JsonCodec.MAX_STRING_LENGTH + 10) + "\"}}";
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).singleElement().satisfies(r -> {
@@ -234,7 +234,7 @@ class RecordFramingTest {
     @MethodSource
     void wrappedLines(String name, String value) {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -247,7 +247,7 @@ class RecordFramingTest {
     @Test
     void rejectsALogWrapperWhoseTextIsNotJson() {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, "{\"log\":\"agent started\"}");
+        RecordingSink sink = decode(Formats.HUBBLE, "{\"log\":\"agent started\"}");
 
         // Then
         assertThat(sink.rejections).extracting(Rejection::reason).containsExactly(RejectReason.UNKNOWN_FORMAT);
@@ -256,7 +256,7 @@ class RecordFramingTest {
     @Test
     void rejectsTrailingGarbageOnALine() {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, HUBBLE_LINE + " trailing\n" + HUBBLE_LINE);
+        RecordingSink sink = decode(Formats.HUBBLE, HUBBLE_LINE + " trailing\n" + HUBBLE_LINE);
 
         // Then
         assertThat(sink.flows).hasSize(1);
@@ -275,7 +275,7 @@ class RecordFramingTest {
         };
 
         // When / Then (no exception)
-        RecordingSink.DECODER.decode(InputKind.HUBBLE, HUBBLE_LINE.getBytes(StandardCharsets.UTF_8), failing);
+        RecordingSink.DECODER.decode(Formats.HUBBLE, HUBBLE_LINE.getBytes(StandardCharsets.UTF_8), failing);
         assertThat(((RecordingSink) failing).rejections).extracting(Rejection::reason)
                 .containsExactly(RejectReason.INVALID_VALUE);
     }
@@ -283,7 +283,7 @@ class RecordFramingTest {
     @Test
     void rejectsRootValuesThatAreNotObjects() {
         // When
-        RecordingSink sink = decode(InputKind.CALICO, "42\n[1]\n\"hello\"");
+        RecordingSink sink = decode(Formats.CALICO, "42\n[1]\n\"hello\"");
 
         // Then
         assertThat(sink.rejections).extracting(Rejection::reason, Rejection::line).containsExactly(

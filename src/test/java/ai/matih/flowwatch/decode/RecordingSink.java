@@ -42,11 +42,11 @@ public class RecordingSink implements DecodeSink {
 
     public static final RecordDecoder DECODER = new RecordDecoder(1_048_576, 10_000);
 
-    public static RecordingSink decode(InputKind kind, String value) {
+    public static RecordingSink decode(FlowFormat kind, String value) {
         return decode(kind, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    public static RecordingSink decode(InputKind kind, byte[] value) {
+    public static RecordingSink decode(FlowFormat kind, byte[] value) {
         RecordingSink sink = new RecordingSink();
         DECODER.decode(kind, value, sink);
         return sink;

@@ -31,12 +31,12 @@ class RejectionBoundsTest {
     }
 
     static Stream<Arguments> kinds() {
-        return Stream.of(Arguments.of(InputKind.HUBBLE), Arguments.of(InputKind.CALICO), Arguments.of(InputKind.AUDIT));
+        return Stream.of(Arguments.of(Formats.HUBBLE), Arguments.of(Formats.CALICO), Arguments.of(Formats.AUDIT));
     }
 
     @ParameterizedTest
     @MethodSource("kinds")
-    void aThousandRejectedElementsOfOneArrayMakeOneRejectionOfThatArray(InputKind kind) {
+    void aThousandRejectedElementsOfOneArrayMakeOneRejectionOfThatArray(FlowFormat kind) {
         // Given
         byte[] value = array(1_000, INVALID_OBJECT).getBytes(StandardCharsets.UTF_8);
         RecordingSink sink = new RecordingSink();
@@ -59,7 +59,7 @@ class RejectionBoundsTest {
         String value = "[" + GOOD_HUBBLE + "," + INVALID_OBJECT + "," + GOOD_HUBBLE + "," + INVALID_OBJECT + "]";
 
         // When
-        RecordingSink sink = RecordingSink.decode(InputKind.HUBBLE, value);
+        RecordingSink sink = RecordingSink.decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.flows).hasSize(2);
@@ -75,7 +75,7 @@ class RejectionBoundsTest {
         String value = "[" + GOOD_HUBBLE + "," + INVALID_OBJECT + "]";
 
         // When
-        RecordingSink sink = RecordingSink.decode(InputKind.HUBBLE, value);
+        RecordingSink sink = RecordingSink.decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).singleElement().satisfies(r -> assertThat(r.detail()).startsWith("[1]: "));
@@ -89,7 +89,7 @@ class RejectionBoundsTest {
         String value = first + "\n" + GOOD_HUBBLE + "\n" + second;
 
         // When
-        RecordingSink sink = RecordingSink.decode(InputKind.HUBBLE, value);
+        RecordingSink sink = RecordingSink.decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.flows).hasSize(1);
@@ -125,7 +125,7 @@ class RejectionBoundsTest {
         RecordingSink sink = new RecordingSink();
 
         // When
-        decoder.decode(InputKind.HUBBLE, value.getBytes(StandardCharsets.UTF_8), sink);
+        decoder.decode(Formats.HUBBLE, value.getBytes(StandardCharsets.UTF_8), sink);
 
         // Then: five rejections of their own document, then one of the rest of the record
         assertThat(sink.rejections).hasSize(6);
@@ -149,7 +149,7 @@ class RejectionBoundsTest {
         RecordingSink sink = new RecordingSink();
 
         // When
-        decoder.decode(InputKind.HUBBLE, value.getBytes(StandardCharsets.UTF_8), sink);
+        decoder.decode(Formats.HUBBLE, value.getBytes(StandardCharsets.UTF_8), sink);
 
         // Then
         assertThat(sink.flows).hasSize(2);
@@ -165,7 +165,7 @@ class RejectionBoundsTest {
         RecordingSink sink = new RecordingSink();
 
         // When
-        decoder.decode(InputKind.HUBBLE, value.getBytes(StandardCharsets.UTF_8), sink);
+        decoder.decode(Formats.HUBBLE, value.getBytes(StandardCharsets.UTF_8), sink);
 
         // Then: the rest, good documents included, is dead-lettered undecoded, so it can be replayed as a whole
         assertThat(sink.flows).hasSize(1);

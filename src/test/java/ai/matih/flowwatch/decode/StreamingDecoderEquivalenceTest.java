@@ -1,14 +1,14 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.calico.CalicoDecodingTest;
-import ai.matih.flowwatch.decode.json.JsonCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.decode.calico.CalicoDecodingTest;
+import ai.matih.flowwatch.decode.calico.CalicoFastPath;
+import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
+import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.decode.calico.CalicoFastPath;
-import ai.matih.flowwatch.decode.hubble.HubbleFastPath;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -223,7 +223,7 @@ class StreamingDecoderEquivalenceTest {
     void givenACalicoEnterpriseLine_whenDecoded_thenTheFastPathTakesItAndAgreesWithTheTree() {
         List<Flow> fast = new ArrayList<>();
         assertThat(CALICO.decode(bytes(CALICO_LINE), RECEIVED, 10, fast)).isTrue();
-        assertThat(fast).hasSize(1).containsExactlyElementsOf(decode(TREE, InputKind.CALICO, CALICO_LINE).flows);
+        assertThat(fast).hasSize(1).containsExactlyElementsOf(decode(TREE, Formats.CALICO, CALICO_LINE).flows);
         assertThat(fast.get(0).connections()).isEqualTo(2);
     }
 
@@ -245,8 +245,8 @@ class StreamingDecoderEquivalenceTest {
     void givenAGoldmaneOrWhiskerFlow_whenDecoded_thenTheFastPathTakesItAndAgreesWithTheTree(String what, String value) {
         List<Flow> fast = new ArrayList<>();
         assertThat(CALICO.decode(bytes(value), RECEIVED, 10, fast)).as(what).isTrue();
-        assertThat(fast).as(what).hasSize(1).containsExactlyElementsOf(decode(TREE, InputKind.CALICO, value).flows);
-        assertSame(InputKind.CALICO, value);
+        assertThat(fast).as(what).hasSize(1).containsExactlyElementsOf(decode(TREE, Formats.CALICO, value).flows);
+        assertSame(Formats.CALICO, value);
     }
 
     static Stream<Arguments> calicoDeclined() {
@@ -270,7 +270,7 @@ class StreamingDecoderEquivalenceTest {
     void givenACalicoRecordOutsideTheFastPath_whenDecoded_thenTheFastPathDeclinesAndTheResultIsTheTreePaths(
             String what, String value) {
         assertThat(CALICO.decode(bytes(value), RECEIVED, 10, new ArrayList<>())).as(what).isFalse();
-        assertSame(InputKind.CALICO, value);
+        assertSame(Formats.CALICO, value);
     }
 
     @Test
@@ -279,10 +279,10 @@ class StreamingDecoderEquivalenceTest {
                 "calico-enterprise-tigera-docs-hostfwd-transit.json", "calico-enterprise-tigera-docs-prednat-net.json",
                 "calico-enterprise-tigera-docs-noaggr.invalid-json.txt", "calico-goldmane-whisker-api-unattributed.jsonl")) {
             String text = RecordingSink.sampleText(name);
-            assertSame(InputKind.CALICO, text);
+            assertSame(Formats.CALICO, text);
             for (String line : text.split("\n")) {
                 if (!line.isBlank()) {
-                    assertSame(InputKind.CALICO, line);
+                    assertSame(Formats.CALICO, line);
                 }
             }
         }
@@ -294,7 +294,7 @@ class StreamingDecoderEquivalenceTest {
             keyed += value.startsWith("{\"Key\":") ? 1 : 0;
             whisker += value.contains("\"protocol\"") ? 1 : 0;
             assertThat(CALICO.decode(bytes(value), RECEIVED, 10_000, new ArrayList<>())).as(value).isTrue();
-            assertSame(InputKind.CALICO, value);
+            assertSame(Formats.CALICO, value);
         }
         assertThat(enterprise).isGreaterThan(500);
         assertThat(keyed).isGreaterThan(100);
@@ -315,15 +315,15 @@ class StreamingDecoderEquivalenceTest {
             int at = random.nextInt(v.length());
             int cut = Math.min(v.length(), at + random.nextInt(12));
             String mutated = v.substring(0, at) + replacements[random.nextInt(replacements.length)] + v.substring(cut);
-            assertSame(InputKind.CALICO, mutated);
+            assertSame(Formats.CALICO, mutated);
         }
     }
 
     private static void assertSame(String value) {
-        assertSame(InputKind.HUBBLE, value);
+        assertSame(Formats.HUBBLE, value);
     }
 
-    private static void assertSame(InputKind kind, String value) {
+    private static void assertSame(FlowFormat kind, String value) {
         RecordingSink fast = decode(FAST, kind, value);
         RecordingSink tree = decode(TREE, kind, value);
         assertThat(fast.flows).as(value).containsExactlyElementsOf(tree.flows);
@@ -332,10 +332,10 @@ class StreamingDecoderEquivalenceTest {
     }
 
     private static RecordingSink decode(RecordDecoder decoder, String value) {
-        return decode(decoder, InputKind.HUBBLE, value);
+        return decode(decoder, Formats.HUBBLE, value);
     }
 
-    private static RecordingSink decode(RecordDecoder decoder, InputKind kind, String value) {
+    private static RecordingSink decode(RecordDecoder decoder, FlowFormat kind, String value) {
         RecordingSink sink = new RecordingSink();
         decoder.decode(kind, bytes(value), RECEIVED, sink);
         return sink;

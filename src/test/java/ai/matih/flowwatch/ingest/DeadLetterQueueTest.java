@@ -1,14 +1,14 @@
 package ai.matih.flowwatch.ingest;
 
-import ai.matih.flowwatch.decode.InputKind;
-import ai.matih.flowwatch.decode.RecordDecoder;
-import ai.matih.flowwatch.decode.RecordingSink;
-import ai.matih.flowwatch.decode.RejectReason;
-import ai.matih.flowwatch.decode.Rejection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordDecoder;
+import ai.matih.flowwatch.decode.RecordingSink;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.metrics.FlowMetrics;
 import ai.matih.flowwatch.testing.KafkaBroker;
@@ -117,7 +117,7 @@ class DeadLetterQueueTest {
         value[value.length / 2] = (byte) 0xC3;
         byte[] key = new byte[DeadLetterQueue.MAX_KEY_BYTES];
         RecordingSink sink = new RecordingSink();
-        RecordingSink.DECODER.decode(InputKind.HUBBLE, value, sink);
+        RecordingSink.DECODER.decode(Formats.HUBBLE, value, sink);
         Rejection rejection = sink.rejections.get(0);
         Fixture f = new Fixture(topic, Map.of());
 

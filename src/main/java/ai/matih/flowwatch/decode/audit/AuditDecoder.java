@@ -6,11 +6,11 @@ import static ai.matih.flowwatch.decode.json.JsonFields.text;
 import ai.matih.flowwatch.audit.AuditEvent;
 import ai.matih.flowwatch.decode.DecodeException;
 import ai.matih.flowwatch.decode.DocumentContext;
-import ai.matih.flowwatch.decode.json.JsonCodec;
-import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.decode.Shape;
-import ai.matih.flowwatch.decode.TopicDecoder;
+import ai.matih.flowwatch.decode.TreeDecoder;
+import ai.matih.flowwatch.decode.json.JsonCodec;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.List;
  * batches, one {@link AuditEvent} per item) and the AKS diagnostic wrapper ({@code properties.log}, object or
  * JSON string).
  */
-public final class AuditDecoder implements TopicDecoder {
+public final class AuditDecoder implements TreeDecoder {
 
     private static final String DECISION = "authorization.k8s.io/decision";
     private static final String TRUNCATED = "audit.k8s.io/truncated";
@@ -72,11 +72,7 @@ public final class AuditDecoder implements TopicDecoder {
             if (s.isEmpty() || s.charAt(0) != '{') {
                 throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "properties.log: not a JSON object");
             }
-            try {
-                log = codec.parse(s, "properties.log");
-            } catch (DecodeException e) {
-                throw e;
-            }
+            log = codec.parse(s, "properties.log");
         }
         if (!log.isObject()) {
             throw DecodeException.invalid("properties.log", "expected an object or a JSON string, got "

@@ -2,17 +2,17 @@ package ai.matih.flowwatch.decode.calico;
 
 import ai.matih.flowwatch.decode.DecodeException;
 import ai.matih.flowwatch.decode.DocumentContext;
-import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.decode.Shape;
-import ai.matih.flowwatch.decode.TopicDecoder;
+import ai.matih.flowwatch.decode.TreeDecoder;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The calico topic: Calico Enterprise {@code flows.log} lines and Calico OSS Goldmane flows (emitter JSON,
  * protojson, Whisker API), told apart by their keys.
  */
-public final class CalicoDecoder implements TopicDecoder {
+public final class CalicoDecoder implements TreeDecoder {
 
     private final CalicoEnterpriseDecoder enterprise = new CalicoEnterpriseDecoder();
     private final GoldmaneDecoder goldmane = new GoldmaneDecoder();

@@ -5,13 +5,13 @@ import static ai.matih.flowwatch.decode.json.JsonFields.longValue;
 import static ai.matih.flowwatch.decode.json.JsonFields.sentinelText;
 import static ai.matih.flowwatch.decode.json.JsonFields.text;
 
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
-import ai.matih.flowwatch.decode.DecodeException;
-import ai.matih.flowwatch.decode.json.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -147,6 +147,7 @@ final class CalicoEnterpriseDecoder {
         try {
             return Long.parseLong(s.trim());
         } catch (NumberFormatException e) {
+            // a policy hit's index or rule number is informative only: an unreadable one takes the fallback
             return fallback;
         }
     }

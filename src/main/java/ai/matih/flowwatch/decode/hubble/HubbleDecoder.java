@@ -10,22 +10,22 @@ import static ai.matih.flowwatch.decode.json.JsonFields.rfc3339;
 import static ai.matih.flowwatch.decode.json.JsonFields.strings;
 import static ai.matih.flowwatch.decode.json.JsonFields.text;
 
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.DocumentContext;
+import ai.matih.flowwatch.decode.InputBounds;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.Shape;
+import ai.matih.flowwatch.decode.TreeDecoder;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
-import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.ObservationSide;
+import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.flow.Workloads;
-import ai.matih.flowwatch.decode.DecodeException;
-import ai.matih.flowwatch.decode.DocumentContext;
-import ai.matih.flowwatch.decode.InputBounds;
-import ai.matih.flowwatch.decode.json.JsonFields;
-import ai.matih.flowwatch.decode.RejectReason;
-import ai.matih.flowwatch.decode.Shape;
-import ai.matih.flowwatch.decode.TopicDecoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ import java.util.Map;
  * a bare Flow object, and the exporter's non-flow lines ({@code lost_events}, {@code agent_event},
  * {@code debug_event}), which are skipped.
  */
-public final class HubbleDecoder implements TopicDecoder {
+public final class HubbleDecoder implements TreeDecoder {
 
     private static final String NAMESPACE_LABEL_PREFIX = "io.cilium.k8s.namespace.labels.";
     private static final String POLICY_LABEL_PREFIX = "io.cilium.k8s.policy.";
@@ -77,7 +77,7 @@ public final class HubbleDecoder implements TopicDecoder {
             ctx.flow(decodeFlow(doc, null, ctx.receivedAt()));
             return;
         }
-        if (shape.topic() != null) {
+        if (shape != Shape.UNKNOWN) {
             throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the hubble topic");
         }
         throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "not a Hubble flow: no flow, verdict, IP or l4");

@@ -200,6 +200,7 @@ public final class JsonFields {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
+            // not UTC with a Z: try again with an offset, which rejects what neither form reads
             try {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e2) {

@@ -1,9 +1,5 @@
 package ai.matih.flowwatch.decode.audit;
 
-import ai.matih.flowwatch.decode.InputKind;
-import ai.matih.flowwatch.decode.RecordingSink;
-import ai.matih.flowwatch.decode.RejectReason;
-import ai.matih.flowwatch.decode.Rejection;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static ai.matih.flowwatch.decode.RecordingSink.sampleText;
@@ -11,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordingSink;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.Rejection;
 import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,10 +36,10 @@ class AuditDecodingTest {
     @Test
     void decodesTheFalcoSamples() {
         // When
-        RecordingSink exec = decode(InputKind.AUDIT, sample("k8s-audit-falco-exec-pod.json"));
-        RecordingSink create = decode(InputKind.AUDIT, sample("k8s-audit-falco-namespace-create.json"));
-        RecordingSink delete = decode(InputKind.AUDIT, sample("k8s-audit-falco-namespace-delete.json"));
-        RecordingSink patch = decode(InputKind.AUDIT, sample("k8s-audit-falco-clusterrole-patch.json"));
+        RecordingSink exec = decode(Formats.AUDIT, sample("k8s-audit-falco-exec-pod.json"));
+        RecordingSink create = decode(Formats.AUDIT, sample("k8s-audit-falco-namespace-create.json"));
+        RecordingSink delete = decode(Formats.AUDIT, sample("k8s-audit-falco-namespace-delete.json"));
+        RecordingSink patch = decode(Formats.AUDIT, sample("k8s-audit-falco-clusterrole-patch.json"));
 
         // Then
         assertThat(exec.audits).singleElement().satisfies(e -> {
@@ -80,7 +80,7 @@ class AuditDecodingTest {
     @Test
     void decodesEventsAksObjectAndRejectsGkeInTheElasticSample() {
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, sample("k8s-audit-elastic-integrations-test-audit.jsonl"));
+        RecordingSink sink = decode(Formats.AUDIT, sample("k8s-audit-elastic-integrations-test-audit.jsonl"));
 
         // Then
         assertThat(sink.audits).hasSize(4);
@@ -97,7 +97,7 @@ class AuditDecodingTest {
     @Test
     void decodesTheAksStringForm() {
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, sample("k8s-audit-elastic-integrations-aks-string.jsonl"));
+        RecordingSink sink = decode(Formats.AUDIT, sample("k8s-audit-elastic-integrations-aks-string.jsonl"));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -116,8 +116,8 @@ class AuditDecodingTest {
                 .replaceFirst("%s", "2024-05-01T10:00:00.000002Z");
 
         // When
-        RecordingSink raw = decode(InputKind.AUDIT, template);
-        RecordingSink decoded = decode(InputKind.AUDIT, filled);
+        RecordingSink raw = decode(Formats.AUDIT, template);
+        RecordingSink decoded = decode(Formats.AUDIT, filled);
 
         // Then
         assertThat(raw.rejections).extracting(Rejection::reason).containsExactly(RejectReason.INVALID_VALUE);
@@ -135,7 +135,7 @@ class AuditDecodingTest {
     @Test
     void keepsBodiesOfNetworkPoliciesAndReadsAnnotationsAndTheLastSourceIp() {
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, event(1, "/apis/x?fieldManager=k&dryRun=All", "networkpolicies"));
+        RecordingSink sink = decode(Formats.AUDIT, event(1, "/apis/x?fieldManager=k&dryRun=All", "networkpolicies"));
 
         // Then
         assertThat(sink.audits).singleElement().satisfies(e -> {
@@ -159,7 +159,7 @@ class AuditDecodingTest {
     @MethodSource
     void dryRunFromTheQuery(String uri, boolean dryRun) {
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, event(1, uri, "pods"));
+        RecordingSink sink = decode(Formats.AUDIT, event(1, uri, "pods"));
 
         // Then
         assertThat(sink.audits).singleElement().satisfies(e -> {
@@ -176,7 +176,7 @@ class AuditDecodingTest {
                 + event(3, "/b", "pods") + "]}";
 
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.audits).extracting(AuditEvent::auditId).containsExactly("id-1", "id-3");
@@ -195,7 +195,7 @@ class AuditDecodingTest {
                 + "\"metadata\":{},\"items\":[" + event(1, "/a", "namespaces") + "," + event(2, "/b", "pods") + "]}";
 
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -210,7 +210,7 @@ class AuditDecodingTest {
                 + "2024-05-01T10:00:00.000Z stdout F " + event(2, "/b", "pods") + "\n";
 
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -223,7 +223,7 @@ class AuditDecodingTest {
         String value = "{\"auditID\":\"a1\",\"stage\":\"ResponseComplete\",\"verb\":\"get\",\"timestamp\":\"2018-10-26T13:00:25Z\"}";
 
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.audits).singleElement().satisfies(e -> {
@@ -255,7 +255,7 @@ class AuditDecodingTest {
     @MethodSource
     void rejectsBadAuditDocuments(String value, RejectReason reason, String detailMentions) {
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, value);
+        RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
         assertThat(sink.audits).isEmpty();
@@ -266,7 +266,7 @@ class AuditDecodingTest {
     @Test
     void rejectsAnEventListItemThatIsNotAnObjectByIndex() {
         // When
-        RecordingSink sink = decode(InputKind.AUDIT, "{\"kind\":\"EventList\",\"items\":[" + event(1, "/", "pods") + ",7]}");
+        RecordingSink sink = decode(Formats.AUDIT, "{\"kind\":\"EventList\",\"items\":[" + event(1, "/", "pods") + ",7]}");
 
         // Then
         assertThat(sink.audits).hasSize(1);

@@ -1,15 +1,15 @@
 package ai.matih.flowwatch.decode.calico;
 
-import ai.matih.flowwatch.decode.InputKind;
-import ai.matih.flowwatch.decode.RecordDecoder;
-import ai.matih.flowwatch.decode.RecordingSink;
-import ai.matih.flowwatch.decode.RejectReason;
-import ai.matih.flowwatch.decode.Rejection;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static ai.matih.flowwatch.decode.RecordingSink.sampleText;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordDecoder;
+import ai.matih.flowwatch.decode.RecordingSink;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
@@ -28,7 +28,7 @@ public class CalicoDecodingTest {
     @Test
     void decodesTheEnterpriseDenySample() {
         // When
-        RecordingSink sink = decode(InputKind.CALICO, sample("calico-enterprise-observability-clinic-deny.json"));
+        RecordingSink sink = decode(Formats.CALICO, sample("calico-enterprise-observability-clinic-deny.json"));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -64,7 +64,7 @@ public class CalicoDecodingTest {
         java.time.Instant received = java.time.Instant.parse("2026-11-26T07:00:00Z");
         RecordingSink sink = new RecordingSink();
         // When
-        new ai.matih.flowwatch.decode.RecordDecoder().decode(InputKind.CALICO,
+        new ai.matih.flowwatch.decode.RecordDecoder().decode(Formats.CALICO,
                 sample("calico-enterprise-tigera-docs-prednat-net.json"), received, sink);
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -77,8 +77,8 @@ public class CalicoDecodingTest {
     @Test
     void rejectsTheDocumentedSamplesWithoutAnyTimeAsMissingField() {
         // When
-        RecordingSink transit = decode(InputKind.CALICO, sample("calico-enterprise-tigera-docs-hostfwd-transit.json"));
-        RecordingSink prednat = decode(InputKind.CALICO, sample("calico-enterprise-tigera-docs-prednat-net.json"));
+        RecordingSink transit = decode(Formats.CALICO, sample("calico-enterprise-tigera-docs-hostfwd-transit.json"));
+        RecordingSink prednat = decode(Formats.CALICO, sample("calico-enterprise-tigera-docs-prednat-net.json"));
 
         // Then
         assertThat(transit.rejections).extracting(Rejection::reason).containsExactly(RejectReason.MISSING_FIELD);
@@ -92,7 +92,7 @@ public class CalicoDecodingTest {
                 .replace("\"host\": \"my-host\"", "\"host\": \"my-host\", \"start_time\": 1700000000");
 
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -114,7 +114,7 @@ public class CalicoDecodingTest {
                 .replace("\"host\": \"my-host\"", "\"host\": \"my-host\", \"@timestamp\": 1700000000000");
 
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.flows).singleElement().satisfies(f -> {
@@ -135,7 +135,7 @@ public class CalicoDecodingTest {
                 .replaceAll("\\|deny\\|1\",\\s*]", "|deny|1\"]");
 
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -153,7 +153,7 @@ public class CalicoDecodingTest {
     @Test
     void decodesTheWhiskerSamples() {
         // When
-        RecordingSink sink = decode(InputKind.CALICO, sample("calico-goldmane-whisker-api-unattributed.jsonl"));
+        RecordingSink sink = decode(Formats.CALICO, sample("calico-goldmane-whisker-api-unattributed.jsonl"));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -210,7 +210,7 @@ public class CalicoDecodingTest {
     @MethodSource
     void goldmaneSerialisations(String name, String value) {
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -241,7 +241,7 @@ public class CalicoDecodingTest {
                 + "\"tier\":\"default\",\"action\":2,\"rule_index\":0}]}},\"start_time\":1700000000}";
 
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.flows).singleElement().satisfies(f -> {
@@ -270,7 +270,7 @@ public class CalicoDecodingTest {
                 + "\"dest_type\":\"wep\",\"dest_port\":null,\"proto\":\"icmp\",\"action\":\"allow\",\"reporter\":\"src\"}";
 
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.flows).singleElement().satisfies(f -> {
@@ -306,7 +306,7 @@ public class CalicoDecodingTest {
     @MethodSource
     void rejectsBadCalicoDocuments(String value, RejectReason reason, String detailMentions) {
         // When
-        RecordingSink sink = decode(InputKind.CALICO, value);
+        RecordingSink sink = decode(Formats.CALICO, value);
 
         // Then
         assertThat(sink.flows).isEmpty();

@@ -1,12 +1,12 @@
 package ai.matih.flowwatch.decode.hubble;
 
-import ai.matih.flowwatch.decode.InputKind;
-import ai.matih.flowwatch.decode.RecordingSink;
-import ai.matih.flowwatch.decode.RejectReason;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static ai.matih.flowwatch.decode.RecordingSink.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.decode.Formats;
+import ai.matih.flowwatch.decode.RecordingSink;
+import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
@@ -30,7 +30,7 @@ class HubbleDecodingTest {
     @Test
     void decodesTheTkeExporterSample() {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, sample("hubble-imroc-tke-guide-exporter.jsonl"));
+        RecordingSink sink = decode(Formats.HUBBLE, sample("hubble-imroc-tke-guide-exporter.jsonl"));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -66,7 +66,7 @@ class HubbleDecodingTest {
     @Test
     void decodesThePrettyPrintedForwardedSample() {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, sample("hubble-imroc-tke-guide-flowlogs-forwarded.json"));
+        RecordingSink sink = decode(Formats.HUBBLE, sample("hubble-imroc-tke-guide-flowlogs-forwarded.json"));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -86,7 +86,7 @@ class HubbleDecodingTest {
     @Test
     void decodesTheFieldMaskedExportSample() {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, sample("hubble-cilium-docs-export-fieldmask.jsonl"));
+        RecordingSink sink = decode(Formats.HUBBLE, sample("hubble-cilium-docs-export-fieldmask.jsonl"));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -110,7 +110,7 @@ class HubbleDecodingTest {
     @Test
     void decodesLegacyBareAndWrappedPrinterSamples() {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, sample("hubble-cilium-printer-test.jsonl"));
+        RecordingSink sink = decode(Formats.HUBBLE, sample("hubble-cilium-printer-test.jsonl"));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -152,7 +152,7 @@ class HubbleDecodingTest {
     @MethodSource
     void observedFromVerdict(String fields, Observed expected) {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, flow(fields));
+        RecordingSink sink = decode(Formats.HUBBLE, flow(fields));
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -177,7 +177,7 @@ class HubbleDecodingTest {
         String value = "{\"time\":\"2024-05-01T10:00:00Z\",\"verdict\":\"FORWARDED\"," + fields + "}";
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -192,7 +192,7 @@ class HubbleDecodingTest {
                 + "\"egress_denied_by\":[{\"name\":\"ccnp\",\"kind\":\"CiliumClusterwideNetworkPolicy\"}]");
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.flows).singleElement().satisfies(f -> {
@@ -211,7 +211,7 @@ class HubbleDecodingTest {
                 + "\"destination\":{\"identity\":16777300,\"labels\":[\"reserved:world-ipv6\",\"cidr:1.2.3.0/24\"]}");
 
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.flows).singleElement().satisfies(f -> {
@@ -234,7 +234,7 @@ class HubbleDecodingTest {
     @MethodSource
     void skipsKnownNonFlowLines(String value, String kind, long lost) {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.rejections).isEmpty();
@@ -261,7 +261,7 @@ class HubbleDecodingTest {
     @MethodSource
     void rejectsBadHubbleDocuments(String value, RejectReason reason, String detailMentions) {
         // When
-        RecordingSink sink = decode(InputKind.HUBBLE, value);
+        RecordingSink sink = decode(Formats.HUBBLE, value);
 
         // Then
         assertThat(sink.flows).isEmpty();
