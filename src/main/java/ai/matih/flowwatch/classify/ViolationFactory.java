@@ -63,9 +63,11 @@ public final class ViolationFactory {
         }
         Violation.Evidence evidence = new Violation.Evidence(flow.verdictDetail(), flow.policies(),
                 flow.reporter() == null ? List.of() : List.of(flow.reporter()), policyReason, null);
-        Violation template = new Violation(id, type, severity, category, tenant, peer, source, destination, protocol,
-                port, flow.observed().name(), policy, intent, cause, reason, decidedBy, flow.format().tag(), flow.node(),
-                flow.time(), flow.time(), 0, 0, evidence);
+        Violation template = Violation.builder().id(id).type(type).severity(severity).category(category)
+                .tenant(tenant).peerTenant(peer).source(source).destination(destination).protocol(protocol).port(port)
+                .observed(flow.observed().name()).policy(policy).intent(intent).cause(cause).reason(reason)
+                .decidedBy(decidedBy).sourceFormat(flow.format().tag()).node(flow.node()).seen(flow.time())
+                .evidence(evidence).build();
         return new Draft(template, flow.time(), attemptKey(flow), flow.connections(), fingerprint(flow), flow.reporter());
     }
 
