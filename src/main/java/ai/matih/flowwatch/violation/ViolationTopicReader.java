@@ -41,9 +41,9 @@ import org.jboss.logging.Logger;
  * ({@link ViolationStore#restore}), so reading one's own writes back changes nothing.
  */
 @ApplicationScoped
-public class ViolationTopic {
+public class ViolationTopicReader {
 
-    private static final Logger LOGGER = Logger.getLogger(ViolationTopic.class);
+    private static final Logger LOGGER = Logger.getLogger(ViolationTopicReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final ViolationStore store;
@@ -61,7 +61,7 @@ public class ViolationTopic {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public ViolationTopic(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
+    public ViolationTopicReader(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
                           @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
         this.json = json;
