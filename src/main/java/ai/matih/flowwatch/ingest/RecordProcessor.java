@@ -31,8 +31,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /**
- * The per-record path: decode → classify → record the violation ({@link ViolationRecorder}) → count. One batch at a time per channel;
- * the only shared state it reads is the atomically swapped topology snapshot, taken once per batch.
+ * The per-record path: decode → classify → record the violation ({@link ViolationRecorder}) → count. One batch at a
+ * time per channel; the only shared state it reads is the atomically swapped topology snapshot, taken once per batch.
  */
 @ApplicationScoped
 public class RecordProcessor {

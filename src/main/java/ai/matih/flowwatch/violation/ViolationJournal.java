@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where {@link ViolationRecorder} makes changed violations durable (the violations topic: {@link ViolationTopicWriter}).
- * A batch of records ({@link #begin()} … {@link #flush()}, on one thread) writes each violation it changed once, in
- * its state at the end of the batch; outside a batch a change is written at once. Called on the per-record path:
- * {@link #changed} never blocks.
+ * Where {@link ViolationRecorder} makes changed violations durable: the violations topic, written by
+ * {@link ViolationTopicWriter}. A batch of records ({@link #begin()} … {@link #flush()}, on one thread) writes each
+ * violation it changed once, in its state at the end of the batch; outside a batch a change is written at once. Called
+ * on the per-record path: {@link #changed} never blocks.
  */
 public interface ViolationJournal {
 
