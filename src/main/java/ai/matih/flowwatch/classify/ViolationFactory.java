@@ -1,5 +1,9 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.violation.Cause;
 import ai.matih.flowwatch.violation.Draft;
@@ -8,9 +12,6 @@ import ai.matih.flowwatch.violation.Hashing;
 import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationType;
-import ai.matih.flowwatch.policy.PolicyDecision;
-import ai.matih.flowwatch.flow.Endpoint;
-import ai.matih.flowwatch.flow.Flow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -128,8 +129,7 @@ public final class ViolationFactory {
         }
         String namespace = p != null && p.namespaceName() != null ? p.namespaceName() : e.namespace();
         String name = e.name();
-        if (name == null && (e.kind() == ai.matih.flowwatch.flow.EndpointKind.HOST
-                || e.kind() == ai.matih.flowwatch.flow.EndpointKind.WORLD)) {
+        if (name == null && (e.kind() == EndpointKind.HOST || e.kind() == EndpointKind.WORLD)) {
             name = e.kind().name().toLowerCase(Locale.ROOT);
         }
         return new EndpointView(namespace, e.workload(), e.pod(), e.ip(), tenant, role, external, name);

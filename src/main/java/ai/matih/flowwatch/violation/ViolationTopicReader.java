@@ -1,12 +1,13 @@
 package ai.matih.flowwatch.violation;
 
+import ai.matih.flowwatch.kafka.TopicsConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import ai.matih.flowwatch.kafka.TopicsConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -164,7 +166,7 @@ public class ViolationTopicReader {
                     throw e;
                 }
             }
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer", e);
         }
     }
@@ -230,7 +232,7 @@ public class ViolationTopicReader {
                 Violation v = json.readValue(r.value(), Violation.class);
                 Header memory = r.headers().lastHeader(ViolationStore.REPLAY_HEADER);
                 store.restore(v, memory == null ? null : memory.value());
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 if (unreadable.incrementAndGet() == 1) {
                     LOGGER.warnf("unreadable record on %s (partition %d, offset %d): %s (logged once)", topic,
                             r.partition(), r.offset(), e.getMessage());
