@@ -97,10 +97,8 @@ public final class TenantScope {
         String tenant = own.equals(v.tenant()) ? v.tenant() : null;
         String peerTenant = own.equals(v.peerTenant()) ? v.peerTenant() : null;
         String reason = withheld ? reason(own, v, source, destination) : v.reason();
-        return new Violation(v.id(), v.type(), v.severity(), v.category(), tenant, peerTenant, source, destination,
-                v.protocol(), v.port(), v.observed(), v.policy(), v.intent(), v.cause(), reason, decidedBy,
-                v.sourceFormat(), withheld ? null : v.node(), v.firstSeen(), v.lastSeen(), v.count(), v.observations(),
-                evidence);
+        return v.toBuilder().tenant(tenant).peerTenant(peerTenant).source(source).destination(destination)
+                .reason(reason).decidedBy(decidedBy).node(withheld ? null : v.node()).evidence(evidence).build();
     }
 
     /** The topology as this caller may see it: a tenant gets its own namespaces and exceptions, and totals of those. */

@@ -1,33 +1,31 @@
 package ai.matih.flowwatch.audit;
 
-import ai.matih.flowwatch.violation.Severity;
-import ai.matih.flowwatch.metrics.FlowMetrics;
 import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.AuditEvidence;
 import ai.matih.flowwatch.violation.EndpointView;
+import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
-import ai.matih.flowwatch.violation.ViolationListeners;
-import ai.matih.flowwatch.violation.ViolationStore;
+import ai.matih.flowwatch.violation.ViolationRecorder;
+import ai.matih.flowwatch.violation.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.List;
 import java.util.Map;
 
-/** Turns audit events into detections: a violation per detection, and a count per event. */
+/**
+ * Turns audit events into topology changes (remembered as recent changes that may explain a new violation) and
+ * detections (a violation each, recorded by {@link ViolationRecorder}); says what it did, for the caller to count.
+ */
 @ApplicationScoped
 public class AuditProcessor {
 
+    private static final String STALE = "stale";
+
     private final TopologyHolder topology;
-    private final ViolationStore store;
-    private final FlowMetrics metrics;
-    private final ViolationListeners listeners;
+    private final ViolationRecorder recorder;
     private final RecentChanges recent;
 
-    public AuditProcessor(TopologyHolder topology, ViolationStore store, FlowMetrics metrics,
-                          ViolationListeners listeners, RecentChanges recent) {
+    public AuditProcessor(TopologyHolder topology, ViolationRecorder recorder, RecentChanges recent) {
         this.topology = topology;
-        this.store = store;
-        this.metrics = metrics;
-        this.listeners = listeners;
+        this.recorder = recorder;
         this.recent = recent;
     }
 
@@ -42,26 +40,22 @@ public class AuditProcessor {
                 e.stageTimestamp());
     }
 
-    public void process(AuditEvent event) {
+    public AuditOutcome process(AuditEvent event) {
         var snapshot = topology.current();
         AuditDetector.Detection d = AuditDetector.detect(event, snapshot);
-        metrics.seen("audit");
         AuditTopologyChanges.Result change = AuditTopologyChanges.from(event, snapshot);
+        String topologyChange = null;
         if (change.change() != null) {
             if (topology.apply(change.change())) {
-                metrics.topologyChange(change.change().getClass().getSimpleName());
+                topologyChange = change.change().getClass().getSimpleName();
                 recent.record(changedNamespace(event), evidence(event));
             }
         } else if (change.stale()) {
-            metrics.topologyChange("stale");
+            topologyChange = STALE;
         }
         if (d.type() == null) {
-            metrics.auditEvent("none");
-            return;
+            return new AuditOutcome(topologyChange, null);
         }
-        metrics.auditEvent(d.type().name());
-        String id = ai.matih.flowwatch.violation.Violations.auditId(d.type(), event.auditId());
-        boolean replay = store.get(id) != null;
         Severity severity = d.critical() ? Severity.CRITICAL : d.type().severity();
         String actorNs = AuditDetector.serviceAccountNamespace(event.username());
         EndpointView actor = new EndpointView(actorNs, null, null, event.sourceIp(), d.actorTenant(),
@@ -72,14 +66,10 @@ public class AuditProcessor {
                 : "namespaces".equals(event.resource()) ? event.name() : null, null, null, null, d.tenant(),
                 targetNs == null ? null : targetNs.role().tag(), false, evidence.object());
         String peer = d.actorTenant() != null && !d.actorTenant().equals(d.tenant()) ? d.actorTenant() : null;
-        Violation v = new Violation(id, d.type(), severity, null, d.tenant(), peer, actor, target, null, null, null, null,
-                null, null, d.reason(), List.of(), "audit", null, event.stageTimestamp(), event.stageTimestamp(), 1, 1,
-                new Violation.Evidence(null, List.of(), List.of(), null, evidence));
-        if (replay) {
-            return;
-        }
-        store.put(v);
-        metrics.violation(d.type().name(), severity.tag(), d.tenant(), 1);
-        listeners.changed(v, true);
+        recorder.detected(Violation.builder().id(Violations.auditId(d.type(), event.auditId())).type(d.type())
+                .severity(severity).tenant(d.tenant()).peerTenant(peer).source(actor).destination(target)
+                .reason(d.reason()).sourceFormat("audit").seen(event.stageTimestamp()).count(1).observations(1)
+                .evidence(Violation.Evidence.ofAudit(evidence)).build());
+        return new AuditOutcome(topologyChange, d.type());
     }
 }

@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.audit;
 
 import ai.matih.flowwatch.violation.AuditEvidence;
+import ai.matih.flowwatch.violation.ChangeEvidence;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * newest change are forgotten, then the oldest, down to nine tenths of the bound (so that pruning is rare).
  */
 @ApplicationScoped
-public class RecentChanges {
+public class RecentChanges implements ChangeEvidence {
 
     private final Duration window;
     private final int max;
@@ -80,6 +81,7 @@ public class RecentChanges {
     }
 
     /** The change of either namespace that most recently preceded {@code at} within the window, or null. */
+    @Override
     public AuditEvidence explaining(String sourceNamespace, String destinationNamespace, Instant at) {
         AuditEvidence a = within(sourceNamespace == null ? null : latest.get(sourceNamespace), at);
         AuditEvidence b = within(destinationNamespace == null ? null : latest.get(destinationNamespace), at);

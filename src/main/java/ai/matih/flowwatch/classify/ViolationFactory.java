@@ -1,5 +1,9 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.violation.Cause;
 import ai.matih.flowwatch.violation.Draft;
@@ -8,9 +12,6 @@ import ai.matih.flowwatch.violation.Hashing;
 import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationType;
-import ai.matih.flowwatch.policy.PolicyDecision;
-import ai.matih.flowwatch.flow.Endpoint;
-import ai.matih.flowwatch.flow.Flow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,9 +64,11 @@ public final class ViolationFactory {
         }
         Violation.Evidence evidence = new Violation.Evidence(flow.verdictDetail(), flow.policies(),
                 flow.reporter() == null ? List.of() : List.of(flow.reporter()), policyReason, null);
-        Violation template = new Violation(id, type, severity, category, tenant, peer, source, destination, protocol,
-                port, flow.observed().name(), policy, intent, cause, reason, decidedBy, flow.format().tag(), flow.node(),
-                flow.time(), flow.time(), 0, 0, evidence);
+        Violation template = Violation.builder().id(id).type(type).severity(severity).category(category)
+                .tenant(tenant).peerTenant(peer).source(source).destination(destination).protocol(protocol).port(port)
+                .observed(flow.observed().name()).policy(policy).intent(intent).cause(cause).reason(reason)
+                .decidedBy(decidedBy).sourceFormat(flow.format().tag()).node(flow.node()).seen(flow.time())
+                .evidence(evidence).build();
         return new Draft(template, flow.time(), attemptKey(flow), flow.connections(), fingerprint(flow), flow.reporter());
     }
 
@@ -126,8 +129,7 @@ public final class ViolationFactory {
         }
         String namespace = p != null && p.namespaceName() != null ? p.namespaceName() : e.namespace();
         String name = e.name();
-        if (name == null && (e.kind() == ai.matih.flowwatch.flow.EndpointKind.HOST
-                || e.kind() == ai.matih.flowwatch.flow.EndpointKind.WORLD)) {
+        if (name == null && (e.kind() == EndpointKind.HOST || e.kind() == EndpointKind.WORLD)) {
             name = e.kind().name().toLowerCase(Locale.ROOT);
         }
         return new EndpointView(namespace, e.workload(), e.pod(), e.ip(), tenant, role, external, name);

@@ -42,15 +42,6 @@ public interface IngestConfig {
     @WithDefault("1000000")
     int maxDeadLetterBytes();
 
-    /**
-     * Largest violation written to the violations topic, in bytes: its JSON, key and replay-memory header together.
-     * A violations topic that takes less ({@code max.message.bytes}, asked of Kafka at start and logged) lowers the
-     * bound to its limit less 512 bytes of record-batch overhead. A larger violation is not written (it stays in this
-     * instance's store) and is counted in {@code flowwatch_violation_writes_skipped_total{reason="too-large"}}.
-     */
-    @WithDefault("262144")
-    int maxViolationBytes();
-
     /** How long a batch waits for its dead-letter writes before it fails. */
     @WithDefault("30s")
     Duration dlqTimeout();

@@ -1,29 +1,24 @@
 package ai.matih.flowwatch.ingest;
 
+import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.audit.AuditOutcome;
+import ai.matih.flowwatch.audit.AuditProcessor;
+import ai.matih.flowwatch.classify.EnginePolicyAxis;
+import ai.matih.flowwatch.classify.FlowClassifier;
+import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.classify.ViolationFactory;
 import ai.matih.flowwatch.decode.DecodeSink;
 import ai.matih.flowwatch.decode.FlowFormat;
 import ai.matih.flowwatch.decode.FlowFormats;
 import ai.matih.flowwatch.decode.RecordDecoder;
 import ai.matih.flowwatch.decode.Rejection;
-import ai.matih.flowwatch.audit.AuditEvent;
-import ai.matih.flowwatch.audit.AuditProcessor;
-import ai.matih.flowwatch.audit.RecentChanges;
-import ai.matih.flowwatch.violation.AuditEvidence;
-import ai.matih.flowwatch.violation.Violation;
-import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.classify.EnginePolicyAxis;
-import ai.matih.flowwatch.classify.Outcome;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.metrics.FlowMetrics;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
-import ai.matih.flowwatch.violation.Merge;
 import ai.matih.flowwatch.violation.ViolationConfig;
-import ai.matih.flowwatch.classify.ViolationFactory;
-import ai.matih.flowwatch.violation.ViolationJournal;
-import ai.matih.flowwatch.violation.ViolationTopic;
-import ai.matih.flowwatch.violation.ViolationListeners;
-import ai.matih.flowwatch.violation.ViolationStore;
+import ai.matih.flowwatch.violation.ViolationRecorder;
+import ai.matih.flowwatch.violation.ViolationTopicReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -37,8 +32,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /**
- * The per-record path: decode → classify → merge into the store → count. One batch at a time per channel;
- * the only shared state it reads is the atomically swapped topology snapshot, taken once per batch.
+ * The per-record path: decode → classify → record the violation ({@link ViolationRecorder}) → count. One batch at a
+ * time per channel; the only shared state it reads is the atomically swapped topology snapshot, taken once per batch.
  */
 @ApplicationScoped
 public class RecordProcessor {
@@ -46,36 +41,29 @@ public class RecordProcessor {
     private final RecordDecoder decoder;
     private final FlowClassifier classifier;
     private final ViolationFactory factory;
-    private final ViolationStore store;
+    private final ViolationRecorder recorder;
     private final FlowMetrics metrics;
     private final TopologyHolder topology;
     private final DeadLetterQueue dlq;
     private final AuditProcessor audit;
     private final IngestConfig config;
-    private final ViolationListeners listeners;
-    private final RecentChanges recentChanges;
-    private final ViolationJournal journal;
-    private final ViolationTopic violationTopic;
+    private final ViolationTopicReader violationTopic;
     private final Duration writeTimeout;
 
-    public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationStore store, FlowMetrics metrics,
-                           TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
-                           ViolationListeners listeners, RecentChanges recentChanges, EnginePolicyAxis policyAxis,
-                           ViolationJournal journal, ViolationTopic violationTopic, MeterRegistry registry,
+    public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationRecorder recorder,
+                           FlowMetrics metrics, TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
+                           EnginePolicyAxis policyAxis, ViolationTopicReader violationTopic, MeterRegistry registry,
                            FlowFormats formats) {
         this.config = config;
-        this.journal = journal;
+        this.recorder = recorder;
         this.violationTopic = violationTopic;
         this.writeTimeout = violations.writeTimeout();
-        this.recentChanges = recentChanges;
-        this.listeners = listeners;
         this.decoder = new RecordDecoder(formats, config.maxRecordBytes(), config.maxLinesPerRecord(),
                 config.maxRejectionsPerRecord());
         decoder.fastPathFallbacks().forEach(fallbacks -> fallbacks.bindTo(registry));
         this.classifier = new FlowClassifier(policyAxis);
         this.factory = new ViolationFactory(violations.window(), violations.reportInterval(),
                 topology.current().rules().tenantLabel());
-        this.store = store;
         this.metrics = metrics;
         this.topology = topology;
         this.dlq = dlq;
@@ -94,7 +82,7 @@ public class RecordProcessor {
     public CompletableFuture<Void> process(FlowFormat format, ConsumerRecords<byte[], byte[]> records) {
         awaitStoreRebuilt();
         BatchSink sink = new BatchSink(format, topology.current());
-        journal.begin();
+        recorder.begin();
         List<CompletableFuture<?>> violationWrites;
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -103,7 +91,7 @@ public class RecordProcessor {
                         record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null, sink);
             }
         } finally {
-            violationWrites = journal.flush();
+            violationWrites = recorder.flush();
         }
         return durable(violationWrites, writeTimeout, "violations-topic")
                 .thenCombine(durable(sink.deadLetters, config.dlqTimeout(), "dead-letter"), (a, b) -> null);
@@ -134,54 +122,23 @@ public class RecordProcessor {
      */
     public Outcome judge(Flow flow, Topology snapshot, String partition, long position) {
         Outcome outcome = classifier.classify(flow, snapshot);
-        Merge merge = null;
         if (outcome instanceof Outcome.Flagged flagged) {
-            merge = store.merge(factory.flagged(flow, flagged), partition, position);
+            recorder.record(factory.flagged(flow, flagged), partition, position);
         } else if (outcome instanceof Outcome.Unclassified unclassified && unclassified.tenantInvolved()) {
-            merge = store.merge(factory.unclassified(flow, unclassified), partition, position);
-        }
-        if (merge != null && merge.created()) {
-            merge = explain(merge);
-        }
-        if (merge != null && !merge.replay()) {
-            if (merge.countDelta() > 0) {
-                metrics.violation(merge.violation().type().name(), merge.violation().severity().tag(),
-                        merge.violation().tenant(), merge.countDelta());
-            }
-            listeners.changed(merge.violation(), merge.created());
+            recorder.record(factory.unclassified(flow, unclassified), partition, position);
         }
         metrics.flow(flow.format(), flow.observed(), outcome.classification());
         metrics.seen(flow.format().tag());
         return outcome;
     }
 
-    /**
-     * A new violation that began shortly after an audit event changed either endpoint's namespace carries that
-     * event as evidence (the recent audit event that changed the topology and explains it).
-     */
-    private Merge explain(Merge merge) {
-        Violation v = merge.violation();
-        AuditEvidence change = recentChanges.explaining(v.source().namespace(), v.destination().namespace(),
-                v.firstSeen());
-        if (change == null) {
-            return merge;
+    /** Counts what one audit event did (docs/metrics.md). */
+    private void count(AuditOutcome outcome) {
+        metrics.seen("audit");
+        if (outcome.topologyChange() != null) {
+            metrics.topologyChange(outcome.topologyChange());
         }
-        long seconds = Duration.between(change.at(), v.firstSeen()).toSeconds();
-        String because = " (began " + seconds + " s after " + change.actor() + " " + change.verb() + " "
-                + change.object() + ")";
-        Violation explained = store.update(v.id(), current -> {
-            Violation.Evidence e = current.evidence();
-            return new Violation(current.id(), current.type(), current.severity(), current.category(), current.tenant(),
-                    current.peerTenant(), current.source(), current.destination(), current.protocol(), current.port(),
-                    current.observed(), current.policy(), current.intent(), current.cause(), current.reason() + because,
-                    current.decidedBy(), current.sourceFormat(), current.node(), current.firstSeen(), current.lastSeen(),
-                    current.count(), current.observations(),
-                    new Violation.Evidence(e.verdictDetail(), e.cniPolicies(), e.reporters(), e.policyReason(), change));
-        });
-        if (explained == null) {
-            return merge;
-        }
-        return new Merge(explained, merge.created(), merge.countDelta(), merge.replay());
+        metrics.auditEvent(outcome.detectionTag());
     }
 
     /** Receives the decoder's output for one batch; not shared between threads. */
@@ -217,7 +174,7 @@ public class RecordProcessor {
 
         @Override
         public void audit(AuditEvent event) {
-            audit.process(event);
+            count(audit.process(event));
         }
 
         @Override

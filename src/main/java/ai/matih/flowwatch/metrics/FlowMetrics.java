@@ -4,6 +4,8 @@ import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
+import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationMeter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +20,7 @@ import java.util.function.Supplier;
  * per-record path allocates nothing for them. Tag values are bounded: never IPs or pod names.
  */
 @ApplicationScoped
-public class FlowMetrics {
+public class FlowMetrics implements ViolationMeter {
 
     public static final String FLOWS = "flowwatch.flows";
     public static final String VIOLATIONS = "flowwatch.violations";
@@ -110,6 +112,11 @@ public class FlowMetrics {
                 "type", type, "severity", severity, "tenant", tenants.tag(tenant)).increment(attempts);
     }
 
+    @Override
+    public void counted(Violation violation, long attempts) {
+        violation(violation.type().name(), violation.severity().tag(), violation.tenant(), attempts);
+    }
+
     /** Counts one audit event by the detection it raised ({@code none} when none). */
     public void auditEvent(String detection) {
         counter(AUDIT_EVENTS, "Kubernetes audit events processed, by detection", "detection", detection).increment();
@@ -154,7 +161,8 @@ public class FlowMetrics {
      * {@code flowwatch.ingest.max-violation-bytes} or refused by the broker as too large; {@code invalid}): not
      * written, the batch goes on.
      */
-    public void violationWriteSkipped(String reason) {
+    @Override
+    public void writeSkipped(String reason) {
         counter(VIOLATION_WRITES_SKIPPED, "Violation writes to the violations topic skipped for good, by reason",
                 "reason", reason).increment();
     }

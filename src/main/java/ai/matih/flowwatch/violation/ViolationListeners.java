@@ -2,6 +2,7 @@ package ai.matih.flowwatch.violation;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -14,8 +15,14 @@ public class ViolationListeners {
     private final List<ViolationListener> listeners;
     private volatile boolean warned;
 
+    @Inject
     public ViolationListeners(Instance<ViolationListener> listeners) {
-        this.listeners = listeners.stream().toList();
+        this(listeners.stream().toList());
+    }
+
+    /** These listeners, in this order (tools, tests). */
+    public ViolationListeners(List<ViolationListener> listeners) {
+        this.listeners = List.copyOf(listeners);
     }
 
     public void changed(Violation violation, boolean created) {

@@ -1,8 +1,9 @@
 package ai.matih.flowwatch.violation;
 
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Position of a violation in the newest-first order: by lastSeen descending, then id. Also the cursor of
@@ -45,7 +46,7 @@ public record ViolationOrder(Instant lastSeen, String id) implements Comparable<
                 throw new IllegalArgumentException("malformed cursor");
             }
             return new ViolationOrder(Instant.ofEpochSecond(seconds, nanos), id);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        } catch (IllegalArgumentException | DateTimeException e) {
             throw new IllegalArgumentException("not a cursor issued by this API", e);
         }
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -150,6 +151,15 @@ public class ViolationStore {
      * @param position  the record's offset × 2^16 + the ordinal of this document in the record
      */
     public Merge merge(Draft draft, String partition, long position) {
+        return merge(draft, partition, position, UnaryOperator.identity());
+    }
+
+    /**
+     * Merges one report as {@link #merge(Draft, String, long)} does; a report that creates its violation has
+     * {@code created} applied to the violation before it is stored, so that it is written once, whole. Applied inside
+     * the violation's lock: it must return at once and keep the id, the times and the counters.
+     */
+    public Merge merge(Draft draft, String partition, long position, UnaryOperator<Violation> created) {
         Merge[] result = new Merge[1];
         byId.compute(draft.template().id(), (id, agg) -> {
             if (agg == null) {
@@ -157,8 +167,8 @@ public class ViolationStore {
                 agg.memory.remember(draft.fingerprint());
                 agg.memory.attemptDelta(draft.attemptKey(), draft.connections(), partition);
                 agg.memory.contributed(partition, position, draft.connections(), 1);
-                Violation v = draft.template().withCounters(draft.time(), draft.time(), draft.connections(), 1,
-                        draft.template().evidence());
+                Violation v = created.apply(draft.template().withCounters(draft.time(), draft.time(),
+                        draft.connections(), 1, draft.template().evidence()));
                 agg.violation = v;
                 index(agg, null, v);
                 remembered(agg);
@@ -288,15 +298,24 @@ public class ViolationStore {
         enforceBounds();
     }
 
-    /** Atomically rewrites a stored violation (e.g. to add evidence); returns the result, or null when absent. */
-    public Violation update(String id, java.util.function.UnaryOperator<Violation> change) {
-        Aggregate a = byId.computeIfPresent(id, (k, agg) -> {
-            Violation old = agg.violation;
-            agg.violation = change.apply(old);
-            index(agg, old, agg.violation);
-            return agg;
+    /**
+     * Stores a finished violation (an audit detection) unless one with its id is stored.
+     *
+     * @return true when it was stored, false when one with its id was (nothing changed)
+     */
+    public boolean putIfAbsent(Violation v) {
+        boolean[] stored = new boolean[1];
+        byId.computeIfAbsent(v.id(), id -> {
+            Aggregate a = new Aggregate(limits.maxRemembered());
+            a.violation = v;
+            index(a, null, v);
+            stored[0] = true;
+            return a;
         });
-        return a == null ? null : a.violation;
+        if (stored[0]) {
+            enforceBounds();
+        }
+        return stored[0];
     }
 
     /** The violation with this id, or null. */
@@ -343,7 +362,7 @@ public class ViolationStore {
         }
         List<String> reporters = new ArrayList<>(e.reporters());
         reporters.add(reporter);
-        return new Violation.Evidence(e.verdictDetail(), e.cniPolicies(), reporters, e.policyReason(), e.audit());
+        return e.withReporters(reporters);
     }
 
     /**

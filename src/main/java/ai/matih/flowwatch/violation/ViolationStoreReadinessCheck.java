@@ -14,10 +14,10 @@ public class ViolationStoreReadinessCheck implements HealthCheck {
     /** Name of the check in {@code /q/health/ready}. */
     public static final String NAME = "violations-store";
 
-    private final ViolationTopic topic;
+    private final ViolationTopicReader topic;
     private final ViolationStore store;
 
-    public ViolationStoreReadinessCheck(ViolationTopic topic, ViolationStore store) {
+    public ViolationStoreReadinessCheck(ViolationTopicReader topic, ViolationStore store) {
         this.topic = topic;
         this.store = store;
     }

@@ -47,10 +47,11 @@ final class AlertTestSupport {
     static Violation violation(String id, ViolationType type, Severity severity, String tenant, String peerTenant,
                                EndpointView source, EndpointView destination, String reason, long count,
                                Instant firstSeen, Instant lastSeen) {
-        return new Violation(id, type, severity, Category.CROSS_TENANT, tenant, peerTenant, source, destination,
-                "TCP", 5432, "ALLOWED", "ALLOW", "FORBIDDEN", Cause.POLICY_PERMITS, reason,
-                List.of(GLOBEX_NS + "/allow-all"), "hubble", "worker-1", firstSeen, lastSeen, count, count * 2,
-                null);
+        return Violation.builder().id(id).type(type).severity(severity).category(Category.CROSS_TENANT).tenant(tenant)
+                .peerTenant(peerTenant).source(source).destination(destination).protocol("TCP").port(5432)
+                .observed("ALLOWED").policy("ALLOW").intent("FORBIDDEN").cause(Cause.POLICY_PERMITS).reason(reason)
+                .decidedBy(List.of(GLOBEX_NS + "/allow-all")).sourceFormat("hubble").node("worker-1")
+                .firstSeen(firstSeen).lastSeen(lastSeen).count(count).observations(count * 2).build();
     }
 
     static EndpointView endpoint(String namespace, String tenant) {

@@ -38,9 +38,10 @@ class TenantViewTest {
 
     static Violation violation(ViolationType type, Category category, String tenant, String peer, EndpointView src,
                                EndpointView dst, String reason, List<String> decidedBy, Violation.Evidence evidence) {
-        return new Violation("ab12", type, type.severity(), category, tenant, peer, src, dst, "TCP", 5432, "ALLOWED",
-                "ALLOW", "FORBIDDEN", Cause.POLICY_PERMITS, reason, decidedBy, "calico", "worker-b-7", AT, AT, 3, 6,
-                evidence);
+        return Violation.builder().id("ab12").type(type).severity(type.severity()).category(category).tenant(tenant)
+                .peerTenant(peer).source(src).destination(dst).protocol("TCP").port(5432).observed("ALLOWED")
+                .policy("ALLOW").intent("FORBIDDEN").cause(Cause.POLICY_PERMITS).reason(reason).decidedBy(decidedBy)
+                .sourceFormat("calico").node("worker-b-7").seen(AT).count(3).observations(6).evidence(evidence).build();
     }
 
     static Stream<Arguments> views() {

@@ -106,10 +106,12 @@ class AccessMatrixTest {
     static Violation violation(String id, ViolationType type, String tenant, String peer, EndpointView source,
                                EndpointView destination, long count, String reason, List<String> decidedBy,
                                AuditEvidence audit, Instant at) {
-        return new Violation(id, type, type.severity(), peer == null ? null : Category.CROSS_TENANT, tenant, peer,
-                source, destination, "TCP", 5432, "ALLOWED", "DENY", "FORBIDDEN", Cause.NOT_ENFORCED, reason, decidedBy,
-                "hubble", "worker-1", at, at, count, count, new Violation.Evidence(null, decidedBy, List.of("TO_ENDPOINT"),
-                reason, audit));
+        return Violation.builder().id(id).type(type).severity(type.severity())
+                .category(peer == null ? null : Category.CROSS_TENANT).tenant(tenant).peerTenant(peer).source(source)
+                .destination(destination).protocol("TCP").port(5432).observed("ALLOWED").policy("DENY")
+                .intent("FORBIDDEN").cause(Cause.NOT_ENFORCED).reason(reason).decidedBy(decidedBy)
+                .sourceFormat("hubble").node("worker-1").seen(at).count(count).observations(count)
+                .evidence(new Violation.Evidence(null, decidedBy, List.of("TO_ENDPOINT"), reason, audit)).build();
     }
 
     enum Token {

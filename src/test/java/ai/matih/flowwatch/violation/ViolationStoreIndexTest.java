@@ -139,10 +139,7 @@ class ViolationStoreIndexTest {
     }
 
     private static Violation withTenant(Violation v, String tenant) {
-        return new Violation(v.id(), v.type(), v.severity(), v.category(), tenant, v.peerTenant(), v.source(),
-                v.destination(), v.protocol(), v.port(), v.observed(), v.policy(), v.intent(), v.cause(), v.reason(),
-                v.decidedBy(), v.sourceFormat(), v.node(), v.firstSeen(), v.lastSeen(), v.count(), v.observations(),
-                v.evidence());
+        return v.toBuilder().tenant(tenant).build();
     }
 
     private Draft draft(int violation, int sourcePort, Instant at) {

@@ -1,12 +1,13 @@
 package ai.matih.flowwatch.violation;
 
+import ai.matih.flowwatch.kafka.TopicsConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import ai.matih.flowwatch.kafka.TopicsConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -41,9 +43,9 @@ import org.jboss.logging.Logger;
  * ({@link ViolationStore#restore}), so reading one's own writes back changes nothing.
  */
 @ApplicationScoped
-public class ViolationTopic {
+public class ViolationTopicReader {
 
-    private static final Logger LOGGER = Logger.getLogger(ViolationTopic.class);
+    private static final Logger LOGGER = Logger.getLogger(ViolationTopicReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final ViolationStore store;
@@ -61,7 +63,7 @@ public class ViolationTopic {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public ViolationTopic(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
+    public ViolationTopicReader(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
                           @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
         this.json = json;
@@ -164,7 +166,7 @@ public class ViolationTopic {
                     throw e;
                 }
             }
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer", e);
         }
     }
@@ -230,7 +232,7 @@ public class ViolationTopic {
                 Violation v = json.readValue(r.value(), Violation.class);
                 Header memory = r.headers().lastHeader(ViolationStore.REPLAY_HEADER);
                 store.restore(v, memory == null ? null : memory.value());
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 if (unreadable.incrementAndGet() == 1) {
                     LOGGER.warnf("unreadable record on %s (partition %d, offset %d): %s (logged once)", topic,
                             r.partition(), r.offset(), e.getMessage());
