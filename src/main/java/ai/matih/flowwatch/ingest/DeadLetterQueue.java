@@ -6,7 +6,7 @@ import ai.matih.flowwatch.kafka.AcknowledgedProducer;
 import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.kafka.ThrottledWarning;
 import ai.matih.flowwatch.kafka.WriteFailure;
-import ai.matih.flowwatch.metrics.FlowMetrics;
+import ai.matih.flowwatch.metrics.PipelineMetrics;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -67,7 +67,7 @@ public class DeadLetterQueue {
     private final int maxBytes;
     /* maxBytes, or less when the topic takes less: known once the topic's limit is (first dead letter) */
     private volatile int budget = -1;
-    private final FlowMetrics metrics;
+    private final PipelineMetrics metrics;
     private final AcknowledgedProducer<byte[]> producer;
     private final ThrottledWarning dropped = new ThrottledWarning(LOGGER, WARN_INTERVAL_MILLIS);
     /* The second attempt is sent from here, never from the producer's own thread, which a full buffer would block. */
@@ -78,25 +78,25 @@ public class DeadLetterQueue {
     });
 
     @Inject
-    public DeadLetterQueue(TopicsConfig topics, IngestConfig config, FlowMetrics metrics,
+    public DeadLetterQueue(TopicsConfig topics, IngestConfig config, PipelineMetrics metrics,
                            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this(topics.dlq(), config.maxDeadLetterBytes(), metrics, kafkaConfig);
     }
 
     /** A queue writing to {@code topic} with the given bound, sized to the topic's limit as Kafka tells it (tests). */
-    DeadLetterQueue(String topic, int maxDeadLetterBytes, FlowMetrics metrics, Map<String, Object> kafkaConfig) {
+    DeadLetterQueue(String topic, int maxDeadLetterBytes, PipelineMetrics metrics, Map<String, Object> kafkaConfig) {
         this(topic, maxDeadLetterBytes, metrics, new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class,
                 "flowwatch-dlq", topic, Map.of()));
     }
 
     /** A queue writing to {@code topic} with the given bound, taking {@code limit} as the topic's limit (tests). */
-    DeadLetterQueue(String topic, int maxDeadLetterBytes, FlowMetrics metrics, Map<String, Object> kafkaConfig,
+    DeadLetterQueue(String topic, int maxDeadLetterBytes, PipelineMetrics metrics, Map<String, Object> kafkaConfig,
                     MessageLimit limit) {
         this(topic, maxDeadLetterBytes, metrics, new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class,
                 "flowwatch-dlq", topic, Map.of(), limit));
     }
 
-    private DeadLetterQueue(String topic, int maxDeadLetterBytes, FlowMetrics metrics,
+    private DeadLetterQueue(String topic, int maxDeadLetterBytes, PipelineMetrics metrics,
                             AcknowledgedProducer<byte[]> producer) {
         if (maxDeadLetterBytes < 1) {
             producer.close();

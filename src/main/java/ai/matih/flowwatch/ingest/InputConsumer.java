@@ -3,7 +3,7 @@ package ai.matih.flowwatch.ingest;
 import ai.matih.flowwatch.decode.BatchIntake;
 import ai.matih.flowwatch.decode.FlowFormat;
 import ai.matih.flowwatch.decode.FlowFormats;
-import ai.matih.flowwatch.metrics.FlowMetrics;
+import ai.matih.flowwatch.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import jakarta.annotation.PreDestroy;
@@ -19,7 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
  * Takes the batches of every format's channel (each format package declares its channel with an {@code @Incoming}
  * bean that calls {@link #consume}). Each batch is processed on the channel's worker, one at a time and in order; it
  * is acknowledged (manually, once its writes are durable: {@link InFlightBatches}) while later batches are processed.
- * The freshness of every format's records is tracked from the start ({@link FlowMetrics#trackFreshness}).
+ * The freshness of every format's records is tracked from the start ({@link PipelineMetrics#trackFreshness}).
  */
 @ApplicationScoped
 public class InputConsumer implements BatchIntake {
@@ -33,7 +33,7 @@ public class InputConsumer implements BatchIntake {
         return t;
     });
 
-    public InputConsumer(RecordProcessor processor, IngestConfig config, FlowFormats formats, FlowMetrics metrics) {
+    public InputConsumer(RecordProcessor processor, IngestConfig config, FlowFormats formats, PipelineMetrics metrics) {
         this.processor = processor;
         for (FlowFormat format : formats.all()) {
             channels.put(format.channel(), new InFlightBatches(format.channel(), config.batchesInFlight(), settle));

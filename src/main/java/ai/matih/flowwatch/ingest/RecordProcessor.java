@@ -13,7 +13,7 @@ import ai.matih.flowwatch.decode.FlowFormats;
 import ai.matih.flowwatch.decode.RecordDecoder;
 import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.metrics.FlowMetrics;
+import ai.matih.flowwatch.metrics.PipelineMetrics;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.ViolationConfig;
@@ -42,7 +42,7 @@ public class RecordProcessor {
     private final FlowClassifier classifier;
     private final ViolationFactory factory;
     private final ViolationRecorder recorder;
-    private final FlowMetrics metrics;
+    private final PipelineMetrics metrics;
     private final TopologyHolder topology;
     private final DeadLetterQueue dlq;
     private final AuditProcessor audit;
@@ -51,7 +51,7 @@ public class RecordProcessor {
     private final Duration writeTimeout;
 
     public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationRecorder recorder,
-                           FlowMetrics metrics, TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
+                           PipelineMetrics metrics, TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
                            EnginePolicyAxis policyAxis, ViolationTopicReader violationTopic, MeterRegistry registry,
                            FlowFormats formats) {
         this.config = config;

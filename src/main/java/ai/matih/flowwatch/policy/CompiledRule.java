@@ -18,7 +18,7 @@ record CompiledRule(RuleRef ref, List<PortMatcher> ports, List<PeerMatcher> peer
     }
 
     /** Evaluates the rule against the other end of the connection. */
-    Outcome evaluate(Party other, String policyNamespace, Evaluation ev) {
+    Outcome evaluate(ResolvedEnd other, String policyNamespace, Evaluation ev) {
         Ternary portsMatch = Ternary.TRUE;
         if (!ports.isEmpty()) {
             portsMatch = Ternary.FALSE;

@@ -21,7 +21,7 @@ final class DirectionEvaluator {
     /**
      * @param direction INGRESS (subject is the destination, other the source) or EGRESS (subject the source)
      */
-    DirectionResult evaluate(Direction direction, Party subject, Party other, Evaluation ev) {
+    DirectionResult evaluate(Direction direction, ResolvedEnd subject, ResolvedEnd other, Evaluation ev) {
         String who = subject.describe();
         List<PolicyIndex.Selection> selections = new ArrayList<>();
         for (PolicyIndex.Selection s : index.selecting(subject.namespace(), subject.labels())) {
@@ -42,7 +42,7 @@ final class DirectionEvaluator {
         for (PolicyIndex.Selection selection : selections) {
             CompiledPolicy policy = selection.policy();
             Ternary selects = selection.selects();
-            if (selects.isUnknown() && selects.unknownBecause().contains(Party.POD_LABELS_UNKNOWN)) {
+            if (selects.isUnknown() && selects.unknownBecause().contains(ResolvedEnd.POD_LABELS_UNKNOWN)) {
                 selects = Ternary.unknown("the labels of " + who + " are unknown, so whether " + policy.id()
                         + " (podSelector " + policy.podSelector() + ") selects it is unknown");
             }
@@ -68,7 +68,7 @@ final class DirectionEvaluator {
         return result(direction, who, other, ev, isolated, result, selectedBy, allowedBy, details);
     }
 
-    private static Ternary rules(CompiledPolicy policy, Direction direction, Party other, Evaluation ev,
+    private static Ternary rules(CompiledPolicy policy, Direction direction, ResolvedEnd other, Evaluation ev,
                                  List<RuleRef> allowedBy, List<String> details) {
         List<CompiledRule> rules = policy.rules(direction);
         if (rules.isEmpty()) {
@@ -93,7 +93,7 @@ final class DirectionEvaluator {
         return allows;
     }
 
-    private static String mismatch(CompiledRule.Outcome outcome, Evaluation ev, Party other) {
+    private static String mismatch(CompiledRule.Outcome outcome, Evaluation ev, ResolvedEnd other) {
         if (outcome.ports().isFalse()) {
             return "ports do not match " + ev.describeTraffic();
         }
@@ -103,7 +103,7 @@ final class DirectionEvaluator {
         return "undecided";
     }
 
-    private static DirectionResult result(Direction direction, String who, Party other, Evaluation ev,
+    private static DirectionResult result(Direction direction, String who, ResolvedEnd other, Evaluation ev,
                                           Ternary isolated, Ternary result, List<String> selectedBy,
                                           List<RuleRef> allowedBy, List<String> details) {
         List<String> reasons = new ArrayList<>();

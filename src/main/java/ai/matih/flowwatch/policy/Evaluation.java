@@ -10,12 +10,12 @@ final class Evaluation {
 
     final Connection connection;
     final Variant variant;
-    final Party source;
-    final Party destination;
+    final ResolvedEnd source;
+    final ResolvedEnd destination;
     boolean usedPodIpBlock;
     boolean usedEndPort;
 
-    Evaluation(Connection connection, Variant variant, Party source, Party destination) {
+    Evaluation(Connection connection, Variant variant, ResolvedEnd source, ResolvedEnd destination) {
         this.connection = connection;
         this.variant = variant;
         this.source = source;

@@ -6,7 +6,7 @@ import inet.ipaddr.IPAddress;
 sealed interface PeerMatcher permits PeerMatcher.Selectors, PeerMatcher.Block, PeerMatcher.Invalid {
 
     /** Whether the other end of the connection matches, for a policy in {@code policyNamespace}. */
-    Ternary matches(Party other, String policyNamespace, Evaluation ev);
+    Ternary matches(ResolvedEnd other, String policyNamespace, Evaluation ev);
 
     /**
      * podSelector and/or namespaceSelector, ANDed (R4.3). An absent namespaceSelector means the policy's namespace
@@ -19,7 +19,7 @@ sealed interface PeerMatcher permits PeerMatcher.Selectors, PeerMatcher.Block, P
     record Selectors(SelectorMatcher pods, SelectorMatcher namespaces) implements PeerMatcher {
 
         @Override
-        public Ternary matches(Party other, String policyNamespace, Evaluation ev) {
+        public Ternary matches(ResolvedEnd other, String policyNamespace, Evaluation ev) {
             if (!other.managed()) {
                 if (other.kind() == PolicyEndpoint.Address.Kind.UNRESOLVED) {
                     return Ternary.unknown("R8.6: " + other.describe() + " is not attributed to a pod, and "
@@ -33,7 +33,7 @@ sealed interface PeerMatcher permits PeerMatcher.Selectors, PeerMatcher.Block, P
                 return namespace;
             }
             Ternary pod = pods == null ? Ternary.TRUE : pods.matches(other.labels());
-            if (pod.isUnknown() && pod.unknownBecause().contains(Party.POD_LABELS_UNKNOWN)) {
+            if (pod.isUnknown() && pod.unknownBecause().contains(ResolvedEnd.POD_LABELS_UNKNOWN)) {
                 pod = Ternary.unknown("the labels of " + other.describe() + " are unknown");
             }
             return namespace.and(pod);
@@ -50,7 +50,7 @@ sealed interface PeerMatcher permits PeerMatcher.Selectors, PeerMatcher.Block, P
     record Block(IpBlockMatcher block) implements PeerMatcher {
 
         @Override
-        public Ternary matches(Party other, String policyNamespace, Evaluation ev) {
+        public Ternary matches(ResolvedEnd other, String policyNamespace, Evaluation ev) {
             if (other.ips().isEmpty()) {
                 return Ternary.unknown("the IP of " + other.describe() + " is unknown and " + block + " needs it");
             }
@@ -86,7 +86,7 @@ sealed interface PeerMatcher permits PeerMatcher.Selectors, PeerMatcher.Block, P
     record Invalid(String why) implements PeerMatcher {
 
         @Override
-        public Ternary matches(Party other, String policyNamespace, Evaluation ev) {
+        public Ternary matches(ResolvedEnd other, String policyNamespace, Evaluation ev) {
             return Ternary.unknown(why);
         }
 

@@ -189,8 +189,8 @@ public final class PolicyEngine {
     }
 
     private Run run(Connection connection, Variant variant) {
-        Party source = Party.resolve(connection.source(), namespaceLabels, variant);
-        Party destination = Party.resolve(connection.destination(), namespaceLabels, variant);
+        ResolvedEnd source = ResolvedEnd.resolve(connection.source(), namespaceLabels, variant);
+        ResolvedEnd destination = ResolvedEnd.resolve(connection.destination(), namespaceLabels, variant);
         Evaluation ev = new Evaluation(connection, variant, source, destination);
         PolicyResult result = judge(ev);
         Set<Aspect> touched = new LinkedHashSet<>();
@@ -211,8 +211,8 @@ public final class PolicyEngine {
     }
 
     private PolicyResult judge(Evaluation ev) {
-        Party source = ev.source;
-        Party destination = ev.destination;
+        ResolvedEnd source = ev.source;
+        ResolvedEnd destination = ev.destination;
         if (source.managed() && destination.managed()
                 && ((PolicyEndpoint.Pod) source.endpoint()).samePod((PolicyEndpoint.Pod) destination.endpoint())) {
             String why = "R7.3: loopback (" + source.describe() + " to itself) cannot be blocked by NetworkPolicy";
@@ -230,7 +230,7 @@ public final class PolicyEngine {
         return combine(egress, ingress);
     }
 
-    private DirectionResult ingress(Party source, Party destination, Evaluation ev) {
+    private DirectionResult ingress(ResolvedEnd source, ResolvedEnd destination, Evaluation ev) {
         Ternary nodeLocal = nodeLocal(source, destination);
         String who = destination.describe();
         if (nodeLocal.isTrue()) {
@@ -250,7 +250,7 @@ public final class PolicyEngine {
     }
 
     /** Whether the source is the destination pod's own node (R7.2). */
-    private static Ternary nodeLocal(Party source, Party destination) {
+    private static Ternary nodeLocal(ResolvedEnd source, ResolvedEnd destination) {
         if (source.managed() || source.kind() != PolicyEndpoint.Address.Kind.NODE) {
             return Ternary.FALSE;
         }
@@ -261,7 +261,7 @@ public final class PolicyEngine {
         return Ternary.of(source.node().equals(destination.node()));
     }
 
-    private DirectionResult nonPod(Direction direction, Party party, String end) {
+    private DirectionResult nonPod(Direction direction, ResolvedEnd party, String end) {
         if (party.kind() == PolicyEndpoint.Address.Kind.UNRESOLVED && anyPolicyFor.contains(direction)) {
             return DirectionResult.unknown(direction, party.describe(), "R8.6: the " + end + " "
                     + party.describe() + " is not attributed to a pod; if it is one, its " + direction.field()

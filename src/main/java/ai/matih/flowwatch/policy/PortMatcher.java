@@ -101,7 +101,7 @@ final class PortMatcher {
     }
 
     private Ternary matchesName(Evaluation ev) {
-        Party destination = ev.destination;
+        ResolvedEnd destination = ev.destination;
         if (!destination.managed()) {
             return Ternary.FALSE;
         }

@@ -10,7 +10,7 @@ import ai.matih.flowwatch.decode.RecordingSink;
 import ai.matih.flowwatch.decode.RejectReason;
 import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.kafka.MessageLimit;
-import ai.matih.flowwatch.metrics.FlowMetrics;
+import ai.matih.flowwatch.metrics.PipelineMetrics;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -130,7 +130,7 @@ class DeadLetterQueueTest {
         assertThat(letter.key()).isEqualTo(key);
         assertThat(letter.headers().lastHeader(DeadLetterQueue.HEADER_TRUNCATED)).isNull();
         assertThat(rejection.reason()).isEqualTo(RejectReason.INVALID_UTF8);
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED) + f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isZero();
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED) + f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isZero();
     }
 
     @Test
@@ -149,7 +149,7 @@ class DeadLetterQueueTest {
         assertThat(letter.value().length).isLessThanOrEqualTo(BUDGET).isGreaterThan(BUDGET - 2_000);
         assertThat(text(letter, DeadLetterQueue.HEADER_TRUNCATED)).isEqualTo("1040000");
         assertThat(text(letter, DeadLetterQueue.HEADER_OFFSET)).isEqualTo("7");
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isEqualTo(1.0);
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED)).isEqualTo(1.0);
     }
 
     @Test
@@ -170,8 +170,8 @@ class DeadLetterQueueTest {
                 .isLessThanOrEqualTo(4096 - MessageLimit.OVERHEAD_BYTES);
         assertThat(letter.key()).isEqualTo("key".getBytes(StandardCharsets.UTF_8));
         assertThat(text(letter, DeadLetterQueue.HEADER_TRUNCATED)).isEqualTo("20000");
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isEqualTo(1.0);
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isZero();
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED)).isEqualTo(1.0);
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isZero();
     }
 
     @Test
@@ -193,8 +193,8 @@ class DeadLetterQueueTest {
         assertThat(text(letter, DeadLetterQueue.HEADER_TRUNCATED)).isEqualTo("20000");
         assertThat(text(letter, DeadLetterQueue.HEADER_KEY_TRUNCATED)).isEqualTo("3");
         assertThat(text(letter, DeadLetterQueue.HEADER_REASON_CODE)).isEqualTo("invalid-json");
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isEqualTo(1.0);
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isZero();
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED)).isEqualTo(1.0);
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isZero();
     }
 
     @Test
@@ -213,10 +213,10 @@ class DeadLetterQueueTest {
 
         // Then: every write completes (the batch goes on), each counted as skipped
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isEqualTo(20.0);
-        assertThat(f.registry.get(FlowMetrics.DEAD_LETTERS_SKIPPED).tag("topic", "k8s-audit").tag("reason", "too-large")
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isEqualTo(20.0);
+        assertThat(f.registry.get(PipelineMetrics.DEAD_LETTERS_SKIPPED).tag("topic", "k8s-audit").tag("reason", "too-large")
                 .counter().count()).isEqualTo(20.0);
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
     }
 
     @Test
@@ -236,7 +236,7 @@ class DeadLetterQueueTest {
         // Then
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         assertThat(f.readAll(30)).hasSize(30).allSatisfy(letter -> assertThat(letter.value()).isEqualTo(value));
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED) + f.count(FlowMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED) + f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
     }
 
     @Test
@@ -257,7 +257,7 @@ class DeadLetterQueueTest {
         // Then
         await().atMost(Duration.ofSeconds(30)).until(write::isDone);
         assertThat(write).isCompletedExceptionally();
-        assertThat(f.count(FlowMetrics.DEAD_LETTERS_SKIPPED)).isZero();
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isZero();
         assertThatThrownBy(write::get).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(RetriableException.class);
     }
@@ -278,7 +278,7 @@ class DeadLetterQueueTest {
             this.topic = topic;
             java.util.HashMap<String, Object> config = new java.util.HashMap<>(producer);
             config.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            FlowMetrics metrics = new FlowMetrics(registry, () -> 10);
+            PipelineMetrics metrics = new PipelineMetrics(registry, () -> 10);
             this.dlq = limit == null ? new DeadLetterQueue(topic, BUDGET, metrics, config)
                     : new DeadLetterQueue(topic, BUDGET, metrics, config, limit);
             OPENED.add(dlq);

@@ -37,7 +37,7 @@ class TenantCapTest {
         // Given
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         int cap = 200;
-        FlowMetrics metrics = new FlowMetrics(registry, () -> cap);
+        PipelineMetrics metrics = new PipelineMetrics(registry, () -> cap);
         // When
         for (int i = 0; i < 10_000; i++) {
             metrics.violation("ISOLATION_BREACH", "critical", "tenant-" + i, 1);
@@ -47,7 +47,7 @@ class TenantCapTest {
         assertThat(tenants.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSize(cap);
         assertThat(tenants).contains(TenantTags.OTHER).hasSize(cap + 1);
         assertThat(total(registry)).isEqualTo(10_000.0);
-        assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
                 .isEqualTo(10_000.0 - cap);
     }
 
@@ -57,7 +57,7 @@ class TenantCapTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         int cap = 50;
         Topology topology = topology("acme-corp", "globex", "initech");
-        FlowMetrics metrics = new FlowMetrics(registry, () -> cap, () -> topology);
+        PipelineMetrics metrics = new PipelineMetrics(registry, () -> cap, () -> topology);
         // When: 10,000 tenants unknown to the topology come first, then the topology's own
         for (int i = 0; i < 10_000; i++) {
             metrics.violation("ISOLATION_BREACH", "critical", "hostile-" + i, 1);
@@ -69,9 +69,9 @@ class TenantCapTest {
         assertThat(tenants).contains("acme-corp", "initech", TenantTags.OTHER);
         // globex's slot stays reserved although it has no violation
         assertThat(tenants.stream().filter(t -> t.startsWith("hostile-"))).hasSize(cap - 3);
-        assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", "acme-corp").counter().count()).isEqualTo(1.0);
-        assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", "initech").counter().count()).isEqualTo(2.0);
-        assertThat(registry.find(FlowMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", "acme-corp").counter().count()).isEqualTo(1.0);
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", "initech").counter().count()).isEqualTo(2.0);
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
                 .isEqualTo(10_000.0 - (cap - 3));
         assertThat(total(registry)).isEqualTo(10_003.0);
     }
@@ -233,12 +233,12 @@ class TenantCapTest {
     }
 
     private static Set<String> tenantValues(SimpleMeterRegistry registry) {
-        return registry.find(FlowMetrics.VIOLATIONS).counters().stream()
+        return registry.find(PipelineMetrics.VIOLATIONS).counters().stream()
                 .map(c -> c.getId().getTag("tenant")).collect(Collectors.toSet());
     }
 
     private static double total(SimpleMeterRegistry registry) {
-        return registry.find(FlowMetrics.VIOLATIONS).counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(PipelineMetrics.VIOLATIONS).counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** A topology whose only namespaces are one tenant namespace per given tenant. */

@@ -21,24 +21,24 @@ import java.util.Map;
  * @param node            node name (a pod's node, or a node address's), or null
  * @param ports           declared ports of a managed pod; null when unknown or not a pod
  */
-record Party(PolicyEndpoint endpoint, boolean managed, String namespace, LabelView labels, LabelView namespaceLabels,
+record ResolvedEnd(PolicyEndpoint endpoint, boolean managed, String namespace, LabelView labels, LabelView namespaceLabels,
              List<IPAddress> ips, PolicyEndpoint.Address.Kind kind, String node, List<PodInfo.ContainerPort> ports) {
 
     static final String POD_LABELS_UNKNOWN = "the pod's labels are unknown";
 
-    static Party resolve(PolicyEndpoint endpoint, Map<String, Map<String, String>> namespaces, Variant variant) {
+    static ResolvedEnd resolve(PolicyEndpoint endpoint, Map<String, Map<String, String>> namespaces, Variant variant) {
         if (endpoint instanceof PolicyEndpoint.Pod pod) {
             if (pod.hostNetwork() && variant.hostNetworkAsNode()) {
-                return new Party(endpoint, false, null, null, null, parse(pod.ips()),
+                return new ResolvedEnd(endpoint, false, null, null, null, parse(pod.ips()),
                         PolicyEndpoint.Address.Kind.NODE, pod.node(), null);
             }
             LabelView labels = pod.labels() == null ? LabelView.partial(Map.of(), POD_LABELS_UNKNOWN)
                     : LabelView.of(pod.labels());
-            return new Party(endpoint, true, pod.namespace(), labels, namespaceLabels(pod, namespaces),
+            return new ResolvedEnd(endpoint, true, pod.namespace(), labels, namespaceLabels(pod, namespaces),
                     parse(pod.ips()), null, pod.node(), pod.ports());
         }
         PolicyEndpoint.Address address = (PolicyEndpoint.Address) endpoint;
-        return new Party(endpoint, false, null, null, null, parse(address.ip() == null ? List.of()
+        return new ResolvedEnd(endpoint, false, null, null, null, parse(address.ip() == null ? List.of()
                 : List.of(address.ip())), address.kind(), address.node(), null);
     }
 

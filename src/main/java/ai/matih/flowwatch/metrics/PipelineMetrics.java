@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * per-record path allocates nothing for them. Tag values are bounded: never IPs or pod names.
  */
 @ApplicationScoped
-public class FlowMetrics implements ViolationMeter {
+public class PipelineMetrics implements ViolationMeter {
 
     public static final String FLOWS = "flowwatch.flows";
     public static final String VIOLATIONS = "flowwatch.violations";
@@ -42,21 +42,21 @@ public class FlowMetrics implements ViolationMeter {
             new ConcurrentHashMap<>();
 
     /** Without a topology: the first tenants seen get the tenant tag values. */
-    public FlowMetrics(MeterRegistry registry, MetricsConfig config) {
+    public PipelineMetrics(MeterRegistry registry, MetricsConfig config) {
         this(registry, config, () -> null);
     }
 
     /** The tenants of the manifests, then those learnt from the audit stream, get their tenant tag values first. */
     @Inject
-    public FlowMetrics(MeterRegistry registry, MetricsConfig config, TopologyHolder topology) {
+    public PipelineMetrics(MeterRegistry registry, MetricsConfig config, TopologyHolder topology) {
         this(registry, config, topology::current, topology::manifests);
     }
 
-    FlowMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology) {
+    PipelineMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology) {
         this(registry, config, topology, topology);
     }
 
-    FlowMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology,
+    PipelineMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology,
                 Supplier<Topology> manifests) {
         this.registry = registry;
         this.tenants = new TenantTags(config.maxTenants(), topology, manifests);
