@@ -43,6 +43,9 @@ public final class HubbleDecoder implements TreeDecoder {
     private static final String NAMESPACE_LABEL_PREFIX = "io.cilium.k8s.namespace.labels.";
     private static final String POLICY_LABEL_PREFIX = "io.cilium.k8s.policy.";
     private static final String POD_NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
+    /** The fields naming the policies that decided, in the order their names are listed in evidence. */
+    static final List<String> POLICY_FIELDS = List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by",
+            "egress_allowed_by");
 
     @Override
     public void decode(JsonNode doc, DocumentContext ctx) {
@@ -147,10 +150,6 @@ public final class HubbleDecoder implements TreeDecoder {
         h.trafficDirection = text(f, "traffic_direction", "flow.traffic_direction");
         return h.toFlow();
     }
-
-    /** The fields naming the policies that decided, in the order their names are listed in evidence. */
-    static final List<String> POLICY_FIELDS = List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by",
-            "egress_allowed_by");
 
     static void eventType(JsonNode eventType, HubbleFields h) {
         if (eventType != null) {
