@@ -184,14 +184,14 @@ public final class AuditDetector {
     }
 
     private static String past(String verb) {
-        switch (verb) {
-            case "create": return "created";
-            case "update": return "updated";
-            case "patch": return "patched";
-            case "delete": return "deleted";
-            case "deletecollection": return "deleted all of";
-            default: return verb;
-        }
+        return switch (verb) {
+            case "create" -> "created";
+            case "update" -> "updated";
+            case "patch" -> "patched";
+            case "delete" -> "deleted";
+            case "deletecollection" -> "deleted all of";
+            default -> verb;
+        };
     }
 
     /** The namespace of a service-account username, or null for other users. */

@@ -3,6 +3,7 @@ package ai.matih.flowwatch.classify;
 import ai.matih.flowwatch.policy.CniProfile;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.Locale;
 
 /** How the policy axis is judged. */
 @ConfigMapping(prefix = "flowwatch.policy")
@@ -29,17 +30,12 @@ public interface ClassifyConfig {
 
     /** The profile named by {@link #cni()}. */
     default CniProfile cniProfile() {
-        switch (cni().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "conformance":
-                return CniProfile.CONFORMANCE;
-            case "ipblock-ignores-pod-ips":
-            case "cilium":
-                return CniProfile.IPBLOCK_IGNORES_POD_IPS;
-            case "unknown":
-                return CniProfile.UNKNOWN;
-            default:
-                throw new IllegalArgumentException("flowwatch.policy.cni='" + cni()
-                        + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
-        }
+        return switch (cni().trim().toLowerCase(Locale.ROOT)) {
+            case "conformance" -> CniProfile.CONFORMANCE;
+            case "ipblock-ignores-pod-ips", "cilium" -> CniProfile.IPBLOCK_IGNORES_POD_IPS;
+            case "unknown" -> CniProfile.UNKNOWN;
+            default -> throw new IllegalArgumentException("flowwatch.policy.cni='" + cni()
+                    + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
+        };
     }
 }

@@ -157,16 +157,12 @@ public final class EnginePolicyAxis implements PolicyAxis {
             return new PolicyEndpoint.Pod(namespace, name, labels, namespaceLabels,
                     e.ip() == null ? List.of() : List.of(e.ip()), false, null, null);
         }
-        switch (party.kind()) {
-            case EXTERNAL:
-                return PolicyEndpoint.Address.external(e.ip());
-            case CLUSTER:
-                if (e.kind() == EndpointKind.HOST) {
-                    return PolicyEndpoint.Address.node(e.ip(), flow.node());
-                }
-                return PolicyEndpoint.Address.unresolved(e.ip());
-            default:
-                return e.ip() == null ? PolicyEndpoint.Address.unresolved(null) : PolicyEndpoint.resolve(topology, e.ip());
-        }
+        return switch (party.kind()) {
+            case EXTERNAL -> PolicyEndpoint.Address.external(e.ip());
+            case CLUSTER -> e.kind() == EndpointKind.HOST
+                    ? PolicyEndpoint.Address.node(e.ip(), flow.node())
+                    : PolicyEndpoint.Address.unresolved(e.ip());
+            default -> e.ip() == null ? PolicyEndpoint.Address.unresolved(null) : PolicyEndpoint.resolve(topology, e.ip());
+        };
     }
 }

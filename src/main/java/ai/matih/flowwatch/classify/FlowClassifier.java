@@ -56,34 +56,30 @@ public final class FlowClassifier {
         }
         PolicyDecision policy = policyAxis.decide(flow, src, dst, intent, topology);
         boolean permitted = intent.intent() == Intent.PERMITTED;
-        switch (observed) {
-            case ALLOWED:
+        return switch (observed) {
+            case ALLOWED -> {
                 if (permitted) {
                     if (policy.verdict() == PolicyVerdict.DENY) {
-                        return flagged(ViolationType.ENFORCEMENT_GAP, Cause.NOT_ENFORCED, intent, policy, src, dst,
+                        yield flagged(ViolationType.ENFORCEMENT_GAP, Cause.NOT_ENFORCED, intent, policy, src, dst,
                                 intent.reason() + ", but the policies deny it and the CNI let it through");
                     }
-                    return new Outcome.Normal(intent.reason());
+                    yield new Outcome.Normal(intent.reason());
                 }
                 ViolationType breach = dst.kind() == Party.Kind.EXTERNAL
                         ? ViolationType.UNEXPECTED_EGRESS : ViolationType.ISOLATION_BREACH;
-                return flagged(breach, allowedCause(policy.verdict()), intent, policy, src, dst, intent.reason());
-            case DENIED:
-                if (permitted) {
-                    return flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
-                            intent.reason() + ", but the CNI denied it");
-                }
-                return flagged(ViolationType.BLOCKED_ATTEMPT, deniedCause(policy.verdict()), intent, policy, src, dst,
-                        intent.reason());
-            case AUDIT:
-            default:
-                if (permitted) {
-                    return flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
-                            intent.reason() + ", but a staged or audit-mode policy would deny it once enforced");
-                }
-                return flagged(ViolationType.WOULD_BE_BLOCKED, deniedCause(policy.verdict()), intent, policy, src, dst,
-                        intent.reason());
-        }
+                yield flagged(breach, allowedCause(policy.verdict()), intent, policy, src, dst, intent.reason());
+            }
+            case DENIED -> permitted
+                    ? flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
+                            intent.reason() + ", but the CNI denied it")
+                    : flagged(ViolationType.BLOCKED_ATTEMPT, deniedCause(policy.verdict()), intent, policy, src, dst,
+                            intent.reason());
+            case AUDIT, UNKNOWN -> permitted
+                    ? flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
+                            intent.reason() + ", but a staged or audit-mode policy would deny it once enforced")
+                    : flagged(ViolationType.WOULD_BE_BLOCKED, deniedCause(policy.verdict()), intent, policy, src, dst,
+                            intent.reason());
+        };
     }
 
     /**
@@ -98,25 +94,19 @@ public final class FlowClassifier {
     }
 
     private static Cause allowedCause(PolicyVerdict verdict) {
-        switch (verdict) {
-            case ALLOW:
-                return Cause.POLICY_PERMITS;
-            case DENY:
-                return Cause.NOT_ENFORCED;
-            default:
-                return Cause.UNKNOWN;
-        }
+        return switch (verdict) {
+            case ALLOW -> Cause.POLICY_PERMITS;
+            case DENY -> Cause.NOT_ENFORCED;
+            default -> Cause.UNKNOWN;
+        };
     }
 
     private static Cause deniedCause(PolicyVerdict verdict) {
-        switch (verdict) {
-            case DENY:
-                return Cause.POLICY_DENIES;
-            case ALLOW:
-                return Cause.NOT_POLICY;
-            default:
-                return Cause.UNKNOWN;
-        }
+        return switch (verdict) {
+            case DENY -> Cause.POLICY_DENIES;
+            case ALLOW -> Cause.NOT_POLICY;
+            default -> Cause.UNKNOWN;
+        };
     }
 
     private static Outcome.Flagged flagged(ViolationType type, Cause cause, IntentResult.Judged intent,

@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.classify;
 
 import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.EgressException;
@@ -41,26 +42,19 @@ public final class IntentModel {
 
     private static IntentResult fromTenant(Flow flow, Party src, Party dst, Topology topology) {
         String tenant = src.tenant();
-        switch (dst.kind()) {
-            case TENANT:
-                if (tenant.equals(dst.tenant())) {
-                    return forbidden(Category.OTHER, tenant + ": traffic between two namespaces of the same tenant ("
-                            + src.namespaceName() + " → " + dst.namespaceName() + ") is not permitted");
-                }
-                return forbidden(Category.CROSS_TENANT, tenant + " → " + dst.tenant() + ": cross-tenant traffic is forbidden");
-            case CONTROL_PLANE:
-                return forbidden(Category.TENANT_TO_CONTROL_PLANE,
-                        tenant + " → control plane " + dst.namespaceName() + ": tenants may not reach the control plane");
-            case SHARED_INFRA:
-                return permitted(tenant + " → shared infrastructure " + dst.namespaceName() + " is permitted");
-            case EXTERNAL:
-                return toOutside(flow, tenant, dst, topology);
-            default:
-                if (isDns(flow, dst, topology)) {
-                    return permitted(tenant + " → cluster DNS on port 53 is permitted");
-                }
-                return forbidden(Category.OTHER, tenant + " → " + describe(dst) + ": not in the tenant's allowed egress");
-        }
+        return switch (dst.kind()) {
+            case TENANT -> tenant.equals(dst.tenant())
+                    ? forbidden(Category.OTHER, tenant + ": traffic between two namespaces of the same tenant ("
+                            + src.namespaceName() + " → " + dst.namespaceName() + ") is not permitted")
+                    : forbidden(Category.CROSS_TENANT, tenant + " → " + dst.tenant() + ": cross-tenant traffic is forbidden");
+            case CONTROL_PLANE -> forbidden(Category.TENANT_TO_CONTROL_PLANE,
+                    tenant + " → control plane " + dst.namespaceName() + ": tenants may not reach the control plane");
+            case SHARED_INFRA -> permitted(tenant + " → shared infrastructure " + dst.namespaceName() + " is permitted");
+            case EXTERNAL -> toOutside(flow, tenant, dst, topology);
+            default -> isDns(flow, dst, topology)
+                    ? permitted(tenant + " → cluster DNS on port 53 is permitted")
+                    : forbidden(Category.OTHER, tenant + " → " + describe(dst) + ": not in the tenant's allowed egress");
+        };
     }
 
     private static IntentResult toOutside(Flow flow, String tenant, Party dst, Topology topology) {
@@ -93,29 +87,24 @@ public final class IntentModel {
 
     private static IntentResult toTenant(Party src, Party dst, Topology topology) {
         String tenant = dst.tenant();
-        switch (src.kind()) {
-            case CONTROL_PLANE:
-                return permitted("control plane " + src.namespaceName() + " → " + tenant + " is permitted");
-            case INGRESS: {
+        return switch (src.kind()) {
+            case CONTROL_PLANE -> permitted("control plane " + src.namespaceName() + " → " + tenant + " is permitted");
+            case INGRESS -> {
                 String podTenant = src.labels().get(topology.rules().tenantLabel());
                 if (tenant.equals(podTenant)) {
-                    return permitted(tenant + "'s ingress controller → " + tenant + " is permitted");
+                    yield permitted(tenant + "'s ingress controller → " + tenant + " is permitted");
                 }
                 String whose = podTenant == null ? "an ingress controller without a tenant label"
                         : podTenant + "'s ingress controller";
-                return forbidden(Category.CROSS_TENANT, whose + " → " + tenant + ": only the tenant's own ingress may reach it");
+                yield forbidden(Category.CROSS_TENANT, whose + " → " + tenant + ": only the tenant's own ingress may reach it");
             }
-            case EXTERNAL:
-                return forbidden(Category.EXTERNAL_INGRESS, "outside the cluster → " + tenant
-                        + ": direct access from outside the cluster is forbidden");
-            case CLUSTER:
-                if (src.endpoint().kind() == ai.matih.flowwatch.flow.EndpointKind.HOST) {
-                    return permitted("node → " + tenant + ": node-local traffic (kubelet probes) is permitted");
-                }
-                return forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
-            default:
-                return forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
-        }
+            case EXTERNAL -> forbidden(Category.EXTERNAL_INGRESS, "outside the cluster → " + tenant
+                    + ": direct access from outside the cluster is forbidden");
+            case CLUSTER -> src.endpoint().kind() == EndpointKind.HOST
+                    ? permitted("node → " + tenant + ": node-local traffic (kubelet probes) is permitted")
+                    : forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
+            default -> forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
+        };
     }
 
     private static boolean isDns(Flow flow, Party dst, Topology topology) {

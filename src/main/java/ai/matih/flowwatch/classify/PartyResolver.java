@@ -14,22 +14,12 @@ public final class PartyResolver {
     }
 
     public static Party resolve(Endpoint e, Topology topology) {
-        switch (e.kind()) {
-            case POD:
-                return pod(e, topology);
-            case HOST:
-            case RESERVED:
-                return new Party(Party.Kind.CLUSTER, e, null, e.labels(), null);
-            case WORLD:
-                return new Party(Party.Kind.EXTERNAL, e, null, e.labels(), null);
-            case NETWORK:
-            case UNKNOWN:
-            default:
-                if (e.namespace() != null) {
-                    return pod(e, topology);
-                }
-                return byIp(e, topology);
-        }
+        return switch (e.kind()) {
+            case POD -> pod(e, topology);
+            case HOST, RESERVED -> new Party(Party.Kind.CLUSTER, e, null, e.labels(), null);
+            case WORLD -> new Party(Party.Kind.EXTERNAL, e, null, e.labels(), null);
+            case NETWORK, UNKNOWN -> e.namespace() != null ? pod(e, topology) : byIp(e, topology);
+        };
     }
 
     private static Party pod(Endpoint e, Topology topology) {
@@ -71,17 +61,12 @@ public final class PartyResolver {
     }
 
     private static Party.Kind kindOf(NamespaceInfo info) {
-        switch (info.role()) {
-            case TENANT:
-                return Party.Kind.TENANT;
-            case CONTROL_PLANE:
-                return Party.Kind.CONTROL_PLANE;
-            case INGRESS:
-                return Party.Kind.INGRESS;
-            case SHARED_INFRA:
-                return Party.Kind.SHARED_INFRA;
-            default:
-                return Party.Kind.OTHER_NAMESPACE;
-        }
+        return switch (info.role()) {
+            case TENANT -> Party.Kind.TENANT;
+            case CONTROL_PLANE -> Party.Kind.CONTROL_PLANE;
+            case INGRESS -> Party.Kind.INGRESS;
+            case SHARED_INFRA -> Party.Kind.SHARED_INFRA;
+            default -> Party.Kind.OTHER_NAMESPACE;
+        };
     }
 }

@@ -106,26 +106,21 @@ public final class ViolationFactory {
         boolean external = false;
         Party.Kind kind = p == null ? Party.Kind.UNKNOWN : p.kind();
         switch (kind) {
-            case TENANT:
+            case TENANT -> {
                 role = "tenant";
                 tenant = p.tenant();
-                break;
-            case INGRESS:
+            }
+            case INGRESS -> {
                 role = "ingress";
                 tenant = p.labels().get(tenantLabel);
-                break;
-            case EXTERNAL:
+            }
+            case EXTERNAL -> {
                 role = "external";
                 external = true;
-                break;
-            case CLUSTER:
-                role = "cluster";
-                break;
-            case UNKNOWN:
-                role = "unknown";
-                break;
-            default:
-                role = p.namespace().role().tag();
+            }
+            case CLUSTER -> role = "cluster";
+            case UNKNOWN -> role = "unknown";
+            default -> role = p.namespace().role().tag();
         }
         String namespace = p != null && p.namespaceName() != null ? p.namespaceName() : e.namespace();
         String name = e.name();

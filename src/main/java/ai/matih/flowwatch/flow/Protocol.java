@@ -11,14 +11,14 @@ public enum Protocol {
         if (value == null) {
             return OTHER;
         }
-        switch (value.trim().toLowerCase(Locale.ROOT)) {
-            case "tcp": case "6": return TCP;
-            case "udp": case "17": return UDP;
-            case "sctp": case "132": return SCTP;
-            case "icmp": case "icmpv4": case "1": return ICMP;
-            case "icmp6": case "icmpv6": case "58": return ICMPV6;
-            default: return OTHER;
-        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "tcp", "6" -> TCP;
+            case "udp", "17" -> UDP;
+            case "sctp", "132" -> SCTP;
+            case "icmp", "icmpv4", "1" -> ICMP;
+            case "icmp6", "icmpv6", "58" -> ICMPV6;
+            default -> OTHER;
+        };
     }
 
     /**

@@ -10,8 +10,10 @@ import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.topology.Topology;
 
 /**
- * A policy axis that assumes the policies say what intent says (for tests of the classifier without the engine), so a breach is caused by {@code not-enforced} and an unexpected deny by {@code not-policy}.
- * {@code decidedBy} names the policies the CNI itself reported, when the record carries them.
+ * A policy axis for tests that answers what intent says: it allows what intent permits and denies what intent
+ * forbids, so classifier and store tests run without the NetworkPolicy engine. A breach is therefore caused by
+ * {@code not-enforced} and an unexpected deny by {@code not-policy}. {@code decidedBy} names the policies the CNI
+ * itself reported, when the record carries them.
  */
 public final class IntentDerivedPolicyAxis implements PolicyAxis {
 
@@ -19,8 +21,9 @@ public final class IntentDerivedPolicyAxis implements PolicyAxis {
     public PolicyDecision decide(Flow flow, Party source, Party destination, IntentResult.Judged intent,
                                  Topology topology) {
         PolicyVerdict verdict = intent.intent() == Intent.PERMITTED ? PolicyVerdict.ALLOW : PolicyVerdict.DENY;
-        return new PolicyDecision(verdict, flow.policies(),
-                "policy axis derived from intent: the seed policies " + (verdict == PolicyVerdict.ALLOW ? "allow" : "deny")
-                        + " this connection");
+        String reason = verdict == PolicyVerdict.ALLOW
+                ? "intent permits this connection, so the test policy axis allows it"
+                : "intent forbids this connection, so the test policy axis denies it";
+        return new PolicyDecision(verdict, flow.policies(), reason);
     }
 }

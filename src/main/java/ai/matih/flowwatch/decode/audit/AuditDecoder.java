@@ -42,26 +42,19 @@ public final class AuditDecoder implements TreeDecoder {
     private void decode(JsonNode doc, DocumentContext ctx, int depth) {
         Shape shape = Shape.of(doc);
         switch (shape) {
-            case AUDIT_EVENT:
-                ctx.audit(event(doc));
-                return;
-            case AUDIT_EVENT_LIST:
-                list(doc, ctx);
-                return;
-            case AKS_AUDIT:
+            case AUDIT_EVENT -> ctx.audit(event(doc));
+            case AUDIT_EVENT_LIST -> list(doc, ctx);
+            case AKS_AUDIT -> {
                 if (depth > 1) {
                     throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "AKS wrapper nested too deep");
                 }
                 decode(aksInner(doc), ctx, depth + 1);
-                return;
-            case GKE_AUDIT:
-                throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
-                        "GKE Cloud Audit Log (protoPayload) is not an audit.k8s.io Event");
-            case UNKNOWN:
-                throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
-                        "not an audit Event: no kind Event/EventList or auditID, stage and verb");
-            default:
-                throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the audit topic");
+            }
+            case GKE_AUDIT -> throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
+                    "GKE Cloud Audit Log (protoPayload) is not an audit.k8s.io Event");
+            case UNKNOWN -> throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
+                    "not an audit Event: no kind Event/EventList or auditID, stage and verb");
+            default -> throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the audit topic");
         }
     }
 

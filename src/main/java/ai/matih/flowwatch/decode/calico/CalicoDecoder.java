@@ -24,21 +24,15 @@ public final class CalicoDecoder implements TreeDecoder {
         }
         Shape shape = Shape.of(doc);
         switch (shape) {
-            case CALICO_ENTERPRISE:
-                ctx.flow(enterprise.decode(doc, ctx.receivedAt()));
-                return;
-            case GOLDMANE:
+            case CALICO_ENTERPRISE -> ctx.flow(enterprise.decode(doc, ctx.receivedAt()));
+            case GOLDMANE -> {
                 JsonNode flow = doc.get("flow");
                 ctx.flow(goldmane.decodeKeyed(flow != null && flow.isObject() ? flow : doc, ctx.receivedAt()));
-                return;
-            case WHISKER:
-                ctx.flow(goldmane.decodeWhisker(doc, ctx.receivedAt()));
-                return;
-            case UNKNOWN:
-                throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
-                        "not a Calico flow: no Key, source/dest endpoint fields or action");
-            default:
-                throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the calico topic");
+            }
+            case WHISKER -> ctx.flow(goldmane.decodeWhisker(doc, ctx.receivedAt()));
+            case UNKNOWN -> throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
+                    "not a Calico flow: no Key, source/dest endpoint fields or action");
+            default -> throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the calico topic");
         }
     }
 }

@@ -26,14 +26,14 @@ final class CalicoEndpoints {
             return null;
         }
         String text = JsonFields.textOrNumber(value, path);
-        switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "wep": case "1": case "workloadendpoint": case "workload": return Type.WEP;
-            case "hep": case "2": case "hostendpoint": case "host": return Type.HEP;
-            case "ns": case "3": case "networkset": case "globalnetworkset": return Type.NETWORK_SET;
-            case "net": case "4": case "network": return Type.NETWORK;
-            case "": case "0": case "endpointtypeunspecified": case "-": return null;
-            default: return Type.UNKNOWN;
-        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "wep", "1", "workloadendpoint", "workload" -> Type.WEP;
+            case "hep", "2", "hostendpoint", "host" -> Type.HEP;
+            case "ns", "3", "networkset", "globalnetworkset" -> Type.NETWORK_SET;
+            case "net", "4", "network" -> Type.NETWORK;
+            case "", "0", "endpointtypeunspecified", "-" -> null;
+            default -> Type.UNKNOWN;
+        };
     }
 
     /** Labels from {"labels":["k=v"]}, ["k=v"], or "k=v | k2=v2". */
@@ -100,26 +100,22 @@ final class CalicoEndpoints {
                 t = Type.UNKNOWN;
             }
         }
-        switch (t) {
-            case WEP:
+        return switch (t) {
+            case WEP -> {
                 String pod = name == null || name.endsWith("-*") ? null : name;
-                return new Endpoint(EndpointKind.POD, namespace, pod, Workloads.of(anyName, labels), ip,
+                yield new Endpoint(EndpointKind.POD, namespace, pod, Workloads.of(anyName, labels), ip,
                         Map.copyOf(labels), Map.of(), null);
-            case HEP:
-                return new Endpoint(EndpointKind.HOST, null, null, null, ip, Map.copyOf(labels), Map.of(), anyName);
-            case NETWORK_SET:
-                return new Endpoint(EndpointKind.NETWORK, namespace, null, null, ip, Map.copyOf(labels), Map.of(),
-                        name != null ? name : aggr);
-            case NETWORK:
-                if (isPublic(anyName)) {
-                    return new Endpoint(EndpointKind.WORLD, null, null, null, ip, Map.of(), Map.of(), "pub");
-                }
-                return new Endpoint(EndpointKind.NETWORK, null, null, null, ip, Map.of(), Map.of(),
-                        isPrivate(anyName) ? "pvt" : anyName);
-            default:
-                return new Endpoint(EndpointKind.UNKNOWN, namespace, null, null, ip, Map.copyOf(labels), Map.of(),
-                        anyName);
-        }
+            }
+            case HEP -> new Endpoint(EndpointKind.HOST, null, null, null, ip, Map.copyOf(labels), Map.of(), anyName);
+            case NETWORK_SET -> new Endpoint(EndpointKind.NETWORK, namespace, null, null, ip, Map.copyOf(labels),
+                    Map.of(), name != null ? name : aggr);
+            case NETWORK -> isPublic(anyName)
+                    ? new Endpoint(EndpointKind.WORLD, null, null, null, ip, Map.of(), Map.of(), "pub")
+                    : new Endpoint(EndpointKind.NETWORK, null, null, null, ip, Map.of(), Map.of(),
+                            isPrivate(anyName) ? "pvt" : anyName);
+            default -> new Endpoint(EndpointKind.UNKNOWN, namespace, null, null, ip, Map.copyOf(labels), Map.of(),
+                    anyName);
+        };
     }
 
     static boolean isPublic(String name) {

@@ -125,13 +125,13 @@ final class GoldmaneDecoder {
     /** Action enum: 1 Allow, 2 Deny, 3 Pass, or its name. */
     static String action(JsonNode value, String path) {
         String text = JsonFields.textOrNumber(value, path).trim().toLowerCase(Locale.ROOT);
-        switch (text) {
-            case "1": case "allow": return "allow";
-            case "2": case "deny": return "deny";
-            case "3": case "pass": return "pass";
-            case "0": case "actionunspecified": case "": return "unspecified";
-            default: return text;
-        }
+        return switch (text) {
+            case "1", "allow" -> "allow";
+            case "2", "deny" -> "deny";
+            case "3", "pass" -> "pass";
+            case "0", "actionunspecified", "" -> "unspecified";
+            default -> text;
+        };
     }
 
     /** Reporter enum: 1 Src, 2 Dst, or its name; lower case. */
@@ -140,12 +140,12 @@ final class GoldmaneDecoder {
             return null;
         }
         String text = JsonFields.textOrNumber(value, path).trim().toLowerCase(Locale.ROOT);
-        switch (text) {
-            case "1": case "src": return "src";
-            case "2": case "dst": return "dst";
-            case "0": case "reporterunspecified": case "": return null;
-            default: return CalicoEnterpriseDecoder.reporter(text);
-        }
+        return switch (text) {
+            case "1", "src" -> "src";
+            case "2", "dst" -> "dst";
+            case "0", "reporterunspecified", "" -> null;
+            default -> CalicoEnterpriseDecoder.reporter(text);
+        };
     }
 
     private static List<PolicyHit> hits(JsonNode value, String path) {
@@ -200,20 +200,20 @@ final class GoldmaneDecoder {
             return null;
         }
         String text = JsonFields.textOrNumber(value, path).trim();
-        switch (text) {
-            case "0": case "KindUnspecified": case "": return null;
-            case "1": return "CalicoNetworkPolicy";
-            case "2": return "GlobalNetworkPolicy";
-            case "3": return "StagedNetworkPolicy";
-            case "4": return "StagedGlobalNetworkPolicy";
-            case "5": return "StagedKubernetesNetworkPolicy";
-            case "6": return "NetworkPolicy";
-            case "7": return "AdminNetworkPolicy";
-            case "8": return "BaselineAdminNetworkPolicy";
-            case "9": return "Profile";
-            case "10": return "EndOfTier";
-            case "11": return "ClusterNetworkPolicy";
-            default: return text;
-        }
+        return switch (text) {
+            case "0", "KindUnspecified", "" -> null;
+            case "1" -> "CalicoNetworkPolicy";
+            case "2" -> "GlobalNetworkPolicy";
+            case "3" -> "StagedNetworkPolicy";
+            case "4" -> "StagedGlobalNetworkPolicy";
+            case "5" -> "StagedKubernetesNetworkPolicy";
+            case "6" -> "NetworkPolicy";
+            case "7" -> "AdminNetworkPolicy";
+            case "8" -> "BaselineAdminNetworkPolicy";
+            case "9" -> "Profile";
+            case "10" -> "EndOfTier";
+            case "11" -> "ClusterNetworkPolicy";
+            default -> text;
+        };
     }
 }

@@ -43,6 +43,9 @@ public final class HubbleDecoder implements TreeDecoder {
     private static final String NAMESPACE_LABEL_PREFIX = "io.cilium.k8s.namespace.labels.";
     private static final String POLICY_LABEL_PREFIX = "io.cilium.k8s.policy.";
     private static final String POD_NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
+    /** The fields naming the policies that decided, in the order their names are listed in evidence. */
+    static final List<String> POLICY_FIELDS = List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by",
+            "egress_allowed_by");
 
     @Override
     public void decode(JsonNode doc, DocumentContext ctx) {
@@ -148,10 +151,6 @@ public final class HubbleDecoder implements TreeDecoder {
         return h.toFlow();
     }
 
-    /** The fields naming the policies that decided, in the order their names are listed in evidence. */
-    static final List<String> POLICY_FIELDS = List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by",
-            "egress_allowed_by");
-
     static void eventType(JsonNode eventType, HubbleFields h) {
         if (eventType != null) {
             h.eventType = longValue(get(eventType, "type"), "flow.event_type.type", 0);
@@ -244,17 +243,17 @@ public final class HubbleDecoder implements TreeDecoder {
             }
             return simple(EndpointKind.RESERVED, reserved.get(0));
         }
-        switch ((int) identity) {
-            case 1: return simple(EndpointKind.HOST, "host");
-            case 2: case 9: case 10: return simple(EndpointKind.WORLD, null);
-            case 3: return simple(EndpointKind.RESERVED, "unmanaged");
-            case 4: return simple(EndpointKind.RESERVED, "health");
-            case 5: return simple(EndpointKind.RESERVED, "init");
-            case 6: return simple(EndpointKind.HOST, "remote-node");
-            case 7: return simple(EndpointKind.RESERVED, "kube-apiserver");
-            case 8: return simple(EndpointKind.RESERVED, "ingress");
-            default: return new Endpoint(EndpointKind.UNKNOWN, null, pod, null, null, Map.copyOf(labels), Map.of(), null);
-        }
+        return switch ((int) identity) {
+            case 1 -> simple(EndpointKind.HOST, "host");
+            case 2, 9, 10 -> simple(EndpointKind.WORLD, null);
+            case 3 -> simple(EndpointKind.RESERVED, "unmanaged");
+            case 4 -> simple(EndpointKind.RESERVED, "health");
+            case 5 -> simple(EndpointKind.RESERVED, "init");
+            case 6 -> simple(EndpointKind.HOST, "remote-node");
+            case 7 -> simple(EndpointKind.RESERVED, "kube-apiserver");
+            case 8 -> simple(EndpointKind.RESERVED, "ingress");
+            default -> new Endpoint(EndpointKind.UNKNOWN, null, pod, null, null, Map.copyOf(labels), Map.of(), null);
+        };
     }
 
     private static Endpoint simple(EndpointKind kind, String name) {

@@ -40,6 +40,7 @@ public final class HubbleFastPath extends ScannerFastPath {
     private static final byte[] VERDICT = ascii("verdict");
     private static final byte[] DROP_REASON_DESC = ascii("drop_reason_desc");
     private static final byte[] TYPE = ascii("Type");
+    private static final byte[] TYPE_LOWER = ascii("type");
     private static final byte[] EVENT_TYPE = ascii("event_type");
     private static final byte[] IP = ascii("IP");
     private static final byte[] SOURCE = ascii("source");
@@ -229,8 +230,6 @@ public final class HubbleFastPath extends ScannerFastPath {
             }
         }
     }
-
-    private static final byte[] TYPE_LOWER = ascii("type");
 
     private static void ip(JsonScanner s, HubbleFields h) {
         if (!enter(s)) {

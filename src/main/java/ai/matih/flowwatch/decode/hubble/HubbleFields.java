@@ -61,16 +61,15 @@ final class HubbleFields {
             detail = "no verdict";
         } else {
             switch (verdict) {
-                case "FORWARDED":
-                case "REDIRECTED":
+                case "FORWARDED", "REDIRECTED" -> {
                     observed = Observed.ALLOWED;
                     detail = verdict;
-                    break;
-                case "AUDIT":
+                }
+                case "AUDIT" -> {
                     observed = Observed.AUDIT;
                     detail = "AUDIT: would be denied by policy";
-                    break;
-                case "DROPPED":
+                }
+                case "DROPPED" -> {
                     if ("POLICY_DENIED".equals(dropReason) || "POLICY_DENY".equals(dropReason)
                             || "AUTH_REQUIRED".equals(dropReason)) {
                         observed = Observed.DENIED;
@@ -90,11 +89,11 @@ final class HubbleFields {
                         detail = "DROPPED " + (dropReason == null ? "without reason" : JsonFields.clip(dropReason))
                                 + " (datapath, not policy)";
                     }
-                    break;
-                default:
+                }
+                default -> {
                     observed = Observed.UNKNOWN;
                     detail = JsonFields.clip(verdict) + " (no policy verdict)";
-                    break;
+                }
             }
         }
 
@@ -148,18 +147,18 @@ final class HubbleFields {
         if ("L7".equals(l7Type)) {
             return "l7";
         }
-        switch ((int) type) {
-            case 0: return null;
-            case 1: return "drop";
-            case 2: return "debug";
-            case 3: return "capture";
-            case 4: return "trace";
-            case 5: return "policy-verdict";
-            case 6: return "recorder";
-            case 7: return "trace-sock";
-            case 129: return "l7";
-            default: return "type-" + type;
-        }
+        return switch ((int) type) {
+            case 0 -> null;
+            case 1 -> "drop";
+            case 2 -> "debug";
+            case 3 -> "capture";
+            case 4 -> "trace";
+            case 5 -> "policy-verdict";
+            case 6 -> "recorder";
+            case 7 -> "trace-sock";
+            case 129 -> "l7";
+            default -> "type-" + type;
+        };
     }
 
     static String blankToNull(String s) {

@@ -89,27 +89,26 @@ public final class FieldSubset {
 
     private JsonNode node(JsonScanner s, byte[] value) {
         byte c = s.peek();
-        switch (c) {
-            case '"':
-                return TextNode.valueOf(s.string());
-            case 't':
-            case 'f':
-                return s.bool() ? BooleanNode.TRUE : BooleanNode.FALSE;
-            case 'n':
+        return switch (c) {
+            case '"' -> TextNode.valueOf(s.string());
+            case 't', 'f' -> s.bool() ? BooleanNode.TRUE : BooleanNode.FALSE;
+            case 'n' -> {
                 s.nullValue();
-                return NullNode.instance;
-            case '{':
-            case '[':
+                yield NullNode.instance;
+            }
+            case '{', '[' -> {
                 int from = s.position();
                 int to = s.skipContainerUnchecked(VALUE_MAX_DEPTH);
-                return values.get(value, from, to, parse);
-            default:
+                yield values.get(value, from, to, parse);
+            }
+            default -> {
                 if (c < '0' || c > '9') {
                     throw FastPath.DECLINE; // a negative number (or not JSON): the tree path decides
                 }
                 long n = s.naturalNumber(0);
-                return n <= Integer.MAX_VALUE ? IntNode.valueOf((int) n) : LongNode.valueOf(n);
-        }
+                yield n <= Integer.MAX_VALUE ? IntNode.valueOf((int) n) : LongNode.valueOf(n);
+            }
+        };
     }
 
     /** The index of the name the scanner just read (at {@code start}), or -1. */

@@ -36,6 +36,10 @@ public final class JsonScanner {
     private final byte[] b;
     private final int end;
     private int pos;
+    /** Length in bytes of the last name read. */
+    private int nameLength;
+    /** Whether the last string scanned had a backslash escape. */
+    private boolean escaped;
 
     public JsonScanner(byte[] bytes) {
         this.b = bytes;
@@ -115,9 +119,6 @@ public final class JsonScanner {
         expect(':');
         return start;
     }
-
-    /** Length in bytes of the last name read. */
-    private int nameLength;
 
     /** Length in bytes of the last name read (it starts at the offset {@link #name} returned). */
     public int nameLength() {
@@ -279,9 +280,6 @@ public final class JsonScanner {
             default -> number();
         }
     }
-
-    /** Whether the last string scanned had a backslash escape. */
-    private boolean escaped;
 
     /** On an opening quote: checks the string (at most {@code limit} bytes) and returns the offset after it. */
     private int stringEnd(int limit) {
