@@ -153,9 +153,9 @@ class FullStackEndToEndTest {
                 JsonNode answer = api.query(prometheus, expr);
                 assertThat(answer.path("status").asText()).as(e.getKey() + ": " + expr).isEqualTo("success");
                 if (onlyEnforcementGaps(expr)) {
-                    // ENFORCEMENT_GAP needs a policy axis that can disagree with intent; until the NetworkPolicy
-                    // engine lands the axis is derived from intent (IntentDerivedPolicyAxis), so no input makes
-                    // one. The same expression on another type shows that its shape returns data.
+                    // ENFORCEMENT_GAP needs policies that allow what intent forbids, and this test's topology has
+                    // none, so its traffic makes no such violation. The same expression on another type shows
+                    // that its shape returns data.
                     expr = expr.replace("ENFORCEMENT_GAP", "ISOLATION_BREACH");
                     answer = api.query(prometheus, expr);
                 }
