@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -27,7 +28,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response unreadableBody(com.fasterxml.jackson.core.JsonProcessingException e) {
+    public Response unreadableBody(JsonProcessingException e) {
         String detail = e.getOriginalMessage() == null ? "the request body is not valid JSON"
                 : "the request body is not valid JSON: "
                 + Parameters.shown(e.getOriginalMessage().lines().findFirst().orElse(""));

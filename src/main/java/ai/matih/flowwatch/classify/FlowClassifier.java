@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.flow.ObservationSide;
 import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.policy.PolicyVerdict;
 import ai.matih.flowwatch.violation.Cause;
@@ -87,7 +88,7 @@ public final class FlowClassifier {
      * egress let it out; the destination's ingress may still drop it, and its own report decides.
      */
     private static boolean seenOnlyLeavingSource(Flow flow, Party dst) {
-        return flow.side() == ai.matih.flowwatch.flow.ObservationSide.SOURCE
+        return flow.side() == ObservationSide.SOURCE
                 && dst.endpoint().kind() != EndpointKind.WORLD
                 && dst.kind() != Party.Kind.EXTERNAL
                 && dst.namespaceName() != null;

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.classify;
 
+import java.util.Locale;
 import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
@@ -121,7 +122,7 @@ public final class IntentModel {
         if (p.endpoint().name() != null) {
             return p.endpoint().name();
         }
-        return p.endpoint().kind().name().toLowerCase(java.util.Locale.ROOT)
+        return p.endpoint().kind().name().toLowerCase(Locale.ROOT)
                 + (p.endpoint().ip() != null ? " " + p.endpoint().ip() : "");
     }
 

@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.demo;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -609,7 +611,7 @@ public final class DemoRecords {
         event.put("verb", verb);
         ObjectNode user = event.putObject("user");
         user.put("username", username);
-        user.put("uid", UUID.nameUUIDFromBytes(username.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+        user.put("uid", UUID.nameUUIDFromBytes(username.getBytes(StandardCharsets.UTF_8)).toString());
         ArrayNode groups = user.putArray("groups");
         if (username.startsWith("system:serviceaccount:")) {
             groups.add("system:serviceaccounts");
@@ -683,7 +685,7 @@ public final class DemoRecords {
     private static String write(ObjectNode node) {
         try {
             return JSON.writeValueAsString(node);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot serialise a demo record", e);
         }
     }

@@ -1,5 +1,8 @@
 package ai.matih.flowwatch.demo;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -183,7 +186,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static void createTopics(String bootstrapServers, String... names) {
         List<NewTopic> topics = new ArrayList<>();
         for (String name : names) {
-            topics.add(new NewTopic(name, java.util.Optional.empty(), java.util.Optional.empty()));
+            topics.add(new NewTopic(name, Optional.empty(), Optional.empty()));
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
@@ -218,7 +221,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Stops the broker as a crash or a rolling restart would (its data stays), waits {@code down}, and starts it again
      * on the same ports with the same data (fault tests).
      */
-    public void restart(java.time.Duration down) throws InterruptedException {
+    public void restart(Duration down) throws InterruptedException {
         server.shutdown();
         server.awaitShutdown();
         LOGGER.infof("Embedded Kafka broker %s stopped for %s", bootstrapServers(), down);
@@ -306,7 +309,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
                 socket.setReuseAddress(true);
                 int candidate = socket.getLocalPort();
-                if (java.util.Arrays.stream(exclude).noneMatch(p -> p == candidate)) {
+                if (Arrays.stream(exclude).noneMatch(p -> p == candidate)) {
                     return candidate;
                 }
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.flow;
 
+import java.util.Locale;
 /** What the CNI did with a connection: the observed axis of classification. */
 public enum Observed {
     /** The CNI let the connection through. */
@@ -11,7 +12,7 @@ public enum Observed {
     /** The record carries no policy verdict (datapath error, translation event, unknown verdict). */
     UNKNOWN;
 
-    private final String tag = name().toLowerCase(java.util.Locale.ROOT);
+    private final String tag = name().toLowerCase(Locale.ROOT);
 
     public String tag() {
         return tag;

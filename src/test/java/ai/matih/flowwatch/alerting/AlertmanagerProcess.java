@@ -1,5 +1,8 @@
 package ai.matih.flowwatch.alerting;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +66,7 @@ final class AlertmanagerProcess implements AutoCloseable {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
         if (secured) {
             builder.sslContext(AlertmanagerClient.sslContext(AlertTestSupport.config(
-                    java.util.Map.of("flowwatch.alertmanager.tls.insecure-skip-verify", "true")).tls()));
+                    Map.of("flowwatch.alertmanager.tls.insecure-skip-verify", "true")).tls()));
         }
         this.http = builder.build();
     }
@@ -172,8 +175,8 @@ final class AlertmanagerProcess implements AutoCloseable {
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5));
         if (secured) {
-            builder.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                    (USER + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
         }
         return builder;
     }

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.api;
 
+import com.sun.management.ThreadMXBean;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -25,7 +26,7 @@ class WhatIfConnectionsBoundTest {
     }
 
     static long allocatedByThisThread() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
     }
 

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.audit;
 
+import java.util.HashMap;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -116,7 +117,7 @@ class AuditTopologyChangesTest {
     void aPatchLeavingANamespacePastTheLabelBoundsIsNotApplied(String scenario, int had, int added, int keyChars,
                                                                boolean refused) {
         // Given: a namespace already carrying labels learnt from earlier patches, each within the bounds
-        Map<String, String> before = new java.util.HashMap<>();
+        Map<String, String> before = new HashMap<>();
         for (int i = 0; i < had; i++) {
             before.put(key("had", i, keyChars), "v".repeat(63));
         }

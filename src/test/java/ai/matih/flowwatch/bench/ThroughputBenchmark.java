@@ -1,5 +1,16 @@
 package ai.matih.flowwatch.bench;
 
+import ai.matih.flowwatch.testing.ChildAuth;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.UncheckedIOException;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.demo.EmbeddedKafkaBroker;
@@ -129,7 +140,7 @@ public final class ThroughputBenchmark {
             result.put("documents", documents.get());
             result.put("mean_record_bytes", bytes.get() / Math.max(1, records.get()));
             result.put("records_by_topic", Map.copyOf(perTopic.entrySet().stream()
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()))));
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()))));
             result.put("violating_connections", violatingConnections.get());
             result.put("produce_records_per_s", Math.round(produceRate));
             log("preloaded %d records (%d documents) in %.1f s", records.get(), documents.get(), produceSeconds);
@@ -322,11 +333,11 @@ public final class ThroughputBenchmark {
      * issue's second yardstick ("a consumer that also binds JSON with Jackson"), on the same records.
      */
     private Baseline jacksonConsumer(String bootstrap) {
-        com.fasterxml.jackson.databind.ObjectReader reader = JSON.readerFor(JsonNode.class);
+        ObjectReader reader = JSON.readerFor(JsonNode.class);
         long[] fields = new long[1];
         Baseline b = consumeAll(bootstrap, "Jackson consumer", value -> {
             long n = 0;
-            try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> docs = reader.readValues(value)) {
+            try (MappingIterator<JsonNode> docs = reader.readValues(value)) {
                 while (docs.hasNextValue()) {
                     fields[0] += docs.nextValue().size();
                     n++;
@@ -346,7 +357,7 @@ public final class ThroughputBenchmark {
      * Reads every input record from the beginning, applying {@code work} to each value; fails unless the sum of what
      * {@code work} returned equals {@code expected}.
      */
-    private Baseline consumeAll(String bootstrap, String what, java.util.function.ToLongFunction<byte[]> work,
+    private Baseline consumeAll(String bootstrap, String what, ToLongFunction<byte[]> work,
                                 long expected) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -432,7 +443,7 @@ public final class ThroughputBenchmark {
     private static Map<String, Double> cpuSecondsByThreads(List<Instance> instances) {
         Map<String, Double> out = new TreeMap<>();
         for (Instance i : instances) {
-            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + i.process.pid() + "/task"))) {
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + i.process.pid() + "/task"))) {
                 for (Path task : (Iterable<Path>) tasks::iterator) {
                     try {
                         String name = Files.readString(task.resolve("comm")).trim();
@@ -492,16 +503,16 @@ public final class ThroughputBenchmark {
      * start (and, on a starved machine, later): Kafka then redelivers what was processed but not yet committed, so
      * the scale-out run counts documents at least once and is done when the group has committed everything.
      */
-    private static java.util.function.BooleanSupplier committedOffsets(String bootstrap, String group) {
+    private static BooleanSupplier committedOffsets(String bootstrap, String group) {
         return () -> {
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+            try (Admin admin = Admin.create(
                     Map.of("bootstrap.servers", bootstrap))) {
-                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                Map<TopicPartition, OffsetAndMetadata> committed = admin
                         .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new LinkedHashMap<>();
+                Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
                 for (var d : admin.describeTopics(INPUTS).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
                     d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
-                            org.apache.kafka.clients.admin.OffsetSpec.latest()));
+                            OffsetSpec.latest()));
                 }
                 for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
                     var c = committed.get(e.getKey());
@@ -535,7 +546,7 @@ public final class ThroughputBenchmark {
      * Waits until the instances together count every document produced (and, when {@code committed} is given, the
      * group has committed everything: redeliveries then count twice); the rate runs from the first to the last.
      */
-    private Measured measure(List<Instance> instances, java.util.function.BooleanSupplier committed)
+    private Measured measure(List<Instance> instances, BooleanSupplier committed)
             throws InterruptedException {
         long expected = documents.get();
         long firstAt = 0;
@@ -617,9 +628,9 @@ public final class ThroughputBenchmark {
         Map<Integer, Long> arrived = new ConcurrentHashMap<>();
         HttpRequest request = HttpRequest.newBuilder(URI.create(instance.base + "/api/v1/violations/stream"))
                 .header("Accept", "text/event-stream")
-                .header("Authorization", ai.matih.flowwatch.testing.ChildAuth.adminHeader()).build();
+                .header("Authorization", ChildAuth.adminHeader()).build();
         var stream = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-        HttpResponse<java.util.stream.Stream<String>> response = stream.get(10, TimeUnit.SECONDS);
+        HttpResponse<Stream<String>> response = stream.get(10, TimeUnit.SECONDS);
         Thread reader = new Thread(() -> {
             try {
                 response.body().forEach(line -> {
@@ -637,7 +648,7 @@ public final class ThroughputBenchmark {
                         // not a violation document
                     }
                 });
-            } catch (java.io.UncheckedIOException closed) {
+            } catch (UncheckedIOException closed) {
                 // the stream ends when the instance stops after the measurement; a probe not seen by then is missing
             }
         }, "bench-sse");
@@ -919,7 +930,7 @@ public final class ThroughputBenchmark {
                     "-Dquarkus.http.host=127.0.0.1",
                     "-Dquarkus.management.port=" + managementPort,
                     "-Dquarkus.management.host=127.0.0.1"));
-            cmd.addAll(ai.matih.flowwatch.testing.ChildAuth.jvmArgs());
+            cmd.addAll(ChildAuth.jvmArgs());
             String extra = System.getProperty("bench.app.args", "").trim();
             if (!extra.isEmpty()) {
                 cmd.addAll(List.of(extra.split("\\s+")));

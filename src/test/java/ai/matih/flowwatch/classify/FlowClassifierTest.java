@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.classify;
 
+import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.policy.PolicyVerdict;
 import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
@@ -225,7 +226,7 @@ class FlowClassifierTest {
     @Test
     void failsClosedWhenEgressExceptionsCannotBeCheckedWithoutAnIp() {
         // Given: acme-corp has a live egress exception; the record (Goldmane) names only the public network
-        Endpoint publicNetwork = new Endpoint(ai.matih.flowwatch.flow.EndpointKind.WORLD, null, null, null, null,
+        Endpoint publicNetwork = new Endpoint(EndpointKind.WORLD, null, null, null, null,
                 Map.of(), Map.of(), "pub");
         // When
         Outcome acme = classifier.classify(flow(ACME_API, publicNetwork, Protocol.TCP, 443, Observed.ALLOWED), TOPOLOGY);
@@ -274,7 +275,7 @@ class FlowClassifierTest {
     @Test
     void usesNamespaceLabelsCarriedByTheRecordForUnknownNamespaces() {
         // Given: a namespace the topology does not know, labelled control-plane in the Cilium record
-        Endpoint cp = new Endpoint(ai.matih.flowwatch.flow.EndpointKind.POD, "platform-admin", "admin-0", "admin", null,
+        Endpoint cp = new Endpoint(EndpointKind.POD, "platform-admin", "admin-0", "admin", null,
                 Map.of(), Map.of("matih.ai/role", "control-plane"), null);
         // When
         Outcome outcome = classifier.classify(flow(ACME_API, cp, Protocol.TCP, 443, Observed.DENIED), TOPOLOGY);

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.decode;
 
+import ai.matih.flowwatch.flow.Flow;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -269,7 +270,7 @@ class RecordFramingTest {
         // Given
         DecodeSink failing = new RecordingSink() {
             @Override
-            public void flow(ai.matih.flowwatch.flow.Flow flow) {
+            public void flow(Flow flow) {
                 throw new IllegalStateException("boom");
             }
         };

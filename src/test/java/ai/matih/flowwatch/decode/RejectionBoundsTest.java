@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.decode;
 
+import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -177,7 +178,7 @@ class RejectionBoundsTest {
 
     @Test
     void aLimitBelowOneIsRefused() {
-        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+        Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> new RecordDecoder(1_048_576, 10, 0))
                 .withMessageContaining("maxRejectionsPerRecord=0");
     }

@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.demo;
 
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -116,7 +118,7 @@ class DemoRecordsTest {
             assertThat(line.path("action").asText()).isIn("Allow", "Deny");
             assertThat(line.path("reporter").asText()).isIn("Src", "Dst");
             assertThat(Instant.parse(line.path("end_time").asText())).isEqualTo(NOW.truncatedTo(
-                    java.time.temporal.ChronoUnit.SECONDS));
+                    ChronoUnit.SECONDS));
             assertThat(line.path("source_labels").isTextual()).isTrue();
             assertThat(line.path("policies").has("enforced")).isTrue();
         });
@@ -172,7 +174,7 @@ class DemoRecordsTest {
 
     @Test
     void flowsUseOnlyDemoTopologyAddressesOrKnownExternals() {
-        Set<String> known = new java.util.HashSet<>(Set.of(DemoTopology.INTERNET, DemoTopology.ACME_PAYMENTS,
+        Set<String> known = new HashSet<>(Set.of(DemoTopology.INTERNET, DemoTopology.ACME_PAYMENTS,
                 DemoTopology.GLOBEX_EXPIRED_PARTNER, DemoTopology.SCANNER));
         DemoTopology.PODS.forEach(p -> known.add(p.ip()));
         assertThat(flows().stream().flatMap(l -> Stream.of(l.at("/flow/IP/source").asText(),

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.e2e;
 
+import java.io.InputStream;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -274,7 +275,7 @@ class AccessMatrixTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(request.build(),
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         response.body().close();
         return response.statusCode();

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.e2e;
 
+import java.util.Locale;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -114,7 +115,7 @@ class EvaluatePermitBeforeBodyTest {
                 break;
             }
         }
-        return head.toString(StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+        return head.toString(StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
     }
 
     /** The status of the HTTP/1.1 answer on this stream. */

@@ -153,9 +153,8 @@ class FullStackEndToEndTest {
                 JsonNode answer = api.query(prometheus, expr);
                 assertThat(answer.path("status").asText()).as(e.getKey() + ": " + expr).isEqualTo("success");
                 if (onlyEnforcementGaps(expr)) {
-                    // ENFORCEMENT_GAP needs policies that allow what intent forbids, and this test's topology has
-                    // none, so its traffic makes no such violation. The same expression on another type shows
-                    // that its shape returns data.
+                    // ENFORCEMENT_GAP needs policies that allow what intent forbids; when this test's traffic
+                    // made none, the same expression on another type shows that its shape returns data.
                     expr = expr.replace("ENFORCEMENT_GAP", "ISOLATION_BREACH");
                     answer = api.query(prometheus, expr);
                 }

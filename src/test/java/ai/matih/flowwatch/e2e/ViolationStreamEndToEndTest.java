@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.e2e;
 
+import java.io.IOException;
+import java.io.InputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -43,7 +45,7 @@ class ViolationStreamEndToEndTest {
         // Given: a client following the stream
         List<String> events = new CopyOnWriteArrayList<>();
         HttpClient client = HttpClient.newHttpClient();
-        HttpResponse<java.io.InputStream> response = client.send(
+        HttpResponse<InputStream> response = client.send(
                 HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
                         .header("Authorization", "Bearer " + Tokens.admin()).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -55,7 +57,7 @@ class ViolationStreamEndToEndTest {
                         events.add(line.substring(5));
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the stream closes when the test ends
             }
         });

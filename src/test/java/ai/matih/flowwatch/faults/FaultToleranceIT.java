@@ -1,5 +1,9 @@
 package ai.matih.flowwatch.faults;
 
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -89,7 +93,7 @@ class FaultToleranceIT {
             }
 
             @Override
-            public Clock withZone(java.time.ZoneId zone) {
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 
@@ -107,8 +111,8 @@ class FaultToleranceIT {
                 ProducerConfig.ACKS_CONFIG, "all");
         long started = System.nanoTime();
         int produced = 0;
-        java.util.concurrent.ConcurrentLinkedQueue<ProducerRecord<String, String>> failed =
-                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<ProducerRecord<String, String>> failed =
+                new ConcurrentLinkedQueue<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(cfg)) {
             while (produced < records) {
                 if (random.nextInt(1000) == 0) {
@@ -139,7 +143,7 @@ class FaultToleranceIT {
     }
 
     private static void send(KafkaProducer<String, String> producer,
-                             java.util.Queue<ProducerRecord<String, String>> failed, ProducerRecord<String, String> r) {
+                             Queue<ProducerRecord<String, String>> failed, ProducerRecord<String, String> r) {
         producer.send(r, (metadata, error) -> {
             if (error != null) {
                 failed.add(r);
@@ -378,7 +382,7 @@ class FaultToleranceIT {
     }
 
     private void alter(String... topics) throws Exception {
-        Map<ConfigResource, java.util.Collection<AlterConfigOp>> ops = new HashMap<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
         for (String t : topics) {
             ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(new AlterConfigOp(
                     new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET)));

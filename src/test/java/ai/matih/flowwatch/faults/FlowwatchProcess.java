@@ -1,5 +1,9 @@
 package ai.matih.flowwatch.faults;
 
+import ai.matih.flowwatch.testing.ChildAuth;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,8 +50,8 @@ final class FlowwatchProcess implements AutoCloseable {
     private final List<String> properties = new ArrayList<>();
     private final int port;
     private final int managementPort;
-    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> STARTS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> STARTS =
+            new ConcurrentHashMap<>();
     private Process process;
 
     FlowwatchProcess(String name, String bootstrap, Map<String, String> settings) {
@@ -62,14 +66,14 @@ final class FlowwatchProcess implements AutoCloseable {
         all.put("flowwatch.demo.enabled", "false");
         all.put("quarkus.log.category.\"org.apache.kafka\".level", "WARN");
         all.forEach((k, v) -> properties.add("-D" + k + "=" + v));
-        properties.addAll(ai.matih.flowwatch.testing.ChildAuth.jvmArgs());
+        properties.addAll(ChildAuth.jvmArgs());
     }
 
     private Path log;
 
     /** How many lines of this process's output contain {@code text}. */
     long logLines(String text) throws IOException {
-        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+        try (Stream<String> lines = Files.lines(log)) {
             return lines.filter(l -> l.contains(text)).count();
         }
     }
@@ -90,7 +94,7 @@ final class FlowwatchProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: run ./mvnw verify (the package phase builds it)");
         }
         log = Path.of("target", "faults", name + "-"
-                + STARTS.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet()
+                + STARTS.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet()
                 + ".log");
         Files.createDirectories(log.getParent());
         List<String> cmd = new ArrayList<>();
@@ -202,7 +206,7 @@ final class FlowwatchProcess implements AutoCloseable {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target + path))
                 .timeout(Duration.ofSeconds(10)).GET();
         if (path.startsWith("/api/")) {
-            b.header("Authorization", ai.matih.flowwatch.testing.ChildAuth.adminHeader());
+            b.header("Authorization", ChildAuth.adminHeader());
         }
         return b.build();
     }

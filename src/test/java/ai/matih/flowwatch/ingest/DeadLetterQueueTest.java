@@ -1,5 +1,7 @@
 package ai.matih.flowwatch.ingest;
 
+import java.net.ServerSocket;
+import java.util.HashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -243,7 +245,7 @@ class DeadLetterQueueTest {
     void aTransientFailureFailsTheWrite() throws Exception {
         // Given a broker that cannot be reached, and a producer that waits at most 2 s for it
         int closedPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         Fixture f = new Fixture("flowwatch-dlq", Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -276,7 +278,7 @@ class DeadLetterQueueTest {
         /** With {@code limit} taken as the topic's limit; null: asked of the broker. */
         Fixture(String topic, Map<String, Object> producer, MessageLimit limit) {
             this.topic = topic;
-            java.util.HashMap<String, Object> config = new java.util.HashMap<>(producer);
+            HashMap<String, Object> config = new HashMap<>(producer);
             config.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             PipelineMetrics metrics = new PipelineMetrics(registry, () -> 10);
             this.dlq = limit == null ? new DeadLetterQueue(topic, BUDGET, metrics, config)

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.ingest;
 
+import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -168,7 +169,7 @@ class InFlightBatchesTest {
         try {
             InFlightBatches batches = new InFlightBatches("test", 4, settle);
             CompletableFuture<Void> write = new CompletableFuture<>();
-            List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> threads = new CopyOnWriteArrayList<>();
             batches.submit(new Batch("b0", log) {
                 @Override
                 public CompletionStage<Void> ack(Metadata metadata) {

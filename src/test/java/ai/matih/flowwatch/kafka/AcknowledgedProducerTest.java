@@ -1,5 +1,8 @@
 package ai.matih.flowwatch.kafka;
 
+import java.net.ServerSocket;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -107,7 +110,7 @@ class AcknowledgedProducerTest {
     void theBrokersDefaultIsAssumedWithinTheTimeoutWhenKafkaDoesNotAnswer() throws Exception {
         // Given a port nothing listens on
         int closedPort;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         long started = System.nanoTime();
@@ -186,8 +189,8 @@ class AcknowledgedProducerTest {
     }
 
     private static long endOffset(String topic) throws Exception {
-        var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
-        return admin.listOffsets(Map.of(partition, org.apache.kafka.clients.admin.OffsetSpec.latest())).all()
+        var partition = new TopicPartition(topic, 0);
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all()
                 .get(30, TimeUnit.SECONDS).get(partition).offset();
     }
 }

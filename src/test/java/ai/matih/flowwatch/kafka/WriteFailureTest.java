@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.kafka;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerationException;
@@ -37,7 +38,7 @@ class WriteFailureTest {
                 Arguments.of(new InvalidRecordException("compacted topic without key"), WriteFailure.INVALID),
                 Arguments.of(new InvalidTimestampException("out of range"), WriteFailure.INVALID),
                 Arguments.of(new SerializationException("cannot serialize"), WriteFailure.INVALID),
-                Arguments.of(new JsonGenerationException("cannot write", (com.fasterxml.jackson.core.JsonGenerator) null),
+                Arguments.of(new JsonGenerationException("cannot write", (JsonGenerator) null),
                         WriteFailure.INVALID),
                 // as a dependent future or a blocking get wraps them
                 Arguments.of(new CompletionException(new RecordTooLargeException("wrapped")), WriteFailure.TOO_LARGE),

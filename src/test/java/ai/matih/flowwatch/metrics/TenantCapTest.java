@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.metrics;
 
+import java.util.HashSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -148,7 +149,7 @@ class TenantCapTest {
         AtomicReference<Topology> manifests = new AtomicReference<>(topology());
         AtomicReference<Topology> current = new AtomicReference<>(topology());
         TenantTags tags = new TenantTags(2, current::get, manifests::get);
-        Set<String> values = new java.util.HashSet<>();
+        Set<String> values = new HashSet<>();
         // When: 50 tenants, one after the other, each learnt from the audit stream then gone
         for (int i = 0; i < 50; i++) {
             current.set(topology("learnt-" + i));
@@ -205,7 +206,7 @@ class TenantCapTest {
             for (int t = 0; t < 4; t++) {
                 int offset = t;
                 results.add(pool.submit(() -> {
-                    Set<String> values = new java.util.HashSet<>();
+                    Set<String> values = new HashSet<>();
                     for (int i = 0; i < 5_000; i++) {
                         values.add(tags.tag("hostile-" + (i * 4 + offset) % 3_000));
                     }
@@ -213,7 +214,7 @@ class TenantCapTest {
                     return values;
                 }));
             }
-            Set<String> all = new java.util.HashSet<>();
+            Set<String> all = new HashSet<>();
             for (Future<Set<String>> f : results) {
                 all.addAll(f.get(60, TimeUnit.SECONDS));
             }

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.topology;
 
+import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -126,7 +127,7 @@ class TopologyHolderTest {
                 "flowwatch.topology.reload-interval", "50ms"));
         holder.start();
         holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-acme-corp",
-                Map.of("matih.ai/role", "shared-infra"), java.time.Instant.now()));
+                Map.of("matih.ai/role", "shared-infra"), Instant.now()));
         assertThat(holder.current().namespaces().get("matih-data-plane-acme-corp").role()).isEqualTo(Role.SHARED_INFRA);
 
         // When: the files change and are reloaded

@@ -1,5 +1,14 @@
 package ai.matih.flowwatch.violation;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
@@ -192,8 +201,8 @@ class DurableViolationStoreTest {
     @Test
     void aReplayMemoryWrittenBeforeCreditsWereRecordedIsStillRead() {
         // Given the version-1 form (no credit partition per attempt, no retractions) of one attempt on partition 0
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(1);
             out.writeInt(1);
             out.writeUTF("hubble-flows:0");
@@ -205,8 +214,8 @@ class DurableViolationStoreTest {
             out.writeLong(1);
             out.writeInt(1);
             out.writeLong(7L);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
 
         // When it is decoded
@@ -246,32 +255,32 @@ class DurableViolationStoreTest {
         assertThat(readers).allSatisfy(r -> assertThat(r.get(id).count()).isEqualTo(3));
     }
 
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> malformedMemories() {
-        return java.util.stream.Stream.of(
-                org.junit.jupiter.params.provider.Arguments.of("unknown version", new byte[] {9}),
-                org.junit.jupiter.params.provider.Arguments.of("truncated", new byte[] {2, 0, 0}),
-                org.junit.jupiter.params.provider.Arguments.of("negative part count", new byte[] {2, -1, -1, -1, -1}),
-                org.junit.jupiter.params.provider.Arguments.of("negative attempt count",
+    static Stream<Arguments> malformedMemories() {
+        return Stream.of(
+                Arguments.of("unknown version", new byte[] {9}),
+                Arguments.of("truncated", new byte[] {2, 0, 0}),
+                Arguments.of("negative part count", new byte[] {2, -1, -1, -1, -1}),
+                Arguments.of("negative attempt count",
                         new byte[] {2, 0, 0, 0, 0, -1, -1, -1, -1}),
-                org.junit.jupiter.params.provider.Arguments.of("bytes after the end",
+                Arguments.of("bytes after the end",
                         new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}),
-                org.junit.jupiter.params.provider.Arguments.of("credit of an unknown partition", new byte[] {2,
+                Arguments.of("credit of an unknown partition", new byte[] {2,
                         0, 0, 0, 0, // no parts
                         0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
                         0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, // one credit, partition 0
                         0, 0, 0, 0}),
-                org.junit.jupiter.params.provider.Arguments.of("negative connections", new byte[] {2,
+                Arguments.of("negative connections", new byte[] {2,
                         0, 0, 0, 0,
                         0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0,
                         0, 0, 0, 0,
                         0, 0, 0, 0}));
     }
 
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.MethodSource("malformedMemories")
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedMemories")
     void aMalformedReplayMemoryIsRejectedWithAnIllegalArgument(String what, byte[] bytes) {
         // When / Then
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReplayMemory.decode(bytes, 16)).as(what)
+        Assertions.assertThatThrownBy(() -> ReplayMemory.decode(bytes, 16)).as(what)
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.violation;
 
+import java.time.Instant;
 import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
@@ -239,7 +240,7 @@ class ViolationStoreBoundsTest {
                 + violation, observationPoint);
     }
 
-    private Draft draft(int violation, int sourcePort, String uuid, String observationPoint, java.time.Instant at) {
+    private Draft draft(int violation, int sourcePort, String uuid, String observationPoint, Instant at) {
         Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
                 Map.of("app", "api"), Map.of(), null);
         Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "svc" + violation + "-0", "svc" + violation,

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.violation;
 
+import java.util.stream.IntStream;
 import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
@@ -73,7 +74,7 @@ class ViolationStreamTest {
         Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"),
                 Map.of(), null);
         ViolationStore store = new ViolationStore(1000, 4096);
-        return java.util.stream.IntStream.range(0, n).mapToObj(i -> {
+        return IntStream.range(0, n).mapToObj(i -> {
             Flow flow = new Flow(SourceFormat.HUBBLE, NOW, NOW, src, dst, Protocol.TCP, 1000 + i, 40000, Observed.DENIED,
                     Initiation.INITIATING, "TO_ENDPOINT", "worker-2", List.of(), "POLICY_DENIED", 1, "u" + i);
             return store.merge(factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TestTopologies.seed())))

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.decode.hubble;
 
+import java.util.function.Function;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Protocol;
@@ -67,7 +68,7 @@ public final class HubbleFastPath extends ScannerFastPath {
 
     private final JsonCodec codec;
     private final SliceCache<Endpoint> endpoints = new SliceCache<>(ENDPOINT_CACHE_SLOTS, ENDPOINT_CACHE_MAX_BYTES);
-    private final java.util.function.Function<byte[], Endpoint> decodeEndpoint = this::decodeEndpoint;
+    private final Function<byte[], Endpoint> decodeEndpoint = this::decodeEndpoint;
 
     public HubbleFastPath(JsonCodec codec) {
         this(codec, new FastPathFallbacks("hubble"));

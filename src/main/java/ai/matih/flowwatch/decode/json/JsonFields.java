@@ -1,5 +1,8 @@
 package ai.matih.flowwatch.decode.json;
 
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.Locale;
 import ai.matih.flowwatch.decode.DecodeException;
 import ai.matih.flowwatch.decode.RejectReason;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -226,7 +229,7 @@ public final class JsonFields {
         int hour = digits(s, 11, 13);
         int minute = digits(s, 14, 16);
         int second = digits(s, 17, 19);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month)
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonth.of(year, month)
                 .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return null;
         }
@@ -246,7 +249,7 @@ public final class JsonFields {
         } else if (s.charAt(19) != 'Z') {
             return null;
         }
-        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, nanos);
     }
 
@@ -317,7 +320,7 @@ public final class JsonFields {
         if (value.isNumber()) {
             return "a number";
         }
-        return value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        return value.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     /** Payload-derived text shortened for a detail: at most {@link #MAX_ECHO} characters, one line. */

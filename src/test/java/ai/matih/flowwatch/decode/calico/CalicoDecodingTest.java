@@ -61,10 +61,10 @@ public class CalicoDecodingTest {
     @Test
     void takesTheKafkaRecordTimeForDocumentsWithoutAnyTime() {
         // Given
-        java.time.Instant received = java.time.Instant.parse("2026-11-26T07:00:00Z");
+        Instant received = Instant.parse("2026-11-26T07:00:00Z");
         RecordingSink sink = new RecordingSink();
         // When
-        new ai.matih.flowwatch.decode.RecordDecoder().decode(Formats.CALICO,
+        new RecordDecoder().decode(Formats.CALICO,
                 sample("calico-enterprise-tigera-docs-prednat-net.json"), received, sink);
         // Then
         assertThat(sink.rejections).isEmpty();

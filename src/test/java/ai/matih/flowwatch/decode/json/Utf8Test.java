@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.decode.json;
 
+import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class Utf8Test {
             "truncated three-byte, e282, 0",
             "lone continuation, 80, 0"})
     void givenMultiByteSequences_whenChecked_thenOnlyWellFormedOnesPass(String what, String hex, int expected) {
-        byte[] seq = java.util.HexFormat.of().parseHex(hex);
+        byte[] seq = HexFormat.of().parseHex(hex);
         byte[] prefix = "0123456789abcdef0123456789abcdef0123".getBytes(StandardCharsets.US_ASCII);
         byte[] b = Arrays.copyOf(prefix, prefix.length + seq.length);
         System.arraycopy(seq, 0, b, prefix.length, seq.length);
