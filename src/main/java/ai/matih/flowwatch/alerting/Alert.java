@@ -13,8 +13,12 @@ import java.util.Map;
  * @param endsAt       when Alertmanager is to consider it resolved unless told otherwise
  * @param generatorUrl the violation in flowwatch's REST API
  */
-public record Alert(Map<String, String> labels, Map<String, String> annotations, Instant startsAt, Instant endsAt,
-                    @JsonProperty("generatorURL") String generatorUrl) {
+public record Alert(
+        Map<String, String> labels,
+        Map<String, String> annotations,
+        Instant startsAt,
+        Instant endsAt,
+        @JsonProperty("generatorURL") String generatorUrl) {
 
     public Alert {
         labels = Map.copyOf(labels);

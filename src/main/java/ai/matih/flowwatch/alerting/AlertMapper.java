@@ -1,8 +1,8 @@
 package ai.matih.flowwatch.alerting;
 
-import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationType;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,7 +63,10 @@ final class AlertMapper {
     static Map<String, String> labels(Violation violation) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(ALERTNAME, alertName(violation.type()));
-        put(labels, SEVERITY, violation.severity() == null ? null : violation.severity().tag());
+        put(
+                labels,
+                SEVERITY,
+                violation.severity() == null ? null : violation.severity().tag());
         put(labels, TYPE, violation.type().name());
         put(labels, TENANT, violation.tenant());
         put(labels, PEER_TENANT, violation.peerTenant());
@@ -103,12 +106,16 @@ final class AlertMapper {
 
     /** The violation's reason with its count and, when known, the cause to fix. */
     static String description(Violation violation) {
-        StringBuilder sb = new StringBuilder(violation.reason() == null ? summary(violation.type()) : violation.reason());
+        StringBuilder sb =
+                new StringBuilder(violation.reason() == null ? summary(violation.type()) : violation.reason());
         if (sb.length() > 0 && ".!?".indexOf(sb.charAt(sb.length() - 1)) < 0) {
             sb.append('.');
         }
         long count = violation.count();
-        sb.append(' ').append(count).append(' ').append(isAudit(violation.type()) ? "event" : "connection attempt")
+        sb.append(' ')
+                .append(count)
+                .append(' ')
+                .append(isAudit(violation.type()) ? "event" : "connection attempt")
                 .append(count == 1 ? "" : "s");
         if (violation.firstSeen() != null && violation.lastSeen() != null) {
             sb.append(" between ").append(violation.firstSeen()).append(" and ").append(violation.lastSeen());

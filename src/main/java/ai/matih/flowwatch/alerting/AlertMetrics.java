@@ -38,7 +38,8 @@ final class AlertMetrics {
 
     private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder(SENT)
-                .description("Alerts pushed to Alertmanager, by result (sent, failed after retries, dropped at capacity)")
+                .description(
+                        "Alerts pushed to Alertmanager, by result (sent, failed after retries, dropped at capacity)")
                 .tag(RESULT, result)
                 .register(registry);
     }

@@ -63,9 +63,19 @@ public class AlertPublisher implements ViolationListener {
         if (active) {
             AlertMapper mapper = new AlertMapper(config.externalUrl(), config.runbookUrl());
             AlertTransport delivery = transport != null ? transport : new AlertmanagerClient(config);
-            Backoff backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
-            this.sender = new AlertSender(pending, mapper, delivery, metrics, config.targets(), config.quietPeriod(),
-                    config.resendInterval(), config.batchSize(), backoff, config.retry().maxAttempts());
+            Backoff backoff =
+                    new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
+            this.sender = new AlertSender(
+                    pending,
+                    mapper,
+                    delivery,
+                    metrics,
+                    config.targets(),
+                    config.quietPeriod(),
+                    config.resendInterval(),
+                    config.batchSize(),
+                    backoff,
+                    config.retry().maxAttempts());
         } else {
             this.sender = null;
         }
@@ -79,8 +89,10 @@ public class AlertPublisher implements ViolationListener {
         if (!pending.offer(violation, clock.instant())) {
             metrics.dropped();
             if (dropWarned.compareAndSet(false, true)) {
-                LOGGER.warnf("Alert queue full (%d alerts): violations needing a new alert are dropped and counted "
-                        + "in flowwatch_alerts_sent_total{result=\"dropped\"} (logged once)", config.queueCapacity());
+                LOGGER.warnf(
+                        "Alert queue full (%d alerts): violations needing a new alert are dropped and counted "
+                                + "in flowwatch_alerts_sent_total{result=\"dropped\"} (logged once)",
+                        config.queueCapacity());
             }
         }
     }
@@ -88,7 +100,9 @@ public class AlertPublisher implements ViolationListener {
     /** True when the violation is severe enough to alert. */
     boolean alerts(Violation violation) {
         Severity severity = violation.severity();
-        return severity != null && violation.id() != null && violation.type() != null
+        return severity != null
+                && violation.id() != null
+                && violation.type() != null
                 && severity.ordinal() <= minSeverity.ordinal();
     }
 
@@ -103,8 +117,11 @@ public class AlertPublisher implements ViolationListener {
     /** Starts the sender thread, when alerting is on. */
     synchronized void start() {
         if (!active) {
-            LOGGER.infof("Alerting to Alertmanager is off (%s)", config.targets().isEmpty()
-                    ? "no flowwatch.alertmanager.urls" : "flowwatch.alertmanager.enabled=false");
+            LOGGER.infof(
+                    "Alerting to Alertmanager is off (%s)",
+                    config.targets().isEmpty()
+                            ? "no flowwatch.alertmanager.urls"
+                            : "flowwatch.alertmanager.enabled=false");
             return;
         }
         if (executor != null) {
@@ -116,8 +133,9 @@ public class AlertPublisher implements ViolationListener {
             return thread;
         });
         executor.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
-        LOGGER.infof("Alerting to Alertmanager %s (min severity %s, quiet period %s)", config.targets(),
-                minSeverity.tag(), config.quietPeriod());
+        LOGGER.infof(
+                "Alerting to Alertmanager %s (min severity %s, quiet period %s)",
+                config.targets(), minSeverity.tag(), config.quietPeriod());
     }
 
     /** Stops the sender thread and delivers what is pending once, within about the request timeout. */

@@ -28,8 +28,7 @@ final class AlertSender {
     private static final Logger LOGGER = Logger.getLogger(AlertSender.class);
 
     /** What one Alertmanager has received of one alert. */
-    private record Delivered(long version, Instant at, boolean resolved) {
-    }
+    private record Delivered(long version, Instant at, boolean resolved) {}
 
     /** Delivery state of one Alertmanager. */
     private static final class Target {
@@ -56,16 +55,27 @@ final class AlertSender {
     private final Backoff backoff;
     private final int maxAttempts;
 
-    AlertSender(PendingAlerts pending, AlertMapper mapper, AlertTransport transport, AlertMetrics metrics,
-                List<String> urls, Duration quietPeriod, Duration resendInterval, int batchSize, Backoff backoff,
-                int maxAttempts) {
+    AlertSender(
+            PendingAlerts pending,
+            AlertMapper mapper,
+            AlertTransport transport,
+            AlertMetrics metrics,
+            List<String> urls,
+            Duration quietPeriod,
+            Duration resendInterval,
+            int batchSize,
+            Backoff backoff,
+            int maxAttempts) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("alert batch size must be positive, was " + batchSize);
         }
         if (maxAttempts <= 0) {
             throw new IllegalArgumentException("alert retry max attempts must be positive, was " + maxAttempts);
         }
-        if (quietPeriod.isNegative() || quietPeriod.isZero() || resendInterval.isNegative() || resendInterval.isZero()) {
+        if (quietPeriod.isNegative()
+                || quietPeriod.isZero()
+                || resendInterval.isNegative()
+                || resendInterval.isZero()) {
             throw new IllegalArgumentException("alert quiet period and resend interval must be positive, were "
                     + quietPeriod + " and " + resendInterval);
         }
@@ -147,8 +157,9 @@ final class AlertSender {
             target.nextAttempt = now.plus(backoff.delay(target.failures));
             if (!target.failing) {
                 target.failing = true;
-                LOGGER.warnf("Alertmanager %s did not take %d alerts: %s; retrying with backoff", target.url,
-                        alerts.size(), e.getMessage());
+                LOGGER.warnf(
+                        "Alertmanager %s did not take %d alerts: %s; retrying with backoff",
+                        target.url, alerts.size(), e.getMessage());
             } else {
                 LOGGER.debugf("Alertmanager %s: attempt %d failed: %s", target.url, target.failures, e.getMessage());
             }
@@ -169,8 +180,10 @@ final class AlertSender {
 
     /** After the last attempt: counts the alerts as failed and marks them handled until their next resend. */
     private void giveUp(Target target, List<Pending> rest, Instant now) {
-        LOGGER.warnf("Alertmanager %s: giving up on %d alerts after %d attempts; active ones are retried at the next "
-                + "resend", target.url, rest.size(), target.failures);
+        LOGGER.warnf(
+                "Alertmanager %s: giving up on %d alerts after %d attempts; active ones are retried at the next "
+                        + "resend",
+                target.url, rest.size(), target.failures);
         for (Pending p : rest) {
             target.delivered.put(p.id(), new Delivered(p.version(), now, p.resolved(now, quietPeriod)));
         }

@@ -157,7 +157,10 @@ public interface AlertingConfig {
 
     /** The configured Alertmanager URLs, without blanks and the {@code none} placeholder. */
     default List<String> targets() {
-        return urls().stream().map(String::trim).filter(u -> !u.isEmpty() && !NONE.equals(u)).toList();
+        return urls().stream()
+                .map(String::trim)
+                .filter(u -> !u.isEmpty() && !NONE.equals(u))
+                .toList();
     }
 
     /** True when alerts are to be pushed: enabled, with at least one URL. */

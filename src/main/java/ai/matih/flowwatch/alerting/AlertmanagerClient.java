@@ -41,7 +41,8 @@ final class AlertmanagerClient implements AlertTransport {
     private final HttpClient http;
     private final Duration timeout;
     private final Supplier<String> authorization;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     AlertmanagerClient(AlertingConfig config) {
@@ -86,8 +87,8 @@ final class AlertmanagerClient implements AlertTransport {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new DeliveryException(e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            throw new DeliveryException(
+                    e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException("interrupted", e);
@@ -119,12 +120,13 @@ final class AlertmanagerClient implements AlertTransport {
         try {
             uri = alertsUri(baseUrl);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("flowwatch.alertmanager.urls: bad URL " + baseUrl + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "flowwatch.alertmanager.urls: bad URL " + baseUrl + ": " + e.getMessage(), e);
         }
         if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
                 || uri.getHost() == null) {
-            throw new IllegalArgumentException("flowwatch.alertmanager.urls: " + baseUrl
-                    + " is not an http:// or https:// URL with a host");
+            throw new IllegalArgumentException(
+                    "flowwatch.alertmanager.urls: " + baseUrl + " is not an http:// or https:// URL with a host");
         }
     }
 
@@ -134,9 +136,11 @@ final class AlertmanagerClient implements AlertTransport {
      * {@code tls.insecure-skip-verify} without its confirming second switch.
      */
     static void checkSafe(AlertingConfig config) {
-        String credential = AlertingConfig.isSet(config.basic().username()) ? "basic.username"
-                : AlertingConfig.isSet(config.bearerToken()) ? "bearer-token"
-                : AlertingConfig.isSet(config.bearerTokenFile()) ? "bearer-token-file" : null;
+        String credential = AlertingConfig.isSet(config.basic().username())
+                ? "basic.username"
+                : AlertingConfig.isSet(config.bearerToken())
+                        ? "bearer-token"
+                        : AlertingConfig.isSet(config.bearerTokenFile()) ? "bearer-token-file" : null;
         if (credential != null) {
             for (String url : config.targets()) {
                 URI uri = alertsUri(url);
@@ -161,13 +165,17 @@ final class AlertmanagerClient implements AlertTransport {
         boolean token = AlertingConfig.isSet(config.bearerToken());
         boolean tokenFile = AlertingConfig.isSet(config.bearerTokenFile());
         if ((basic ? 1 : 0) + (token ? 1 : 0) + (tokenFile ? 1 : 0) > 1) {
-            throw new IllegalArgumentException("flowwatch.alertmanager: set only one of basic.username, bearer-token "
-                    + "and bearer-token-file");
+            throw new IllegalArgumentException(
+                    "flowwatch.alertmanager: set only one of basic.username, bearer-token " + "and bearer-token-file");
         }
         if (basic) {
-            String password = AlertingConfig.isSet(config.basic().password()) ? config.basic().password() : "";
-            String value = "Basic " + Base64.getEncoder().encodeToString(
-                    (config.basic().username() + ":" + password).getBytes(StandardCharsets.UTF_8));
+            String password = AlertingConfig.isSet(config.basic().password())
+                    ? config.basic().password()
+                    : "";
+            String value = "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString(
+                                    (config.basic().username() + ":" + password).getBytes(StandardCharsets.UTF_8));
             return () -> value;
         }
         if (token) {
@@ -178,7 +186,8 @@ final class AlertmanagerClient implements AlertTransport {
             Path file = Path.of(config.bearerTokenFile().trim());
             return () -> {
                 try {
-                    return "Bearer " + Files.readString(file, StandardCharsets.UTF_8).trim();
+                    return "Bearer "
+                            + Files.readString(file, StandardCharsets.UTF_8).trim();
                 } catch (IOException e) {
                     throw new IllegalStateException("cannot read the bearer token file " + file + ": " + e, e);
                 }
@@ -207,8 +216,8 @@ final class AlertmanagerClient implements AlertTransport {
                     store.setCertificateEntry("ca-" + i++, cert);
                 }
                 if (i == 0) {
-                    throw new IllegalArgumentException("flowwatch.alertmanager.tls.ca-file " + file
-                            + " holds no certificate");
+                    throw new IllegalArgumentException(
+                            "flowwatch.alertmanager.tls.ca-file " + file + " holds no certificate");
                 }
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -227,28 +236,22 @@ final class AlertmanagerClient implements AlertTransport {
      */
     private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -61,7 +61,8 @@ final class PendingAlerts {
      * @return false when it was dropped: it needed a new entry and the capacity is reached
      */
     boolean offer(Violation violation, Instant now) {
-        Instant activity = violation.lastSeen() != null && violation.lastSeen().isAfter(now) ? violation.lastSeen() : now;
+        Instant activity =
+                violation.lastSeen() != null && violation.lastSeen().isAfter(now) ? violation.lastSeen() : now;
         boolean[] accepted = {true};
         alerts.compute(violation.id(), (id, old) -> {
             if (old != null) {

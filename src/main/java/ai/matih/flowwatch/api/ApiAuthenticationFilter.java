@@ -46,12 +46,14 @@ public class ApiAuthenticationFilter {
             request.put(Caller.KEY, Caller.admin("anonymous"));
             return Uni.createFrom().nullItem();
         }
-        return identities.getDeferredIdentity()
+        return identities
+                .getDeferredIdentity()
                 .map(identity -> decide(identity, request))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     LOGGER.debugf("Bearer token rejected: %s", e.toString());
-                    return unauthorized("invalid_token", "the bearer token is invalid, expired, or not issued for "
-                            + "flowwatch");
+                    return unauthorized(
+                            "invalid_token", "the bearer token is invalid, expired, or not issued for " + "flowwatch");
                 });
     }
 
@@ -85,14 +87,19 @@ public class ApiAuthenticationFilter {
     }
 
     private static Response unauthorized(String error, String detail) {
-        String challenge = error == null ? "Bearer realm=\"flowwatch\""
-                : "Bearer realm=\"flowwatch\", error=\"" + error + "\"";
-        return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, challenge).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", "Unauthorized", 401, detail, null)).build();
+        String challenge =
+                error == null ? "Bearer realm=\"flowwatch\"" : "Bearer realm=\"flowwatch\", error=\"" + error + "\"";
+        return Response.status(401)
+                .header(HttpHeaders.WWW_AUTHENTICATE, challenge)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", "Unauthorized", 401, detail, null))
+                .build();
     }
 
     private static Response forbidden(String detail) {
-        return Response.status(403).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", "Forbidden", 403, detail, null)).build();
+        return Response.status(403)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem("about:blank", "Forbidden", 403, detail, null))
+                .build();
     }
 }

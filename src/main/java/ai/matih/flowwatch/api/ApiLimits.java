@@ -27,20 +27,26 @@ public class ApiLimits {
     public ApiLimits(ApiConfig config) {
         this.config = config;
         ApiConfig.Evaluate e = config.evaluate();
-        this.evaluations = new CallerLimits("evaluations running", e.maxConcurrent(), e.maxConcurrentPerCaller(),
-                e.retryAfterSeconds());
+        this.evaluations = new CallerLimits(
+                "evaluations running", e.maxConcurrent(), e.maxConcurrentPerCaller(), e.retryAfterSeconds());
         ApiConfig.Streams s = config.streams();
         this.streams = new CallerLimits("event streams open", s.maxOpen(), s.maxOpenPerCaller(), s.retryAfterSeconds());
         AtomicInteger n = new AtomicInteger();
         // nothing waits in a queue: an evaluation runs at once on a free thread or is refused (429). A thread
         // evaluates only while its evaluation holds a permit, so at most maxConcurrent evaluate at a time; the spare
         // threads only take a new evaluation in the moment a finished one's thread is on its way back to the pool
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(e.maxConcurrent(), 2 * e.maxConcurrent(), 60,
-                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                e.maxConcurrent(),
+                2 * e.maxConcurrent(),
+                60,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
+                r -> {
                     Thread t = new Thread(r, "flowwatch-evaluate-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, (r, executor) -> {
+                },
+                (r, executor) -> {
                     throw new RejectedExecutionException("every evaluation thread is busy");
                 });
         pool.allowCoreThreadTimeOut(true);

@@ -22,15 +22,15 @@ public final class BoundedConnections extends JsonDeserializer<List<EvaluateRequ
         if (!p.isExpectedStartArrayToken()) {
             return (List<EvaluateRequest.ConnectionSpec>) ctxt.handleUnexpectedToken(List.class, p);
         }
-        JsonDeserializer<Object> element = ctxt.findRootValueDeserializer(
-                ctxt.constructType(EvaluateRequest.ConnectionSpec.class));
+        JsonDeserializer<Object> element =
+                ctxt.findRootValueDeserializer(ctxt.constructType(EvaluateRequest.ConnectionSpec.class));
         List<EvaluateRequest.ConnectionSpec> connections = new ArrayList<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (connections.size() == WhatIf.MAX_CONNECTIONS) {
                 throw new TooMany(p);
             }
-            connections.add(t == JsonToken.VALUE_NULL ? null
-                    : (EvaluateRequest.ConnectionSpec) element.deserialize(p, ctxt));
+            connections.add(
+                    t == JsonToken.VALUE_NULL ? null : (EvaluateRequest.ConnectionSpec) element.deserialize(p, ctxt));
         }
         return connections;
     }

@@ -60,7 +60,7 @@ public record Caller(String subject, boolean admin, String tenant) {
 
     /** The 403 a tenant-scoped caller gets for asking outside its tenant. */
     public ProblemException outsideScope(String parameter, String detail) {
-        return new ProblemException(403, "Forbidden", detail + " (the token is scoped to tenant '" + tenant + "')",
-                parameter);
+        return new ProblemException(
+                403, "Forbidden", detail + " (the token is scoped to tenant '" + tenant + "')", parameter);
     }
 }

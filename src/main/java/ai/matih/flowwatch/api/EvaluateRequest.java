@@ -11,9 +11,10 @@ import java.util.List;
  * @param connections the connections (reading stops past the most a request may carry)
  * @param cni         optional CNI profile (conformance, ipblock-ignores-pod-ips, unknown); default conformance
  */
-public record EvaluateRequest(String manifests,
-                              @JsonDeserialize(using = BoundedConnections.class) List<ConnectionSpec> connections,
-                              String cni) {
+public record EvaluateRequest(
+        String manifests,
+        @JsonDeserialize(using = BoundedConnections.class) List<ConnectionSpec> connections,
+        String cni) {
 
     /**
      * One connection: endpoints are {@code {"namespace","pod"}} (a Pod of the manifests) or {@code {"ip"}}.
@@ -23,8 +24,7 @@ public record EvaluateRequest(String manifests,
      * @param port        destination port (omit when unknown)
      * @param protocol    TCP (default), UDP or SCTP
      */
-    public record ConnectionSpec(EndpointSpec source, EndpointSpec destination, Integer port, String protocol) {
-    }
+    public record ConnectionSpec(EndpointSpec source, EndpointSpec destination, Integer port, String protocol) {}
 
     /**
      * An endpoint reference.
@@ -33,6 +33,5 @@ public record EvaluateRequest(String manifests,
      * @param pod       pod name
      * @param ip        an address (external, node, or a pod's IP)
      */
-    public record EndpointSpec(String namespace, String pod, String ip) {
-    }
+    public record EndpointSpec(String namespace, String pod, String ip) {}
 }

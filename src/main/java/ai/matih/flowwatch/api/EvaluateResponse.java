@@ -37,8 +37,9 @@ public record EvaluateResponse(List<Result> results) {
             if (shown.stream().allMatch(l -> l.length() <= textChars)) {
                 return shown;
             }
-            return shown.stream().map(l -> l.length() <= textChars ? l : l.substring(0, Math.max(0, textChars - 1))
-                    + "…").toList();
+            return shown.stream()
+                    .map(l -> l.length() <= textChars ? l : l.substring(0, Math.max(0, textChars - 1)) + "…")
+                    .toList();
         }
 
         boolean clips(List<String> lines) {
@@ -60,19 +61,38 @@ public record EvaluateResponse(List<Result> results) {
      * @param decidedByCount       how many policies and rules decided, shown or not
      * @param truncated            true when a list or line of this result (or of its sides) is not shown whole
      */
-    public record Result(PolicyVerdict verdict, Side egress, Side ingress, List<String> decidedBy,
-                         List<String> reasons, List<String> indeterminateBecause, boolean cniDependent,
-                         List<String> cniDependentBecause, int decidedByCount, boolean truncated) {
+    public record Result(
+            PolicyVerdict verdict,
+            Side egress,
+            Side ingress,
+            List<String> decidedBy,
+            List<String> reasons,
+            List<String> indeterminateBecause,
+            boolean cniDependent,
+            List<String> cniDependentBecause,
+            int decidedByCount,
+            boolean truncated) {
 
         static Result of(PolicyResult r, Detail detail) {
             Side egress = Side.of(r.egress(), detail);
             Side ingress = Side.of(r.ingress(), detail);
-            boolean truncated = egress.truncated() || ingress.truncated() || detail.clips(r.decidedBy())
-                    || detail.clips(r.reasons()) || detail.clips(r.indeterminateBecause())
+            boolean truncated = egress.truncated()
+                    || ingress.truncated()
+                    || detail.clips(r.decidedBy())
+                    || detail.clips(r.reasons())
+                    || detail.clips(r.indeterminateBecause())
                     || detail.clips(r.cniDependentBecause());
-            return new Result(r.verdict(), egress, ingress, detail.clipText(r.decidedBy()), detail.clipText(r.reasons()),
-                    detail.clipText(r.indeterminateBecause()), r.cniDependent(), detail.clipText(r.cniDependentBecause()),
-                    r.decidedBy().size(), truncated);
+            return new Result(
+                    r.verdict(),
+                    egress,
+                    ingress,
+                    detail.clipText(r.decidedBy()),
+                    detail.clipText(r.reasons()),
+                    detail.clipText(r.indeterminateBecause()),
+                    r.cniDependent(),
+                    detail.clipText(r.cniDependentBecause()),
+                    r.decidedBy().size(),
+                    truncated);
         }
     }
 
@@ -92,16 +112,38 @@ public record EvaluateResponse(List<Result> results) {
      * @param allowedByCount       how many rules allow the connection, shown or not
      * @param truncated            true when a list or line of this side is not shown whole
      */
-    public record Side(Direction direction, String subject, boolean evaluated, Truth isolated, PolicyVerdict verdict,
-                       List<String> selectedBy, List<RuleRef> allowedBy, List<String> reasons,
-                       List<String> indeterminateBecause, int selectedByCount, int allowedByCount, boolean truncated) {
+    public record Side(
+            Direction direction,
+            String subject,
+            boolean evaluated,
+            Truth isolated,
+            PolicyVerdict verdict,
+            List<String> selectedBy,
+            List<RuleRef> allowedBy,
+            List<String> reasons,
+            List<String> indeterminateBecause,
+            int selectedByCount,
+            int allowedByCount,
+            boolean truncated) {
 
         static Side of(DirectionResult d, Detail detail) {
-            boolean truncated = detail.clips(d.selectedBy()) || d.allowedBy().size() > detail.listItems()
-                    || detail.clips(d.reasons()) || detail.clips(d.indeterminateBecause());
-            return new Side(d.direction(), d.subject(), d.evaluated(), d.isolated(), d.verdict(),
-                    detail.clipText(d.selectedBy()), detail.clip(d.allowedBy()), detail.clipText(d.reasons()),
-                    detail.clipText(d.indeterminateBecause()), d.selectedBy().size(), d.allowedBy().size(), truncated);
+            boolean truncated = detail.clips(d.selectedBy())
+                    || d.allowedBy().size() > detail.listItems()
+                    || detail.clips(d.reasons())
+                    || detail.clips(d.indeterminateBecause());
+            return new Side(
+                    d.direction(),
+                    d.subject(),
+                    d.evaluated(),
+                    d.isolated(),
+                    d.verdict(),
+                    detail.clipText(d.selectedBy()),
+                    detail.clip(d.allowedBy()),
+                    detail.clipText(d.reasons()),
+                    detail.clipText(d.indeterminateBecause()),
+                    d.selectedBy().size(),
+                    d.allowedBy().size(),
+                    truncated);
         }
     }
 }

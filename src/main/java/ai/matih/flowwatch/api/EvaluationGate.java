@@ -50,7 +50,8 @@ public class EvaluationGate {
         if (held != null) {
             return held;
         }
-        CallerLimits.Permit permit = limits.evaluations().acquire(Caller.of(http).limitKey());
+        CallerLimits.Permit permit =
+                limits.evaluations().acquire(Caller.of(http).limitKey());
         try {
             Held taken = new Held(permit);
             http.put(KEY, taken);

@@ -14,5 +14,4 @@ import java.lang.annotation.Target;
 @NameBinding
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})
-public @interface EvaluationPermit {
-}
+public @interface EvaluationPermit {}

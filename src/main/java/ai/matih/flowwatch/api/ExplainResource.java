@@ -63,9 +63,16 @@ public class ExplainResource {
      * @param outcomes    what flowwatch reports when the CNI says ALLOWED, DENIED or AUDIT
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Explanation(Place source, Place destination, Protocol protocol, Integer port, String intent,
-                              Category category, String intentReason, PolicyResult policy,
-                              Map<String, String> outcomes) {
+    public record Explanation(
+            Place source,
+            Place destination,
+            Protocol protocol,
+            Integer port,
+            String intent,
+            Category category,
+            String intentReason,
+            PolicyResult policy,
+            Map<String, String> outcomes) {
 
         static Explanation of(ConnectionExplainer.Explanation e) {
             ConnectionExplainer.Placed c = e.connection();
@@ -88,13 +95,22 @@ public class ExplainResource {
                 verdict = "CANNOT_JUDGE";
                 reason = ((IntentResult.CannotJudge) intent).reason();
             }
-            return new Explanation(Place.of(c.source()), Place.of(c.destination()), c.protocol(),
-                    c.port() < 0 ? null : c.port(), verdict, category, reason, e.policy(), outcomes);
+            return new Explanation(
+                    Place.of(c.source()),
+                    Place.of(c.destination()),
+                    c.protocol(),
+                    c.port() < 0 ? null : c.port(),
+                    verdict,
+                    category,
+                    reason,
+                    e.policy(),
+                    outcomes);
         }
 
         private static String describe(Outcome outcome) {
             if (outcome instanceof Outcome.Flagged f) {
-                return f.type().name() + " (" + f.severity().tag() + ", cause " + f.cause().tag() + ")";
+                return f.type().name() + " (" + f.severity().tag() + ", cause "
+                        + f.cause().tag() + ")";
             }
             if (outcome instanceof Outcome.Unclassified u) {
                 return "UNCLASSIFIED: " + u.reason();
@@ -114,20 +130,29 @@ public class ExplainResource {
      * @param labels    pod labels flowwatch used
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Place(String namespace, String pod, String ip, String role, String tenant, Map<String, String> labels) {
+    public record Place(
+            String namespace, String pod, String ip, String role, String tenant, Map<String, String> labels) {
 
         static Place of(Party p) {
             String role = p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-');
-            return new Place(p.namespaceName(), p.endpoint().pod(), p.endpoint().ip(), role, p.tenant(),
+            return new Place(
+                    p.namespaceName(),
+                    p.endpoint().pod(),
+                    p.endpoint().ip(),
+                    role,
+                    p.tenant(),
                     p.labels().isEmpty() ? null : p.labels());
         }
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Explanation explain(@QueryParam("source") String source, @QueryParam("destination") String destination,
-                               @QueryParam("port") String port, @QueryParam("protocol") String protocol,
-                               RoutingContext request) {
+    public Explanation explain(
+            @QueryParam("source") String source,
+            @QueryParam("destination") String destination,
+            @QueryParam("port") String port,
+            @QueryParam("protocol") String protocol,
+            RoutingContext request) {
         Caller caller = Caller.of(request);
         ConnectionExplainer.End src = end("source", Parameters.bounded("source", source, maxChars));
         ConnectionExplainer.End dst = end("destination", Parameters.bounded("destination", destination, maxChars));
@@ -212,8 +237,8 @@ public class ExplainResource {
         } else if (ip) {
             return new ConnectionExplainer.End.Address(value);
         }
-        throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
-                + "' is neither <namespace>/<pod> nor an IP");
+        throw ProblemException.badParameter(
+                parameter, parameter + " '" + Parameters.shown(value) + "' is neither <namespace>/<pod> nor an IP");
     }
 
     private static Protocol protocol(String value) {
@@ -222,8 +247,9 @@ public class ExplainResource {
         }
         Protocol p = Protocol.parseName(value);
         if (p == null) {
-            throw ProblemException.badParameter("protocol", "protocol '" + Parameters.shown(value)
-                    + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
+            throw ProblemException.badParameter(
+                    "protocol",
+                    "protocol '" + Parameters.shown(value) + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
         }
         return p;
     }

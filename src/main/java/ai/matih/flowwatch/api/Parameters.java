@@ -6,8 +6,7 @@ public final class Parameters {
     /** The most characters of a caller's value a problem detail repeats. */
     public static final int SHOWN_CHARS = 64;
 
-    private Parameters() {
-    }
+    private Parameters() {}
 
     /**
      * The value when it is at most {@code maxChars} long (null stays null).
@@ -16,8 +15,9 @@ public final class Parameters {
      */
     public static String bounded(String parameter, String value, int maxChars) {
         if (value != null && value.length() > maxChars) {
-            throw ProblemException.badParameter(parameter, parameter + " is " + value.length()
-                    + " characters long; at most " + maxChars + " are accepted");
+            throw ProblemException.badParameter(
+                    parameter,
+                    parameter + " is " + value.length() + " characters long; at most " + maxChars + " are accepted");
         }
         return value;
     }

@@ -57,18 +57,21 @@ public class PolicyResource {
         // which then gives it back as it ends, whether or not its client is still there
         EvaluationGate.Held permit = EvaluationGate.hold(limits, http);
         boolean full = full(detail);
-        return Uni.createFrom().item(() -> {
+        return Uni.createFrom()
+                .item(() -> {
                     if (!permit.handOver()) {
                         throw new CancellationException("the client went away before the evaluation started");
                     }
                     try {
-                        return Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON).build();
+                        return Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON)
+                                .build();
                     } finally {
                         permit.release();
                     }
                 })
                 .runSubscriptionOn(limits.evaluationPool())
-                .onFailure(RejectedExecutionException.class).transform(e -> limits.busy());
+                .onFailure(RejectedExecutionException.class)
+                .transform(e -> limits.busy());
     }
 
     private static boolean full(String detail) {
@@ -78,7 +81,7 @@ public class PolicyResource {
         if (detail.equals("full")) {
             return true;
         }
-        throw ProblemException.badParameter("detail", "detail '" + Parameters.shown(detail)
-                + "' is not one of summary, full");
+        throw ProblemException.badParameter(
+                "detail", "detail '" + Parameters.shown(detail) + "' is not one of summary, full");
     }
 }

@@ -19,8 +19,8 @@ public class ProblemMappers {
 
     /** The problem+json answer of this problem, with its {@code Retry-After} when it has one. */
     public static Response response(ProblemException e) {
-        Response.ResponseBuilder r = Response.status(e.toProblem().status()).type(Problem.MEDIA_TYPE)
-                .entity(e.toProblem());
+        Response.ResponseBuilder r =
+                Response.status(e.toProblem().status()).type(Problem.MEDIA_TYPE).entity(e.toProblem());
         if (e.retryAfterSeconds() >= 0) {
             r.header(HttpHeaders.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
         }
@@ -29,9 +29,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadableBody(JsonProcessingException e) {
-        String detail = e.getOriginalMessage() == null ? "the request body is not valid JSON"
+        String detail = e.getOriginalMessage() == null
+                ? "the request body is not valid JSON"
                 : "the request body is not valid JSON: "
-                + Parameters.shown(e.getOriginalMessage().lines().findFirst().orElse(""));
+                        + Parameters.shown(
+                                e.getOriginalMessage().lines().findFirst().orElse(""));
         Problem p = new Problem("about:blank", "Invalid request body", 400, detail, "body");
         return Response.status(400).type(Problem.MEDIA_TYPE).entity(p).build();
     }
@@ -48,8 +50,12 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOGGER.errorf(e, "Unexpected failure of an API request");
-        Problem p = new Problem("about:blank", "Internal Server Error", 500,
-                "the request failed unexpectedly; the service log has the cause", null);
+        Problem p = new Problem(
+                "about:blank",
+                "Internal Server Error",
+                500,
+                "the request failed unexpectedly; the service log has the cause",
+                null);
         return Response.status(500).type(Problem.MEDIA_TYPE).entity(p).build();
     }
 }

@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 public class SecurityStartup {
 
     private static final Logger LOGGER = Logger.getLogger(SecurityStartup.class);
-    private static final List<String> KEY_SOURCES = List.of("mp.jwt.verify.publickey",
-            "mp.jwt.verify.publickey.location", "smallrye.jwt.verify.key.location");
+    private static final List<String> KEY_SOURCES =
+            List.of("mp.jwt.verify.publickey", "mp.jwt.verify.publickey.location", "smallrye.jwt.verify.key.location");
     /** What a verified token must name: without them, a token issued for any other service passes. */
     private static final List<String> REQUIRED_CLAIMS = List.of("mp.jwt.verify.issuer", "mp.jwt.verify.audiences");
 
@@ -46,7 +46,10 @@ public class SecurityStartup {
             return;
         }
         List<String> missing = REQUIRED_CLAIMS.stream()
-                .filter(k -> all.getOptionalValue(k, String.class).filter(v -> !v.isBlank()).isEmpty()).toList();
+                .filter(k -> all.getOptionalValue(k, String.class)
+                        .filter(v -> !v.isBlank())
+                        .isEmpty())
+                .toList();
         if (!missing.isEmpty()) {
             String message = "Token verification does not pin " + String.join(" and ", missing)
                     + ": tokens of any issuer or audience signed with the key would pass. Set them for your token "
@@ -56,12 +59,14 @@ public class SecurityStartup {
             }
             LOGGER.warn(message + " Dev mode only.");
         }
-        boolean keyConfigured = KEY_SOURCES.stream().anyMatch(k -> all.getOptionalValue(k, String.class).isPresent());
+        boolean keyConfigured = KEY_SOURCES.stream()
+                .anyMatch(k -> all.getOptionalValue(k, String.class).isPresent());
         if (!keyConfigured) {
             LOGGER.warn("No token verification key configured (mp.jwt.verify.publickey.location): every request to "
                     + "/api/v1 will be refused with 401.");
         }
-        LOGGER.infof("REST API: bearer JWTs required; admin group '%s', tenant claim '%s'", config.adminRole(),
-                config.tenantClaim());
+        LOGGER.infof(
+                "REST API: bearer JWTs required; admin group '%s', tenant claim '%s'",
+                config.adminRole(), config.tenantClaim());
     }
 }

@@ -32,11 +32,10 @@ public final class TenantScope {
     public static final String WITHHELD = "(another tenant)";
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_]{1,64}");
-    private static final Set<String> PLATFORM = Set.of("control-plane", "shared-infra", "ingress", "external",
-            "cluster");
+    private static final Set<String> PLATFORM =
+            Set.of("control-plane", "shared-infra", "ingress", "external", "cluster");
 
-    private TenantScope() {
-    }
+    private TenantScope() {}
 
     /** True when the namespace is one of this tenant's (by the tenancy rules and the live topology). */
     public static boolean owns(String tenant, String namespace, Topology topology) {
@@ -61,8 +60,8 @@ public final class TenantScope {
         if (asked.namespace() != null && !owns(caller.tenant(), asked.namespace(), topology)) {
             throw caller.outsideScope("namespace", "namespace '" + asked.namespace() + "' is not one of your tenant's");
         }
-        return new ViolationFilter(caller.tenant(), asked.type(), asked.severity(), asked.namespace(), asked.since(),
-                asked.until());
+        return new ViolationFilter(
+                caller.tenant(), asked.type(), asked.severity(), asked.namespace(), asked.since(), asked.until());
     }
 
     /** True when the caller may see this violation at all (its tenant at either end). */
@@ -87,18 +86,36 @@ public final class TenantScope {
                 (mine(own, e) && "tenant".equals(e.role()) ? mine : theirs).add(e.namespace());
             }
         }
-        List<String> decidedBy = v.decidedBy().stream().filter(p -> inOneOf(p, mine)).toList();
+        List<String> decidedBy =
+                v.decidedBy().stream().filter(p -> inOneOf(p, mine)).toList();
         Violation.Evidence e = v.evidence();
-        Violation.Evidence evidence = e == null ? null : new Violation.Evidence(
-                withheld && !token(e.verdictDetail()) ? null : e.verdictDetail(),
-                e.cniPolicies().stream().filter(p -> mentions(p, mine) && !mentions(p, theirs)).toList(),
-                withheld ? e.reporters().stream().filter(TenantScope::token).toList() : e.reporters(),
-                withheld ? null : e.policyReason(), audit(own, e.audit(), v, mine));
+        Violation.Evidence evidence = e == null
+                ? null
+                : new Violation.Evidence(
+                        withheld && !token(e.verdictDetail()) ? null : e.verdictDetail(),
+                        e.cniPolicies().stream()
+                                .filter(p -> mentions(p, mine) && !mentions(p, theirs))
+                                .toList(),
+                        withheld
+                                ? e.reporters().stream()
+                                        .filter(TenantScope::token)
+                                        .toList()
+                                : e.reporters(),
+                        withheld ? null : e.policyReason(),
+                        audit(own, e.audit(), v, mine));
         String tenant = own.equals(v.tenant()) ? v.tenant() : null;
         String peerTenant = own.equals(v.peerTenant()) ? v.peerTenant() : null;
         String reason = withheld ? reason(own, v, source, destination) : v.reason();
-        return v.toBuilder().tenant(tenant).peerTenant(peerTenant).source(source).destination(destination)
-                .reason(reason).decidedBy(decidedBy).node(withheld ? null : v.node()).evidence(evidence).build();
+        return v.toBuilder()
+                .tenant(tenant)
+                .peerTenant(peerTenant)
+                .source(source)
+                .destination(destination)
+                .reason(reason)
+                .decidedBy(decidedBy)
+                .node(withheld ? null : v.node())
+                .evidence(evidence)
+                .build();
     }
 
     /** The topology as this caller may see it: a tenant gets its own namespaces and exceptions, and totals of those. */
@@ -107,11 +124,17 @@ public final class TenantScope {
             return all;
         }
         List<TopologyView.NamespaceView> namespaces = all.namespaces().stream()
-                .filter(ns -> Role.TENANT.tag().equals(ns.role()) && caller.tenant().equals(ns.tenant())).toList();
+                .filter(ns ->
+                        Role.TENANT.tag().equals(ns.role()) && caller.tenant().equals(ns.tenant()))
+                .toList();
         List<TopologyView.TenantView> tenants = all.tenants().stream()
-                .filter(t -> caller.tenant().equals(t.tenant())).toList();
-        int policies = namespaces.stream().mapToInt(TopologyView.NamespaceView::policies).sum();
-        int pods = namespaces.stream().mapToInt(TopologyView.NamespaceView::pods).sum();
+                .filter(t -> caller.tenant().equals(t.tenant()))
+                .toList();
+        int policies = namespaces.stream()
+                .mapToInt(TopologyView.NamespaceView::policies)
+                .sum();
+        int pods =
+                namespaces.stream().mapToInt(TopologyView.NamespaceView::pods).sum();
         return new TopologyView(all.loadedAt(), null, tenants, namespaces, policies, pods);
     }
 
@@ -140,11 +163,19 @@ public final class TenantScope {
         if (a == null) {
             return null;
         }
-        boolean ownActor = v.source() != null && mine(own, v.source()) && a.actor() != null
+        boolean ownActor = v.source() != null
+                && mine(own, v.source())
+                && a.actor() != null
                 && a.actor().equals(v.source().name());
         String object = a.object() == null ? null : objectNamespace(a.object());
-        return new AuditEvidence(a.auditId(), ownActor ? a.actor() : WITHHELD, a.verb(),
-                object != null && mine.contains(object) ? a.object() : null, a.code(), null, a.at());
+        return new AuditEvidence(
+                a.auditId(),
+                ownActor ? a.actor() : WITHHELD,
+                a.verb(),
+                object != null && mine.contains(object) ? a.object() : null,
+                a.code(),
+                null,
+                a.at());
     }
 
     /** The namespace of {@code resource/namespace/name[/subresource]}, or null. */

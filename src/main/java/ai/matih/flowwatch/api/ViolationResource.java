@@ -57,21 +57,33 @@ public class ViolationResource {
     }
 
     @GET
-    public ViolationPage list(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
-                              @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
-                              @QueryParam("since") String since, @QueryParam("until") String until,
-                              @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
-                              RoutingContext request) {
+    public ViolationPage list(
+            @QueryParam("tenant") String tenant,
+            @QueryParam("type") String type,
+            @QueryParam("severity") String severity,
+            @QueryParam("namespace") String namespace,
+            @QueryParam("since") String since,
+            @QueryParam("until") String until,
+            @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor,
+            RoutingContext request) {
         Caller caller = Caller.of(request);
         ViolationFilter filter = filter(tenant, type, severity, namespace, since, until, Instant.now());
         if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
-            throw ProblemException.badParameter("since", "since (" + filter.since() + ") is after until ("
-                    + filter.until() + ")");
+            throw ProblemException.badParameter(
+                    "since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
         }
-        ViolationPage page = store.query(TenantScope.filter(caller, filter, topology.current()),
-                limit(bounded("limit", limit)), cursor(bounded("cursor", cursor)));
-        return caller.admin() ? page : new ViolationPage(page.items().stream()
-                .map(v -> TenantScope.redact(caller, v)).toList(), page.nextCursor());
+        ViolationPage page = store.query(
+                TenantScope.filter(caller, filter, topology.current()),
+                limit(bounded("limit", limit)),
+                cursor(bounded("cursor", cursor)));
+        return caller.admin()
+                ? page
+                : new ViolationPage(
+                        page.items().stream()
+                                .map(v -> TenantScope.redact(caller, v))
+                                .toList(),
+                        page.nextCursor());
     }
 
     /**
@@ -82,12 +94,15 @@ public class ViolationResource {
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<Violation> stream(@QueryParam("tenant") String tenant, @QueryParam("type") String type,
-                                   @QueryParam("severity") String severity, @QueryParam("namespace") String namespace,
-                                   RoutingContext request) {
+    public Multi<Violation> stream(
+            @QueryParam("tenant") String tenant,
+            @QueryParam("type") String type,
+            @QueryParam("severity") String severity,
+            @QueryParam("namespace") String namespace,
+            RoutingContext request) {
         Caller caller = Caller.of(request);
-        ViolationFilter filter = TenantScope.filter(caller, filter(tenant, type, severity, namespace, null, null, null),
-                topology.current());
+        ViolationFilter filter = TenantScope.filter(
+                caller, filter(tenant, type, severity, namespace, null, null, null), topology.current());
         CallerLimits.Permit permit = limits.streams().acquire(caller.limitKey());
         try {
             Multi<Violation> matching = stream.subscribe(filter);
@@ -104,8 +119,11 @@ public class ViolationResource {
     public Violation get(@PathParam("id") String id, RoutingContext request) {
         Caller caller = Caller.of(request);
         if (!ID.matcher(id).matches()) {
-            throw new ProblemException(400, "Invalid path parameter", "'" + Parameters.shown(id)
-                    + "' is not a violation id (lower-case hex)", "id");
+            throw new ProblemException(
+                    400,
+                    "Invalid path parameter",
+                    "'" + Parameters.shown(id) + "' is not a violation id (lower-case hex)",
+                    "id");
         }
         Violation v = store.get(id);
         if (v == null || !TenantScope.visible(caller, v)) {
@@ -116,11 +134,15 @@ public class ViolationResource {
     }
 
     /** The filter the parameters name, checked in this order; durations in since and until count back from now. */
-    private ViolationFilter filter(String tenant, String type, String severity, String namespace, String since,
-                                   String until, Instant now) {
-        return new ViolationFilter(name("tenant", bounded("tenant", tenant)), type(bounded("type", type)),
-                severity(bounded("severity", severity)), name("namespace", bounded("namespace", namespace)),
-                instant("since", bounded("since", since), now), instant("until", bounded("until", until), now));
+    private ViolationFilter filter(
+            String tenant, String type, String severity, String namespace, String since, String until, Instant now) {
+        return new ViolationFilter(
+                name("tenant", bounded("tenant", tenant)),
+                type(bounded("type", type)),
+                severity(bounded("severity", severity)),
+                name("namespace", bounded("namespace", namespace)),
+                instant("since", bounded("since", since), now),
+                instant("until", bounded("until", until), now));
     }
 
     private String bounded(String parameter, String value) {
@@ -132,8 +154,10 @@ public class ViolationResource {
             return null;
         }
         if (!KubernetesNames.isDnsSubdomain(value)) {
-            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
-                    + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')");
+            throw ProblemException.badParameter(
+                    parameter,
+                    parameter + " '" + Parameters.shown(value)
+                            + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')");
         }
         return value;
     }
@@ -144,8 +168,9 @@ public class ViolationResource {
         }
         ViolationType t = ViolationType.parse(value);
         if (t == null) {
-            throw ProblemException.badParameter("type", "type '" + Parameters.shown(value) + "' is not one of "
-                    + Arrays.toString(ViolationType.values()));
+            throw ProblemException.badParameter(
+                    "type",
+                    "type '" + Parameters.shown(value) + "' is not one of " + Arrays.toString(ViolationType.values()));
         }
         return t;
     }
@@ -156,8 +181,8 @@ public class ViolationResource {
         }
         Severity s = Severity.parse(value);
         if (s == null) {
-            throw ProblemException.badParameter("severity", "severity '" + Parameters.shown(value)
-                    + "' is not one of critical, warning, info");
+            throw ProblemException.badParameter(
+                    "severity", "severity '" + Parameters.shown(value) + "' is not one of critical, warning, info");
         }
         return s;
     }
@@ -186,8 +211,10 @@ public class ViolationResource {
             return Instant.parse(value);
         } catch (DateTimeException | ArithmeticException e) {
             // not a time, or a duration reaching before any instant: the same answer
-            throw ProblemException.badParameter(parameter, parameter + " '" + Parameters.shown(value)
-                    + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (15m, 2h, 7d)");
+            throw ProblemException.badParameter(
+                    parameter,
+                    parameter + " '" + Parameters.shown(value)
+                            + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (15m, 2h, 7d)");
         }
     }
 
@@ -203,8 +230,8 @@ public class ViolationResource {
         } catch (NumberFormatException e) {
             // falls through to the problem below
         }
-        throw ProblemException.badParameter("limit", "limit '" + Parameters.shown(value)
-                + "' must be a whole number from 1 to " + MAX_LIMIT);
+        throw ProblemException.badParameter(
+                "limit", "limit '" + Parameters.shown(value) + "' must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static ViolationOrder cursor(String value) {
@@ -214,7 +241,8 @@ public class ViolationResource {
         try {
             return ViolationOrder.parseCursor(value);
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter("cursor", "cursor is not one this API issued: pass nextCursor unchanged");
+            throw ProblemException.badParameter(
+                    "cursor", "cursor is not one this API issued: pass nextCursor unchanged");
         }
     }
 }

@@ -58,23 +58,30 @@ final class WhatIf {
         long policies = Math.max(1, parsed.networkPolicies().size());
         long work = policies * connections.size();
         if (work > limits.maxWork()) {
-            throw new ProblemException(422, "Too much work", connections.size() + " connections × " + policies
-                    + " NetworkPolicies is " + work + " evaluations; at most " + limits.maxWork()
-                    + " are done per request: send the connections in several requests", "connections");
+            throw new ProblemException(
+                    422,
+                    "Too much work",
+                    connections.size() + " connections × " + policies
+                            + " NetworkPolicies is " + work + " evaluations; at most " + limits.maxWork()
+                            + " are done per request: send the connections in several requests",
+                    "connections");
         }
         PolicyEngine engine = PolicyEngine.compile(parsed, profile);
         if (!engine.problems().isEmpty()) {
-            throw field("manifests", Text.clip("invalid NetworkPolicy: " + engine.problems().get(0), MAX_DETAIL_BYTES));
+            throw field(
+                    "manifests",
+                    Text.clip("invalid NetworkPolicy: " + engine.problems().get(0), MAX_DETAIL_BYTES));
         }
-        EvaluateResponse.Detail detail = full ? EvaluateResponse.Detail.FULL
+        EvaluateResponse.Detail detail = full
+                ? EvaluateResponse.Detail.FULL
                 : new EvaluateResponse.Detail(limits.listItems(), limits.textChars());
         return write(parsed, engine, connections, detail, full);
     }
 
     private EvaluateRequest read(byte[] body) {
         try {
-            EvaluateRequest request = body == null || body.length == 0 ? null
-                    : mapper.readValue(body, EvaluateRequest.class);
+            EvaluateRequest request =
+                    body == null || body.length == 0 ? null : mapper.readValue(body, EvaluateRequest.class);
             if (request == null) {
                 throw field("body", "a JSON object with 'manifests' and 'connections' is required");
             }
@@ -83,8 +90,11 @@ final class WhatIf {
             if (tooManyConnections(e)) {
                 throw tooManyConnections();
             }
-            String why = e.getOriginalMessage() == null ? "" : ": "
-                    + Parameters.shown(e.getOriginalMessage().lines().findFirst().orElse(""));
+            String why = e.getOriginalMessage() == null
+                    ? ""
+                    : ": "
+                            + Parameters.shown(
+                                    e.getOriginalMessage().lines().findFirst().orElse(""));
             throw new ProblemException(400, "Invalid request body", "the request body is not valid JSON" + why, "body");
         } catch (IOException e) {
             throw new ProblemException(400, "Invalid request body", "the request body cannot be read", "body");
@@ -116,16 +126,24 @@ final class WhatIf {
             shape(spec.destination(), at + ".destination");
             protocol(spec.protocol(), at + ".protocol");
             port(spec.port(), at + ".port");
-            if (!caller.admin() && !named(caller.tenant(), spec.source()) && !named(caller.tenant(), spec.destination())) {
-                throw caller.outsideScope(at, at + ": neither end is a pod in a namespace named after your tenant ("
-                        + topology.current().rules().namespacePattern().pattern() + ")");
+            if (!caller.admin()
+                    && !named(caller.tenant(), spec.source())
+                    && !named(caller.tenant(), spec.destination())) {
+                throw caller.outsideScope(
+                        at,
+                        at + ": neither end is a pod in a namespace named after your tenant ("
+                                + topology.current().rules().namespacePattern().pattern() + ")");
             }
         }
         return connections;
     }
 
-    private byte[] write(Topology parsed, PolicyEngine engine, List<EvaluateRequest.ConnectionSpec> connections,
-                         EvaluateResponse.Detail detail, boolean full) {
+    private byte[] write(
+            Topology parsed,
+            PolicyEngine engine,
+            List<EvaluateRequest.ConnectionSpec> connections,
+            EvaluateResponse.Detail detail,
+            boolean full) {
         BoundedOutput out = new BoundedOutput(limits.maxResponseBytes());
         try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
             json.writeStartObject();
@@ -133,8 +151,10 @@ final class WhatIf {
             for (int i = 0; i < connections.size(); i++) {
                 EvaluateRequest.ConnectionSpec spec = connections.get(i);
                 String at = "connections[" + i + "]";
-                Connection c = new Connection(endpoint(parsed, spec.source(), at + ".source"),
-                        endpoint(parsed, spec.destination(), at + ".destination"), protocol(spec.protocol(), at + ".protocol"),
+                Connection c = new Connection(
+                        endpoint(parsed, spec.source(), at + ".source"),
+                        endpoint(parsed, spec.destination(), at + ".destination"),
+                        protocol(spec.protocol(), at + ".protocol"),
                         port(spec.port(), at + ".port"));
                 mapper.writeValue(json, EvaluateResponse.Result.of(engine.evaluate(c), detail));
             }
@@ -148,11 +168,16 @@ final class WhatIf {
             }
         }
         if (out.overflowed) {
-            throw new ProblemException(422, "Answer too large", "the answer would be larger than "
-                    + limits.maxResponseBytes() + " bytes" + (full
-                    ? ": ask without detail=full (lists then show their first " + limits.listItems()
-                    + " items and their counts) or for fewer connections"
-                    : ": send the connections in several requests"), full ? "detail" : "connections");
+            throw new ProblemException(
+                    422,
+                    "Answer too large",
+                    "the answer would be larger than "
+                            + limits.maxResponseBytes() + " bytes"
+                            + (full
+                                    ? ": ask without detail=full (lists then show their first " + limits.listItems()
+                                            + " items and their counts) or for fewer connections"
+                                    : ": send the connections in several requests"),
+                    full ? "detail" : "connections");
         }
         return out.toByteArray();
     }
@@ -181,12 +206,16 @@ final class WhatIf {
                 throw field(at, at + " needs both namespace and pod");
             }
             if (!KubernetesNames.isDnsLabel(spec.namespace())) {
-                throw field(at + ".namespace", at + ".namespace '" + Parameters.shown(spec.namespace())
-                        + "' is not a namespace name (at most 63 lower-case letters, digits and '-')");
+                throw field(
+                        at + ".namespace",
+                        at + ".namespace '" + Parameters.shown(spec.namespace())
+                                + "' is not a namespace name (at most 63 lower-case letters, digits and '-')");
             }
             if (!KubernetesNames.isDnsSubdomain(spec.pod())) {
-                throw field(at + ".pod", at + ".pod '" + Parameters.shown(spec.pod())
-                        + "' is not a pod name (at most 253 lower-case letters, digits, '-' and '.')");
+                throw field(
+                        at + ".pod",
+                        at + ".pod '" + Parameters.shown(spec.pod())
+                                + "' is not a pod name (at most 253 lower-case letters, digits, '-' and '.')");
             }
         } else if (spec.ip() == null || spec.ip().length() > MAX_IP_CHARS || Topology.parseIp(spec.ip()) == null) {
             throw field(at, at + ".ip '" + Parameters.shown(spec.ip()) + "' is not an IP address");
@@ -198,8 +227,10 @@ final class WhatIf {
         if (spec.ip() == null) {
             PolicyEndpoint.Pod pod = PolicyEndpoint.resolve(t, spec.namespace(), spec.pod());
             if (pod == null) {
-                throw field(at, at + ": pod " + spec.namespace() + "/" + spec.pod()
-                        + " is not among the Pods of the manifests");
+                throw field(
+                        at,
+                        at + ": pod " + spec.namespace() + "/" + spec.pod()
+                                + " is not among the Pods of the manifests");
             }
             return pod;
         }
@@ -235,8 +266,11 @@ final class WhatIf {
             case "conformance" -> CniProfile.CONFORMANCE;
             case "ipblock-ignores-pod-ips" -> CniProfile.IPBLOCK_IGNORES_POD_IPS;
             case "unknown" -> CniProfile.UNKNOWN;
-            default -> throw field("cni", "cni '" + Parameters.shown(cni)
-                    + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
+            default ->
+                throw field(
+                        "cni",
+                        "cni '" + Parameters.shown(cni)
+                                + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
         };
     }
 

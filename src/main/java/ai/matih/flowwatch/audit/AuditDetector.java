@@ -1,9 +1,9 @@
 package ai.matih.flowwatch.audit;
 
-import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.Role;
 import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.violation.ViolationType;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -18,8 +18,7 @@ public final class AuditDetector {
     private static final Set<String> EXEC_SUBRESOURCES = Set.of("exec", "attach", "portforward");
     private static final String SA_PREFIX = "system:serviceaccount:";
 
-    private AuditDetector() {
-    }
+    private AuditDetector() {}
 
     /**
      * What an audit event means for isolation.
@@ -46,21 +45,32 @@ public final class AuditDetector {
         NamespaceInfo target = e.namespace() == null ? null : topology.describe(e.namespace(), Map.of());
 
         if ("pods".equals(resource) && e.subresource() != null && EXEC_SUBRESOURCES.contains(e.subresource())) {
-            if (actorTenant != null && target != null && target.role() == Role.TENANT
-                    && !actorTenant.equals(target.tenant()) && (e.succeeded() || e.responseCode() == 101)) {
-                return new Detection(ViolationType.CROSS_TENANT_EXEC, false, target.tenant(), actorTenant,
+            if (actorTenant != null
+                    && target != null
+                    && target.role() == Role.TENANT
+                    && !actorTenant.equals(target.tenant())
+                    && (e.succeeded() || e.responseCode() == 101)) {
+                return new Detection(
+                        ViolationType.CROSS_TENANT_EXEC,
+                        false,
+                        target.tenant(),
+                        actorTenant,
                         e.username() + " (" + actorTenant + ") ran " + e.subresource() + " in " + target.tenant()
                                 + "'s pod " + e.namespace() + "/" + e.name());
             }
             return Detection.NONE;
         }
         if (e.responseCode() == 403 || "forbid".equals(e.decision())) {
-            if (actorTenant != null && target != null
+            if (actorTenant != null
+                    && target != null
                     && (target.role() == Role.CONTROL_PLANE
-                    || (target.role() == Role.TENANT && !actorTenant.equals(target.tenant())))) {
+                            || (target.role() == Role.TENANT && !actorTenant.equals(target.tenant())))) {
                 String whose = target.role() == Role.TENANT ? target.tenant() + "'s" : "the control plane's";
-                return new Detection(ViolationType.FORBIDDEN_API_ACCESS, false,
-                        target.role() == Role.TENANT ? target.tenant() : actorTenant, actorTenant,
+                return new Detection(
+                        ViolationType.FORBIDDEN_API_ACCESS,
+                        false,
+                        target.role() == Role.TENANT ? target.tenant() : actorTenant,
+                        actorTenant,
                         e.username() + " (" + actorTenant + ") was refused " + e.verb() + " on " + resource + " in "
                                 + whose + " namespace " + e.namespace());
             }
@@ -72,9 +82,13 @@ public final class AuditDetector {
         if ("networkpolicies".equals(resource) && target != null && target.role() == Role.TENANT) {
             String name = e.name() == null ? "(all)" : e.name();
             String what = "default-deny-all".equals(e.name()) ? " the default-deny policy " : " NetworkPolicy ";
-            return new Detection(ViolationType.POLICY_TAMPERING, true, target.tenant(), actorTenant,
-                    e.username() + " " + past(e.verb()) + what + e.namespace() + "/" + name
-                            + ": " + target.tenant() + "'s isolation may have changed");
+            return new Detection(
+                    ViolationType.POLICY_TAMPERING,
+                    true,
+                    target.tenant(),
+                    actorTenant,
+                    e.username() + " " + past(e.verb()) + what + e.namespace() + "/" + name + ": " + target.tenant()
+                            + "'s isolation may have changed");
         }
         if ("namespaces".equals(resource)) {
             return namespaceDrift(e, topology);
@@ -112,13 +126,20 @@ public final class AuditDetector {
             return Detection.NONE;
         }
         NamespaceInfo after = topology.rules().describe(name, newLabels, true);
-        boolean critical = roleChanged && newLabels.get(roleLabel) != null && after.role() != Role.TENANT
+        boolean critical = roleChanged
+                && newLabels.get(roleLabel) != null
+                && after.role() != Role.TENANT
                 && after.role() != Role.OTHER;
         String tenant = after.tenant() != null ? after.tenant() : before != null ? before.tenant() : null;
-        String change = roleChanged ? roleLabel + ": " + describe(oldLabels.get(roleLabel)) + " → "
-                + describe(newLabels.get(roleLabel)) : tenantLabel + ": " + describe(oldLabels.get(tenantLabel))
-                + " → " + describe(newLabels.get(tenantLabel));
-        return new Detection(ViolationType.TOPOLOGY_DRIFT, critical, tenant, null,
+        String change = roleChanged
+                ? roleLabel + ": " + describe(oldLabels.get(roleLabel)) + " → " + describe(newLabels.get(roleLabel))
+                : tenantLabel + ": " + describe(oldLabels.get(tenantLabel)) + " → "
+                        + describe(newLabels.get(tenantLabel));
+        return new Detection(
+                ViolationType.TOPOLOGY_DRIFT,
+                critical,
+                tenant,
+                null,
                 e.username() + " " + past(e.verb()) + " namespace " + name + " (" + change + ")");
     }
 
@@ -146,7 +167,9 @@ public final class AuditDetector {
                     }
                 } else if (path.startsWith("/metadata/labels/")) {
                     touched = true;
-                    String key = path.substring("/metadata/labels/".length()).replace("~1", "/").replace("~0", "~");
+                    String key = path.substring("/metadata/labels/".length())
+                            .replace("~1", "/")
+                            .replace("~0", "~");
                     if (verb.equals("remove")) {
                         labels.remove(key);
                     } else if (verb.equals("add") || verb.equals("replace")) {

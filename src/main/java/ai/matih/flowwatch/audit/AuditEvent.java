@@ -32,11 +32,28 @@ import java.util.Objects;
  * @param requestObject  the request body (patch bodies may be JSON-patch arrays), or null
  * @param responseObject the response body, or null
  */
-public record AuditEvent(String auditId, String stage, String level, String verb, String requestUri,
-                         String username, List<String> groups, String sourceIp, String userAgent,
-                         String apiGroup, String resource, String subresource, String namespace, String name,
-                         int responseCode, String decision, boolean dryRun, boolean truncated,
-                         Instant stageTimestamp, JsonNode requestObject, JsonNode responseObject) {
+public record AuditEvent(
+        String auditId,
+        String stage,
+        String level,
+        String verb,
+        String requestUri,
+        String username,
+        List<String> groups,
+        String sourceIp,
+        String userAgent,
+        String apiGroup,
+        String resource,
+        String subresource,
+        String namespace,
+        String name,
+        int responseCode,
+        String decision,
+        boolean dryRun,
+        boolean truncated,
+        Instant stageTimestamp,
+        JsonNode requestObject,
+        JsonNode responseObject) {
 
     public AuditEvent {
         Objects.requireNonNull(stageTimestamp, "stageTimestamp");

@@ -34,10 +34,12 @@ public class AuditProcessor {
     }
 
     private static AuditEvidence evidence(AuditEvent e) {
-        String object = e.resource() + (e.subresource() != null ? "/" + e.subresource() : "")
-                + (e.namespace() != null ? " " + e.namespace() : "") + (e.name() != null ? "/" + e.name() : "");
-        return new AuditEvidence(e.auditId(), e.username(), e.verb(), object, e.responseCode(), e.sourceIp(),
-                e.stageTimestamp());
+        String object = e.resource()
+                + (e.subresource() != null ? "/" + e.subresource() : "")
+                + (e.namespace() != null ? " " + e.namespace() : "")
+                + (e.name() != null ? "/" + e.name() : "");
+        return new AuditEvidence(
+                e.auditId(), e.username(), e.verb(), object, e.responseCode(), e.sourceIp(), e.stageTimestamp());
     }
 
     public AuditOutcome process(AuditEvent event) {
@@ -58,18 +60,46 @@ public class AuditProcessor {
         }
         Severity severity = d.critical() ? Severity.CRITICAL : d.type().severity();
         String actorNs = AuditDetector.serviceAccountNamespace(event.username());
-        EndpointView actor = new EndpointView(actorNs, null, null, event.sourceIp(), d.actorTenant(),
-                actorNs == null ? "user" : snapshot.describe(actorNs, Map.of()).role().tag(), false, event.username());
+        EndpointView actor = new EndpointView(
+                actorNs,
+                null,
+                null,
+                event.sourceIp(),
+                d.actorTenant(),
+                actorNs == null
+                        ? "user"
+                        : snapshot.describe(actorNs, Map.of()).role().tag(),
+                false,
+                event.username());
         AuditEvidence evidence = evidence(event);
         var targetNs = event.namespace() != null ? snapshot.describe(event.namespace(), Map.of()) : null;
-        EndpointView target = new EndpointView(event.namespace() != null ? event.namespace()
-                : "namespaces".equals(event.resource()) ? event.name() : null, null, null, null, d.tenant(),
-                targetNs == null ? null : targetNs.role().tag(), false, evidence.object());
+        EndpointView target = new EndpointView(
+                event.namespace() != null
+                        ? event.namespace()
+                        : "namespaces".equals(event.resource()) ? event.name() : null,
+                null,
+                null,
+                null,
+                d.tenant(),
+                targetNs == null ? null : targetNs.role().tag(),
+                false,
+                evidence.object());
         String peer = d.actorTenant() != null && !d.actorTenant().equals(d.tenant()) ? d.actorTenant() : null;
-        recorder.detected(Violation.builder().id(Violations.auditId(d.type(), event.auditId())).type(d.type())
-                .severity(severity).tenant(d.tenant()).peerTenant(peer).source(actor).destination(target)
-                .reason(d.reason()).sourceFormat("audit").seen(event.stageTimestamp()).count(1).observations(1)
-                .evidence(Violation.Evidence.ofAudit(evidence)).build());
+        recorder.detected(Violation.builder()
+                .id(Violations.auditId(d.type(), event.auditId()))
+                .type(d.type())
+                .severity(severity)
+                .tenant(d.tenant())
+                .peerTenant(peer)
+                .source(actor)
+                .destination(target)
+                .reason(d.reason())
+                .sourceFormat("audit")
+                .seen(event.stageTimestamp())
+                .count(1)
+                .observations(1)
+                .evidence(Violation.Evidence.ofAudit(evidence))
+                .build());
         return new AuditOutcome(topologyChange, d.type());
     }
 }

@@ -26,14 +26,14 @@ public final class AuditTopologyChanges {
     private static final Logger LOGGER = Logger.getLogger(AuditTopologyChanges.class);
     /** At most one WARN per this many nanoseconds about labels past their bounds. */
     private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
     private static final AtomicLong NEXT_WARN = new AtomicLong(System.nanoTime());
     private static final AtomicLong OVER_BOUNDS_SINCE_WARN = new AtomicLong();
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private AuditTopologyChanges() {
-    }
+    private AuditTopologyChanges() {}
 
     /**
      * The result of reading one event.
@@ -56,7 +56,8 @@ public final class AuditTopologyChanges {
         String verb = e.verb();
         boolean delete = "delete".equals(verb);
         boolean write = "create".equals(verb) || "update".equals(verb) || "patch".equals(verb);
-        if ("namespaces".equals(e.resource()) && (e.apiGroup() == null || e.apiGroup().isEmpty())) {
+        if ("namespaces".equals(e.resource())
+                && (e.apiGroup() == null || e.apiGroup().isEmpty())) {
             String name = e.name() != null ? e.name() : nameFrom(e);
             if (name == null) {
                 return write ? Result.STALE : Result.NONE;
@@ -85,9 +86,13 @@ public final class AuditTopologyChanges {
             if (!write) {
                 return "deletecollection".equals(verb) ? Result.STALE : Result.NONE;
             }
-            JsonNode body = e.responseObject() != null && e.responseObject().has("spec") ? e.responseObject()
-                    : !"patch".equals(verb) && e.requestObject() != null && e.requestObject().has("spec")
-                    ? e.requestObject() : null;
+            JsonNode body = e.responseObject() != null && e.responseObject().has("spec")
+                    ? e.responseObject()
+                    : !"patch".equals(verb)
+                                    && e.requestObject() != null
+                                    && e.requestObject().has("spec")
+                            ? e.requestObject()
+                            : null;
             if (body == null) {
                 return Result.STALE;
             }
@@ -114,10 +119,11 @@ public final class AuditTopologyChanges {
         long next = NEXT_WARN.get();
         if (now - next >= 0 && NEXT_WARN.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
             OVER_BOUNDS_SINCE_WARN.addAndGet(-skipped);
-            LOGGER.warnf("%d audit change(s) of namespace labels not applied in the last minute: they would leave a "
-                    + "namespace with more than %d labels or %d bytes of them (latest: %s, %d labels); the namespace "
-                    + "keeps its previous labels and the change is counted as stale", skipped, LabelBounds.MAX_LABELS,
-                    LabelBounds.MAX_LABEL_BYTES, namespace, labels);
+            LOGGER.warnf(
+                    "%d audit change(s) of namespace labels not applied in the last minute: they would leave a "
+                            + "namespace with more than %d labels or %d bytes of them (latest: %s, %d labels); the namespace "
+                            + "keeps its previous labels and the change is counted as stale",
+                    skipped, LabelBounds.MAX_LABELS, LabelBounds.MAX_LABEL_BYTES, namespace, labels);
         }
     }
 

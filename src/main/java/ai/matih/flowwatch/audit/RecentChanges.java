@@ -61,7 +61,8 @@ public class RecentChanges implements ChangeEvidence {
         }
         try {
             List<Map.Entry<String, AuditEvidence>> entries = new ArrayList<>(latest.entrySet());
-            entries.sort(Comparator.comparing((Map.Entry<String, AuditEvidence> e) -> e.getValue().at()));
+            entries.sort(Comparator.comparing(
+                    (Map.Entry<String, AuditEvidence> e) -> e.getValue().at()));
             Instant newest = entries.get(entries.size() - 1).getValue().at();
             Instant expired = newest.minus(window);
             int keep = max - max / 10;

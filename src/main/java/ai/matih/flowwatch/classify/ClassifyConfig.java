@@ -34,8 +34,9 @@ public interface ClassifyConfig {
             case "conformance" -> CniProfile.CONFORMANCE;
             case "ipblock-ignores-pod-ips", "cilium" -> CniProfile.IPBLOCK_IGNORES_POD_IPS;
             case "unknown" -> CniProfile.UNKNOWN;
-            default -> throw new IllegalArgumentException("flowwatch.policy.cni='" + cni()
-                    + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
+            default ->
+                throw new IllegalArgumentException("flowwatch.policy.cni='" + cni()
+                        + "' is not one of conformance, ipblock-ignores-pod-ips, unknown");
         };
     }
 }

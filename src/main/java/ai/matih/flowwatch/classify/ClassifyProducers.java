@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.classify;
 
-import ai.matih.flowwatch.policy.CniProfile;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

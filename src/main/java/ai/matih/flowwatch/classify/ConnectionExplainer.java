@@ -61,12 +61,10 @@ public class ConnectionExplainer {
     public sealed interface End {
 
         /** A pod by name; it need not exist. */
-        record Pod(String namespace, String name) implements End {
-        }
+        record Pod(String namespace, String name) implements End {}
 
         /** An IP address, inside or outside the cluster. */
-        record Address(String ip) implements End {
-        }
+        record Address(String ip) implements End {}
     }
 
     /**
@@ -78,8 +76,7 @@ public class ConnectionExplainer {
      * @param protocol    protocol
      * @param port        destination port, or -1 for any
      */
-    public record Placed(Topology topology, Party source, Party destination, Protocol protocol, int port) {
-    }
+    public record Placed(Topology topology, Party source, Party destination, Protocol protocol, int port) {}
 
     /**
      * The judgement of a placed connection on each axis.
@@ -89,15 +86,18 @@ public class ConnectionExplainer {
      * @param policy     the NetworkPolicy verdict on each direction, with the policies and rules that decide
      * @param outcomes   what flowwatch reports when the CNI says ALLOWED, DENIED or AUDIT, in that order
      */
-    public record Explanation(Placed connection, IntentResult intent, PolicyResult policy,
-                              Map<Observed, Outcome> outcomes) {
-    }
+    public record Explanation(
+            Placed connection, IntentResult intent, PolicyResult policy, Map<Observed, Outcome> outcomes) {}
 
     /** Both ends placed on the current snapshot. */
     public Placed place(End source, End destination, Protocol protocol, int port) {
         Topology t = topology.get();
-        return new Placed(t, PartyResolver.resolve(endpoint(source, t), t),
-                PartyResolver.resolve(endpoint(destination, t), t), protocol, port);
+        return new Placed(
+                t,
+                PartyResolver.resolve(endpoint(source, t), t),
+                PartyResolver.resolve(endpoint(destination, t), t),
+                protocol,
+                port);
     }
 
     /** The connection judged on every axis, on the snapshot its ends were placed on. */
@@ -118,17 +118,40 @@ public class ConnectionExplainer {
         if (end instanceof End.Pod pod) {
             PodInfo known = t.pod(pod.namespace(), pod.name());
             Map<String, String> labels = known == null ? Map.of() : known.labels();
-            String ip = known == null || known.ips().isEmpty() ? null : known.ips().get(0);
-            return new Endpoint(EndpointKind.POD, pod.namespace(), pod.name(), Workloads.of(pod.name(), labels), ip,
-                    labels, Map.of(), null);
+            String ip =
+                    known == null || known.ips().isEmpty() ? null : known.ips().get(0);
+            return new Endpoint(
+                    EndpointKind.POD,
+                    pod.namespace(),
+                    pod.name(),
+                    Workloads.of(pod.name(), labels),
+                    ip,
+                    labels,
+                    Map.of(),
+                    null);
         }
         return Endpoint.unknown(((End.Address) end).ip());
     }
 
     private static Flow flow(Placed c, Observed observed) {
         Instant now = Instant.now();
-        return new Flow(SourceFormat.HUBBLE, now, now, c.source().endpoint(), c.destination().endpoint(), c.protocol(),
-                c.port(), -1, observed, Initiation.INITIATING, null, null, List.of(), "explain", 1, null,
+        return new Flow(
+                SourceFormat.HUBBLE,
+                now,
+                now,
+                c.source().endpoint(),
+                c.destination().endpoint(),
+                c.protocol(),
+                c.port(),
+                -1,
+                observed,
+                Initiation.INITIATING,
+                null,
+                null,
+                List.of(),
+                "explain",
+                1,
+                null,
                 ObservationSide.UNKNOWN);
     }
 }

@@ -16,6 +16,7 @@ final class DecisionMemo {
 
     /** A map entry's own heap: the node and its share of the table. */
     static final int ENTRY_BYTES = 48;
+
     private static final int OBJECT_BYTES = 24;
     private static final int LIST_BYTES = 40;
     private static final int STRING_BYTES = 40;

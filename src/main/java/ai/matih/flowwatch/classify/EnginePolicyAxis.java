@@ -1,11 +1,11 @@
 package ai.matih.flowwatch.classify;
 
-import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.policy.CniProfile;
 import ai.matih.flowwatch.policy.Connection;
+import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.policy.PolicyEndpoint;
 import ai.matih.flowwatch.policy.PolicyEngine;
 import ai.matih.flowwatch.policy.PolicyResult;
@@ -76,8 +76,7 @@ public final class EnginePolicyAxis implements PolicyAxis {
                 .register(registry);
     }
 
-    private record Compiled(Topology topology, PolicyEngine engine, DecisionMemo decisions) {
-    }
+    private record Compiled(Topology topology, PolicyEngine engine, DecisionMemo decisions) {}
 
     /** The engine for this snapshot, compiled on first use after a topology change. */
     public PolicyEngine engine(Topology topology) {
@@ -87,16 +86,16 @@ public final class EnginePolicyAxis implements PolicyAxis {
     private Compiled compiled(Topology topology) {
         Compiled c = compiled.get();
         if (c == null || c.topology() != topology) {
-            c = new Compiled(topology, PolicyEngine.compile(topology, profile),
-                    new DecisionMemo(memoBytes, clears::increment));
+            c = new Compiled(
+                    topology, PolicyEngine.compile(topology, profile), new DecisionMemo(memoBytes, clears::increment));
             compiled.set(c);
         }
         return c;
     }
 
     @Override
-    public PolicyDecision decide(Flow flow, Party source, Party destination, IntentResult.Judged intent,
-                                 Topology topology) {
+    public PolicyDecision decide(
+            Flow flow, Party source, Party destination, IntentResult.Judged intent, Topology topology) {
         PolicyEndpoint from = endpoint(source, flow, topology);
         PolicyEndpoint to = endpoint(destination, flow, topology);
         Compiled c = compiled(topology);
@@ -108,8 +107,8 @@ public final class EnginePolicyAxis implements PolicyAxis {
             return known;
         }
         PolicyDecision decision = c.engine().evaluate(connection).toDecision();
-        c.decisions().put(key, large ? ConnectionDigest.Key.BYTES : MemoKeys.exactBytes(connection, topology),
-                decision);
+        c.decisions()
+                .put(key, large ? ConnectionDigest.Key.BYTES : MemoKeys.exactBytes(connection, topology), decision);
         return decision;
     }
 
@@ -127,8 +126,8 @@ public final class EnginePolicyAxis implements PolicyAxis {
 
     /** The full result, for explanations. */
     public PolicyResult evaluate(Flow flow, Party source, Party destination, Topology topology) {
-        Connection connection = new Connection(endpoint(source, flow, topology), endpoint(destination, flow, topology),
-                flow.protocol(), flow.port());
+        Connection connection = new Connection(
+                endpoint(source, flow, topology), endpoint(destination, flow, topology), flow.protocol(), flow.port());
         return engine(topology).evaluate(connection);
     }
 
@@ -154,15 +153,24 @@ public final class EnginePolicyAxis implements PolicyAxis {
                 namespaceLabels = new HashMap<>(e.namespaceLabels());
             }
             String name = e.pod() != null ? e.pod() : e.workload() != null ? e.workload() + "-*" : "unknown";
-            return new PolicyEndpoint.Pod(namespace, name, labels, namespaceLabels,
-                    e.ip() == null ? List.of() : List.of(e.ip()), false, null, null);
+            return new PolicyEndpoint.Pod(
+                    namespace,
+                    name,
+                    labels,
+                    namespaceLabels,
+                    e.ip() == null ? List.of() : List.of(e.ip()),
+                    false,
+                    null,
+                    null);
         }
         return switch (party.kind()) {
             case EXTERNAL -> PolicyEndpoint.Address.external(e.ip());
-            case CLUSTER -> e.kind() == EndpointKind.HOST
-                    ? PolicyEndpoint.Address.node(e.ip(), flow.node())
-                    : PolicyEndpoint.Address.unresolved(e.ip());
-            default -> e.ip() == null ? PolicyEndpoint.Address.unresolved(null) : PolicyEndpoint.resolve(topology, e.ip());
+            case CLUSTER ->
+                e.kind() == EndpointKind.HOST
+                        ? PolicyEndpoint.Address.node(e.ip(), flow.node())
+                        : PolicyEndpoint.Address.unresolved(e.ip());
+            default ->
+                e.ip() == null ? PolicyEndpoint.Address.unresolved(null) : PolicyEndpoint.resolve(topology, e.ip());
         };
     }
 }

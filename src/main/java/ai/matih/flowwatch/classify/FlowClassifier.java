@@ -1,15 +1,15 @@
 package ai.matih.flowwatch.classify;
 
-import ai.matih.flowwatch.flow.ObservationSide;
-import ai.matih.flowwatch.policy.PolicyDecision;
-import ai.matih.flowwatch.policy.PolicyVerdict;
-import ai.matih.flowwatch.violation.Cause;
-import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
+import ai.matih.flowwatch.flow.ObservationSide;
 import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.policy.PolicyDecision;
+import ai.matih.flowwatch.policy.PolicyVerdict;
 import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.ViolationType;
 
 /**
  * Judges one flow record on the three axes (observed × intent × policy). Pure and thread-safe;
@@ -41,7 +41,8 @@ public final class FlowClassifier {
             }
             return judge(flow, src, dst, (IntentResult.Judged) intent, topology);
         } catch (RuntimeException e) {
-            return new Outcome.Unclassified("classification failed: " + e.getClass().getSimpleName(), src, dst, true);
+            return new Outcome.Unclassified(
+                    "classification failed: " + e.getClass().getSimpleName(), src, dst, true);
         }
     }
 
@@ -49,7 +50,10 @@ public final class FlowClassifier {
         Observed observed = flow.observed();
         if (observed == Observed.UNKNOWN) {
             String detail = flow.verdictDetail() == null ? "no verdict" : flow.verdictDetail();
-            return new Outcome.Unclassified("the record carries no policy verdict (" + detail + ")", src, dst,
+            return new Outcome.Unclassified(
+                    "the record carries no policy verdict (" + detail + ")",
+                    src,
+                    dst,
                     src.kind() == Party.Kind.TENANT || dst.kind() == Party.Kind.TENANT);
         }
         if (observed == Observed.ALLOWED && seenOnlyLeavingSource(flow, dst)) {
@@ -61,25 +65,58 @@ public final class FlowClassifier {
             case ALLOWED -> {
                 if (permitted) {
                     if (policy.verdict() == PolicyVerdict.DENY) {
-                        yield flagged(ViolationType.ENFORCEMENT_GAP, Cause.NOT_ENFORCED, intent, policy, src, dst,
+                        yield flagged(
+                                ViolationType.ENFORCEMENT_GAP,
+                                Cause.NOT_ENFORCED,
+                                intent,
+                                policy,
+                                src,
+                                dst,
                                 intent.reason() + ", but the policies deny it and the CNI let it through");
                     }
                     yield new Outcome.Normal(intent.reason());
                 }
                 ViolationType breach = dst.kind() == Party.Kind.EXTERNAL
-                        ? ViolationType.UNEXPECTED_EGRESS : ViolationType.ISOLATION_BREACH;
+                        ? ViolationType.UNEXPECTED_EGRESS
+                        : ViolationType.ISOLATION_BREACH;
                 yield flagged(breach, allowedCause(policy.verdict()), intent, policy, src, dst, intent.reason());
             }
-            case DENIED -> permitted
-                    ? flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
-                            intent.reason() + ", but the CNI denied it")
-                    : flagged(ViolationType.BLOCKED_ATTEMPT, deniedCause(policy.verdict()), intent, policy, src, dst,
-                            intent.reason());
-            case AUDIT, UNKNOWN -> permitted
-                    ? flagged(ViolationType.UNEXPECTED_DENY, deniedCause(policy.verdict()), intent, policy, src, dst,
-                            intent.reason() + ", but a staged or audit-mode policy would deny it once enforced")
-                    : flagged(ViolationType.WOULD_BE_BLOCKED, deniedCause(policy.verdict()), intent, policy, src, dst,
-                            intent.reason());
+            case DENIED ->
+                permitted
+                        ? flagged(
+                                ViolationType.UNEXPECTED_DENY,
+                                deniedCause(policy.verdict()),
+                                intent,
+                                policy,
+                                src,
+                                dst,
+                                intent.reason() + ", but the CNI denied it")
+                        : flagged(
+                                ViolationType.BLOCKED_ATTEMPT,
+                                deniedCause(policy.verdict()),
+                                intent,
+                                policy,
+                                src,
+                                dst,
+                                intent.reason());
+            case AUDIT, UNKNOWN ->
+                permitted
+                        ? flagged(
+                                ViolationType.UNEXPECTED_DENY,
+                                deniedCause(policy.verdict()),
+                                intent,
+                                policy,
+                                src,
+                                dst,
+                                intent.reason() + ", but a staged or audit-mode policy would deny it once enforced")
+                        : flagged(
+                                ViolationType.WOULD_BE_BLOCKED,
+                                deniedCause(policy.verdict()),
+                                intent,
+                                policy,
+                                src,
+                                dst,
+                                intent.reason());
         };
     }
 
@@ -110,8 +147,14 @@ public final class FlowClassifier {
         };
     }
 
-    private static Outcome.Flagged flagged(ViolationType type, Cause cause, IntentResult.Judged intent,
-                                           PolicyDecision policy, Party src, Party dst, String reason) {
+    private static Outcome.Flagged flagged(
+            ViolationType type,
+            Cause cause,
+            IntentResult.Judged intent,
+            PolicyDecision policy,
+            Party src,
+            Party dst,
+            String reason) {
         return new Outcome.Flagged(type, type.severity(), intent.category(), cause, intent, policy, reason, src, dst);
     }
 }

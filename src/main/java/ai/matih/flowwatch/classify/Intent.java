@@ -2,5 +2,6 @@ package ai.matih.flowwatch.classify;
 
 /** What the tenant isolation model says of a connection: the intent axis. */
 public enum Intent {
-    PERMITTED, FORBIDDEN
+    PERMITTED,
+    FORBIDDEN
 }

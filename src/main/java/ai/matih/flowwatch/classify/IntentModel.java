@@ -1,13 +1,13 @@
 package ai.matih.flowwatch.classify;
 
-import java.util.Locale;
-import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.EgressException;
 import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.violation.Category;
 import inet.ipaddr.IPAddress;
+import java.util.Locale;
 
 /**
  * The tenant isolation model of the seed platform (docs/judging.md): which connections are
@@ -17,8 +17,7 @@ public final class IntentModel {
 
     private static final int DNS_PORT = 53;
 
-    private IntentModel() {
-    }
+    private IntentModel() {}
 
     public static IntentResult judge(Flow flow, Party src, Party dst, Topology topology) {
         if (src.kind() == Party.Kind.UNKNOWN || dst.kind() == Party.Kind.UNKNOWN) {
@@ -35,8 +34,10 @@ public final class IntentModel {
             return toTenant(src, dst, topology);
         }
         if (src.kind() == Party.Kind.EXTERNAL && dst.kind() == Party.Kind.SHARED_INFRA) {
-            return forbidden(Category.EXTERNAL_INGRESS,
-                    "outside the cluster → shared infrastructure " + dst.namespaceName() + ": direct access from outside is forbidden");
+            return forbidden(
+                    Category.EXTERNAL_INGRESS,
+                    "outside the cluster → shared infrastructure " + dst.namespaceName()
+                            + ": direct access from outside is forbidden");
         }
         return new IntentResult.NotJudged("no tenant namespace at either end");
     }
@@ -44,17 +45,29 @@ public final class IntentModel {
     private static IntentResult fromTenant(Flow flow, Party src, Party dst, Topology topology) {
         String tenant = src.tenant();
         return switch (dst.kind()) {
-            case TENANT -> tenant.equals(dst.tenant())
-                    ? forbidden(Category.OTHER, tenant + ": traffic between two namespaces of the same tenant ("
-                            + src.namespaceName() + " → " + dst.namespaceName() + ") is not permitted")
-                    : forbidden(Category.CROSS_TENANT, tenant + " → " + dst.tenant() + ": cross-tenant traffic is forbidden");
-            case CONTROL_PLANE -> forbidden(Category.TENANT_TO_CONTROL_PLANE,
-                    tenant + " → control plane " + dst.namespaceName() + ": tenants may not reach the control plane");
-            case SHARED_INFRA -> permitted(tenant + " → shared infrastructure " + dst.namespaceName() + " is permitted");
+            case TENANT ->
+                tenant.equals(dst.tenant())
+                        ? forbidden(
+                                Category.OTHER,
+                                tenant + ": traffic between two namespaces of the same tenant (" + src.namespaceName()
+                                        + " → " + dst.namespaceName() + ") is not permitted")
+                        : forbidden(
+                                Category.CROSS_TENANT,
+                                tenant + " → " + dst.tenant() + ": cross-tenant traffic is forbidden");
+            case CONTROL_PLANE ->
+                forbidden(
+                        Category.TENANT_TO_CONTROL_PLANE,
+                        tenant + " → control plane " + dst.namespaceName()
+                                + ": tenants may not reach the control plane");
+            case SHARED_INFRA ->
+                permitted(tenant + " → shared infrastructure " + dst.namespaceName() + " is permitted");
             case EXTERNAL -> toOutside(flow, tenant, dst, topology);
-            default -> isDns(flow, dst, topology)
-                    ? permitted(tenant + " → cluster DNS on port 53 is permitted")
-                    : forbidden(Category.OTHER, tenant + " → " + describe(dst) + ": not in the tenant's allowed egress");
+            default ->
+                isDns(flow, dst, topology)
+                        ? permitted(tenant + " → cluster DNS on port 53 is permitted")
+                        : forbidden(
+                                Category.OTHER,
+                                tenant + " → " + describe(dst) + ": not in the tenant's allowed egress");
         };
     }
 
@@ -72,8 +85,10 @@ public final class IntentModel {
         }
         String where = dst.endpoint().ip() != null ? dst.endpoint().ip() : describe(dst);
         String port = flow.port() >= 0 ? ":" + flow.port() : "";
-        return forbidden(Category.EXTERNAL_EGRESS, tenant + " → " + where + port
-                + ": egress outside the cluster is forbidden without an egress exception");
+        return forbidden(
+                Category.EXTERNAL_EGRESS,
+                tenant + " → " + where + port
+                        + ": egress outside the cluster is forbidden without an egress exception");
     }
 
     private static boolean hasLiveException(String tenant, Flow flow, Topology topology) {
@@ -95,16 +110,24 @@ public final class IntentModel {
                 if (tenant.equals(podTenant)) {
                     yield permitted(tenant + "'s ingress controller → " + tenant + " is permitted");
                 }
-                String whose = podTenant == null ? "an ingress controller without a tenant label"
+                String whose = podTenant == null
+                        ? "an ingress controller without a tenant label"
                         : podTenant + "'s ingress controller";
-                yield forbidden(Category.CROSS_TENANT, whose + " → " + tenant + ": only the tenant's own ingress may reach it");
+                yield forbidden(
+                        Category.CROSS_TENANT, whose + " → " + tenant + ": only the tenant's own ingress may reach it");
             }
-            case EXTERNAL -> forbidden(Category.EXTERNAL_INGRESS, "outside the cluster → " + tenant
-                    + ": direct access from outside the cluster is forbidden");
-            case CLUSTER -> src.endpoint().kind() == EndpointKind.HOST
-                    ? permitted("node → " + tenant + ": node-local traffic (kubelet probes) is permitted")
-                    : forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
-            default -> forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
+            case EXTERNAL ->
+                forbidden(
+                        Category.EXTERNAL_INGRESS,
+                        "outside the cluster → " + tenant + ": direct access from outside the cluster is forbidden");
+            case CLUSTER ->
+                src.endpoint().kind() == EndpointKind.HOST
+                        ? permitted("node → " + tenant + ": node-local traffic (kubelet probes) is permitted")
+                        : forbidden(
+                                Category.OTHER,
+                                describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
+            default ->
+                forbidden(Category.OTHER, describe(src) + " → " + tenant + ": not in the tenant's allowed ingress");
         };
     }
 

@@ -12,14 +12,11 @@ public sealed interface IntentResult {
      * @param category for forbidden connections, which pattern; null when permitted
      * @param reason   a sentence for the user ("acme-corp → globex: cross-tenant traffic is forbidden")
      */
-    record Judged(Intent intent, Category category, String reason) implements IntentResult {
-    }
+    record Judged(Intent intent, Category category, String reason) implements IntentResult {}
 
     /** No tenant namespace at either end: platform traffic, not judged. */
-    record NotJudged(String reason) implements IntentResult {
-    }
+    record NotJudged(String reason) implements IntentResult {}
 
     /** The connection may involve a tenant but an endpoint cannot be placed. */
-    record CannotJudge(String reason) implements IntentResult {
-    }
+    record CannotJudge(String reason) implements IntentResult {}
 }

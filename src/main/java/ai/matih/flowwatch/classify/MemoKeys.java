@@ -24,8 +24,7 @@ final class MemoKeys {
     private static final int ENTRY_BYTES = 16;
     private static final int TEXT_BYTES = 40;
 
-    private MemoKeys() {
-    }
+    private MemoKeys() {}
 
     /**
      * True when the endpoints' texts exceed {@link #EXACT_KEY_CHARS}. Reads lengths only (no hashing, no allocation)
@@ -57,8 +56,13 @@ final class MemoKeys {
         if (known != null && known.labels() == pod.labels() && known.ips() == pod.ips()) {
             return ENDPOINT_BYTES + copied;
         }
-        long bytes = ENDPOINT_BYTES + copied + text(pod.namespace()) + text(pod.name()) + text(pod.node())
-                + labels(pod.labels()) + labels(namespaceLabels);
+        long bytes = ENDPOINT_BYTES
+                + copied
+                + text(pod.namespace())
+                + text(pod.name())
+                + text(pod.node())
+                + labels(pod.labels())
+                + labels(namespaceLabels);
         for (String ip : pod.ips()) {
             bytes += ENTRY_BYTES + text(ip);
         }

@@ -52,8 +52,17 @@ public sealed interface Outcome {
      * @param source   the source party
      * @param destination the destination party
      */
-    record Flagged(ViolationType type, Severity severity, Category category, Cause cause, IntentResult.Judged intent,
-                   PolicyDecision policy, String reason, Party source, Party destination) implements Outcome {
+    record Flagged(
+            ViolationType type,
+            Severity severity,
+            Category category,
+            Cause cause,
+            IntentResult.Judged intent,
+            PolicyDecision policy,
+            String reason,
+            Party source,
+            Party destination)
+            implements Outcome {
         @Override
         public String classification() {
             return type.name();

@@ -17,7 +17,10 @@ public record Party(Kind kind, Endpoint endpoint, NamespaceInfo namespace, Map<S
 
     /** Where a party stands in the tenancy model. */
     public enum Kind {
-        TENANT, CONTROL_PLANE, INGRESS, SHARED_INFRA,
+        TENANT,
+        CONTROL_PLANE,
+        INGRESS,
+        SHARED_INFRA,
         /** A namespace with no tenancy role (kube-system, monitoring, unknown namespaces). */
         OTHER_NAMESPACE,
         /** In the cluster but not in a namespace: nodes, Cilium reserved identities. */

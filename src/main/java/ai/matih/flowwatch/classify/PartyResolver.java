@@ -10,8 +10,7 @@ import java.util.Map;
 /** Places the endpoints of a flow in the tenancy model of a topology snapshot. Pure and thread-safe. */
 public final class PartyResolver {
 
-    private PartyResolver() {
-    }
+    private PartyResolver() {}
 
     public static Party resolve(Endpoint e, Topology topology) {
         return switch (e.kind()) {
@@ -54,7 +53,11 @@ public final class PartyResolver {
             return new Party(Party.Kind.UNKNOWN, e, null, e.labels(), what + " has no namespace and no IP");
         }
         if (topology.isInternal(ip)) {
-            return new Party(Party.Kind.UNKNOWN, e, null, e.labels(),
+            return new Party(
+                    Party.Kind.UNKNOWN,
+                    e,
+                    null,
+                    e.labels(),
                     "in-cluster IP " + e.ip() + " matches no known pod or namespace");
         }
         return new Party(Party.Kind.EXTERNAL, e, null, e.labels(), null);

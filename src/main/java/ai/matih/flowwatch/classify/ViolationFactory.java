@@ -13,7 +13,6 @@ import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,28 +32,67 @@ public final class ViolationFactory {
     /** The draft of a flagged flow. */
     public Draft flagged(Flow flow, Outcome.Flagged f) {
         PolicyDecision policy = f.policy();
-        return draft(flow, f.type(), f.severity(), f.category(), f.source(), f.destination(),
-                f.intent().intent().name(), policy.verdict().name(), f.cause(), f.reason(), policy.decidedBy(),
+        return draft(
+                flow,
+                f.type(),
+                f.severity(),
+                f.category(),
+                f.source(),
+                f.destination(),
+                f.intent().intent().name(),
+                policy.verdict().name(),
+                f.cause(),
+                f.reason(),
+                policy.decidedBy(),
                 policy.reason());
     }
 
     /** The draft of a flow flowwatch could not judge. */
     public Draft unclassified(Flow flow, Outcome.Unclassified u) {
-        return draft(flow, ViolationType.UNCLASSIFIED, Severity.INFO, null, u.source(), u.destination(), null, null,
-                null, u.reason(), List.of(), null);
+        return draft(
+                flow,
+                ViolationType.UNCLASSIFIED,
+                Severity.INFO,
+                null,
+                u.source(),
+                u.destination(),
+                null,
+                null,
+                null,
+                u.reason(),
+                List.of(),
+                null);
     }
 
-    private Draft draft(Flow flow, ViolationType type, Severity severity, Category category, Party src, Party dst,
-                        String intent, String policy, Cause cause, String reason, List<String> decidedBy,
-                        String policyReason) {
+    private Draft draft(
+            Flow flow,
+            ViolationType type,
+            Severity severity,
+            Category category,
+            Party src,
+            Party dst,
+            String intent,
+            String policy,
+            Cause cause,
+            String reason,
+            List<String> decidedBy,
+            String policyReason) {
         EndpointView source = view(flow.source(), src);
         EndpointView destination = view(flow.destination(), dst);
         String protocol = flow.protocol().name();
         Integer port = flow.port() >= 0 ? flow.port() : null;
         long windowStart = Math.floorDiv(flow.time().getEpochSecond(), windowSeconds) * windowSeconds;
-        String id = Hashing.id(type.name(), source.namespace(), keyOf(source), destination.namespace(), keyOf(destination),
-                String.valueOf(port), protocol, Long.toString(windowStart));
-        String tenant = source.tenant() != null && "tenant".equals(source.role()) ? source.tenant() : destination.tenant();
+        String id = Hashing.id(
+                type.name(),
+                source.namespace(),
+                keyOf(source),
+                destination.namespace(),
+                keyOf(destination),
+                String.valueOf(port),
+                protocol,
+                Long.toString(windowStart));
+        String tenant =
+                source.tenant() != null && "tenant".equals(source.role()) ? source.tenant() : destination.tenant();
         if (tenant == null) {
             tenant = source.tenant();
         }
@@ -62,14 +100,36 @@ public final class ViolationFactory {
         if (peer != null && peer.equals(tenant)) {
             peer = null;
         }
-        Violation.Evidence evidence = new Violation.Evidence(flow.verdictDetail(), flow.policies(),
-                flow.reporter() == null ? List.of() : List.of(flow.reporter()), policyReason, null);
-        Violation template = Violation.builder().id(id).type(type).severity(severity).category(category)
-                .tenant(tenant).peerTenant(peer).source(source).destination(destination).protocol(protocol).port(port)
-                .observed(flow.observed().name()).policy(policy).intent(intent).cause(cause).reason(reason)
-                .decidedBy(decidedBy).sourceFormat(flow.format().tag()).node(flow.node()).seen(flow.time())
-                .evidence(evidence).build();
-        return new Draft(template, flow.time(), attemptKey(flow), flow.connections(), fingerprint(flow), flow.reporter());
+        Violation.Evidence evidence = new Violation.Evidence(
+                flow.verdictDetail(),
+                flow.policies(),
+                flow.reporter() == null ? List.of() : List.of(flow.reporter()),
+                policyReason,
+                null);
+        Violation template = Violation.builder()
+                .id(id)
+                .type(type)
+                .severity(severity)
+                .category(category)
+                .tenant(tenant)
+                .peerTenant(peer)
+                .source(source)
+                .destination(destination)
+                .protocol(protocol)
+                .port(port)
+                .observed(flow.observed().name())
+                .policy(policy)
+                .intent(intent)
+                .cause(cause)
+                .reason(reason)
+                .decidedBy(decidedBy)
+                .sourceFormat(flow.format().tag())
+                .node(flow.node())
+                .seen(flow.time())
+                .evidence(evidence)
+                .build();
+        return new Draft(
+                template, flow.time(), attemptKey(flow), flow.connections(), fingerprint(flow), flow.reporter());
     }
 
     /**
@@ -83,8 +143,15 @@ public final class ViolationFactory {
             return Hashing.fnv(s.ip(), flow.sourcePort(), d.ip(), flow.port(), flow.protocol());
         }
         long slice = Math.floorDiv(flow.time().getEpochSecond(), reportIntervalSeconds);
-        return Hashing.fnv(s.namespace(), s.identity(), flow.sourcePort(), d.namespace(), d.identity(), flow.port(),
-                flow.protocol(), slice);
+        return Hashing.fnv(
+                s.namespace(),
+                s.identity(),
+                flow.sourcePort(),
+                d.namespace(),
+                d.identity(),
+                flow.port(),
+                flow.protocol(),
+                slice);
     }
 
     /** Identifies the raw record: its own id when it has one, else its content. */
@@ -94,9 +161,24 @@ public final class ViolationFactory {
         }
         Endpoint s = flow.source();
         Endpoint d = flow.destination();
-        return Hashing.fnv(flow.format(), flow.reporter(), flow.node(), flow.time().getEpochSecond(), flow.time().getNano(),
-                flow.intervalEnd().getEpochSecond(), s.namespace(), s.identity(), s.ip(), flow.sourcePort(),
-                d.namespace(), d.identity(), d.ip(), flow.port(), flow.protocol(), flow.observed(), flow.connections(),
+        return Hashing.fnv(
+                flow.format(),
+                flow.reporter(),
+                flow.node(),
+                flow.time().getEpochSecond(),
+                flow.time().getNano(),
+                flow.intervalEnd().getEpochSecond(),
+                s.namespace(),
+                s.identity(),
+                s.ip(),
+                flow.sourcePort(),
+                d.namespace(),
+                d.identity(),
+                d.ip(),
+                flow.port(),
+                flow.protocol(),
+                flow.observed(),
+                flow.connections(),
                 flow.verdictDetail());
     }
 

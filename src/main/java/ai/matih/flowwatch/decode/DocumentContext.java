@@ -1,8 +1,8 @@
 package ai.matih.flowwatch.decode;
 
+import ai.matih.flowwatch.audit.AuditEvent;
 import ai.matih.flowwatch.decode.audit.AuditBounds;
 import ai.matih.flowwatch.decode.json.JsonFields;
-import ai.matih.flowwatch.audit.AuditEvent;
 import ai.matih.flowwatch.flow.Flow;
 import java.time.Instant;
 

@@ -25,8 +25,7 @@ import java.util.List;
  */
 public final class FlowBounds {
 
-    private FlowBounds() {
-    }
+    private FlowBounds() {}
 
     /**
      * The flow as flowwatch may keep it: {@code flow} itself when every field is within bounds, or a copy whose
@@ -63,21 +62,39 @@ public final class FlowBounds {
         policies(flow.policies());
         String id = flow.recordId();
         if (id != null && !KubernetesNames.isToken(id, MAX_ID_CHARS)) {
-            throw InputBounds.invalidValue("record id", "expected at most " + MAX_ID_CHARS
-                    + " characters of letters, digits, '-', '_', '.' and ':'", id);
+            throw InputBounds.invalidValue(
+                    "record id",
+                    "expected at most " + MAX_ID_CHARS + " characters of letters, digits, '-', '_', '.' and ':'",
+                    id);
         }
         String detail = InputBounds.clip(flow.verdictDetail(), MAX_TEXT_BYTES);
         if (detail == flow.verdictDetail()) {
             return flow;
         }
-        return new Flow(flow.format(), flow.time(), flow.intervalEnd(), flow.source(), flow.destination(),
-                flow.protocol(), flow.port(), flow.sourcePort(), flow.observed(), flow.initiation(), flow.reporter(),
-                flow.node(), flow.policies(), detail, flow.connections(), flow.recordId(), flow.side());
+        return new Flow(
+                flow.format(),
+                flow.time(),
+                flow.intervalEnd(),
+                flow.source(),
+                flow.destination(),
+                flow.protocol(),
+                flow.port(),
+                flow.sourcePort(),
+                flow.observed(),
+                flow.initiation(),
+                flow.reporter(),
+                flow.node(),
+                flow.policies(),
+                detail,
+                flow.connections(),
+                flow.recordId(),
+                flow.side());
     }
 
     /** The field names of one end, built once (the happy path builds no string). */
     private enum Side {
-        SOURCE("source"), DESTINATION("destination");
+        SOURCE("source"),
+        DESTINATION("destination");
 
         final String namespace;
         final String pod;
@@ -99,8 +116,8 @@ public final class FlowBounds {
     private static void endpoint(Endpoint e, Side side, boolean labels) {
         String namespace = e.namespace();
         if (namespace != null && !KubernetesNames.isDnsLabel(namespace)) {
-            throw InputBounds.invalidName(side.namespace, "namespace name (DNS-1123 label, 63 characters at most)",
-                    namespace);
+            throw InputBounds.invalidName(
+                    side.namespace, "namespace name (DNS-1123 label, 63 characters at most)", namespace);
         }
         String pod = e.pod();
         if (pod != null && !KubernetesNames.isDnsSubdomain(pod)) {
@@ -121,7 +138,8 @@ public final class FlowBounds {
         if (labels) {
             InputBounds.checkLabels(e.labels(), e.namespaceLabels(), side.labels);
         } else if (e.labels().size() + e.namespaceLabels().size() > MAX_LABELS) {
-            throw InputBounds.tooManyLabels(side.labels, e.labels().size() + e.namespaceLabels().size());
+            throw InputBounds.tooManyLabels(
+                    side.labels, e.labels().size() + e.namespaceLabels().size());
         }
     }
 
@@ -138,8 +156,10 @@ public final class FlowBounds {
                 throw InputBounds.tooLarge("reporter", "more than " + MAX_REPORTERS + " reporters");
             }
             if (!isToken(reporter, start, end)) {
-                throw InputBounds.invalidValue("reporter", "expected reporters of at most " + MAX_TOKEN_CHARS
-                        + " letters, digits, '-' and '_'", reporter);
+                throw InputBounds.invalidValue(
+                        "reporter",
+                        "expected reporters of at most " + MAX_TOKEN_CHARS + " letters, digits, '-' and '_'",
+                        reporter);
             }
             start = end + 1;
         }
@@ -151,8 +171,7 @@ public final class FlowBounds {
         }
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '-'
-                    && c != '_') {
+            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '-' && c != '_') {
                 return false;
             }
         }
@@ -161,14 +180,15 @@ public final class FlowBounds {
 
     private static void policies(List<String> policies) {
         if (policies.size() > MAX_POLICIES) {
-            throw InputBounds.tooLarge("policies", policies.size() + " policies, more than the " + MAX_POLICIES
-                    + " kept");
+            throw InputBounds.tooLarge(
+                    "policies", policies.size() + " policies, more than the " + MAX_POLICIES + " kept");
         }
         for (int i = 0; i < policies.size(); i++) {
             String policy = policies.get(i);
             if (policy.length() > MAX_POLICY_NAME_BYTES) {
-                throw InputBounds.tooLarge("policies[" + i + "]", "a name of " + policy.length()
-                        + " characters, more than " + MAX_POLICY_NAME_BYTES);
+                throw InputBounds.tooLarge(
+                        "policies[" + i + "]",
+                        "a name of " + policy.length() + " characters, more than " + MAX_POLICY_NAME_BYTES);
             }
             if (!InputBounds.isPrintableAscii(policy, MAX_POLICY_NAME_BYTES)) {
                 throw InputBounds.invalidName("policies[" + i + "]", "policy name (printable ASCII)", policy);

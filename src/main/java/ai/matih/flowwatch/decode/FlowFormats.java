@@ -36,8 +36,8 @@ public class FlowFormats {
         Set<String> channels = new HashSet<>();
         for (FlowFormat format : sorted) {
             if (!names.add(format.name()) || !channels.add(format.channel())) {
-                throw new IllegalArgumentException("two formats named " + format.name() + " or reading channel "
-                        + format.channel());
+                throw new IllegalArgumentException(
+                        "two formats named " + format.name() + " or reading channel " + format.channel());
             }
         }
         this.formats = List.copyOf(sorted);

@@ -48,8 +48,7 @@ public final class InputBounds {
     /** An audit event's request URI is clipped to this many bytes of UTF-8. */
     public static final int MAX_URI_BYTES = 4096;
 
-    private InputBounds() {
-    }
+    private InputBounds() {}
 
     /** The UTF-8 length of {@code s}: {@link Text#utf8Length}. */
     public static int utf8Length(String s) {
@@ -105,8 +104,10 @@ public final class InputBounds {
                 throw invalidName(field, "label key", key);
             }
             if (!KubernetesNames.isLabelValue(value)) {
-                throw new DecodeException(RejectReason.INVALID_VALUE, field + ": value of label " + key
-                        + " is not a Kubernetes label value (63 characters at most): " + echo(value));
+                throw new DecodeException(
+                        RejectReason.INVALID_VALUE,
+                        field + ": value of label " + key + " is not a Kubernetes label value (63 characters at most): "
+                                + echo(value));
             }
             bytes += key.length() + value.length(); // ASCII once valid
             if (bytes > MAX_LABEL_BYTES) {
@@ -118,13 +119,13 @@ public final class InputBounds {
 
     /** More labels than {@link #MAX_LABELS}. */
     public static DecodeException tooManyLabels(String field, int count) {
-        return new DecodeException(RejectReason.TOO_MANY_LABELS,
-                field + ": " + count + " labels, more than the " + MAX_LABELS + " kept");
+        return new DecodeException(
+                RejectReason.TOO_MANY_LABELS, field + ": " + count + " labels, more than the " + MAX_LABELS + " kept");
     }
 
     public static DecodeException tooManyLabelBytes(String field) {
-        return new DecodeException(RejectReason.TOO_MANY_LABELS,
-                field + ": labels of more than " + MAX_LABEL_BYTES + " bytes");
+        return new DecodeException(
+                RejectReason.TOO_MANY_LABELS, field + ": labels of more than " + MAX_LABEL_BYTES + " bytes");
     }
 
     /** An invalid Kubernetes name: the detail names the field and the rule, and echoes a clipped value. */
@@ -145,7 +146,8 @@ public final class InputBounds {
         if (value == null) {
             return "null";
         }
-        return value.length() <= JsonFields.MAX_ECHO ? "\"" + JsonFields.clip(value) + "\""
+        return value.length() <= JsonFields.MAX_ECHO
+                ? "\"" + JsonFields.clip(value) + "\""
                 : value.length() + " characters \"" + JsonFields.clip(value) + "\"";
     }
 }

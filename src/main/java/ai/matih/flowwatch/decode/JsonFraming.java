@@ -88,8 +88,12 @@ public final class JsonFraming implements FormatDecoder {
             int[] first = lines.get(0);
             int end = Utf8.trimEnd(value, value.length);
             DecodeException e = JsonCodec.failure(sequenceFailure, "document");
-            record.reject(new Rejection(e.reason(), JsonFields.oneLine(e.detail()), first[Lines.LINE],
-                    first[Lines.START], end - first[Lines.START]));
+            record.reject(new Rejection(
+                    e.reason(),
+                    JsonFields.oneLine(e.detail()),
+                    first[Lines.LINE],
+                    first[Lines.START],
+                    end - first[Lines.START]));
             return;
         }
         for (int[] line : lines) {
@@ -158,7 +162,9 @@ public final class JsonFraming implements FormatDecoder {
         } catch (DecodeException e) {
             ctx.reject(e.reason(), e.detail());
         } catch (RuntimeException | StackOverflowError e) {
-            ctx.reject(RejectReason.INVALID_VALUE, "decoder failure: " + e.getClass().getSimpleName());
+            ctx.reject(
+                    RejectReason.INVALID_VALUE,
+                    "decoder failure: " + e.getClass().getSimpleName());
         }
         return elements;
     }
@@ -195,6 +201,5 @@ public final class JsonFraming implements FormatDecoder {
         return codec.parse(s, field);
     }
 
-    private record Document(JsonNode node, int line, int offset, int length) {
-    }
+    private record Document(JsonNode node, int line, int offset, int length) {}
 }

@@ -33,7 +33,9 @@ public final class LineFraming implements FormatDecoder {
             } catch (DecodeException e) {
                 ctx.reject(e.reason(), e.detail());
             } catch (RuntimeException | StackOverflowError e) {
-                ctx.reject(RejectReason.INVALID_VALUE, "decoder failure: " + e.getClass().getSimpleName());
+                ctx.reject(
+                        RejectReason.INVALID_VALUE,
+                        "decoder failure: " + e.getClass().getSimpleName());
             }
             if (!record.endDocument(0)) {
                 return;

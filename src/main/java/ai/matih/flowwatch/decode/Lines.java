@@ -13,6 +13,7 @@ final class Lines {
 
     /** Indexes into the int[] describing one line. */
     static final int LINE = 0;
+
     static final int START = 1;
     static final int LENGTH = 2;
     static final int CONTENT = 3;
@@ -23,8 +24,7 @@ final class Lines {
     private static final byte[] ID = {'i', 'd', ':'};
     private static final byte[] RETRY = {'r', 'e', 't', 'r', 'y', ':'};
 
-    private Lines() {
-    }
+    private Lines() {}
 
     /** Lines of the value that carry a document: {line number, start, length, content start, content length}. */
     static List<int[]> split(byte[] value) {
@@ -50,7 +50,9 @@ final class Lines {
                 continue;
             }
             int lineLength = e - start;
-            if (value[s] == ':' || startsWith(value, s, e, EVENT) || startsWith(value, s, e, ID)
+            if (value[s] == ':'
+                    || startsWith(value, s, e, EVENT)
+                    || startsWith(value, s, e, ID)
                     || startsWith(value, s, e, RETRY)) {
                 continue;
             }
@@ -140,8 +142,10 @@ final class Lines {
             return text;
         }
         String rest = text.substring(sp + 1);
-        if ((rest.startsWith("stdout ") || rest.startsWith("stderr ")) && rest.length() > 9
-                && (rest.charAt(7) == 'F' || rest.charAt(7) == 'P') && rest.charAt(8) == ' ') {
+        if ((rest.startsWith("stdout ") || rest.startsWith("stderr "))
+                && rest.length() > 9
+                && (rest.charAt(7) == 'F' || rest.charAt(7) == 'P')
+                && rest.charAt(8) == ' ') {
             return rest.substring(9).strip();
         }
         return text;

@@ -27,6 +27,7 @@ public final class RecordDecoder {
 
     /** Default limits used by the application (the ingest configuration). */
     public static final int DEFAULT_MAX_RECORD_BYTES = 983_040;
+
     public static final int DEFAULT_MAX_LINES_PER_RECORD = 10_000;
     public static final int DEFAULT_MAX_REJECTIONS_PER_RECORD = 100;
 
@@ -53,12 +54,19 @@ public final class RecordDecoder {
         this(FlowFormats.builtIn(), maxRecordBytes, maxLinesPerRecord, DEFAULT_MAX_REJECTIONS_PER_RECORD, fastPaths);
     }
 
-    private RecordDecoder(FlowFormats formats, int maxRecordBytes, int maxLinesPerRecord, int maxRejectionsPerRecord,
-                          boolean fastPaths) {
+    private RecordDecoder(
+            FlowFormats formats,
+            int maxRecordBytes,
+            int maxLinesPerRecord,
+            int maxRejectionsPerRecord,
+            boolean fastPaths) {
         this.limits = DecodeLimits.of(maxRecordBytes, maxLinesPerRecord, maxRejectionsPerRecord);
         for (FlowFormat format : formats.all()) {
-            readers.put(format.name(), new Reader(format.decoder(limits),
-                    fastPaths ? format.fastPath(limits).orElse(null) : null));
+            readers.put(
+                    format.name(),
+                    new Reader(
+                            format.decoder(limits),
+                            fastPaths ? format.fastPath(limits).orElse(null) : null));
         }
     }
 
@@ -69,7 +77,10 @@ public final class RecordDecoder {
 
     /** What the fast paths of this decoder count of the records they left to the tree path. */
     public List<FastPathFallbacks> fastPathFallbacks() {
-        return readers.values().stream().filter(r -> r.fast != null).map(r -> r.fast.fallbacks()).toList();
+        return readers.values().stream()
+                .filter(r -> r.fast != null)
+                .map(r -> r.fast.fallbacks())
+                .toList();
     }
 
     /** Decodes {@code value} read from the topic of {@code format}; results and rejections go to {@code sink}. */
@@ -86,8 +97,10 @@ public final class RecordDecoder {
             decodeRecord(format, value, receivedAt, sink);
         } catch (RuntimeException | StackOverflowError e) {
             try {
-                sink.rejected(Rejection.whole(RejectReason.INVALID_VALUE,
-                        "decoder failure: " + e.getClass().getSimpleName(), value == null ? 0 : value.length));
+                sink.rejected(Rejection.whole(
+                        RejectReason.INVALID_VALUE,
+                        "decoder failure: " + e.getClass().getSimpleName(),
+                        value == null ? 0 : value.length));
             } catch (RuntimeException ignored) {
                 // the sink itself failed: nothing more can be done without throwing
             }
@@ -101,14 +114,18 @@ public final class RecordDecoder {
         }
         int maxRecordBytes = limits.maxRecordBytes();
         if (value.length > maxRecordBytes) {
-            sink.rejected(Rejection.whole(RejectReason.OVERSIZED,
-                    "record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes, value.length));
+            sink.rejected(Rejection.whole(
+                    RejectReason.OVERSIZED,
+                    "record of " + value.length + " bytes exceeds the limit of " + maxRecordBytes,
+                    value.length));
             return;
         }
         Reader reader = format == null ? null : readers.get(format.name());
         if (reader == null) {
-            sink.rejected(Rejection.whole(RejectReason.UNKNOWN_FORMAT,
-                    format == null ? "no input kind" : "no decoder for format " + format.name(), value.length));
+            sink.rejected(Rejection.whole(
+                    RejectReason.UNKNOWN_FORMAT,
+                    format == null ? "no input kind" : "no decoder for format " + format.name(),
+                    value.length));
             return;
         }
         int bad = Utf8.firstInvalid(value);
@@ -129,11 +146,11 @@ public final class RecordDecoder {
                 return;
             }
         }
-        reader.decoder.decode(value,
+        reader.decoder.decode(
+                value,
                 new RecordContext(sink, receivedAt, limits.maxDocuments(), limits.maxRejections(), value.length));
     }
 
     /** A format's decoders for these limits; {@code fast} is null when it has no fast path. */
-    private record Reader(FormatDecoder decoder, FastPath fast) {
-    }
+    private record Reader(FormatDecoder decoder, FastPath fast) {}
 }

@@ -68,9 +68,14 @@ final class RecordRejections implements DecodeSink {
         Rejection r = first;
         first = null;
         if (rejectedDocuments >= cap) {
-            sink.rejected(new Rejection(RejectReason.TOO_MANY_REJECTIONS, "more than " + cap
-                    + " documents of the record rejected: this one (line " + r.line() + ", " + r.reason().tag()
-                    + ") and the rest of the record were not decoded further", r.line(), r.offset(),
+            sink.rejected(new Rejection(
+                    RejectReason.TOO_MANY_REJECTIONS,
+                    "more than " + cap
+                            + " documents of the record rejected: this one (line " + r.line() + ", "
+                            + r.reason().tag()
+                            + ") and the rest of the record were not decoded further",
+                    r.line(),
+                    r.offset(),
                     Math.max(0, recordLength - r.offset())));
             return false;
         }

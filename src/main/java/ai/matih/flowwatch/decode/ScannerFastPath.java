@@ -1,8 +1,8 @@
 package ai.matih.flowwatch.decode;
 
+import ai.matih.flowwatch.decode.FastPathFallbacks.Reason;
 import ai.matih.flowwatch.decode.json.JsonScanner;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.decode.FastPathFallbacks.Reason;
 import java.time.Instant;
 import java.util.List;
 

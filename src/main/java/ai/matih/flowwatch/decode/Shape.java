@@ -53,7 +53,9 @@ public enum Shape {
         }
         if ("Event".equals(kind)) {
             if (doc.path("apiVersion").asText("").startsWith("audit.k8s.io")
-                    || doc.has("auditID") || doc.has("stage") || doc.has("requestURI")) {
+                    || doc.has("auditID")
+                    || doc.has("stage")
+                    || doc.has("requestURI")) {
                 return AUDIT_EVENT;
             }
             return UNKNOWN;
@@ -71,8 +73,12 @@ public enum Shape {
         if (doc.has("protoPayload")) {
             return GKE_AUDIT;
         }
-        if (doc.has("verdict") || doc.has("IP") || doc.has("l4") || doc.has("drop_reason_desc")
-                || doc.has("trace_observation_point") || doc.has("event_type")) {
+        if (doc.has("verdict")
+                || doc.has("IP")
+                || doc.has("l4")
+                || doc.has("drop_reason_desc")
+                || doc.has("trace_observation_point")
+                || doc.has("event_type")) {
             return HUBBLE_FLOW;
         }
         if (isCalicoFlat(doc)) {
@@ -82,9 +88,16 @@ public enum Shape {
     }
 
     private static boolean isCalicoFlat(JsonNode doc) {
-        boolean endpoint = doc.has("source_namespace") || doc.has("dest_namespace") || doc.has("source_type")
-                || doc.has("dest_type") || doc.has("source_name_aggr") || doc.has("dest_name_aggr")
-                || doc.has("source_name") || doc.has("dest_name") || doc.has("source_ip") || doc.has("dest_ip");
+        boolean endpoint = doc.has("source_namespace")
+                || doc.has("dest_namespace")
+                || doc.has("source_type")
+                || doc.has("dest_type")
+                || doc.has("source_name_aggr")
+                || doc.has("dest_name_aggr")
+                || doc.has("source_name")
+                || doc.has("dest_name")
+                || doc.has("source_ip")
+                || doc.has("dest_ip");
         return endpoint && (doc.has("action") || doc.has("reporter"));
     }
 

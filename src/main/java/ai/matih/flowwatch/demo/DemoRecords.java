@@ -1,11 +1,11 @@
 package ai.matih.flowwatch.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,13 +30,12 @@ import java.util.stream.Collectors;
 public final class DemoRecords {
 
     /** One Kafka record to produce. The value is UTF-8 JSON: one document, or NDJSON for the Goldmane emitter. */
-    public record Output(String topic, String key, String value) {
-    }
+    public record Output(String topic, String key, String value) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MICROS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final String HUBBLE_VERSION = "1.19.1+gd0d0c879";
     private static final int CALICO_FLUSH_SECONDS = 300;
     private static final int GOLDMANE_BUCKET_SECONDS = 15;
@@ -73,11 +72,13 @@ public final class DemoRecords {
         ObjectNode event = suspicious ? suspiciousAudit() : harmlessAudit();
         List<Output> out = new ArrayList<>(2);
         String auditId = event.get("auditID").asText();
-        if (random.nextInt(5) == 0 && "ResponseComplete".equals(event.get("stage").asText())) {
+        if (random.nextInt(5) == 0
+                && "ResponseComplete".equals(event.get("stage").asText())) {
             // The API server writes one event per stage; a policy with omitStages: [] also logs RequestReceived.
             ObjectNode received = event.deepCopy();
             received.put("stage", "RequestReceived");
-            received.put("stageTimestamp", received.get("requestReceivedTimestamp").asText());
+            received.put(
+                    "stageTimestamp", received.get("requestReceivedTimestamp").asText());
             received.remove(List.of("responseStatus", "responseObject"));
             out.add(new Output(DemoTopics.AUDIT, auditId, write(received)));
         }
@@ -107,8 +108,8 @@ public final class DemoRecords {
         switch (c.outcome()) {
             case AUDIT -> {
                 // Policy audit mode: only the policy-verdict event says the policy would drop the connection.
-                ObjectNode verdict = hubbleFlow(c, sport, now, "AUDIT", false, nodeOf(c.destination(), c.source()),
-                        "INGRESS");
+                ObjectNode verdict =
+                        hubbleFlow(c, sport, now, "AUDIT", false, nodeOf(c.destination(), c.source()), "INGRESS");
                 verdict.putObject("event_type").put("type", 5);
                 verdict.put("policy_match_type", 1);
                 out.add(hubbleLine(verdict));
@@ -119,14 +120,24 @@ public final class DemoRecords {
                     trace(egress, "TO_STACK", "NEW");
                     out.add(hubbleLine(egress));
                 }
-                ObjectNode forward = hubbleFlow(c, sport, now.plusNanos(180_000), "FORWARDED", false,
-                        nodeOf(c.destination(), c.source()), c.destination() instanceof DemoTopology.Pod ? "INGRESS"
-                                : "EGRESS");
+                ObjectNode forward = hubbleFlow(
+                        c,
+                        sport,
+                        now.plusNanos(180_000),
+                        "FORWARDED",
+                        false,
+                        nodeOf(c.destination(), c.source()),
+                        c.destination() instanceof DemoTopology.Pod ? "INGRESS" : "EGRESS");
                 trace(forward, c.destination() instanceof DemoTopology.Pod ? "TO_ENDPOINT" : "TO_NETWORK", "NEW");
                 out.add(hubbleLine(forward));
-                ObjectNode reply = hubbleFlow(c, sport, now.plusNanos(410_000), "FORWARDED", true,
-                        nodeOf(c.source(), c.destination()), c.source() instanceof DemoTopology.Pod ? "EGRESS"
-                                : "INGRESS");
+                ObjectNode reply = hubbleFlow(
+                        c,
+                        sport,
+                        now.plusNanos(410_000),
+                        "FORWARDED",
+                        true,
+                        nodeOf(c.source(), c.destination()),
+                        c.source() instanceof DemoTopology.Pod ? "EGRESS" : "INGRESS");
                 trace(reply, c.source() instanceof DemoTopology.Pod ? "TO_ENDPOINT" : "TO_NETWORK", "REPLY");
                 out.add(hubbleLine(reply));
             }
@@ -135,8 +146,8 @@ public final class DemoRecords {
                 String node = atSource ? nodeOf(c.source(), c.destination()) : nodeOf(c.destination(), c.source());
                 int attempts = random.nextInt(3) == 0 ? 2 : 1; // a retransmitted SYN is dropped again
                 for (int i = 0; i < attempts; i++) {
-                    ObjectNode drop = hubbleFlow(c, sport, now.plusSeconds(i), "DROPPED", false, node,
-                            atSource ? "EGRESS" : "INGRESS");
+                    ObjectNode drop = hubbleFlow(
+                            c, sport, now.plusSeconds(i), "DROPPED", false, node, atSource ? "EGRESS" : "INGRESS");
                     drop.put("drop_reason", 133);
                     drop.put("drop_reason_desc", "POLICY_DENIED");
                     drop.putObject("event_type").put("type", 1).put("sub_type", 133);
@@ -148,8 +159,14 @@ public final class DemoRecords {
         return out;
     }
 
-    private ObjectNode hubbleFlow(DemoTopology.Connection c, int sport, Instant time, String verdict, boolean reply,
-                                  String node, String direction) {
+    private ObjectNode hubbleFlow(
+            DemoTopology.Connection c,
+            int sport,
+            Instant time,
+            String verdict,
+            boolean reply,
+            String node,
+            String direction) {
         DemoTopology.Peer from = reply ? c.destination() : c.source();
         DemoTopology.Peer to = reply ? c.source() : c.destination();
         int fromPort = reply ? c.port() : sport;
@@ -159,7 +176,10 @@ public final class DemoRecords {
         flow.put("uuid", uuid());
         flow.putObject("emitter").put("name", "Hubble").put("version", HUBBLE_VERSION);
         flow.put("verdict", verdict);
-        flow.putObject("IP").put("source", from.ip()).put("destination", to.ip()).put("ipVersion", "IPv4");
+        flow.putObject("IP")
+                .put("source", from.ip())
+                .put("destination", to.ip())
+                .put("ipVersion", "IPv4");
         ObjectNode l4 = flow.putObject("l4");
         if ("TCP".equals(c.protocol())) {
             ObjectNode tcp = l4.putObject("TCP").put("source_port", fromPort).put("destination_port", toPort);
@@ -203,7 +223,10 @@ public final class DemoRecords {
             labels.add("k8s:io.cilium.k8s.policy.serviceaccount=" + pod.serviceAccount());
             labels.add("k8s:io.kubernetes.pod.namespace=" + pod.namespace());
             endpoint.put("pod_name", pod.name());
-            endpoint.putArray("workloads").addObject().put("name", pod.workload()).put("kind", pod.workloadKind());
+            endpoint.putArray("workloads")
+                    .addObject()
+                    .put("name", pod.workload())
+                    .put("kind", pod.workloadKind());
         } else {
             endpoint.put("identity", 2);
             endpoint.putArray("labels").add("reserved:world");
@@ -236,7 +259,8 @@ public final class DemoRecords {
     }
 
     private ObjectNode calicoLine(DemoTopology.Connection c, String reporter, long start, long end, String host) {
-        boolean denied = "src".equals(reporter) ? c.outcome() == DemoTopology.Outcome.DENIED_EGRESS
+        boolean denied = "src".equals(reporter)
+                ? c.outcome() == DemoTopology.Outcome.DENIED_EGRESS
                 : c.outcome() == DemoTopology.Outcome.DENIED_INGRESS;
         // Denied flows: Felix's default aggregation (source port only). Allowed pod-to-pod flows: half of them at
         // the default pod-prefix aggregation (no IPs, no pod names), half at source-port aggregation, as a cluster
@@ -261,7 +285,9 @@ public final class DemoRecords {
         ObjectNode policies = line.putObject("policies");
         ArrayNode enforced = policies.putArray("enforced_policies");
         ArrayNode pending = policies.putArray("pending_policies");
-        String policyNs = "src".equals(reporter) ? c.source().namespace() : c.destination().namespace();
+        String policyNs = "src".equals(reporter)
+                ? c.source().namespace()
+                : c.destination().namespace();
         String allowing = c.allowingPolicy(reporter);
         if (denied) {
             enforced.add("0|default|" + policyNs + "/knp.default.default-deny-all|deny|-1");
@@ -363,8 +389,11 @@ public final class DemoRecords {
         if (peer instanceof DemoTopology.Pod pod) {
             flow.put(side + "_name", pod.aggregatedName());
             flow.put(side + "_namespace", pod.namespace());
-            flow.put(side + "_labels", pod.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining(" | ")));
+            flow.put(
+                    side + "_labels",
+                    pod.labels().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(" | ")));
         } else {
             flow.put(side + "_name", "PUBLIC NETWORK");
             flow.put(side + "_namespace", "");
@@ -437,13 +466,16 @@ public final class DemoRecords {
     }
 
     private static boolean deniedBy(DemoTopology.Connection c, String reporter) {
-        return "src".equals(reporter) ? c.outcome() == DemoTopology.Outcome.DENIED_EGRESS
+        return "src".equals(reporter)
+                ? c.outcome() == DemoTopology.Outcome.DENIED_EGRESS
                 : c.outcome() == DemoTopology.Outcome.DENIED_INGRESS;
     }
 
     /* A PolicyHit; integers for the emitter (PolicyKind 6 NetworkPolicy, 10 EndOfTier; Action 1 Allow, 2 Deny). */
     private static ObjectNode policyHit(DemoTopology.Connection c, String reporter, boolean denied, boolean numeric) {
-        String namespace = "src".equals(reporter) ? c.source().namespace() : c.destination().namespace();
+        String namespace = "src".equals(reporter)
+                ? c.source().namespace()
+                : c.destination().namespace();
         ObjectNode hit = NODES.objectNode();
         if (denied) {
             enumField(hit, "kind", numeric, 10, "EndOfTier");
@@ -458,7 +490,9 @@ public final class DemoRecords {
             enumField(trigger, "kind", numeric, 6, "NetworkPolicy");
             trigger.put("name", "default-deny-all").put("namespace", namespace).put("tier", "default");
             if (!numeric) {
-                trigger.put("action", "ActionUnspecified").put("policy_index", 0).put("rule_index", 0);
+                trigger.put("action", "ActionUnspecified")
+                        .put("policy_index", 0)
+                        .put("rule_index", 0);
                 trigger.putNull("trigger");
             }
         } else if (c.allowingPolicy(reporter) == null) {
@@ -475,7 +509,9 @@ public final class DemoRecords {
             }
         } else {
             enumField(hit, "kind", numeric, 6, "NetworkPolicy");
-            hit.put("name", c.allowingPolicy(reporter)).put("namespace", namespace).put("tier", "default");
+            hit.put("name", c.allowingPolicy(reporter))
+                    .put("namespace", namespace)
+                    .put("tier", "default");
             enumField(hit, "action", numeric, 1, "Allow");
             if (!numeric) {
                 hit.put("policy_index", 0).put("rule_index", 0);
@@ -488,7 +524,9 @@ public final class DemoRecords {
     private static ObjectNode stagedDenyHit(DemoTopology.Connection c, boolean numeric) {
         ObjectNode hit = NODES.objectNode();
         enumField(hit, "kind", numeric, 5, "StagedKubernetesNetworkPolicy");
-        hit.put("name", "deny-cross-tenant").put("namespace", c.destination().namespace()).put("tier", "default");
+        hit.put("name", "deny-cross-tenant")
+                .put("namespace", c.destination().namespace())
+                .put("tier", "default");
         enumField(hit, "action", numeric, 2, "Deny");
         if (!numeric) {
             hit.put("policy_index", 0).put("rule_index", 0);
@@ -519,77 +557,166 @@ public final class DemoRecords {
     private ObjectNode harmlessAudit() {
         int pick = random.nextInt(4);
         if (pick == 0) {
-            return auditEvent("system:serviceaccount:matih-control-plane:tenant-manager", "list", "namespaces", null,
-                    null, null, 200, "10.244.0.10", "tenant-manager/1.4.2");
+            return auditEvent(
+                    "system:serviceaccount:matih-control-plane:tenant-manager",
+                    "list",
+                    "namespaces",
+                    null,
+                    null,
+                    null,
+                    200,
+                    "10.244.0.10",
+                    "tenant-manager/1.4.2");
         }
         if (pick == 1) {
             String tenant = DemoTopology.TENANTS.get(random.nextInt(DemoTopology.TENANTS.size()));
             String ns = DemoTopology.tenantNamespace(tenant);
-            return auditEvent("system:serviceaccount:" + ns + ":api", "get", "configmaps", ns, "api-config", null,
-                    200, DemoTopology.pod(ns, "api").ip(), "api/2.3.0");
+            return auditEvent(
+                    "system:serviceaccount:" + ns + ":api",
+                    "get",
+                    "configmaps",
+                    ns,
+                    "api-config",
+                    null,
+                    200,
+                    DemoTopology.pod(ns, "api").ip(),
+                    "api/2.3.0");
         }
         if (pick == 2) {
-            return auditEvent("system:serviceaccount:monitoring:prometheus", "watch", "pods", null, null, null, 200,
-                    "10.244.0.30", "prometheus/v2.53.0");
+            return auditEvent(
+                    "system:serviceaccount:monitoring:prometheus",
+                    "watch",
+                    "pods",
+                    null,
+                    null,
+                    null,
+                    200,
+                    "10.244.0.30",
+                    "prometheus/v2.53.0");
         }
         String tenant = DemoTopology.TENANTS.get(random.nextInt(DemoTopology.TENANTS.size()));
         String ns = DemoTopology.tenantNamespace(tenant);
-        return auditEvent("system:serviceaccount:matih-control-plane:tenant-manager", "get", "networkpolicies", ns,
-                "default-deny-all", "networking.k8s.io", 200, "10.244.0.10", "tenant-manager/1.4.2");
+        return auditEvent(
+                "system:serviceaccount:matih-control-plane:tenant-manager",
+                "get",
+                "networkpolicies",
+                ns,
+                "default-deny-all",
+                "networking.k8s.io",
+                200,
+                "10.244.0.10",
+                "tenant-manager/1.4.2");
     }
 
     private ObjectNode suspiciousAudit() {
         List<String> tenants = DemoTopology.TENANTS;
         String tenant = tenants.get(random.nextInt(tenants.size()));
-        String other = tenants.get((tenants.indexOf(tenant) + 1 + random.nextInt(tenants.size() - 1))
-                % tenants.size());
+        String other = tenants.get((tenants.indexOf(tenant) + 1 + random.nextInt(tenants.size() - 1)) % tenants.size());
         String ns = DemoTopology.tenantNamespace(tenant);
         String otherNs = DemoTopology.tenantNamespace(other);
         switch (random.nextInt(5)) {
             case 0 -> { // POLICY_TAMPERING: the default deny is deleted
-                ObjectNode event = auditEvent("oidc:dev@" + tenant + ".example", "delete", "networkpolicies", ns,
-                        "default-deny-all", "networking.k8s.io", 200, "192.0.2.10", "kubectl/v1.31.2 (linux/amd64)");
+                ObjectNode event = auditEvent(
+                        "oidc:dev@" + tenant + ".example",
+                        "delete",
+                        "networkpolicies",
+                        ns,
+                        "default-deny-all",
+                        "networking.k8s.io",
+                        200,
+                        "192.0.2.10",
+                        "kubectl/v1.31.2 (linux/amd64)");
                 event.put("level", "RequestResponse");
-                event.putObject("responseObject").put("kind", "Status").put("apiVersion", "v1")
-                        .put("status", "Success").putObject("details").put("name", "default-deny-all")
-                        .put("group", "networking.k8s.io").put("kind", "networkpolicies");
+                event.putObject("responseObject")
+                        .put("kind", "Status")
+                        .put("apiVersion", "v1")
+                        .put("status", "Success")
+                        .putObject("details")
+                        .put("name", "default-deny-all")
+                        .put("group", "networking.k8s.io")
+                        .put("kind", "networkpolicies");
                 return event;
             }
             case 1 -> { // POLICY_TAMPERING: allow-ingress opened to every namespace
-                ObjectNode event = auditEvent("oidc:dev@" + tenant + ".example", "patch", "networkpolicies", ns,
-                        "allow-ingress", "networking.k8s.io", 200, "192.0.2.10", "kubectl/v1.31.2 (linux/amd64)");
+                ObjectNode event = auditEvent(
+                        "oidc:dev@" + tenant + ".example",
+                        "patch",
+                        "networkpolicies",
+                        ns,
+                        "allow-ingress",
+                        "networking.k8s.io",
+                        200,
+                        "192.0.2.10",
+                        "kubectl/v1.31.2 (linux/amd64)");
                 event.put("level", "Request");
                 ArrayNode patch = event.putArray("requestObject");
-                patch.addObject().put("op", "add").put("path", "/spec/ingress/-").putObject("value").putArray("from")
-                        .addObject().putObject("namespaceSelector");
+                patch.addObject()
+                        .put("op", "add")
+                        .put("path", "/spec/ingress/-")
+                        .putObject("value")
+                        .putArray("from")
+                        .addObject()
+                        .putObject("namespaceSelector");
                 return event;
             }
             case 2 -> { // TOPOLOGY_DRIFT: a tenant namespace relabelled
-                ObjectNode event = auditEvent("oidc:platform-admin@matih.example", "patch", "namespaces", ns, ns, null,
-                        200, "192.0.2.11", "kubectl/v1.31.2 (linux/amd64)");
+                ObjectNode event = auditEvent(
+                        "oidc:platform-admin@matih.example",
+                        "patch",
+                        "namespaces",
+                        ns,
+                        ns,
+                        null,
+                        200,
+                        "192.0.2.11",
+                        "kubectl/v1.31.2 (linux/amd64)");
                 event.put("level", "Request");
-                event.putObject("requestObject").putObject("metadata").putObject("labels")
+                event.putObject("requestObject")
+                        .putObject("metadata")
+                        .putObject("labels")
                         .put("matih.ai/role", "shared-infra");
                 return event;
             }
             case 3 -> { // FORBIDDEN_API_ACCESS: tenant A's service account reads tenant B's secrets
                 String user = "system:serviceaccount:" + ns + ":worker";
-                ObjectNode event = auditEvent(user, "list", "secrets", otherNs, null, null, 403,
-                        DemoTopology.pod(ns, "worker").ip(), "python-requests/2.32.3");
-                ((ObjectNode) event.get("responseStatus")).put("status", "Failure")
-                        .put("message", "secrets is forbidden: User \"" + user + "\" cannot list resource"
-                                + " \"secrets\" in API group \"\" in the namespace \"" + otherNs + "\"")
+                ObjectNode event = auditEvent(
+                        user,
+                        "list",
+                        "secrets",
+                        otherNs,
+                        null,
+                        null,
+                        403,
+                        DemoTopology.pod(ns, "worker").ip(),
+                        "python-requests/2.32.3");
+                ((ObjectNode) event.get("responseStatus"))
+                        .put("status", "Failure")
+                        .put(
+                                "message",
+                                "secrets is forbidden: User \"" + user + "\" cannot list resource"
+                                        + " \"secrets\" in API group \"\" in the namespace \"" + otherNs + "\"")
                         .put("reason", "Forbidden");
-                event.putObject("annotations").put("authorization.k8s.io/decision", "forbid")
+                event.putObject("annotations")
+                        .put("authorization.k8s.io/decision", "forbid")
                         .put("authorization.k8s.io/reason", "");
                 return event;
             }
             default -> { // CROSS_TENANT_EXEC: tenant A's service account execs into tenant B's database
-                ObjectNode event = auditEvent("system:serviceaccount:" + ns + ":api", "create", "pods", otherNs,
-                        "db-0", null, 101, DemoTopology.pod(ns, "api").ip(), "kubectl/v1.31.2 (linux/amd64)");
+                ObjectNode event = auditEvent(
+                        "system:serviceaccount:" + ns + ":api",
+                        "create",
+                        "pods",
+                        otherNs,
+                        "db-0",
+                        null,
+                        101,
+                        DemoTopology.pod(ns, "api").ip(),
+                        "kubectl/v1.31.2 (linux/amd64)");
                 ((ObjectNode) event.get("objectRef")).put("subresource", "exec");
-                event.put("requestURI", "/api/v1/namespaces/" + otherNs
-                        + "/pods/db-0/exec?command=sh&container=main&stdin=true&stdout=true&tty=true");
+                event.put(
+                        "requestURI",
+                        "/api/v1/namespaces/" + otherNs
+                                + "/pods/db-0/exec?command=sh&container=main&stdin=true&stdout=true&tty=true");
                 event.put("stage", "ResponseStarted");
                 event.put("level", "Request");
                 return event;
@@ -597,8 +724,16 @@ public final class DemoRecords {
         }
     }
 
-    private ObjectNode auditEvent(String username, String verb, String resource, String namespace, String name,
-                                  String apiGroup, int code, String sourceIp, String userAgent) {
+    private ObjectNode auditEvent(
+            String username,
+            String verb,
+            String resource,
+            String namespace,
+            String name,
+            String apiGroup,
+            int code,
+            String sourceIp,
+            String userAgent) {
         Instant received = clock.instant();
         Instant completed = received.plusNanos((200 + random.nextInt(8000)) * 1000L);
         ObjectNode event = NODES.objectNode();
@@ -611,7 +746,10 @@ public final class DemoRecords {
         event.put("verb", verb);
         ObjectNode user = event.putObject("user");
         user.put("username", username);
-        user.put("uid", UUID.nameUUIDFromBytes(username.getBytes(StandardCharsets.UTF_8)).toString());
+        user.put(
+                "uid",
+                UUID.nameUUIDFromBytes(username.getBytes(StandardCharsets.UTF_8))
+                        .toString());
         ArrayNode groups = user.putArray("groups");
         if (username.startsWith("system:serviceaccount:")) {
             groups.add("system:serviceaccounts");
@@ -639,9 +777,13 @@ public final class DemoRecords {
         status.put("code", code);
         event.put("requestReceivedTimestamp", MICROS.format(received));
         event.put("stageTimestamp", MICROS.format(completed));
-        event.putObject("annotations").put("authorization.k8s.io/decision", "allow")
-                .put("authorization.k8s.io/reason", username.startsWith("system:serviceaccount:")
-                        ? "RBAC: allowed by RoleBinding \"" + resource + "-reader\"" : "");
+        event.putObject("annotations")
+                .put("authorization.k8s.io/decision", "allow")
+                .put(
+                        "authorization.k8s.io/reason",
+                        username.startsWith("system:serviceaccount:")
+                                ? "RBAC: allowed by RoleBinding \"" + resource + "-reader\""
+                                : "");
         return event;
     }
 

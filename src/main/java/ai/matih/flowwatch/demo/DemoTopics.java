@@ -24,8 +24,7 @@ public final class DemoTopics {
     /** The default topics of the built-in input formats, then {@link #DLQ} and {@link #VIOLATIONS}. */
     public static final List<String> ALL = all(FlowFormats.builtIn());
 
-    private DemoTopics() {
-    }
+    private DemoTopics() {}
 
     /** The default topics of {@code formats}, then {@link #DLQ} and {@link #VIOLATIONS}. */
     public static List<String> all(FlowFormats formats) {

@@ -34,8 +34,16 @@ final class DemoTopology {
     }
 
     /** A pod of the demo topology. Labels keep the YAML's order. */
-    record Pod(String namespace, String name, String ip, String node, Map<String, String> labels, String workload,
-               String workloadKind, String serviceAccount) implements Peer {
+    record Pod(
+            String namespace,
+            String name,
+            String ip,
+            String node,
+            Map<String, String> labels,
+            String workload,
+            String workloadKind,
+            String serviceAccount)
+            implements Peer {
 
         Pod {
             labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
@@ -43,7 +51,8 @@ final class DemoTopology {
 
         /** Calico's aggregated name: the pod-name prefix shared by the workload's pods. */
         String aggregatedName() {
-            return "StatefulSet".equals(workloadKind) ? workload + "-*"
+            return "StatefulSet".equals(workloadKind)
+                    ? workload + "-*"
                     : name.substring(0, name.lastIndexOf('-')) + "-*";
         }
 
@@ -72,8 +81,14 @@ final class DemoTopology {
      * @param srcPolicy the policy allowing it at the source (egress), null when no policy selects the source
      * @param dstPolicy the policy allowing it at the destination (ingress), null when none selects the destination
      */
-    record Connection(Peer source, Peer destination, int port, String protocol, Outcome outcome, String srcPolicy,
-                      String dstPolicy) {
+    record Connection(
+            Peer source,
+            Peer destination,
+            int port,
+            String protocol,
+            Outcome outcome,
+            String srcPolicy,
+            String dstPolicy) {
 
         /** The allowing policy at the {@code src} or {@code dst} reporter. */
         String allowingPolicy(String reporter) {
@@ -99,19 +114,39 @@ final class DemoTopology {
     static {
         List<Pod> pods = new ArrayList<>();
         pods.add(deployment(CONTROL_PLANE, "tenant-manager", "6d5f7c8b9d-k2x4p", "10.244.0.10", "worker-1", Map.of()));
-        pods.add(new Pod("kube-system", "coredns-559f6c778d-7xq2m", "10.244.0.53", "worker-1",
-                labels("k8s-app", "kube-dns", "pod-template-hash", "559f6c778d"), "coredns", "Deployment", "coredns"));
+        pods.add(new Pod(
+                "kube-system",
+                "coredns-559f6c778d-7xq2m",
+                "10.244.0.53",
+                "worker-1",
+                labels("k8s-app", "kube-dns", "pod-template-hash", "559f6c778d"),
+                "coredns",
+                "Deployment",
+                "coredns"));
         pods.add(statefulSet(SHARED_INFRA, "postgres", "10.244.0.20", "worker-2"));
         pods.add(statefulSet(SHARED_INFRA, "redis", "10.244.0.21", "worker-2"));
-        pods.add(new Pod("monitoring", "prometheus-0", "10.244.0.30", "worker-1", labels("app", "prometheus"),
-                "prometheus", "StatefulSet", "prometheus"));
+        pods.add(new Pod(
+                "monitoring",
+                "prometheus-0",
+                "10.244.0.30",
+                "worker-1",
+                labels("app", "prometheus"),
+                "prometheus",
+                "StatefulSet",
+                "prometheus"));
         String[] suffix = {"1", "2", "3"};
         String[] node = {"worker-1", "worker-2", "worker-3"};
         for (int i = 0; i < TENANTS.size(); i++) {
             String tenant = TENANTS.get(i);
-            pods.add(new Pod(INGRESS, "ingress-nginx-" + tenant + "-7f9c6b5d4-abcd" + suffix[i], "10.244.9." + suffix[i],
-                    "worker-1", labels("app", "ingress-nginx", "matih.ai/tenant", tenant,
-                    "pod-template-hash", "7f9c6b5d4"), "ingress-nginx-" + tenant, "Deployment", "ingress-nginx"));
+            pods.add(new Pod(
+                    INGRESS,
+                    "ingress-nginx-" + tenant + "-7f9c6b5d4-abcd" + suffix[i],
+                    "10.244.9." + suffix[i],
+                    "worker-1",
+                    labels("app", "ingress-nginx", "matih.ai/tenant", tenant, "pod-template-hash", "7f9c6b5d4"),
+                    "ingress-nginx-" + tenant,
+                    "Deployment",
+                    "ingress-nginx"));
             String ns = tenantNamespace(tenant);
             String net = "10.244." + (i + 1) + ".";
             pods.add(deployment(ns, "api", "7d9f8c6b5-x" + suffix[i] + "a2b", net + "10", node[i], Map.of()));
@@ -125,8 +160,8 @@ final class DemoTopology {
             String ns = tenantNamespace(tenant);
             normal.add(allowed(pod(ns, "api"), pod(ns, "db"), 5432, "TCP", "allow-egress", "allow-ingress"));
             normal.add(allowed(pod(ns, "worker"), pod(ns, "api"), 8080, "TCP", "allow-egress", "allow-ingress"));
-            normal.add(allowed(pod(CONTROL_PLANE, "tenant-manager"), pod(ns, "api"), 8080, "TCP", null,
-                    "allow-ingress"));
+            normal.add(
+                    allowed(pod(CONTROL_PLANE, "tenant-manager"), pod(ns, "api"), 8080, "TCP", null, "allow-ingress"));
             normal.add(allowed(ingressPod(tenant), pod(ns, "api"), 8080, "TCP", null, "allow-ingress"));
             normal.add(allowed(pod(ns, "api"), pod(SHARED_INFRA, "postgres"), 5432, "TCP", "allow-egress", null));
             normal.add(allowed(pod(ns, "worker"), pod(SHARED_INFRA, "redis"), 6379, "TCP", "allow-egress", null));
@@ -134,8 +169,13 @@ final class DemoTopology {
             normal.add(allowed(pod(ns, "api"), pod("kube-system", "coredns"), 53, "UDP", "allow-egress", null));
         }
         // Permitted by the acme-corp-payments EgressException (203.0.113.0/28:443).
-        normal.add(allowed(pod(tenantNamespace("acme-corp"), "api"), new External(ACME_PAYMENTS), 443, "TCP",
-                "allow-payments-gateway", null));
+        normal.add(allowed(
+                pod(tenantNamespace("acme-corp"), "api"),
+                new External(ACME_PAYMENTS),
+                443,
+                "TCP",
+                "allow-payments-gateway",
+                null));
         // Platform to platform: not judged.
         normal.add(allowed(pod("monitoring", "prometheus"), pod("kube-system", "coredns"), 9153, "TCP", null, null));
         NORMAL = List.copyOf(normal);
@@ -147,36 +187,63 @@ final class DemoTopology {
                 // ISOLATION_BREACH: cross-tenant, allowed by a too-open policy.
                 allowed(pod(acme, "api"), pod(globex, "db"), 5432, "TCP", "allow-partner-sync", "allow-partner-sync"),
                 // BLOCKED_ATTEMPT cross-tenant.
-                new Connection(pod(globex, "worker"), pod(initech, "api"), 8080, "TCP", Outcome.DENIED_EGRESS, null,
-                        null),
+                new Connection(
+                        pod(globex, "worker"), pod(initech, "api"), 8080, "TCP", Outcome.DENIED_EGRESS, null, null),
                 // BLOCKED_ATTEMPT tenant-to-control-plane.
-                new Connection(pod(initech, "api"), pod(CONTROL_PLANE, "tenant-manager"), 8080, "TCP",
-                        Outcome.DENIED_EGRESS, null, null),
+                new Connection(
+                        pod(initech, "api"),
+                        pod(CONTROL_PLANE, "tenant-manager"),
+                        8080,
+                        "TCP",
+                        Outcome.DENIED_EGRESS,
+                        null,
+                        null),
                 // UNEXPECTED_EGRESS: to the internet, and through globex's expired exception.
                 allowed(pod(globex, "worker"), new External(INTERNET), 443, "TCP", "allow-egress-https", null),
-                allowed(pod(globex, "api"), new External(GLOBEX_EXPIRED_PARTNER), 443, "TCP", "allow-partner-feed",
+                allowed(
+                        pod(globex, "api"),
+                        new External(GLOBEX_EXPIRED_PARTNER),
+                        443,
+                        "TCP",
+                        "allow-partner-feed",
                         null),
                 // BLOCKED_ATTEMPT external-egress.
-                new Connection(pod(initech, "worker"), new External(INTERNET), 443, "TCP", Outcome.DENIED_EGRESS, null,
-                        null),
+                new Connection(
+                        pod(initech, "worker"), new External(INTERNET), 443, "TCP", Outcome.DENIED_EGRESS, null, null),
                 // BLOCKED_ATTEMPT external-ingress.
-                new Connection(new External(SCANNER), pod(acme, "api"), 8080, "TCP", Outcome.DENIED_INGRESS, null,
-                        null),
+                new Connection(
+                        new External(SCANNER), pod(acme, "api"), 8080, "TCP", Outcome.DENIED_INGRESS, null, null),
                 // BLOCKED_ATTEMPT cross-tenant: another tenant's ingress pod.
-                new Connection(ingressPod("globex"), pod(acme, "api"), 8080, "TCP", Outcome.DENIED_INGRESS, null,
-                        null),
+                new Connection(ingressPod("globex"), pod(acme, "api"), 8080, "TCP", Outcome.DENIED_INGRESS, null, null),
                 // UNEXPECTED_DENY: DNS blocked.
-                new Connection(pod(initech, "worker"), pod("kube-system", "coredns"), 53, "UDP",
-                        Outcome.DENIED_EGRESS, null, null),
+                new Connection(
+                        pod(initech, "worker"),
+                        pod("kube-system", "coredns"),
+                        53,
+                        "UDP",
+                        Outcome.DENIED_EGRESS,
+                        null,
+                        null),
                 // WOULD_BE_BLOCKED: Hubble AUDIT verdict / Calico allow with a pending staged deny.
-                new Connection(pod(initech, "api"), pod(acme, "db"), 5432, "TCP", Outcome.AUDIT, "allow-partner-sync",
+                new Connection(
+                        pod(initech, "api"),
+                        pod(acme, "db"),
+                        5432,
+                        "TCP",
+                        Outcome.AUDIT,
+                        "allow-partner-sync",
                         "allow-partner-sync"),
-                new Connection(pod(globex, "api"), pod(initech, "db"), 5432, "TCP", Outcome.AUDIT,
-                        "allow-partner-sync", "allow-partner-sync"));
+                new Connection(
+                        pod(globex, "api"),
+                        pod(initech, "db"),
+                        5432,
+                        "TCP",
+                        Outcome.AUDIT,
+                        "allow-partner-sync",
+                        "allow-partner-sync"));
     }
 
-    private DemoTopology() {
-    }
+    private DemoTopology() {}
 
     static String tenantNamespace(String tenant) {
         return "matih-data-plane-" + tenant;
@@ -213,21 +280,28 @@ final class DemoTopology {
         return pod(INGRESS, "ingress-nginx-" + tenant);
     }
 
-    private static Connection allowed(Peer source, Peer destination, int port, String protocol, String srcPolicy,
-                                      String dstPolicy) {
+    private static Connection allowed(
+            Peer source, Peer destination, int port, String protocol, String srcPolicy, String dstPolicy) {
         return new Connection(source, destination, port, protocol, Outcome.ALLOWED, srcPolicy, dstPolicy);
     }
 
-    private static Pod deployment(String namespace, String app, String suffix, String ip, String node,
-                                  Map<String, String> extra) {
+    private static Pod deployment(
+            String namespace, String app, String suffix, String ip, String node, Map<String, String> extra) {
         Map<String, String> labels = labels("app", app, "pod-template-hash", suffix.substring(0, suffix.indexOf('-')));
         labels.putAll(extra);
         return new Pod(namespace, app + "-" + suffix, ip, node, labels, app, "Deployment", app);
     }
 
     private static Pod statefulSet(String namespace, String app, String ip, String node) {
-        return new Pod(namespace, app + "-0", ip, node,
-                labels("app", app, "statefulset.kubernetes.io/pod-name", app + "-0"), app, "StatefulSet", app);
+        return new Pod(
+                namespace,
+                app + "-0",
+                ip,
+                node,
+                labels("app", app, "statefulset.kubernetes.io/pod-name", app + "-0"),
+                app,
+                "StatefulSet",
+                app);
     }
 
     private static Map<String, String> labels(String... keyValues) {

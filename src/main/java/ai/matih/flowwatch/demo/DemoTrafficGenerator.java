@@ -52,8 +52,8 @@ public class DemoTrafficGenerator {
     private double budget;
     private final AtomicBoolean sendFailureLogged = new AtomicBoolean();
 
-    public DemoTrafficGenerator(DemoConfig config,
-                                @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public DemoTrafficGenerator(
+            DemoConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
     }
@@ -68,20 +68,29 @@ public class DemoTrafficGenerator {
         }
         random = new Random();
         records = new DemoRecords(random, Clock.systemUTC());
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, "flowwatch-demo-generator",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.ACKS_CONFIG, "1",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers,
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "flowwatch-demo-generator",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        20,
+                        ProducerConfig.ACKS_CONFIG,
+                        "1",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        5_000),
+                new StringSerializer(),
+                new ByteArraySerializer());
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "flowwatch-demo-generator");
             thread.setDaemon(true);
             return thread;
         });
         executor.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        LOGGER.infof("Demo traffic generator producing %.0f records/s (%.0f%% violations) to %s", config.rate(),
-                config.violationRatio() * 100, bootstrapServers);
+        LOGGER.infof(
+                "Demo traffic generator producing %.0f records/s (%.0f%% violations) to %s",
+                config.rate(), config.violationRatio() * 100, bootstrapServers);
     }
 
     void stop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
@@ -114,8 +123,10 @@ public class DemoTrafficGenerator {
                     }
                 }
                 for (DemoRecords.Output output : batch) {
-                    producer.send(new ProducerRecord<>(output.topic(), output.key(),
-                            output.value().getBytes(StandardCharsets.UTF_8)), this::onSent);
+                    producer.send(
+                            new ProducerRecord<>(
+                                    output.topic(), output.key(), output.value().getBytes(StandardCharsets.UTF_8)),
+                            this::onSent);
                 }
                 budget -= batch.size();
             }
@@ -128,7 +139,8 @@ public class DemoTrafficGenerator {
     /* Says once that records are not arriving (broker down, topic missing); never logs per record. */
     private void onSent(RecordMetadata metadata, Exception failure) {
         if (failure != null && !sendFailureLogged.getAndSet(true)) {
-            LOGGER.warnf("Demo traffic generator cannot produce to %s: %s (further failures not logged)",
+            LOGGER.warnf(
+                    "Demo traffic generator cannot produce to %s: %s (further failures not logged)",
                     bootstrapServers, failure.toString());
         }
     }

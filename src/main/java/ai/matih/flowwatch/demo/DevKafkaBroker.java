@@ -43,8 +43,8 @@ public class DevKafkaBroker {
     void start(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         int port = config.brokerPort();
         if (portInUse(port)) {
-            LOGGER.warnf("Port %d is in use: not starting the embedded Kafka broker, assuming a broker listens there",
-                    port);
+            LOGGER.warnf(
+                    "Port %d is in use: not starting the embedded Kafka broker, assuming a broker listens there", port);
             return;
         }
         broker = EmbeddedKafkaBroker.start(port, PARTITIONS);

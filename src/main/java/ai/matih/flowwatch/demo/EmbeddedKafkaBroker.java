@@ -1,8 +1,5 @@
 package ai.matih.flowwatch.demo;
 
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.Optional;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -11,10 +8,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -107,8 +107,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return start(port, numPartitions, Map.of(), overrides);
     }
 
-    private static EmbeddedKafkaBroker start(int port, int numPartitions, Map<String, String> tls,
-                                             Map<String, String> overrides) {
+    private static EmbeddedKafkaBroker start(
+            int port, int numPartitions, Map<String, String> tls, Map<String, String> overrides) {
         if (numPartitions < 1) {
             throw new IllegalArgumentException("numPartitions must be at least 1, got " + numPartitions);
         }
@@ -133,13 +133,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 broker.close();
                 throw e;
             }
-            LOGGER.infof("Embedded Kafka broker %s started in %d ms (log dir %s)", broker.bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+            LOGGER.infof(
+                    "Embedded Kafka broker %s started in %d ms (log dir %s)",
+                    broker.bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
             return broker;
         } catch (RuntimeException e) {
             deleteRecursively(logDir);
-            throw new IllegalStateException("Embedded Kafka broker failed to start on " + HOST + ":" + clientPort
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Embedded Kafka broker failed to start on " + HOST + ":" + clientPort + ": " + e.getMessage(), e);
         }
     }
 
@@ -188,15 +189,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         for (String name : names) {
             topics.add(new NewTopic(name, Optional.empty(), Optional.empty()));
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000))) {
             for (var entry : admin.createTopics(topics).values().entrySet()) {
                 try {
                     entry.getValue().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + entry.getKey() + ": "
-                                + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException(
+                                "Cannot create topic " + entry.getKey() + ": "
+                                        + e.getCause().getMessage(),
+                                e.getCause());
                     }
                 }
             }

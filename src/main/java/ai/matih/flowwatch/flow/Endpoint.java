@@ -15,8 +15,15 @@ import java.util.Objects;
  * @param namespaceLabels namespace labels carried by the record itself (Cilium), empty otherwise
  * @param name            a display name for non-pod endpoints (network set, reserved identity), or null
  */
-public record Endpoint(EndpointKind kind, String namespace, String pod, String workload, String ip,
-                       Map<String, String> labels, Map<String, String> namespaceLabels, String name) {
+public record Endpoint(
+        EndpointKind kind,
+        String namespace,
+        String pod,
+        String workload,
+        String ip,
+        Map<String, String> labels,
+        Map<String, String> namespaceLabels,
+        String name) {
 
     public Endpoint {
         Objects.requireNonNull(kind, "kind");
@@ -31,7 +38,8 @@ public record Endpoint(EndpointKind kind, String namespace, String pod, String w
 
     /** This endpoint at {@code address}: itself when the address is the same. */
     public Endpoint withIp(String address) {
-        return Objects.equals(address, ip) ? this
+        return Objects.equals(address, ip)
+                ? this
                 : new Endpoint(kind, namespace, pod, workload, address, labels, namespaceLabels, name);
     }
 

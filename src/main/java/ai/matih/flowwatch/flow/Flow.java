@@ -26,10 +26,24 @@ import java.util.Objects;
  * @param recordId       an id the source gives the record (Hubble uuid), or null
  * @param side           on which side of the connection the record was observed
  */
-public record Flow(SourceFormat format, Instant time, Instant intervalEnd, Endpoint source, Endpoint destination,
-                   Protocol protocol, int port, int sourcePort, Observed observed, Initiation initiation,
-                   String reporter, String node, List<String> policies, String verdictDetail, long connections,
-                   String recordId, ObservationSide side) {
+public record Flow(
+        SourceFormat format,
+        Instant time,
+        Instant intervalEnd,
+        Endpoint source,
+        Endpoint destination,
+        Protocol protocol,
+        int port,
+        int sourcePort,
+        Observed observed,
+        Initiation initiation,
+        String reporter,
+        String node,
+        List<String> policies,
+        String verdictDetail,
+        long connections,
+        String recordId,
+        ObservationSide side) {
 
     public Flow {
         Objects.requireNonNull(format, "format");
@@ -48,11 +62,40 @@ public record Flow(SourceFormat format, Instant time, Instant intervalEnd, Endpo
     }
 
     /** A flow whose observation side is derived from its reporter ({@link ObservationSide#fromReporter}). */
-    public Flow(SourceFormat format, Instant time, Instant intervalEnd, Endpoint source, Endpoint destination,
-                Protocol protocol, int port, int sourcePort, Observed observed, Initiation initiation,
-                String reporter, String node, List<String> policies, String verdictDetail, long connections,
-                String recordId) {
-        this(format, time, intervalEnd, source, destination, protocol, port, sourcePort, observed, initiation,
-                reporter, node, policies, verdictDetail, connections, recordId, null);
+    public Flow(
+            SourceFormat format,
+            Instant time,
+            Instant intervalEnd,
+            Endpoint source,
+            Endpoint destination,
+            Protocol protocol,
+            int port,
+            int sourcePort,
+            Observed observed,
+            Initiation initiation,
+            String reporter,
+            String node,
+            List<String> policies,
+            String verdictDetail,
+            long connections,
+            String recordId) {
+        this(
+                format,
+                time,
+                intervalEnd,
+                source,
+                destination,
+                protocol,
+                port,
+                sourcePort,
+                observed,
+                initiation,
+                reporter,
+                node,
+                policies,
+                verdictDetail,
+                connections,
+                recordId,
+                null);
     }
 }

@@ -11,8 +11,7 @@ public final class KubernetesNames {
     /** Longest DNS-1123 subdomain: pods, workloads, nodes, label key prefixes. */
     public static final int MAX_SUBDOMAIN_CHARS = 253;
 
-    private KubernetesNames() {
-    }
+    private KubernetesNames() {}
 
     /** A DNS-1123 label (namespace names): 1 to 63 of a-z, 0-9 and '-', starting and ending alphanumeric. */
     public static boolean isDnsLabel(String s) {

@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.flow;
 
 import java.util.Locale;
+
 /** What the CNI did with a connection: the observed axis of classification. */
 public enum Observed {
     /** The CNI let the connection through. */

@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** Layer-4 protocol of a connection. */
 public enum Protocol {
-    TCP, UDP, SCTP, ICMP, ICMPV6, OTHER;
+    TCP,
+    UDP,
+    SCTP,
+    ICMP,
+    ICMPV6,
+    OTHER;
 
     /** Parses the usual spellings ("tcp", "TCP", "6", "icmp6", "ICMPv6"); unknown values map to {@link #OTHER}. */
     public static Protocol parse(String value) {

@@ -5,8 +5,7 @@ public final class Text {
 
     private static final String ELLIPSIS = "...";
 
-    private Text() {
-    }
+    private Text() {}
 
     /** The UTF-8 length of {@code s} (a lone surrogate counts as 3 bytes). */
     public static int utf8Length(String s) {

@@ -5,8 +5,7 @@ import java.util.Map;
 /** Derives a workload name from a pod name or an aggregated name, the way controllers name their pods. */
 public final class Workloads {
 
-    private Workloads() {
-    }
+    private Workloads() {}
 
     /**
      * The workload a pod belongs to: strips a Calico aggregation suffix ({@code -*}), the ReplicaSet

@@ -1,10 +1,10 @@
 package ai.matih.flowwatch.ingest;
 
 import ai.matih.flowwatch.decode.Rejection;
-import ai.matih.flowwatch.kafka.TopicsConfig;
 import ai.matih.flowwatch.kafka.AcknowledgedProducer;
 import ai.matih.flowwatch.kafka.MessageLimit;
 import ai.matih.flowwatch.kafka.ThrottledWarning;
+import ai.matih.flowwatch.kafka.TopicsConfig;
 import ai.matih.flowwatch.kafka.WriteFailure;
 import ai.matih.flowwatch.metrics.PipelineMetrics;
 import io.quarkus.runtime.Startup;
@@ -57,6 +57,7 @@ public class DeadLetterQueue {
     static final int MAX_KEY_BYTES = 4096;
     /** Most payload bytes of the second, last attempt at a dead letter the topic refused as too large. */
     static final int RETRY_PAYLOAD_BYTES = 1024;
+
     static final long WARN_INTERVAL_MILLIS = 10_000;
     /* Room for one truncation header: its name and a length of up to 10 digits, rounded up. */
     private static final int TRUNCATION_HEADER_BYTES = 32;
@@ -78,26 +79,40 @@ public class DeadLetterQueue {
     });
 
     @Inject
-    public DeadLetterQueue(TopicsConfig topics, IngestConfig config, PipelineMetrics metrics,
-                           @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public DeadLetterQueue(
+            TopicsConfig topics,
+            IngestConfig config,
+            PipelineMetrics metrics,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this(topics.dlq(), config.maxDeadLetterBytes(), metrics, kafkaConfig);
     }
 
     /** A queue writing to {@code topic} with the given bound, sized to the topic's limit as Kafka tells it (tests). */
     DeadLetterQueue(String topic, int maxDeadLetterBytes, PipelineMetrics metrics, Map<String, Object> kafkaConfig) {
-        this(topic, maxDeadLetterBytes, metrics, new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class,
-                "flowwatch-dlq", topic, Map.of()));
+        this(
+                topic,
+                maxDeadLetterBytes,
+                metrics,
+                new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class, "flowwatch-dlq", topic, Map.of()));
     }
 
     /** A queue writing to {@code topic} with the given bound, taking {@code limit} as the topic's limit (tests). */
-    DeadLetterQueue(String topic, int maxDeadLetterBytes, PipelineMetrics metrics, Map<String, Object> kafkaConfig,
-                    MessageLimit limit) {
-        this(topic, maxDeadLetterBytes, metrics, new AcknowledgedProducer<>(kafkaConfig, ByteArraySerializer.class,
-                "flowwatch-dlq", topic, Map.of(), limit));
+    DeadLetterQueue(
+            String topic,
+            int maxDeadLetterBytes,
+            PipelineMetrics metrics,
+            Map<String, Object> kafkaConfig,
+            MessageLimit limit) {
+        this(
+                topic,
+                maxDeadLetterBytes,
+                metrics,
+                new AcknowledgedProducer<>(
+                        kafkaConfig, ByteArraySerializer.class, "flowwatch-dlq", topic, Map.of(), limit));
     }
 
-    private DeadLetterQueue(String topic, int maxDeadLetterBytes, PipelineMetrics metrics,
-                            AcknowledgedProducer<byte[]> producer) {
+    private DeadLetterQueue(
+            String topic, int maxDeadLetterBytes, PipelineMetrics metrics, AcknowledgedProducer<byte[]> producer) {
         if (maxDeadLetterBytes < 1) {
             producer.close();
             throw new IllegalArgumentException("max-dead-letter-bytes must be positive, got " + maxDeadLetterBytes);
@@ -121,9 +136,10 @@ public class DeadLetterQueue {
                     MessageLimit limit = producer.limit();
                     b = Math.min(maxBytes, limit.recordBytes());
                     if (b < maxBytes) {
-                        LOGGER.infof("Dead letters are cut to %d bytes: topic %s takes at most %d bytes per record"
-                                + " batch, less than flowwatch.ingest.max-dead-letter-bytes=%d", b, topic,
-                                limit.bytes(), maxBytes);
+                        LOGGER.infof(
+                                "Dead letters are cut to %d bytes: topic %s takes at most %d bytes per record"
+                                        + " batch, less than flowwatch.ingest.max-dead-letter-bytes=%d",
+                                b, topic, limit.bytes(), maxBytes);
                     }
                     budget = b;
                 }
@@ -136,8 +152,8 @@ public class DeadLetterQueue {
      * Sends the rejected part of a record; the future completes when the broker has it or when it was refused for
      * good (counted, dropped), and fails only on a transient failure.
      */
-    public CompletableFuture<Void> send(String sourceTopic, int partition, long offset, byte[] key, byte[] value,
-                                        Rejection r) {
+    public CompletableFuture<Void> send(
+            String sourceTopic, int partition, long offset, byte[] key, byte[] value, Rejection r) {
         int from = 0;
         int length = value == null ? 0 : value.length;
         if (value != null && r.line() > 0 && (r.offset() != 0 || r.length() != value.length)) {
@@ -146,26 +162,31 @@ public class DeadLetterQueue {
         }
         Header[] headers = headers(sourceTopic, partition, offset, r);
         int bytes = budget();
-        ProducerRecord<byte[], byte[]> letter = fit(topic, headers, key, value, from, length, bytes,
-                MAX_KEY_BYTES, Integer.MAX_VALUE);
+        ProducerRecord<byte[], byte[]> letter =
+                fit(topic, headers, key, value, from, length, bytes, MAX_KEY_BYTES, Integer.MAX_VALUE);
         int start = from;
         int size = length;
-        return written(sourceTopic, letter).exceptionallyComposeAsync(e -> {
-            WriteFailure failure = WriteFailure.permanent(e);
-            if (failure == null) {
-                return CompletableFuture.failedFuture(WriteFailure.unwrap(e));
-            }
-            if (failure == WriteFailure.TOO_LARGE && (letter.key() != null || payloadLength(letter) > RETRY_PAYLOAD_BYTES)) {
-                ProducerRecord<byte[], byte[]> smaller = fit(topic, headers, key, value, start, size, bytes, 0,
-                        RETRY_PAYLOAD_BYTES);
-                return written(sourceTopic, smaller).exceptionallyCompose(again -> {
-                    WriteFailure last = WriteFailure.permanent(again);
-                    return last == null ? CompletableFuture.failedFuture(WriteFailure.unwrap(again))
-                            : skipped(sourceTopic, partition, offset, last, again);
-                });
-            }
-            return skipped(sourceTopic, partition, offset, failure, e);
-        }, retries);
+        return written(sourceTopic, letter)
+                .exceptionallyComposeAsync(
+                        e -> {
+                            WriteFailure failure = WriteFailure.permanent(e);
+                            if (failure == null) {
+                                return CompletableFuture.failedFuture(WriteFailure.unwrap(e));
+                            }
+                            if (failure == WriteFailure.TOO_LARGE
+                                    && (letter.key() != null || payloadLength(letter) > RETRY_PAYLOAD_BYTES)) {
+                                ProducerRecord<byte[], byte[]> smaller =
+                                        fit(topic, headers, key, value, start, size, bytes, 0, RETRY_PAYLOAD_BYTES);
+                                return written(sourceTopic, smaller).exceptionallyCompose(again -> {
+                                    WriteFailure last = WriteFailure.permanent(again);
+                                    return last == null
+                                            ? CompletableFuture.failedFuture(WriteFailure.unwrap(again))
+                                            : skipped(sourceTopic, partition, offset, last, again);
+                                });
+                            }
+                            return skipped(sourceTopic, partition, offset, failure, e);
+                        },
+                        retries);
     }
 
     private CompletableFuture<Void> written(String sourceTopic, ProducerRecord<byte[], byte[]> letter) {
@@ -179,11 +200,13 @@ public class DeadLetterQueue {
         });
     }
 
-    private CompletableFuture<Void> skipped(String sourceTopic, int partition, long offset, WriteFailure failure,
-                                            Throwable cause) {
+    private CompletableFuture<Void> skipped(
+            String sourceTopic, int partition, long offset, WriteFailure failure, Throwable cause) {
         metrics.deadLetterSkipped(sourceTopic, failure.tag());
-        dropped.warn("the dead letter of " + sourceTopic + "-" + partition + "@" + offset + " was dropped: topic "
-                + topic + " refused it for good (" + failure.tag() + ")", WriteFailure.unwrap(cause));
+        dropped.warn(
+                "the dead letter of " + sourceTopic + "-" + partition + "@" + offset + " was dropped: topic " + topic
+                        + " refused it for good (" + failure.tag() + ")",
+                WriteFailure.unwrap(cause));
         return CompletableFuture.completedFuture(null);
     }
 
@@ -192,8 +215,16 @@ public class DeadLetterQueue {
      * and headers together take at most {@code maxBytes}, the key at most {@code maxKeyBytes} (0: no key) and the
      * payload at most {@code maxPayloadBytes}; a cut adds {@value #HEADER_TRUNCATED} or {@value #HEADER_KEY_TRUNCATED}.
      */
-    static ProducerRecord<byte[], byte[]> fit(String topic, Header[] headers, byte[] key, byte[] value, int from,
-                                              int length, int maxBytes, int maxKeyBytes, int maxPayloadBytes) {
+    static ProducerRecord<byte[], byte[]> fit(
+            String topic,
+            Header[] headers,
+            byte[] key,
+            byte[] value,
+            int from,
+            int length,
+            int maxBytes,
+            int maxKeyBytes,
+            int maxPayloadBytes) {
         RecordHeaders out = new RecordHeaders(headers);
         long used = 0;
         for (Header h : headers) {
@@ -213,8 +244,8 @@ public class DeadLetterQueue {
                 payload = from == 0 && length == value.length ? value : Arrays.copyOfRange(value, from, from + length);
             } else {
                 out.add(HEADER_TRUNCATED, utf8(Integer.toString(length)));
-                int kept = (int) Math.max(0, Math.min(length, Math.min(maxPayloadBytes,
-                        maxBytes - used - TRUNCATION_HEADER_BYTES)));
+                int kept = (int) Math.max(
+                        0, Math.min(length, Math.min(maxPayloadBytes, maxBytes - used - TRUNCATION_HEADER_BYTES)));
                 payload = Arrays.copyOfRange(value, from, from + kept);
             }
         }

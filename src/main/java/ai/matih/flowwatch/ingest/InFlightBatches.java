@@ -32,6 +32,7 @@ final class InFlightBatches {
     private final Executor settle;
     /** Each batch's outcome: null when durable, else why not; in order; the submitting thread's only. */
     private final ArrayDeque<CompletableFuture<Throwable>> pending = new ArrayDeque<>();
+
     private CompletableFuture<Throwable> last = CompletableFuture.completedFuture(null);
 
     /**

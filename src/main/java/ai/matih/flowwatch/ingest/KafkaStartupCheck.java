@@ -41,8 +41,8 @@ public class KafkaStartupCheck {
     private final Map<String, Object> kafkaConfig;
     private final Duration timeout;
 
-    public KafkaStartupCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                             KafkaCheckConfig config) {
+    public KafkaStartupCheck(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, KafkaCheckConfig config) {
         this.kafkaConfig = kafkaConfig;
         this.timeout = config.startupCheckTimeout();
     }
@@ -78,30 +78,38 @@ public class KafkaStartupCheck {
         String bootstrap = String.valueOf(config.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         String protocol = String.valueOf(config.getOrDefault(AdminClientConfig.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"));
         try (Admin admin = Admin.create(config)) {
-            String clusterId = admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).clusterId()
+            String clusterId = admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis))
+                    .clusterId()
                     .get(millis + 5_000L, TimeUnit.MILLISECONDS);
             LOGGER.infof("Kafka at %s reached over %s (cluster %s)", bootstrap, protocol, clusterId);
             return true;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SslAuthenticationException) {
-                throw new KafkaSecurityException("cannot reach Kafka at " + bootstrap + ": TLS handshake failed: "
-                        + rootMessage(cause) + " (check kafka.ssl.truststore.*, kafka.ssl.keystore.* and "
-                        + "kafka.security.protocol)", cause);
+                throw new KafkaSecurityException(
+                        "cannot reach Kafka at " + bootstrap + ": TLS handshake failed: "
+                                + rootMessage(cause) + " (check kafka.ssl.truststore.*, kafka.ssl.keystore.* and "
+                                + "kafka.security.protocol)",
+                        cause);
             }
             if (cause instanceof SaslAuthenticationException || cause instanceof AuthenticationException) {
-                throw new KafkaSecurityException("cannot reach Kafka at " + bootstrap + ": authentication failed: "
-                        + rootMessage(cause) + " (check kafka.sasl.mechanism and kafka.sasl.jaas.config)", cause);
+                throw new KafkaSecurityException(
+                        "cannot reach Kafka at " + bootstrap + ": authentication failed: " + rootMessage(cause)
+                                + " (check kafka.sasl.mechanism and kafka.sasl.jaas.config)",
+                        cause);
             }
             if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-                LOGGER.warnf("Kafka at %s did not answer within %s over %s; starting anyway, the consumers keep "
-                        + "retrying", bootstrap, timeout, protocol);
+                LOGGER.warnf(
+                        "Kafka at %s did not answer within %s over %s; starting anyway, the consumers keep "
+                                + "retrying",
+                        bootstrap, timeout, protocol);
             } else {
                 LOGGER.warnf("Kafka at %s could not be checked: %s; starting anyway", bootstrap, cause);
             }
             return false;
         } catch (TimeoutException e) {
-            LOGGER.warnf("Kafka at %s did not answer within %s over %s; starting anyway, the consumers keep retrying",
+            LOGGER.warnf(
+                    "Kafka at %s did not answer within %s over %s; starting anyway, the consumers keep retrying",
                     bootstrap, timeout, protocol);
             return false;
         } catch (InterruptedException e) {
@@ -120,7 +128,8 @@ public class KafkaStartupCheck {
             return null;
         }
         Object configured = kafkaConfig.get(AdminClientConfig.SECURITY_PROTOCOL_CONFIG);
-        String protocol = configured == null ? "PLAINTEXT" : configured.toString().trim().toUpperCase(Locale.ROOT);
+        String protocol =
+                configured == null ? "PLAINTEXT" : configured.toString().trim().toUpperCase(Locale.ROOT);
         if (!protocol.endsWith("PLAINTEXT")) {
             return null;
         }

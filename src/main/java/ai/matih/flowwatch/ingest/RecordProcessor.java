@@ -50,19 +50,29 @@ public class RecordProcessor {
     private final ViolationTopicReader violationTopic;
     private final Duration writeTimeout;
 
-    public RecordProcessor(IngestConfig config, ViolationConfig violations, ViolationRecorder recorder,
-                           PipelineMetrics metrics, TopologyHolder topology, DeadLetterQueue dlq, AuditProcessor audit,
-                           EnginePolicyAxis policyAxis, ViolationTopicReader violationTopic, MeterRegistry registry,
-                           FlowFormats formats) {
+    public RecordProcessor(
+            IngestConfig config,
+            ViolationConfig violations,
+            ViolationRecorder recorder,
+            PipelineMetrics metrics,
+            TopologyHolder topology,
+            DeadLetterQueue dlq,
+            AuditProcessor audit,
+            EnginePolicyAxis policyAxis,
+            ViolationTopicReader violationTopic,
+            MeterRegistry registry,
+            FlowFormats formats) {
         this.config = config;
         this.recorder = recorder;
         this.violationTopic = violationTopic;
         this.writeTimeout = violations.writeTimeout();
-        this.decoder = new RecordDecoder(formats, config.maxRecordBytes(), config.maxLinesPerRecord(),
-                config.maxRejectionsPerRecord());
+        this.decoder = new RecordDecoder(
+                formats, config.maxRecordBytes(), config.maxLinesPerRecord(), config.maxRejectionsPerRecord());
         decoder.fastPathFallbacks().forEach(fallbacks -> fallbacks.bindTo(registry));
         this.classifier = new FlowClassifier(policyAxis);
-        this.factory = new ViolationFactory(violations.window(), violations.reportInterval(),
+        this.factory = new ViolationFactory(
+                violations.window(),
+                violations.reportInterval(),
                 topology.current().rules().tenantLabel());
         this.metrics = metrics;
         this.topology = topology;
@@ -87,8 +97,11 @@ public class RecordProcessor {
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 sink.at(record);
-                decoder.decode(format, record.value(),
-                        record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null, sink);
+                decoder.decode(
+                        format,
+                        record.value(),
+                        record.timestamp() > 0 ? Instant.ofEpochMilli(record.timestamp()) : null,
+                        sink);
             }
         } finally {
             violationWrites = recorder.flush();
@@ -159,7 +172,9 @@ public class RecordProcessor {
 
         /** The record whose flows come next (a channel reads one topic: the partition names it). */
         private void at(ConsumerRecord<byte[], byte[]> next) {
-            if (partition == null || next.partition() != partitionNumber || !next.topic().equals(record.topic())) {
+            if (partition == null
+                    || next.partition() != partitionNumber
+                    || !next.topic().equals(record.topic())) {
                 partition = next.topic() + ":" + next.partition();
                 partitionNumber = next.partition();
             }
@@ -185,8 +200,8 @@ public class RecordProcessor {
         @Override
         public void rejected(Rejection rejection) {
             metrics.rejected(record.topic(), rejection.reason().tag());
-            deadLetters.add(dlq.send(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
-                    rejection));
+            deadLetters.add(dlq.send(
+                    record.topic(), record.partition(), record.offset(), record.key(), record.value(), rejection));
         }
     }
 
@@ -207,10 +222,14 @@ public class RecordProcessor {
                     Throwable cause = InFlightBatches.unwrap(e);
                     if (cause instanceof TimeoutException) {
                         long pending = writes.stream().filter(w -> !w.isDone()).count();
-                        throw new IllegalStateException(pending + " of " + writes.size() + " " + what
-                                + " writes not acknowledged within " + timeout, cause);
+                        throw new IllegalStateException(
+                                pending + " of " + writes.size() + " " + what + " writes not acknowledged within "
+                                        + timeout,
+                                cause);
                     }
-                    long failed = writes.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+                    long failed = writes.stream()
+                            .filter(CompletableFuture::isCompletedExceptionally)
+                            .count();
                     throw new IllegalStateException(failed + " " + what + " writes failed", cause);
                 });
     }

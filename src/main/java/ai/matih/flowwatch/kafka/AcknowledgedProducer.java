@@ -55,21 +55,34 @@ public final class AcknowledgedProducer<K> implements AutoCloseable {
      * @param topic         the topic written to
      * @param overrides     settings of this producer on top of the common ones
      */
-    public AcknowledgedProducer(Map<String, Object> kafkaConfig, Class<? extends Serializer<K>> keySerializer,
-                                String clientId, String topic, Map<String, Object> overrides) {
+    public AcknowledgedProducer(
+            Map<String, Object> kafkaConfig,
+            Class<? extends Serializer<K>> keySerializer,
+            String clientId,
+            String topic,
+            Map<String, Object> overrides) {
         this(kafkaConfig, keySerializer, clientId, topic, overrides, learn(kafkaConfig, clientId, topic));
         learning.thenRun(this::limit); // logged as soon as it is known, not at the first write
     }
 
     /** A producer of records to {@code topic} that takes {@code limit} as the topic's limit without asking. */
-    public AcknowledgedProducer(Map<String, Object> kafkaConfig, Class<? extends Serializer<K>> keySerializer,
-                                String clientId, String topic, Map<String, Object> overrides, MessageLimit limit) {
+    public AcknowledgedProducer(
+            Map<String, Object> kafkaConfig,
+            Class<? extends Serializer<K>> keySerializer,
+            String clientId,
+            String topic,
+            Map<String, Object> overrides,
+            MessageLimit limit) {
         this(kafkaConfig, keySerializer, clientId, topic, overrides, CompletableFuture.completedFuture(limit));
     }
 
-    private AcknowledgedProducer(Map<String, Object> kafkaConfig, Class<? extends Serializer<K>> keySerializer,
-                                 String clientId, String topic, Map<String, Object> overrides,
-                                 CompletableFuture<MessageLimit> learning) {
+    private AcknowledgedProducer(
+            Map<String, Object> kafkaConfig,
+            Class<? extends Serializer<K>> keySerializer,
+            String clientId,
+            String topic,
+            Map<String, Object> overrides,
+            CompletableFuture<MessageLimit> learning) {
         Map<String, Object> c = new HashMap<>(kafkaConfig);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, keySerializer.getName());
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -84,11 +97,13 @@ public final class AcknowledgedProducer<K> implements AutoCloseable {
         this.learning = learning;
     }
 
-    private static CompletableFuture<MessageLimit> learn(Map<String, Object> kafkaConfig, String clientId,
-                                                         String topic) {
+    private static CompletableFuture<MessageLimit> learn(
+            Map<String, Object> kafkaConfig, String clientId, String topic) {
         CompletableFuture<MessageLimit> learning = new CompletableFuture<>();
-        Thread t = new Thread(() -> learning.complete(MessageLimit.learn(kafkaConfig, topic,
-                Duration.ofSeconds(LEARN_TIMEOUT_SECONDS))), clientId + "-topic-limit");
+        Thread t = new Thread(
+                () -> learning.complete(
+                        MessageLimit.learn(kafkaConfig, topic, Duration.ofSeconds(LEARN_TIMEOUT_SECONDS))),
+                clientId + "-topic-limit");
         t.setDaemon(true);
         t.start();
         return learning;
@@ -105,9 +120,10 @@ public final class AcknowledgedProducer<K> implements AutoCloseable {
                 l = limit;
                 if (l == null) {
                     l = awaitLearning();
-                    LOGGER.infof("%s writes to %s: %d bytes at most per record batch (%s); batch.size %d, records"
-                            + " of up to %d bytes", clientId, topic, l.bytes(), l.source(), batchSize(config, l),
-                            l.recordBytes());
+                    LOGGER.infof(
+                            "%s writes to %s: %d bytes at most per record batch (%s); batch.size %d, records"
+                                    + " of up to %d bytes",
+                            clientId, topic, l.bytes(), l.source(), batchSize(config, l), l.recordBytes());
                     limit = l;
                 }
             }

@@ -72,8 +72,8 @@ public record MessageLimit(int bytes, String source) {
         try {
             admin = Admin.create(config);
             try {
-                String value = value(admin, new ConfigResource(ConfigResource.Type.TOPIC, topic), TOPIC_LIMIT,
-                        deadline);
+                String value =
+                        value(admin, new ConfigResource(ConfigResource.Type.TOPIC, topic), TOPIC_LIMIT, deadline);
                 return parsed(value, "topic " + topic + " " + TOPIC_LIMIT);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
@@ -105,7 +105,9 @@ public record MessageLimit(int bytes, String source) {
 
     private static String value(Admin admin, ConfigResource resource, String name, long deadline)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Config config = admin.describeConfigs(List.of(resource)).all().get(remaining(deadline), TimeUnit.NANOSECONDS)
+        Config config = admin.describeConfigs(List.of(resource))
+                .all()
+                .get(remaining(deadline), TimeUnit.NANOSECONDS)
                 .get(resource);
         ConfigEntry entry = config == null ? null : config.get(name);
         return entry == null ? null : entry.value();

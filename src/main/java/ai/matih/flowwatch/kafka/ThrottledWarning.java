@@ -35,7 +35,10 @@ public final class ThrottledWarning {
             return false;
         }
         long more = leftOut.getAndSet(0);
-        logger.warnf("%s: %s%s", message, cause == null ? "no cause" : cause.toString(),
+        logger.warnf(
+                "%s: %s%s",
+                message,
+                cause == null ? "no cause" : cause.toString(),
                 more == 0 ? "" : " (" + more + " more like it since the last warning)");
         return true;
     }

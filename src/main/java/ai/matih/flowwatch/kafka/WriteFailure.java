@@ -45,8 +45,10 @@ public enum WriteFailure {
         if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException) {
             return TOO_LARGE;
         }
-        if (e instanceof InvalidRecordException || e instanceof InvalidTimestampException
-                || e instanceof SerializationException || e instanceof JsonProcessingException) {
+        if (e instanceof InvalidRecordException
+                || e instanceof InvalidTimestampException
+                || e instanceof SerializationException
+                || e instanceof JsonProcessingException) {
             return INVALID;
         }
         return null;

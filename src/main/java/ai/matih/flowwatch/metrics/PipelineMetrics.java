@@ -56,8 +56,8 @@ public class PipelineMetrics implements ViolationMeter {
         this(registry, config, topology, topology);
     }
 
-    PipelineMetrics(MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology,
-                Supplier<Topology> manifests) {
+    PipelineMetrics(
+            MeterRegistry registry, MetricsConfig config, Supplier<Topology> topology, Supplier<Topology> manifests) {
         this.registry = registry;
         this.tenants = new TenantTags(config.maxTenants(), topology, manifests);
     }
@@ -86,10 +86,12 @@ public class PipelineMetrics implements ViolationMeter {
         ConcurrentHashMap<String, Counter> byClass = byObserved[observed.ordinal()];
         Counter c = byClass.get(classification);
         if (c == null) {
-            c = byClass.computeIfAbsent(classification, k -> Counter.builder(FLOWS)
-                    .description("Flow records judged, by format, observed verdict and classification")
-                    .tags("format", format.tag(), "observed", observed.name(), "classification", k)
-                    .register(registry));
+            c = byClass.computeIfAbsent(
+                    classification,
+                    k -> Counter.builder(FLOWS)
+                            .description("Flow records judged, by format, observed verdict and classification")
+                            .tags("format", format.tag(), "observed", observed.name(), "classification", k)
+                            .register(registry));
         }
         c.increment();
     }
@@ -108,8 +110,16 @@ public class PipelineMetrics implements ViolationMeter {
         if (attempts <= 0) {
             return;
         }
-        counter(VIOLATIONS, "Connection attempts and audit events against intent, by violation type",
-                "type", type, "severity", severity, "tenant", tenants.tag(tenant)).increment(attempts);
+        counter(
+                        VIOLATIONS,
+                        "Connection attempts and audit events against intent, by violation type",
+                        "type",
+                        type,
+                        "severity",
+                        severity,
+                        "tenant",
+                        tenants.tag(tenant))
+                .increment(attempts);
     }
 
     @Override
@@ -119,7 +129,8 @@ public class PipelineMetrics implements ViolationMeter {
 
     /** Counts one audit event by the detection it raised ({@code none} when none). */
     public void auditEvent(String detection) {
-        counter(AUDIT_EVENTS, "Kubernetes audit events processed, by detection", "detection", detection).increment();
+        counter(AUDIT_EVENTS, "Kubernetes audit events processed, by detection", "detection", detection)
+                .increment();
     }
 
     /**
@@ -127,8 +138,12 @@ public class PipelineMetrics implements ViolationMeter {
      * {@code stale} when an event changed a tracked object without carrying its body.
      */
     public void topologyChange(String kind) {
-        counter(TOPOLOGY_CHANGES, "Topology changes applied from the audit stream, by kind (stale: body missing)",
-                "kind", kind).increment();
+        counter(
+                        TOPOLOGY_CHANGES,
+                        "Topology changes applied from the audit stream, by kind (stale: body missing)",
+                        "kind",
+                        kind)
+                .increment();
     }
 
     /**
@@ -137,14 +152,24 @@ public class PipelineMetrics implements ViolationMeter {
      * topic refused for good is also counted by {@link #deadLetterSkipped}.
      */
     public void rejected(String topic, String reason) {
-        counter(REJECTED, "Dead letters sent for rejected records, documents or rests of records, by reason",
-                "topic", topic, "reason", reason).increment();
+        counter(
+                        REJECTED,
+                        "Dead letters sent for rejected records, documents or rests of records, by reason",
+                        "topic",
+                        topic,
+                        "reason",
+                        reason)
+                .increment();
     }
 
     /** Counts one dead letter written with its payload (or key) cut to fit, by source topic. */
     public void deadLetterTruncated(String topic) {
-        counter(DEAD_LETTERS_TRUNCATED, "Dead letters written with their payload cut to fit, by source topic",
-                "topic", topic).increment();
+        counter(
+                        DEAD_LETTERS_TRUNCATED,
+                        "Dead letters written with their payload cut to fit, by source topic",
+                        "topic",
+                        topic)
+                .increment();
     }
 
     /**
@@ -152,8 +177,14 @@ public class PipelineMetrics implements ViolationMeter {
      * {@code reason} ({@code too-large}, {@code invalid}): dropped, the batch goes on.
      */
     public void deadLetterSkipped(String topic, String reason) {
-        counter(DEAD_LETTERS_SKIPPED, "Dead letters the DLQ topic refused for good and that were dropped, by reason",
-                "topic", topic, "reason", reason).increment();
+        counter(
+                        DEAD_LETTERS_SKIPPED,
+                        "Dead letters the DLQ topic refused for good and that were dropped, by reason",
+                        "topic",
+                        topic,
+                        "reason",
+                        reason)
+                .increment();
     }
 
     /**
@@ -163,15 +194,23 @@ public class PipelineMetrics implements ViolationMeter {
      */
     @Override
     public void writeSkipped(String reason) {
-        counter(VIOLATION_WRITES_SKIPPED, "Violation writes to the violations topic skipped for good, by reason",
-                "reason", reason).increment();
+        counter(
+                        VIOLATION_WRITES_SKIPPED,
+                        "Violation writes to the violations topic skipped for good, by reason",
+                        "reason",
+                        reason)
+                .increment();
     }
 
     /** Counts events a source says it lost (a coverage gap). */
     public void lostEvents(String format, long lost) {
         if (lost > 0) {
-            counter(LOST_EVENTS, "Events the source reported as lost before they reached flowwatch (coverage gap)",
-                    "format", format).increment(lost);
+            counter(
+                            LOST_EVENTS,
+                            "Events the source reported as lost before they reached flowwatch (coverage gap)",
+                            "format",
+                            format)
+                    .increment(lost);
         }
     }
 
@@ -187,8 +226,12 @@ public class PipelineMetrics implements ViolationMeter {
         String key = cacheKey(name, tags);
         Counter c = counters.get(key);
         if (c == null) {
-            c = counters.computeIfAbsent(key, k -> Counter.builder(name).description(description).tags(tags)
-                    .register(registry));
+            c = counters.computeIfAbsent(
+                    key,
+                    k -> Counter.builder(name)
+                            .description(description)
+                            .tags(tags)
+                            .register(registry));
         }
         return c;
     }

@@ -53,6 +53,7 @@ public final class TenantTags {
     private final AtomicInteger used = new AtomicInteger();
     /** Every tenant that ever had its own value: one series each. */
     private final Set<String> issued = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger issuedCount = new AtomicInteger();
     private volatile Topology seen;
 
@@ -129,7 +130,8 @@ public final class TenantTags {
         Set<String> fromManifests = tenantsOf(manifests.get());
         fromManifests.retainAll(current);
         for (Map.Entry<String, Kind> e : admitted.entrySet()) {
-            Kind kind = fromManifests.contains(e.getKey()) ? Kind.MANIFEST
+            Kind kind = fromManifests.contains(e.getKey())
+                    ? Kind.MANIFEST
                     : current.contains(e.getKey()) ? Kind.LEARNT : Kind.RECORD;
             if (e.getValue() != kind) {
                 admitted.replace(e.getKey(), e.getValue(), kind);

@@ -19,11 +19,11 @@ public record CniProfile(String name, Support ipBlockMatchesPodIps, Support endP
     /** The upstream conformance behaviour (E2E, cyclonus, kube-network-policies, Calico): the default. */
     public static final CniProfile CONFORMANCE = new CniProfile("conformance", Support.YES, Support.YES, Support.YES);
     /** Cilium- or Terway-like: an ipBlock never matches pod IPs (cilium/cilium#9209, terway#904). */
-    public static final CniProfile IPBLOCK_IGNORES_POD_IPS = new CniProfile("ipblock-ignores-pod-ips", Support.NO,
-            Support.YES, Support.YES);
+    public static final CniProfile IPBLOCK_IGNORES_POD_IPS =
+            new CniProfile("ipblock-ignores-pod-ips", Support.NO, Support.YES, Support.YES);
     /** Unknown CNI: every verdict that depends on one of the switches is INDETERMINATE. */
-    public static final CniProfile UNKNOWN = new CniProfile("unknown", Support.UNKNOWN, Support.UNKNOWN,
-            Support.UNKNOWN);
+    public static final CniProfile UNKNOWN =
+            new CniProfile("unknown", Support.UNKNOWN, Support.UNKNOWN, Support.UNKNOWN);
 
     public CniProfile {
         Objects.requireNonNull(name, "name");

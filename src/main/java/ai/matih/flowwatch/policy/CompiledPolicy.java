@@ -14,8 +14,14 @@ import java.util.Set;
  * @param egress      egress rules (empty when none)
  * @param valid       false when the API server would reject it (see the engine's problems)
  */
-record CompiledPolicy(String namespace, String name, SelectorMatcher podSelector, Set<Direction> types,
-                      List<CompiledRule> ingress, List<CompiledRule> egress, boolean valid) {
+record CompiledPolicy(
+        String namespace,
+        String name,
+        SelectorMatcher podSelector,
+        Set<Direction> types,
+        List<CompiledRule> ingress,
+        List<CompiledRule> egress,
+        boolean valid) {
 
     CompiledPolicy {
         types = Set.copyOf(types);

@@ -54,6 +54,5 @@ record CompiledRule(RuleRef ref, List<PortMatcher> ports, List<PeerMatcher> peer
      * @param peers  whether a peer matched (TRUE and not evaluated when the ports did not match)
      * @param result both
      */
-    record Outcome(RuleRef ref, Ternary ports, Ternary peers, Ternary result) {
-    }
+    record Outcome(RuleRef ref, Ternary ports, Ternary peers, Ternary result) {}
 }

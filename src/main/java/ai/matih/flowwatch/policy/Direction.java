@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** A policy direction, as in {@code spec.policyTypes}. */
 public enum Direction {
-    INGRESS("Ingress"), EGRESS("Egress");
+    INGRESS("Ingress"),
+    EGRESS("Egress");
 
     private final String policyType;
 

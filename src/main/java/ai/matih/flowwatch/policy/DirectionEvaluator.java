@@ -30,7 +30,14 @@ final class DirectionEvaluator {
             }
         }
         if (selections.isEmpty()) {
-            return new DirectionResult(direction, who, true, Truth.FALSE, PolicyVerdict.ALLOW, List.of(), List.of(),
+            return new DirectionResult(
+                    direction,
+                    who,
+                    true,
+                    Truth.FALSE,
+                    PolicyVerdict.ALLOW,
+                    List.of(),
+                    List.of(),
                     List.of("no policy selects " + who + " for " + direction.field() + " (R1.3: not isolated)"),
                     List.of());
         }
@@ -68,8 +75,13 @@ final class DirectionEvaluator {
         return result(direction, who, other, ev, isolated, result, selectedBy, allowedBy, details);
     }
 
-    private static Ternary rules(CompiledPolicy policy, Direction direction, ResolvedEnd other, Evaluation ev,
-                                 List<RuleRef> allowedBy, List<String> details) {
+    private static Ternary rules(
+            CompiledPolicy policy,
+            Direction direction,
+            ResolvedEnd other,
+            Evaluation ev,
+            List<RuleRef> allowedBy,
+            List<String> details) {
         List<CompiledRule> rules = policy.rules(direction);
         if (rules.isEmpty()) {
             details.add(policy.id() + " has no " + direction.field() + " rules: it only isolates (R2.3)");
@@ -103,12 +115,19 @@ final class DirectionEvaluator {
         return "undecided";
     }
 
-    private static DirectionResult result(Direction direction, String who, ResolvedEnd other, Evaluation ev,
-                                          Ternary isolated, Ternary result, List<String> selectedBy,
-                                          List<RuleRef> allowedBy, List<String> details) {
+    private static DirectionResult result(
+            Direction direction,
+            String who,
+            ResolvedEnd other,
+            Evaluation ev,
+            Ternary isolated,
+            Ternary result,
+            List<String> selectedBy,
+            List<RuleRef> allowedBy,
+            List<String> details) {
         List<String> reasons = new ArrayList<>();
-        String peer = (direction == Direction.INGRESS ? "from " : "to ") + other.describe() + " on "
-                + ev.describeTraffic();
+        String peer =
+                (direction == Direction.INGRESS ? "from " : "to ") + other.describe() + " on " + ev.describeTraffic();
         String isolation = (isolated.isTrue() ? " is isolated for " : " may be isolated for ") + direction.field()
                 + " by " + selectedBy;
         PolicyVerdict verdict;
@@ -135,7 +154,15 @@ final class DirectionEvaluator {
         }
         List<RuleRef> allowing = verdict == PolicyVerdict.ALLOW ? allowedBy : List.of();
         Set<String> because = new LinkedHashSet<>(result.unknownBecause());
-        return new DirectionResult(direction, who, true, isolated.truth(), verdict, selectedBy, allowing, reasons,
+        return new DirectionResult(
+                direction,
+                who,
+                true,
+                isolated.truth(),
+                verdict,
+                selectedBy,
+                allowing,
+                reasons,
                 new ArrayList<>(because));
     }
 }

@@ -17,9 +17,16 @@ import java.util.Objects;
  * @param reasons              human-readable explanation lines, most important first
  * @param indeterminateBecause why the verdict is INDETERMINATE (empty otherwise)
  */
-public record DirectionResult(Direction direction, String subject, boolean evaluated, Truth isolated,
-                              PolicyVerdict verdict, List<String> selectedBy, List<RuleRef> allowedBy,
-                              List<String> reasons, List<String> indeterminateBecause) {
+public record DirectionResult(
+        Direction direction,
+        String subject,
+        boolean evaluated,
+        Truth isolated,
+        PolicyVerdict verdict,
+        List<String> selectedBy,
+        List<RuleRef> allowedBy,
+        List<String> reasons,
+        List<String> indeterminateBecause) {
 
     public DirectionResult {
         Objects.requireNonNull(direction, "direction");
@@ -33,14 +40,30 @@ public record DirectionResult(Direction direction, String subject, boolean evalu
 
     /** A direction that was not evaluated and allows (non-pod end, loopback, node-local ingress). */
     static DirectionResult exempt(Direction direction, String subject, String reason) {
-        return new DirectionResult(direction, subject, false, Truth.FALSE, PolicyVerdict.ALLOW, List.of(), List.of(),
-                List.of(reason), List.of());
+        return new DirectionResult(
+                direction,
+                subject,
+                false,
+                Truth.FALSE,
+                PolicyVerdict.ALLOW,
+                List.of(),
+                List.of(),
+                List.of(reason),
+                List.of());
     }
 
     /** A direction that could not be evaluated for lack of data. */
     static DirectionResult unknown(Direction direction, String subject, String because) {
-        return new DirectionResult(direction, subject, false, Truth.UNKNOWN, PolicyVerdict.INDETERMINATE, List.of(),
-                List.of(), List.of(because), List.of(because));
+        return new DirectionResult(
+                direction,
+                subject,
+                false,
+                Truth.UNKNOWN,
+                PolicyVerdict.INDETERMINATE,
+                List.of(),
+                List.of(),
+                List.of(because),
+                List.of(because));
     }
 
     /** True when this direction allows the connection. */

@@ -28,8 +28,11 @@ final class IpBlockMatcher {
     static IpBlockMatcher parse(IPBlock block, String field, BiConsumer<String, String> problems) {
         IPAddress cidr = parseCidr(block.getCidr());
         if (cidr == null) {
-            problems.accept(field + ".cidr", block.getCidr() == null || block.getCidr().isBlank() ? "is required"
-                    : "not a valid CIDR: '" + block.getCidr() + "'");
+            problems.accept(
+                    field + ".cidr",
+                    block.getCidr() == null || block.getCidr().isBlank()
+                            ? "is required"
+                            : "not a valid CIDR: '" + block.getCidr() + "'");
         }
         List<IPAddress> except = new ArrayList<>();
         List<String> raw = block.getExcept() == null ? List.of() : block.getExcept();
@@ -40,9 +43,12 @@ final class IpBlockMatcher {
                 problems.accept(at, "not a valid CIDR: '" + raw.get(i) + "'");
                 continue;
             }
-            if (cidr != null && !(e.getIPVersion() == cidr.getIPVersion() && cidr.contains(e)
-                    && e.getNetworkPrefixLength() > cidr.getNetworkPrefixLength())) {
-                problems.accept(at, "must be a strict subset of `cidr` (" + block.getCidr() + "): '" + raw.get(i) + "'");
+            if (cidr != null
+                    && !(e.getIPVersion() == cidr.getIPVersion()
+                            && cidr.contains(e)
+                            && e.getNetworkPrefixLength() > cidr.getNetworkPrefixLength())) {
+                problems.accept(
+                        at, "must be a strict subset of `cidr` (" + block.getCidr() + "): '" + raw.get(i) + "'");
             }
             except.add(e);
         }

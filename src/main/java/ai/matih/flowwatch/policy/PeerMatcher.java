@@ -22,12 +22,13 @@ sealed interface PeerMatcher permits PeerMatcher.Selectors, PeerMatcher.Block, P
         public Ternary matches(ResolvedEnd other, String policyNamespace, Evaluation ev) {
             if (!other.managed()) {
                 if (other.kind() == PolicyEndpoint.Address.Kind.UNRESOLVED) {
-                    return Ternary.unknown("R8.6: " + other.describe() + " is not attributed to a pod, and "
-                            + this + " would match it if it were one");
+                    return Ternary.unknown("R8.6: " + other.describe() + " is not attributed to a pod, and " + this
+                            + " would match it if it were one");
                 }
                 return Ternary.FALSE;
             }
-            Ternary namespace = namespaces == null ? Ternary.of(policyNamespace.equals(other.namespace()))
+            Ternary namespace = namespaces == null
+                    ? Ternary.of(policyNamespace.equals(other.namespace()))
                     : namespaces.matches(other.namespaceLabels());
             if (namespace.isFalse()) {
                 return namespace;

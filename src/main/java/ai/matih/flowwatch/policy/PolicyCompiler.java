@@ -21,13 +21,15 @@ final class PolicyCompiler {
 
     static final String DEFAULT_NAMESPACE = "default";
 
-    private PolicyCompiler() {
-    }
+    private PolicyCompiler() {}
 
     static CompiledPolicy compile(NetworkPolicy policy, List<PolicyProblem> problems) {
         ObjectMeta meta = policy.getMetadata();
-        String namespace = meta == null || meta.getNamespace() == null || meta.getNamespace().isBlank()
-                ? DEFAULT_NAMESPACE : meta.getNamespace();
+        String namespace = meta == null
+                        || meta.getNamespace() == null
+                        || meta.getNamespace().isBlank()
+                ? DEFAULT_NAMESPACE
+                : meta.getNamespace();
         String name = meta == null || meta.getName() == null ? "(unnamed)" : meta.getName();
         String id = namespace + "/" + name;
         int before = problems.size();
@@ -42,8 +44,8 @@ final class PolicyCompiler {
         List<CompiledRule> ingressRules = new ArrayList<>();
         for (int i = 0; i < ingress.size(); i++) {
             NetworkPolicyIngressRule rule = ingress.get(i) == null ? new NetworkPolicyIngressRule() : ingress.get(i);
-            ingressRules.add(rule(new RuleRef(id, Direction.INGRESS, i), rule.getPorts(), rule.getFrom(), "from",
-                    report));
+            ingressRules.add(
+                    rule(new RuleRef(id, Direction.INGRESS, i), rule.getPorts(), rule.getFrom(), "from", report));
         }
         List<CompiledRule> egressRules = new ArrayList<>();
         for (int i = 0; i < egress.size(); i++) {
@@ -58,7 +60,8 @@ final class PolicyCompiler {
      * Defaulted policyTypes (R2.1): when none are given, Ingress, plus Egress iff there is at least one egress rule.
      * Unknown values are reported and make the policy possibly affect both directions.
      */
-    static Set<Direction> policyTypes(List<String> declared, boolean hasEgressRules, BiConsumer<String, String> report) {
+    static Set<Direction> policyTypes(
+            List<String> declared, boolean hasEgressRules, BiConsumer<String, String> report) {
         Set<Direction> types = EnumSet.noneOf(Direction.class);
         if (declared == null || declared.isEmpty()) {
             types.add(Direction.INGRESS);
@@ -84,8 +87,12 @@ final class PolicyCompiler {
         return types;
     }
 
-    private static CompiledRule rule(RuleRef ref, List<NetworkPolicyPort> ports, List<NetworkPolicyPeer> peers,
-                                     String peerField, BiConsumer<String, String> report) {
+    private static CompiledRule rule(
+            RuleRef ref,
+            List<NetworkPolicyPort> ports,
+            List<NetworkPolicyPeer> peers,
+            String peerField,
+            BiConsumer<String, String> report) {
         String field = "spec." + ref.direction().field() + "[" + ref.index() + "]";
         List<PortMatcher> portMatchers = new ArrayList<>();
         List<NetworkPolicyPort> portList = ports == null ? List.of() : ports;
@@ -119,10 +126,11 @@ final class PolicyCompiler {
         if (hasBlock) {
             return new PeerMatcher.Block(IpBlockMatcher.parse(peer.getIpBlock(), field + ".ipBlock", report));
         }
-        SelectorMatcher pods = hasPods ? SelectorMatcher.parse(peer.getPodSelector(), field + ".podSelector", report)
-                : null;
+        SelectorMatcher pods =
+                hasPods ? SelectorMatcher.parse(peer.getPodSelector(), field + ".podSelector", report) : null;
         SelectorMatcher namespaces = hasNamespaces
-                ? SelectorMatcher.parse(peer.getNamespaceSelector(), field + ".namespaceSelector", report) : null;
+                ? SelectorMatcher.parse(peer.getNamespaceSelector(), field + ".namespaceSelector", report)
+                : null;
         return new PeerMatcher.Selectors(pods, namespaces);
     }
 }

@@ -51,8 +51,15 @@ public sealed interface PolicyEndpoint permits PolicyEndpoint.Pod, PolicyEndpoin
      * @param ports           declared container ports; <b>null when unknown</b> (named ports are then undecidable)
      * @param node            node name, or null when unknown
      */
-    record Pod(String namespace, String name, Map<String, String> labels, Map<String, String> namespaceLabels,
-               List<String> ips, boolean hostNetwork, List<PodInfo.ContainerPort> ports, String node)
+    record Pod(
+            String namespace,
+            String name,
+            Map<String, String> labels,
+            Map<String, String> namespaceLabels,
+            List<String> ips,
+            boolean hostNetwork,
+            List<PodInfo.ContainerPort> ports,
+            String node)
             implements PolicyEndpoint {
 
         public Pod {
@@ -70,8 +77,15 @@ public sealed interface PolicyEndpoint permits PolicyEndpoint.Pod, PolicyEndpoin
 
         /** A pod from the topology; namespace labels from its NamespaceInfo, or unknown when that is null. */
         public static Pod of(PodInfo pod, NamespaceInfo namespace) {
-            return new Pod(pod.namespace(), pod.name(), pod.labels(), namespace == null ? null : namespace.labels(),
-                    pod.ips(), pod.hostNetwork(), pod.ports(), pod.node());
+            return new Pod(
+                    pod.namespace(),
+                    pod.name(),
+                    pod.labels(),
+                    namespace == null ? null : namespace.labels(),
+                    pod.ips(),
+                    pod.hostNetwork(),
+                    pod.ports(),
+                    pod.node());
         }
 
         /** A pod known only by namespace, name and IP: labels and ports unknown. */

@@ -53,8 +53,12 @@ public final class PolicyEngine {
     private final int policyCount;
     private final Set<Direction> anyPolicyFor;
 
-    private PolicyEngine(PolicyIndex index, Map<String, Map<String, String>> namespaceLabels,
-                         List<PolicyProblem> problems, CniProfile profile, int policyCount) {
+    private PolicyEngine(
+            PolicyIndex index,
+            Map<String, Map<String, String>> namespaceLabels,
+            List<PolicyProblem> problems,
+            CniProfile profile,
+            int policyCount) {
         this.index = index;
         this.evaluator = new DirectionEvaluator(index);
         this.namespaceLabels = Map.copyOf(namespaceLabels);
@@ -92,8 +96,8 @@ public final class PolicyEngine {
      *                        {@code kubernetes.io/metadata.name} is added when missing (R4.4)
      * @param profile         what the CNI does where Kubernetes leaves it open
      */
-    public static PolicyEngine compile(Collection<NetworkPolicy> policies,
-                                       Map<String, Map<String, String>> namespaceLabels, CniProfile profile) {
+    public static PolicyEngine compile(
+            Collection<NetworkPolicy> policies, Map<String, Map<String, String>> namespaceLabels, CniProfile profile) {
         Objects.requireNonNull(profile, "profile");
         List<PolicyProblem> problems = new ArrayList<>();
         Map<String, List<CompiledPolicy>> byNamespace = new LinkedHashMap<>();
@@ -103,7 +107,9 @@ public final class PolicyEngine {
                 continue;
             }
             CompiledPolicy compiled = PolicyCompiler.compile(policy, problems);
-            byNamespace.computeIfAbsent(compiled.namespace(), k -> new ArrayList<>()).add(compiled);
+            byNamespace
+                    .computeIfAbsent(compiled.namespace(), k -> new ArrayList<>())
+                    .add(compiled);
             count++;
         }
         byNamespace.replaceAll((k, v) -> List.copyOf(v));
@@ -138,11 +144,19 @@ public final class PolicyEngine {
             return evaluateVariants(connection);
         } catch (RuntimeException e) {
             String why = "internal error while evaluating: " + e;
-            DirectionResult egress = DirectionResult.unknown(Direction.EGRESS, connection.source().describe(), why);
-            DirectionResult ingress = DirectionResult.unknown(Direction.INGRESS,
-                    connection.destination().describe(), why);
-            return new PolicyResult(PolicyVerdict.INDETERMINATE, egress, ingress, List.of(), List.of(why),
-                    List.of(why), false, List.of());
+            DirectionResult egress = DirectionResult.unknown(
+                    Direction.EGRESS, connection.source().describe(), why);
+            DirectionResult ingress = DirectionResult.unknown(
+                    Direction.INGRESS, connection.destination().describe(), why);
+            return new PolicyResult(
+                    PolicyVerdict.INDETERMINATE,
+                    egress,
+                    ingress,
+                    List.of(),
+                    List.of(why),
+                    List.of(why),
+                    false,
+                    List.of());
         }
     }
 
@@ -173,8 +187,7 @@ public final class PolicyEngine {
             String what = Aspect.describe(base, e.getKey()) + " would give " + other;
             dependent.add(what);
             if (e.getKey().possibleUnder(profile)) {
-                undecided.add("CNI-dependent and the CNI profile '" + profile.name() + "' does not settle it: "
-                        + what);
+                undecided.add("CNI-dependent and the CNI profile '" + profile.name() + "' does not settle it: " + what);
             }
         }
         if (dependent.isEmpty()) {
@@ -184,8 +197,7 @@ public final class PolicyEngine {
         PolicyVerdict verdict = undecided.isEmpty() ? r.verdict() : PolicyVerdict.INDETERMINATE;
         List<String> because = new ArrayList<>(r.indeterminateBecause());
         because.addAll(undecided);
-        return new PolicyResult(verdict, r.egress(), r.ingress(), r.decidedBy(), r.reasons(), because, true,
-                dependent);
+        return new PolicyResult(verdict, r.egress(), r.ingress(), r.decidedBy(), r.reasons(), because, true, dependent);
     }
 
     private Run run(Connection connection, Variant variant) {
@@ -213,13 +225,16 @@ public final class PolicyEngine {
     private PolicyResult judge(Evaluation ev) {
         ResolvedEnd source = ev.source;
         ResolvedEnd destination = ev.destination;
-        if (source.managed() && destination.managed()
+        if (source.managed()
+                && destination.managed()
                 && ((PolicyEndpoint.Pod) source.endpoint()).samePod((PolicyEndpoint.Pod) destination.endpoint())) {
             String why = "R7.3: loopback (" + source.describe() + " to itself) cannot be blocked by NetworkPolicy";
-            return combine(DirectionResult.exempt(Direction.EGRESS, source.describe(), why),
+            return combine(
+                    DirectionResult.exempt(Direction.EGRESS, source.describe(), why),
                     DirectionResult.exempt(Direction.INGRESS, destination.describe(), why));
         }
-        DirectionResult egress = source.managed() ? evaluator.evaluate(Direction.EGRESS, source, destination, ev)
+        DirectionResult egress = source.managed()
+                ? evaluator.evaluate(Direction.EGRESS, source, destination, ev)
                 : nonPod(Direction.EGRESS, source, "source");
         DirectionResult ingress;
         if (!destination.managed()) {
@@ -234,8 +249,10 @@ public final class PolicyEngine {
         Ternary nodeLocal = nodeLocal(source, destination);
         String who = destination.describe();
         if (nodeLocal.isTrue()) {
-            return DirectionResult.exempt(Direction.INGRESS, who, "R7.2: ingress from " + source.describe()
-                    + ", the pod's own node, is always allowed");
+            return DirectionResult.exempt(
+                    Direction.INGRESS,
+                    who,
+                    "R7.2: ingress from " + source.describe() + ", the pod's own node, is always allowed");
         }
         DirectionResult evaluated = evaluator.evaluate(Direction.INGRESS, destination, source, ev);
         if (nodeLocal.isFalse() || evaluated.allowed()) {
@@ -245,8 +262,16 @@ public final class PolicyEngine {
         because.addAll(nodeLocal.unknownBecause());
         List<String> reasons = new ArrayList<>(evaluated.reasons());
         reasons.addAll(nodeLocal.unknownBecause());
-        return new DirectionResult(Direction.INGRESS, who, true, evaluated.isolated(), PolicyVerdict.INDETERMINATE,
-                evaluated.selectedBy(), List.of(), reasons, because);
+        return new DirectionResult(
+                Direction.INGRESS,
+                who,
+                true,
+                evaluated.isolated(),
+                PolicyVerdict.INDETERMINATE,
+                evaluated.selectedBy(),
+                List.of(),
+                reasons,
+                because);
     }
 
     /** Whether the source is the destination pod's own node (R7.2). */
@@ -263,12 +288,18 @@ public final class PolicyEngine {
 
     private DirectionResult nonPod(Direction direction, ResolvedEnd party, String end) {
         if (party.kind() == PolicyEndpoint.Address.Kind.UNRESOLVED && anyPolicyFor.contains(direction)) {
-            return DirectionResult.unknown(direction, party.describe(), "R8.6: the " + end + " "
-                    + party.describe() + " is not attributed to a pod; if it is one, its " + direction.field()
-                    + " policies cannot be evaluated");
+            return DirectionResult.unknown(
+                    direction,
+                    party.describe(),
+                    "R8.6: the " + end + " "
+                            + party.describe() + " is not attributed to a pod; if it is one, its " + direction.field()
+                            + " policies cannot be evaluated");
         }
-        return DirectionResult.exempt(direction, party.describe(), "R3.7: the " + end + " " + party.describe()
-                + " is not a policy-managed pod; its " + direction.field() + " counts as allowed");
+        return DirectionResult.exempt(
+                direction,
+                party.describe(),
+                "R3.7: the " + end + " " + party.describe() + " is not a policy-managed pod; its " + direction.field()
+                        + " counts as allowed");
     }
 
     private static PolicyResult combine(DirectionResult egress, DirectionResult ingress) {
@@ -296,13 +327,22 @@ public final class PolicyEngine {
         if (verdict != PolicyVerdict.INDETERMINATE) {
             because.clear();
         }
-        return new PolicyResult(verdict, egress, ingress, new ArrayList<>(new LinkedHashSet<>(decidedBy)),
-                reasons, new ArrayList<>(new LinkedHashSet<>(because)), false, List.of());
+        return new PolicyResult(
+                verdict,
+                egress,
+                ingress,
+                new ArrayList<>(new LinkedHashSet<>(decidedBy)),
+                reasons,
+                new ArrayList<>(new LinkedHashSet<>(because)),
+                false,
+                List.of());
     }
 
     /** A CNI-defined behaviour an evaluation may rely on. */
     private enum Aspect {
-        IPBLOCK_POD_IPS, END_PORT, HOST_NETWORK;
+        IPBLOCK_POD_IPS,
+        END_PORT,
+        HOST_NETWORK;
 
         static List<Variant> variants(Variant base, Set<Aspect> aspects) {
             List<Variant> variants = new ArrayList<>();
@@ -323,21 +363,26 @@ public final class PolicyEngine {
         static String describe(Variant base, Variant other) {
             List<String> parts = new ArrayList<>();
             if (base.ipBlockMatchesPodIps() != other.ipBlockMatchesPodIps()) {
-                parts.add(other.ipBlockMatchesPodIps() ? "a CNI whose ipBlocks match pod IPs (R4.8)"
-                        : "a CNI whose ipBlocks do not match pod IPs (R4.8, e.g. Cilium)");
+                parts.add(
+                        other.ipBlockMatchesPodIps()
+                                ? "a CNI whose ipBlocks match pod IPs (R4.8)"
+                                : "a CNI whose ipBlocks do not match pod IPs (R4.8, e.g. Cilium)");
             }
             if (base.endPort() != other.endPort()) {
-                parts.add(other.endPort() ? "a CNI enforcing endPort (R5.7)"
-                        : "a CNI without endPort support, enforcing only port (R5.7)");
+                parts.add(
+                        other.endPort()
+                                ? "a CNI enforcing endPort (R5.7)"
+                                : "a CNI without endPort support, enforcing only port (R5.7)");
             }
             if (base.hostNetworkAsNode() != other.hostNetworkAsNode()) {
-                parts.add(other.hostNetworkAsNode() ? "a CNI treating hostNetwork pods as their node IP (R7.4)"
-                        : "a CNI treating hostNetwork pods like other pods (R7.4)");
+                parts.add(
+                        other.hostNetworkAsNode()
+                                ? "a CNI treating hostNetwork pods as their node IP (R7.4)"
+                                : "a CNI treating hostNetwork pods like other pods (R7.4)");
             }
             return String.join(" and ", parts);
         }
     }
 
-    private record Run(PolicyResult result, Set<Aspect> touched) {
-    }
+    private record Run(PolicyResult result, Set<Aspect> touched) {}
 }

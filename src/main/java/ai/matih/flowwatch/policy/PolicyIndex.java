@@ -40,7 +40,9 @@ final class PolicyIndex {
 
     /** True when some policy, in any namespace, may isolate pods for this direction. */
     boolean anyPolicyFor(Direction direction) {
-        return byNamespace.values().stream().flatMap(List::stream).anyMatch(p -> p.types().contains(direction));
+        return byNamespace.values().stream()
+                .flatMap(List::stream)
+                .anyMatch(p -> p.types().contains(direction));
     }
 
     /** Policies of a namespace, in manifest order. */
@@ -122,14 +124,18 @@ final class PolicyIndex {
             this.unknownBecause = unknownBecause;
             this.codes = codes;
             int h = namespace.hashCode() * 31 + Boolean.hashCode(complete);
-            this.hash = (h * 31 + (unknownBecause == null ? 0 : unknownBecause.hashCode())) * 31
-                    + Arrays.hashCode(codes);
+            this.hash =
+                    (h * 31 + (unknownBecause == null ? 0 : unknownBecause.hashCode())) * 31 + Arrays.hashCode(codes);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && hash == k.hash && complete == k.complete && namespace.equals(k.namespace)
-                    && Objects.equals(unknownBecause, k.unknownBecause) && Arrays.equals(codes, k.codes);
+            return o instanceof Key k
+                    && hash == k.hash
+                    && complete == k.complete
+                    && namespace.equals(k.namespace)
+                    && Objects.equals(unknownBecause, k.unknownBecause)
+                    && Arrays.equals(codes, k.codes);
         }
 
         @Override
@@ -144,6 +150,5 @@ final class PolicyIndex {
      * @param policy  the policy
      * @param selects TRUE, or UNKNOWN when the pod's labels do not settle it
      */
-    record Selection(CompiledPolicy policy, Ternary selects) {
-    }
+    record Selection(CompiledPolicy policy, Ternary selects) {}
 }

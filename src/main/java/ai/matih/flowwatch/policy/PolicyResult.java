@@ -18,9 +18,15 @@ import java.util.Objects;
  *                             R5.7 endPort, R7.4 hostNetwork); the verdict given is the {@link CniProfile}'s
  * @param cniDependentBecause  which behaviour, and what the verdict would be otherwise
  */
-public record PolicyResult(PolicyVerdict verdict, DirectionResult egress, DirectionResult ingress,
-                           List<String> decidedBy, List<String> reasons, List<String> indeterminateBecause,
-                           boolean cniDependent, List<String> cniDependentBecause) {
+public record PolicyResult(
+        PolicyVerdict verdict,
+        DirectionResult egress,
+        DirectionResult ingress,
+        List<String> decidedBy,
+        List<String> reasons,
+        List<String> indeterminateBecause,
+        boolean cniDependent,
+        List<String> cniDependentBecause) {
 
     public PolicyResult {
         Objects.requireNonNull(verdict, "verdict");
@@ -46,12 +52,19 @@ public record PolicyResult(PolicyVerdict verdict, DirectionResult egress, Direct
         sb.append('\n');
         reasons.forEach(r -> sb.append("  ").append(r).append('\n'));
         for (DirectionResult d : List.of(egress, ingress)) {
-            sb.append("  ").append(d.direction().field()).append(" of ").append(d.subject()).append(": ")
-                    .append(d.verdict()).append('\n');
+            sb.append("  ")
+                    .append(d.direction().field())
+                    .append(" of ")
+                    .append(d.subject())
+                    .append(": ")
+                    .append(d.verdict())
+                    .append('\n');
             d.reasons().forEach(r -> sb.append("    ").append(r).append('\n'));
         }
-        indeterminateBecause.forEach(r -> sb.append("  indeterminate: ").append(r).append('\n'));
-        cniDependentBecause.forEach(r -> sb.append("  CNI-dependent: ").append(r).append('\n'));
+        indeterminateBecause.forEach(
+                r -> sb.append("  indeterminate: ").append(r).append('\n'));
+        cniDependentBecause.forEach(
+                r -> sb.append("  CNI-dependent: ").append(r).append('\n'));
         return sb.toString();
     }
 

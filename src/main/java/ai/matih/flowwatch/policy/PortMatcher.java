@@ -72,7 +72,9 @@ final class PortMatcher {
 
     /** IANA_SVC_NAME: 1-15 lower-case letters, digits and '-', at least one letter, no leading, trailing or '--'. */
     static boolean validPortName(String name) {
-        return name.length() <= 15 && PORT_NAME.matcher(name).matches() && !name.contains("--")
+        return name.length() <= 15
+                && PORT_NAME.matcher(name).matches()
+                && !name.contains("--")
                 && name.chars().anyMatch(c -> c >= 'a' && c <= 'z');
     }
 
@@ -128,8 +130,9 @@ final class PortMatcher {
 
     @Override
     public String toString() {
-        String what = name != null ? name : port == null ? "any port" : endPort == null ? String.valueOf(port)
-                : port + "-" + endPort;
+        String what = name != null
+                ? name
+                : port == null ? "any port" : endPort == null ? String.valueOf(port) : port + "-" + endPort;
         return protocol + "/" + what;
     }
 }

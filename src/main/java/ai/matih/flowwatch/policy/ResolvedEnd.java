@@ -21,25 +21,57 @@ import java.util.Map;
  * @param node            node name (a pod's node, or a node address's), or null
  * @param ports           declared ports of a managed pod; null when unknown or not a pod
  */
-record ResolvedEnd(PolicyEndpoint endpoint, boolean managed, String namespace, LabelView labels, LabelView namespaceLabels,
-             List<IPAddress> ips, PolicyEndpoint.Address.Kind kind, String node, List<PodInfo.ContainerPort> ports) {
+record ResolvedEnd(
+        PolicyEndpoint endpoint,
+        boolean managed,
+        String namespace,
+        LabelView labels,
+        LabelView namespaceLabels,
+        List<IPAddress> ips,
+        PolicyEndpoint.Address.Kind kind,
+        String node,
+        List<PodInfo.ContainerPort> ports) {
 
     static final String POD_LABELS_UNKNOWN = "the pod's labels are unknown";
 
     static ResolvedEnd resolve(PolicyEndpoint endpoint, Map<String, Map<String, String>> namespaces, Variant variant) {
         if (endpoint instanceof PolicyEndpoint.Pod pod) {
             if (pod.hostNetwork() && variant.hostNetworkAsNode()) {
-                return new ResolvedEnd(endpoint, false, null, null, null, parse(pod.ips()),
-                        PolicyEndpoint.Address.Kind.NODE, pod.node(), null);
+                return new ResolvedEnd(
+                        endpoint,
+                        false,
+                        null,
+                        null,
+                        null,
+                        parse(pod.ips()),
+                        PolicyEndpoint.Address.Kind.NODE,
+                        pod.node(),
+                        null);
             }
-            LabelView labels = pod.labels() == null ? LabelView.partial(Map.of(), POD_LABELS_UNKNOWN)
-                    : LabelView.of(pod.labels());
-            return new ResolvedEnd(endpoint, true, pod.namespace(), labels, namespaceLabels(pod, namespaces),
-                    parse(pod.ips()), null, pod.node(), pod.ports());
+            LabelView labels =
+                    pod.labels() == null ? LabelView.partial(Map.of(), POD_LABELS_UNKNOWN) : LabelView.of(pod.labels());
+            return new ResolvedEnd(
+                    endpoint,
+                    true,
+                    pod.namespace(),
+                    labels,
+                    namespaceLabels(pod, namespaces),
+                    parse(pod.ips()),
+                    null,
+                    pod.node(),
+                    pod.ports());
         }
         PolicyEndpoint.Address address = (PolicyEndpoint.Address) endpoint;
-        return new ResolvedEnd(endpoint, false, null, null, null, parse(address.ip() == null ? List.of()
-                : List.of(address.ip())), address.kind(), address.node(), null);
+        return new ResolvedEnd(
+                endpoint,
+                false,
+                null,
+                null,
+                null,
+                parse(address.ip() == null ? List.of() : List.of(address.ip())),
+                address.kind(),
+                address.node(),
+                null);
     }
 
     private static LabelView namespaceLabels(PolicyEndpoint.Pod pod, Map<String, Map<String, String>> namespaces) {
@@ -50,7 +82,8 @@ record ResolvedEnd(PolicyEndpoint endpoint, boolean managed, String namespace, L
         if (known != null) {
             return LabelView.of(known);
         }
-        return LabelView.partial(Map.of(PolicyEndpoint.NAME_LABEL, pod.namespace()),
+        return LabelView.partial(
+                Map.of(PolicyEndpoint.NAME_LABEL, pod.namespace()),
                 "R8.6: namespace " + pod.namespace() + " is unknown, so its labels (other than "
                         + PolicyEndpoint.NAME_LABEL + ") are unknown");
     }
@@ -70,7 +103,6 @@ record ResolvedEnd(PolicyEndpoint endpoint, boolean managed, String namespace, L
         if (managed || !(endpoint instanceof PolicyEndpoint.Pod pod)) {
             return endpoint.describe();
         }
-        return "hostNetwork pod " + pod.describe() + " (as node " + (node == null ? "" : node + " ")
-                + pod.ips() + ")";
+        return "hostNetwork pod " + pod.describe() + " (as node " + (node == null ? "" : node + " ") + pod.ips() + ")";
     }
 }

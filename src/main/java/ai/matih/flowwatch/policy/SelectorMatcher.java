@@ -57,8 +57,8 @@ final class SelectorMatcher {
         return new SelectorMatcher(requirements, text.isEmpty() ? "{}" : String.join(",", text));
     }
 
-    private static Requirement requirement(LabelSelectorRequirement expression, String at,
-                                           BiConsumer<String, String> problems) {
+    private static Requirement requirement(
+            LabelSelectorRequirement expression, String at, BiConsumer<String, String> problems) {
         if (expression == null) {
             problems.accept(at, "is empty");
             return new Requirement("", Operator.INVALID, Set.of());
@@ -70,8 +70,10 @@ final class SelectorMatcher {
         }
         Operator operator = Operator.parse(expression.getOperator());
         if (operator == Operator.INVALID) {
-            problems.accept(at + ".operator", "not a valid selector operator: '" + expression.getOperator()
-                    + "' (In, NotIn, Exists, DoesNotExist)");
+            problems.accept(
+                    at + ".operator",
+                    "not a valid selector operator: '" + expression.getOperator()
+                            + "' (In, NotIn, Exists, DoesNotExist)");
         } else if ((operator == Operator.IN || operator == Operator.NOT_IN) && values.isEmpty()) {
             problems.accept(at + ".values", "must be specified when operator is In or NotIn");
             operator = Operator.INVALID;
@@ -115,7 +117,12 @@ final class SelectorMatcher {
     }
 
     private enum Operator {
-        EQUALS, IN, NOT_IN, EXISTS, DOES_NOT_EXIST, INVALID;
+        EQUALS,
+        IN,
+        NOT_IN,
+        EXISTS,
+        DOES_NOT_EXIST,
+        INVALID;
 
         static Operator parse(String text) {
             if (text == null) {
@@ -143,13 +150,14 @@ final class SelectorMatcher {
                 return Ternary.unknown(labels.unknownBecause());
             }
             String value = known.get(key);
-            return Ternary.of(switch (operator) {
-                case EQUALS, IN -> present && values.contains(value);
-                case NOT_IN -> !present || !values.contains(value);
-                case EXISTS -> present;
-                case DOES_NOT_EXIST -> !present;
-                case INVALID -> false;
-            });
+            return Ternary.of(
+                    switch (operator) {
+                        case EQUALS, IN -> present && values.contains(value);
+                        case NOT_IN -> !present || !values.contains(value);
+                        case EXISTS -> present;
+                        case DOES_NOT_EXIST -> !present;
+                        case INVALID -> false;
+                    });
         }
 
         @Override

@@ -13,13 +13,16 @@ record Variant(boolean ipBlockMatchesPodIps, boolean endPort, boolean hostNetwor
 
     /** The variant a profile stands for (UNKNOWN counts as the conformance behaviour). */
     static Variant of(CniProfile profile) {
-        return new Variant(profile.ipBlockMatchesPodIps() != Support.NO, profile.endPort() != Support.NO,
+        return new Variant(
+                profile.ipBlockMatchesPodIps() != Support.NO,
+                profile.endPort() != Support.NO,
                 profile.hostNetworkAsNode() != Support.NO);
     }
 
     /** True when the profile does not rule this variant out. */
     boolean possibleUnder(CniProfile profile) {
-        return allows(profile.ipBlockMatchesPodIps(), ipBlockMatchesPodIps) && allows(profile.endPort(), endPort)
+        return allows(profile.ipBlockMatchesPodIps(), ipBlockMatchesPodIps)
+                && allows(profile.endPort(), endPort)
                 && allows(profile.hostNetworkAsNode(), hostNetworkAsNode);
     }
 

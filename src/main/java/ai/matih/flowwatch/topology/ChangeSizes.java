@@ -10,13 +10,14 @@ final class ChangeSizes {
 
     /** The record, its instant, and the overlay's map entry with its key. */
     private static final int FIXED_BYTES = 160;
+
     private static final int ENTRY_BYTES = 16;
     /** The object graph of a parsed NetworkPolicy takes about four times its JSON text. */
     private static final int POLICY_PER_JSON_BYTE = 4;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ChangeSizes() {
-    }
+    private ChangeSizes() {}
 
     static long namespace(String name, Map<String, String> labels) {
         long bytes = FIXED_BYTES + 2 * text(name);

@@ -36,8 +36,8 @@ public interface ClusterConfig {
             try {
                 networks.add(EgressException.parseCidr(cidr));
             } catch (IllegalArgumentException e) {
-                throw new ConfigurationException("flowwatch.cluster.internal-cidrs: '" + cidr
-                        + "' is not a CIDR or IP address");
+                throw new ConfigurationException(
+                        "flowwatch.cluster.internal-cidrs: '" + cidr + "' is not a CIDR or IP address");
             }
         }
         return List.copyOf(networks);

@@ -19,8 +19,15 @@ import java.util.Objects;
  * @param expires when it stops permitting anything, or null for never
  * @param reason  why it exists
  */
-public record EgressException(String name, String tenant, List<IPAddress> cidrs, List<PortRange> ports,
-                              List<String> fqdns, String owner, Instant expires, String reason) {
+public record EgressException(
+        String name,
+        String tenant,
+        List<IPAddress> cidrs,
+        List<PortRange> ports,
+        List<String> fqdns,
+        String owner,
+        Instant expires,
+        String reason) {
 
     public EgressException {
         Objects.requireNonNull(name, "name");

@@ -25,8 +25,7 @@ final class EgressExceptionParser {
 
     private static final Pattern PORT_TEXT = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?(?:/([A-Za-z]+))?");
 
-    private EgressExceptionParser() {
-    }
+    private EgressExceptionParser() {}
 
     static EgressException parse(JsonNode doc, String name, DocumentPosition at) {
         JsonNode spec = doc.get("spec");
@@ -50,8 +49,15 @@ final class EgressExceptionParser {
             }
             fqdns.add(fqdn.asText().trim());
         }
-        return new EgressException(name, tenant.trim(), cidrs, ports, fqdns, text(spec, "owner", at),
-                expires(spec.get("expires"), at), text(spec, "reason", at));
+        return new EgressException(
+                name,
+                tenant.trim(),
+                cidrs,
+                ports,
+                fqdns,
+                text(spec, "owner", at),
+                expires(spec.get("expires"), at),
+                text(spec, "reason", at));
     }
 
     private static List<IPAddress> cidrs(JsonNode node, DocumentPosition at) {
@@ -82,8 +88,10 @@ final class EgressExceptionParser {
             if (node.isTextual()) {
                 Matcher m = PORT_TEXT.matcher(node.asText().trim());
                 if (!m.matches()) {
-                    throw at.error(field, "unknown port syntax '" + node.asText()
-                            + "' (expected 443, \"8000-8100\", \"53/UDP\" or {port, endPort, protocol})");
+                    throw at.error(
+                            field,
+                            "unknown port syntax '" + node.asText()
+                                    + "' (expected 443, \"8000-8100\", \"53/UDP\" or {port, endPort, protocol})");
                 }
                 int from = Integer.parseInt(m.group(1));
                 int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
@@ -95,15 +103,21 @@ final class EgressExceptionParser {
                     throw at.error(field + ".port", "is missing or not a port number");
                 }
                 JsonNode end = node.get("endPort");
-                if (end != null && !end.isNull() && !(end.isIntegralNumber() || end.asText().matches("\\d{1,5}"))) {
+                if (end != null
+                        && !end.isNull()
+                        && !(end.isIntegralNumber() || end.asText().matches("\\d{1,5}"))) {
                     throw at.error(field + ".endPort", "is not a port number");
                 }
                 int from = port.asInt();
                 int to = end == null || end.isNull() ? from : end.asInt();
                 JsonNode protocol = node.get("protocol");
-                return new EgressException.PortRange(from, to,
-                        protocol(protocol == null || protocol.isNull() ? null : protocol.asText(),
-                                field + ".protocol", at));
+                return new EgressException.PortRange(
+                        from,
+                        to,
+                        protocol(
+                                protocol == null || protocol.isNull() ? null : protocol.asText(),
+                                field + ".protocol",
+                                at));
             }
         } catch (IllegalArgumentException e) {
             throw at.error(field, e.getMessage());

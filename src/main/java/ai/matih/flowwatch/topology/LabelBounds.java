@@ -13,8 +13,7 @@ public final class LabelBounds {
     /** Most bytes of label keys and values of one object. One label is at most 380 bytes (253 + '/' + 63, 63). */
     public static final int MAX_LABEL_BYTES = 16 * 1024;
 
-    private LabelBounds() {
-    }
+    private LabelBounds() {}
 
     /** True when {@code labels} are within {@link #MAX_LABELS} and {@link #MAX_LABEL_BYTES} (chars of the texts). */
     public static boolean within(Map<String, String> labels) {

@@ -87,8 +87,12 @@ public final class ManifestLoader {
      * @param sources              files (or the resource) read, in order
      * @param undeclaredNamespaces namespaces of pods or policies that have no Namespace document
      */
-    public record Result(Topology topology, int documents, Map<String, Integer> ignoredKinds, List<String> sources,
-                         Set<String> undeclaredNamespaces) {
+    public record Result(
+            Topology topology,
+            int documents,
+            Map<String, Integer> ignoredKinds,
+            List<String> sources,
+            Set<String> undeclaredNamespaces) {
 
         public Result {
             ignoredKinds = Map.copyOf(ignoredKinds);
@@ -174,11 +178,12 @@ public final class ManifestLoader {
         }
         List<Path> files = new ArrayList<>();
         try {
-            Files.walkFileTree(path, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
-                    new SimpleFileVisitor<>() {
+            Files.walkFileTree(
+                    path, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                         @Override
                         public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                            return !dir.equals(path) && hidden(dir) ? FileVisitResult.SKIP_SUBTREE
+                            return !dir.equals(path) && hidden(dir)
+                                    ? FileVisitResult.SKIP_SUBTREE
                                     : FileVisitResult.CONTINUE;
                         }
 
@@ -212,7 +217,8 @@ public final class ManifestLoader {
         try {
             for (Path file : manifestFiles(path)) {
                 try {
-                    fingerprint.put(file.toString(), Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file));
+                    fingerprint.put(
+                            file.toString(), Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file));
                 } catch (IOException e) {
                     fingerprint.put(file.toString(), "unreadable");
                 }
@@ -253,7 +259,8 @@ public final class ManifestLoader {
             sources.add(source);
             ObjectMapper mapper = json ? JSON : YAML;
             int index = 0;
-            try (MappingIterator<JsonNode> docs = mapper.readerFor(JsonNode.class).readValues(reader)) {
+            try (MappingIterator<JsonNode> docs =
+                    mapper.readerFor(JsonNode.class).readValues(reader)) {
                 while (true) {
                     JsonNode doc;
                     try {
@@ -353,8 +360,10 @@ public final class ManifestLoader {
             for (int i = 0; i < raw.size(); i++) {
                 IPAddress ip = Topology.parseIp(raw.get(i));
                 if (ip == null || ip.isPrefixed()) {
-                    boolean fromPodIps = pod.getStatus().getPodIPs() != null && i < pod.getStatus().getPodIPs().size();
-                    throw at.error(fromPodIps ? "status.podIPs[" + i + "].ip" : "status.podIP",
+                    boolean fromPodIps = pod.getStatus().getPodIPs() != null
+                            && i < pod.getStatus().getPodIPs().size();
+                    throw at.error(
+                            fromPodIps ? "status.podIPs[" + i + "].ip" : "status.podIP",
                             "is not an IP address: '" + raw.get(i) + "'");
                 }
                 String canonical = ip.toCanonicalString();
@@ -394,7 +403,8 @@ public final class ManifestLoader {
         Result finish(String origin) {
             ignored.forEach((kind, count) -> LOGGER.infof(
                     "Ignored %d manifest(s) of kind %s in %s: flowwatch reads Namespace, Pod, NetworkPolicy and "
-                            + "EgressException", count, kind, origin));
+                            + "EgressException",
+                    count, kind, origin));
             Set<String> undeclared = builder.undeclaredNamespaces();
             if (!undeclared.isEmpty()) {
                 LOGGER.debugf("Namespaces without a Namespace document in %s: %s", origin, undeclared);

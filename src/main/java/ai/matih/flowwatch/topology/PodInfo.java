@@ -15,8 +15,14 @@ import java.util.Objects;
  * @param hostNetwork true for hostNetwork pods (they appear as their node's IP)
  * @param ports       declared container ports
  */
-public record PodInfo(String namespace, String name, Map<String, String> labels, List<String> ips, String node,
-                      boolean hostNetwork, List<ContainerPort> ports) {
+public record PodInfo(
+        String namespace,
+        String name,
+        Map<String, String> labels,
+        List<String> ips,
+        String node,
+        boolean hostNetwork,
+        List<ContainerPort> ports) {
 
     public PodInfo {
         Objects.requireNonNull(namespace, "namespace");
@@ -33,6 +39,5 @@ public record PodInfo(String namespace, String name, Map<String, String> labels,
      * @param port     port number
      * @param protocol TCP, UDP or SCTP
      */
-    public record ContainerPort(String name, int port, String protocol) {
-    }
+    public record ContainerPort(String name, int port, String protocol) {}
 }

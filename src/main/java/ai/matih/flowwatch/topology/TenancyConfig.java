@@ -59,17 +59,17 @@ public interface TenancyConfig {
         try {
             pattern = Pattern.compile(namespacePattern());
         } catch (PatternSyntaxException e) {
-            throw new ConfigurationException(key + "='" + namespacePattern() + "' is not a valid regular expression: "
-                    + e.getDescription());
+            throw new ConfigurationException(
+                    key + "='" + namespacePattern() + "' is not a valid regular expression: " + e.getDescription());
         }
         if (!pattern.pattern().contains("(?<tenant>")) {
-            throw new ConfigurationException(key + "='" + namespacePattern()
-                    + "' has no named group 'tenant', write it as (?<tenant>...)");
+            throw new ConfigurationException(
+                    key + "='" + namespacePattern() + "' has no named group 'tenant', write it as (?<tenant>...)");
         }
         requireNonBlank("flowwatch.tenancy.role-label", roleLabel());
         requireNonBlank("flowwatch.tenancy.tenant-label", tenantLabel());
-        return new TenancyRules(roleLabel(), tenantLabel(), pattern, roles().controlPlane(), roles().ingress(),
-                roles().sharedInfra());
+        return new TenancyRules(
+                roleLabel(), tenantLabel(), pattern, roles().controlPlane(), roles().ingress(), roles().sharedInfra());
     }
 
     private static void requireNonBlank(String key, String value) {

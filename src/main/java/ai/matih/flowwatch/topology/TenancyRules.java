@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
  * @param ingressRole        role value of ingress namespaces
  * @param sharedInfraRole    role value of shared infrastructure
  */
-public record TenancyRules(String roleLabel, String tenantLabel, Pattern namespacePattern, String controlPlaneRole,
-                           String ingressRole, String sharedInfraRole) {
+public record TenancyRules(
+        String roleLabel,
+        String tenantLabel,
+        Pattern namespacePattern,
+        String controlPlaneRole,
+        String ingressRole,
+        String sharedInfraRole) {
 
     public TenancyRules {
         Objects.requireNonNull(roleLabel, "roleLabel");
@@ -31,8 +36,13 @@ public record TenancyRules(String roleLabel, String tenantLabel, Pattern namespa
 
     /** The documented defaults (docs/topology.md). */
     public static TenancyRules defaults() {
-        return new TenancyRules("matih.ai/role", "matih.ai/tenant",
-                Pattern.compile("matih-data-plane-(?<tenant>[a-z0-9-]+)"), "control-plane", "ingress", "shared-infra");
+        return new TenancyRules(
+                "matih.ai/role",
+                "matih.ai/tenant",
+                Pattern.compile("matih-data-plane-(?<tenant>[a-z0-9-]+)"),
+                "control-plane",
+                "ingress",
+                "shared-infra");
     }
 
     /** Describes a namespace from its name and labels. */

@@ -23,10 +23,18 @@ import java.util.Objects;
  * @param loadedAt         when the snapshot was built
  * @param origin           where it came from (file path, "audit", "empty")
  */
-public record Topology(Map<String, NamespaceInfo> namespaces, List<NetworkPolicy> networkPolicies,
-                       Map<String, PodInfo> podsByIp, Map<String, PodInfo> podsByName,
-                       List<EgressException> egressExceptions, TenancyRules rules, List<IPAddress> internalCidrs,
-                       String dnsNamespace, Map<String, String> dnsSelector, Instant loadedAt, String origin) {
+public record Topology(
+        Map<String, NamespaceInfo> namespaces,
+        List<NetworkPolicy> networkPolicies,
+        Map<String, PodInfo> podsByIp,
+        Map<String, PodInfo> podsByName,
+        List<EgressException> egressExceptions,
+        TenancyRules rules,
+        List<IPAddress> internalCidrs,
+        String dnsNamespace,
+        Map<String, String> dnsSelector,
+        Instant loadedAt,
+        String origin) {
 
     public Topology {
         namespaces = Map.copyOf(namespaces);
@@ -44,10 +52,20 @@ public record Topology(Map<String, NamespaceInfo> namespaces, List<NetworkPolicy
     public static final String EMPTY_ORIGIN = "empty";
 
     /** A topology that knows no namespaces, pods, policies or exceptions, only the rules and cluster settings. */
-    public static Topology empty(TenancyRules rules, List<IPAddress> internalCidrs, DnsSelector dns, Instant at,
-                                 String origin) {
-        return new Topology(Map.of(), List.of(), Map.of(), Map.of(), List.of(), rules, internalCidrs, dns.namespace(),
-                dns.labels(), at, origin);
+    public static Topology empty(
+            TenancyRules rules, List<IPAddress> internalCidrs, DnsSelector dns, Instant at, String origin) {
+        return new Topology(
+                Map.of(),
+                List.of(),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                rules,
+                internalCidrs,
+                dns.namespace(),
+                dns.labels(),
+                at,
+                origin);
     }
 
     /** Number of known namespaces with this role. */

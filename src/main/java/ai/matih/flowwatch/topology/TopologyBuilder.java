@@ -50,7 +50,8 @@ final class TopologyBuilder {
     }
 
     void add(NetworkPolicy policy) {
-        policies.put(namespaceOf(policy.getMetadata()) + "/" + policy.getMetadata().getName(), policy);
+        policies.put(
+                namespaceOf(policy.getMetadata()) + "/" + policy.getMetadata().getName(), policy);
     }
 
     void add(EgressException exception) {
@@ -67,9 +68,12 @@ final class TopologyBuilder {
                 if (container.getPorts() == null) {
                     continue;
                 }
-                container.getPorts().forEach(p -> ports.add(new PodInfo.ContainerPort(p.getName(),
-                        p.getContainerPort() == null ? 0 : p.getContainerPort(),
-                        p.getProtocol() == null ? "TCP" : p.getProtocol())));
+                container
+                        .getPorts()
+                        .forEach(p -> ports.add(new PodInfo.ContainerPort(
+                                p.getName(),
+                                p.getContainerPort() == null ? 0 : p.getContainerPort(),
+                                p.getProtocol() == null ? "TCP" : p.getProtocol())));
             }
         }
         boolean hostNetwork = spec != null && Boolean.TRUE.equals(spec.getHostNetwork());
@@ -103,8 +107,17 @@ final class TopologyBuilder {
                 pod.ips().forEach(ip -> byIp.put(ip, pod));
             }
         }
-        return new Topology(namespaces, new ArrayList<>(policies.values()), byIp, pods,
-                new ArrayList<>(exceptions.values()), rules, internalCidrs, dns.namespace(), dns.labels(), loadedAt,
+        return new Topology(
+                namespaces,
+                new ArrayList<>(policies.values()),
+                byIp,
+                pods,
+                new ArrayList<>(exceptions.values()),
+                rules,
+                internalCidrs,
+                dns.namespace(),
+                dns.labels(),
+                loadedAt,
                 origin);
     }
 

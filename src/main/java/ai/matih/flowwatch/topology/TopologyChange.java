@@ -61,7 +61,8 @@ public sealed interface TopologyChange {
     record PolicyUpserted(NetworkPolicy policy, Instant at) implements TopologyChange {
         @Override
         public String key() {
-            return "networkpolicy/" + policy.getMetadata().getNamespace() + "/" + policy.getMetadata().getName();
+            return "networkpolicy/" + policy.getMetadata().getNamespace() + "/"
+                    + policy.getMetadata().getName();
         }
 
         @Override

@@ -79,8 +79,8 @@ public class TopologyHolder {
         this.config = config;
         this.reloadInterval = config.reloadInterval();
         if (reloadInterval.isNegative() || reloadInterval.isZero()) {
-            throw new ConfigurationException("flowwatch.topology.reload-interval='" + reloadInterval
-                    + "' must be positive");
+            throw new ConfigurationException(
+                    "flowwatch.topology.reload-interval='" + reloadInterval + "' must be positive");
         }
         this.current = new AtomicReference<>(loader.empty(Topology.EMPTY_ORIGIN));
         this.overlay = new TopologyOverlay(config.maxLearntObjects(), config.maxLearntBytes());
@@ -95,7 +95,8 @@ public class TopologyHolder {
         Gauge.builder(OVERLAY_OBJECTS_METER, overlay, TopologyOverlay::size)
                 .description("Objects (namespaces, NetworkPolicies) the audit stream changed on top of the manifests")
                 .register(registry);
-        Gauge.builder(OVERLAY_BYTES_METER, overlay, TopologyOverlay::bytes).baseUnit("bytes")
+        Gauge.builder(OVERLAY_BYTES_METER, overlay, TopologyOverlay::bytes)
+                .baseUnit("bytes")
                 .description("Estimated heap bytes of the audit-learnt overlay")
                 .register(registry);
         for (Role role : Role.values()) {
@@ -197,8 +198,9 @@ public class TopologyHolder {
             refused.increment();
             if (!warnedFull) {
                 warnedFull = true;
-                LOGGER.warnf("The topology learnt from the audit stream is full (%d objects, %d estimated bytes) with "
-                        + "objects the manifests have: a learnt change that cannot fit is refused and counted (%s)",
+                LOGGER.warnf(
+                        "The topology learnt from the audit stream is full (%d objects, %d estimated bytes) with "
+                                + "objects the manifests have: a learnt change that cannot fit is refused and counted (%s)",
                         overlay.size(), overlay.bytes(), OVERLAY_REFUSED_METER);
             }
             return false;
@@ -210,8 +212,9 @@ public class TopologyHolder {
         if (learnt == TopologyOverlay.Learnt.APPLIED_EVICTING) {
             if (!warnedEvicting) {
                 warnedEvicting = true;
-                LOGGER.warnf("The topology learnt from the audit stream is full (%d objects, %d estimated bytes): "
-                        + "the learnt objects changed least recently are evicted for newer changes and counted (%s)",
+                LOGGER.warnf(
+                        "The topology learnt from the audit stream is full (%d objects, %d estimated bytes): "
+                                + "the learnt objects changed least recently are evicted for newer changes and counted (%s)",
                         overlay.size(), overlay.bytes(), OVERLAY_EVICTED_METER);
             }
             for (String evicted : overlay.lastEvicted()) {
@@ -244,7 +247,8 @@ public class TopologyHolder {
 
     /** Reloads when the manifest files changed since the last attempt; true when a load was attempted. */
     synchronized boolean reloadIfChanged() {
-        Map<String, String> fingerprint = ManifestLoader.fingerprint(Path.of(config.path().trim()));
+        Map<String, String> fingerprint =
+                ManifestLoader.fingerprint(Path.of(config.path().trim()));
         if (fingerprint.equals(lastFingerprint)) {
             return false;
         }
@@ -273,12 +277,17 @@ public class TopologyHolder {
             loaded = true;
             lastError = null;
             Topology t = result.topology();
-            LOGGER.infof("Topology loaded from %s: %d namespaces, %d network policies, %d pods, %d egress exceptions",
-                    location, t.namespaces().size(), t.networkPolicies().size(), t.podsByName().size(),
+            LOGGER.infof(
+                    "Topology loaded from %s: %d namespaces, %d network policies, %d pods, %d egress exceptions",
+                    location,
+                    t.namespaces().size(),
+                    t.networkPolicies().size(),
+                    t.podsByName().size(),
                     t.egressExceptions().size());
         } catch (ManifestException e) {
             lastError = e.getMessage();
-            LOGGER.warnf("Topology not (re)loaded, keeping the %s snapshot: %s",
+            LOGGER.warnf(
+                    "Topology not (re)loaded, keeping the %s snapshot: %s",
                     loaded ? "previous" : "empty", e.getMessage());
         }
     }

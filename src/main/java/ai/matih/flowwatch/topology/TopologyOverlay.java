@@ -57,6 +57,7 @@ public final class TopologyOverlay {
     private final LinkedHashSet<String> evictable = new LinkedHashSet<>();
     /** Keys evicted by the last {@link #learn}. */
     private final List<String> lastEvicted = new ArrayList<>();
+
     private long evictableBytes;
     private volatile long bytes;
     private volatile long evictions;
@@ -271,9 +272,12 @@ public final class TopologyOverlay {
         }
         if (change instanceof TopologyChange.PolicyUpserted u) {
             return !(changes.get("namespace/" + u.policy().getMetadata().getNamespace())
-                    instanceof TopologyChange.NamespaceDeleted)
-                    && u.policy().equals(basePolicy(base, u.policy().getMetadata().getNamespace(),
-                    u.policy().getMetadata().getName()));
+                            instanceof TopologyChange.NamespaceDeleted)
+                    && u.policy()
+                            .equals(basePolicy(
+                                    base,
+                                    u.policy().getMetadata().getNamespace(),
+                                    u.policy().getMetadata().getName()));
         }
         TopologyChange.PolicyDeleted d = (TopologyChange.PolicyDeleted) change;
         return basePolicy(base, d.namespace(), d.name()) == null;
@@ -365,7 +369,8 @@ public final class TopologyOverlay {
             }
             String prefix = "networkpolicy/" + name + "/";
             for (Map.Entry<String, TopologyChange> e : changes.entrySet()) {
-                if (e.getKey().startsWith(prefix) && e.getValue() instanceof TopologyChange.PolicyUpserted u
+                if (e.getKey().startsWith(prefix)
+                        && e.getValue() instanceof TopologyChange.PolicyUpserted u
                         && inForce(u)) {
                     policies.add(u.policy());
                 }
@@ -385,7 +390,8 @@ public final class TopologyOverlay {
         }
         List<NetworkPolicy> policies = new ArrayList<>(current.networkPolicies().size() + 1);
         for (NetworkPolicy p : current.networkPolicies()) {
-            if (!(namespace.equals(p.getMetadata().getNamespace()) && name.equals(p.getMetadata().getName()))) {
+            if (!(namespace.equals(p.getMetadata().getNamespace())
+                    && name.equals(p.getMetadata().getName()))) {
                 policies.add(p);
             }
         }
@@ -411,13 +417,15 @@ public final class TopologyOverlay {
     /** A manifest policy is in force unless the overlay changed it or deleted its namespace. */
     private boolean baseInForce(NetworkPolicy p) {
         String namespace = p.getMetadata().getNamespace();
-        return !changes.containsKey("networkpolicy/" + namespace + "/" + p.getMetadata().getName())
+        return !changes.containsKey(
+                        "networkpolicy/" + namespace + "/" + p.getMetadata().getName())
                 && namespaceDeleted(namespace) == null;
     }
 
     /** A written policy is in force unless its namespace was deleted after it was written. */
     private boolean inForce(TopologyChange.PolicyUpserted u) {
-        TopologyChange.NamespaceDeleted deleted = namespaceDeleted(u.policy().getMetadata().getNamespace());
+        TopologyChange.NamespaceDeleted deleted =
+                namespaceDeleted(u.policy().getMetadata().getNamespace());
         return deleted == null || u.at().isAfter(deleted.at());
     }
 
@@ -429,11 +437,20 @@ public final class TopologyOverlay {
         return base.rules().describe(n.name(), withName(n.name(), n.labels()), true);
     }
 
-    private static Topology derive(Topology from, Map<String, NamespaceInfo> namespaces,
-                                   List<NetworkPolicy> policies) {
+    private static Topology derive(Topology from, Map<String, NamespaceInfo> namespaces, List<NetworkPolicy> policies) {
         String origin = from.origin().endsWith(" + audit") ? from.origin() : from.origin() + " + audit";
-        return new Topology(namespaces, policies, from.podsByIp(), from.podsByName(), from.egressExceptions(),
-                from.rules(), from.internalCidrs(), from.dnsNamespace(), from.dnsSelector(), from.loadedAt(), origin);
+        return new Topology(
+                namespaces,
+                policies,
+                from.podsByIp(),
+                from.podsByName(),
+                from.egressExceptions(),
+                from.rules(),
+                from.internalCidrs(),
+                from.dnsNamespace(),
+                from.dnsSelector(),
+                from.loadedAt(),
+                origin);
     }
 
     /** The number of objects changed. */

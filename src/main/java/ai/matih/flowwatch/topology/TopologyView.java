@@ -21,8 +21,13 @@ import java.util.TreeSet;
  * @param policies   NetworkPolicies in total
  * @param pods       pods in total
  */
-public record TopologyView(Instant loadedAt, String origin, List<TenantView> tenants, List<NamespaceView> namespaces,
-                           int policies, int pods) {
+public record TopologyView(
+        Instant loadedAt,
+        String origin,
+        List<TenantView> tenants,
+        List<NamespaceView> namespaces,
+        int policies,
+        int pods) {
 
     public TopologyView {
         tenants = List.copyOf(tenants);
@@ -37,8 +42,8 @@ public record TopologyView(Instant loadedAt, String origin, List<TenantView> ten
      * @param policies         NetworkPolicies in its namespaces
      * @param egressExceptions its egress exceptions, expired ones included
      */
-    public record TenantView(String tenant, List<String> namespaces, int policies,
-                             List<EgressExceptionView> egressExceptions) {
+    public record TenantView(
+            String tenant, List<String> namespaces, int policies, List<EgressExceptionView> egressExceptions) {
 
         public TenantView {
             namespaces = List.copyOf(namespaces);
@@ -57,8 +62,14 @@ public record TopologyView(Instant loadedAt, String origin, List<TenantView> ten
      * @param policies NetworkPolicies in it
      * @param pods     pods in it
      */
-    public record NamespaceView(String name, String role, String tenant, Map<String, String> labels, boolean known,
-                                int policies, int pods) {
+    public record NamespaceView(
+            String name,
+            String role,
+            String tenant,
+            Map<String, String> labels,
+            boolean known,
+            int policies,
+            int pods) {
 
         public NamespaceView {
             labels = Collections.unmodifiableMap(new TreeMap<>(labels));
@@ -77,8 +88,15 @@ public record TopologyView(Instant loadedAt, String origin, List<TenantView> ten
      * @param expired true when it no longer permits anything
      * @param reason  why it exists
      */
-    public record EgressExceptionView(String name, List<String> cidrs, List<String> ports, List<String> fqdns,
-                                      String owner, Instant expires, boolean expired, String reason) {
+    public record EgressExceptionView(
+            String name,
+            List<String> cidrs,
+            List<String> ports,
+            List<String> fqdns,
+            String owner,
+            Instant expires,
+            boolean expired,
+            String reason) {
 
         public EgressExceptionView {
             cidrs = List.copyOf(cidrs);
@@ -87,14 +105,20 @@ public record TopologyView(Instant loadedAt, String origin, List<TenantView> ten
         }
 
         static EgressExceptionView of(EgressException e, Instant now) {
-            return new EgressExceptionView(e.name(), e.cidrs().stream().map(Object::toString).toList(),
-                    e.ports().stream().map(EgressExceptionView::port).toList(), e.fqdns(), e.owner(), e.expires(),
-                    e.expires() != null && !now.isBefore(e.expires()), e.reason());
+            return new EgressExceptionView(
+                    e.name(),
+                    e.cidrs().stream().map(Object::toString).toList(),
+                    e.ports().stream().map(EgressExceptionView::port).toList(),
+                    e.fqdns(),
+                    e.owner(),
+                    e.expires(),
+                    e.expires() != null && !now.isBefore(e.expires()),
+                    e.reason());
         }
 
         static String port(EgressException.PortRange range) {
-            String ports = range.from() == range.to() ? Integer.toString(range.from())
-                    : range.from() + "-" + range.to();
+            String ports =
+                    range.from() == range.to() ? Integer.toString(range.from()) : range.from() + "-" + range.to();
             return range.protocol() == null ? ports : ports + "/" + range.protocol();
         }
     }
@@ -102,8 +126,8 @@ public record TopologyView(Instant loadedAt, String origin, List<TenantView> ten
     /** The view of a snapshot; {@code now} decides which exceptions are expired. */
     public static TopologyView of(Topology topology, Instant now) {
         Map<String, Integer> policiesByNs = new TreeMap<>();
-        topology.networkPolicies().forEach(p -> policiesByNs.merge(TopologyBuilder.namespaceOf(p.getMetadata()), 1,
-                Integer::sum));
+        topology.networkPolicies()
+                .forEach(p -> policiesByNs.merge(TopologyBuilder.namespaceOf(p.getMetadata()), 1, Integer::sum));
         Map<String, Integer> podsByNs = new TreeMap<>();
         topology.podsByName().values().forEach(p -> podsByNs.merge(p.namespace(), 1, Integer::sum));
 
@@ -115,20 +139,37 @@ public record TopologyView(Instant loadedAt, String origin, List<TenantView> ten
         Map<String, List<String>> tenantNamespaces = new TreeMap<>();
         for (String name : names) {
             NamespaceInfo ns = topology.describe(name, Map.of());
-            namespaces.add(new NamespaceView(name, ns.role().tag(), ns.tenant(), ns.labels(), ns.known(),
-                    policiesByNs.getOrDefault(name, 0), podsByNs.getOrDefault(name, 0)));
+            namespaces.add(new NamespaceView(
+                    name,
+                    ns.role().tag(),
+                    ns.tenant(),
+                    ns.labels(),
+                    ns.known(),
+                    policiesByNs.getOrDefault(name, 0),
+                    podsByNs.getOrDefault(name, 0)));
             if (ns.role() == Role.TENANT && ns.tenant() != null) {
-                tenantNamespaces.computeIfAbsent(ns.tenant(), t -> new ArrayList<>()).add(name);
+                tenantNamespaces
+                        .computeIfAbsent(ns.tenant(), t -> new ArrayList<>())
+                        .add(name);
             }
         }
         topology.egressExceptions().forEach(e -> tenantNamespaces.computeIfAbsent(e.tenant(), t -> new ArrayList<>()));
 
         List<TenantView> tenants = new ArrayList<>();
-        tenantNamespaces.forEach((tenant, nss) -> tenants.add(new TenantView(tenant, nss,
+        tenantNamespaces.forEach((tenant, nss) -> tenants.add(new TenantView(
+                tenant,
+                nss,
                 nss.stream().mapToInt(ns -> policiesByNs.getOrDefault(ns, 0)).sum(),
-                topology.egressExceptions().stream().filter(e -> e.tenant().equals(tenant))
-                        .map(e -> EgressExceptionView.of(e, now)).toList())));
-        return new TopologyView(topology.loadedAt(), topology.origin(), tenants, namespaces,
-                topology.networkPolicies().size(), topology.podsByName().size());
+                topology.egressExceptions().stream()
+                        .filter(e -> e.tenant().equals(tenant))
+                        .map(e -> EgressExceptionView.of(e, now))
+                        .toList())));
+        return new TopologyView(
+                topology.loadedAt(),
+                topology.origin(),
+                tenants,
+                namespaces,
+                topology.networkPolicies().size(),
+                topology.podsByName().size());
     }
 }

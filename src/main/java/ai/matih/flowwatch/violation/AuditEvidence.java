@@ -15,6 +15,5 @@ import java.time.Instant;
  * @param at       when
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record AuditEvidence(String auditId, String actor, String verb, String object, int code, String sourceIp,
-                            Instant at) {
-}
+public record AuditEvidence(
+        String auditId, String actor, String verb, String object, int code, String sourceIp, Instant at) {}

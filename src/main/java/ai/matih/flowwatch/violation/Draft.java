@@ -13,6 +13,5 @@ import java.time.Instant;
  * @param fingerprint identifies the raw record: a replayed record has the same one
  * @param reporter    who reported it, for evidence, or null
  */
-public record Draft(Violation template, Instant time, long attemptKey, long connections, long fingerprint,
-                    String reporter) {
-}
+public record Draft(
+        Violation template, Instant time, long attemptKey, long connections, long fingerprint, String reporter) {}

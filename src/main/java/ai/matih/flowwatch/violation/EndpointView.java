@@ -15,6 +15,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param name      a display name for non-pod endpoints (network set, reserved identity), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EndpointView(String namespace, String workload, String pod, String ip, String tenant, String role,
-                           boolean external, String name) {
-}
+public record EndpointView(
+        String namespace,
+        String workload,
+        String pod,
+        String ip,
+        String tenant,
+        String role,
+        boolean external,
+        String name) {}

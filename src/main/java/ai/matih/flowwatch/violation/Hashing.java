@@ -11,8 +11,7 @@ public final class Hashing {
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
-    private Hashing() {
-    }
+    private Hashing() {}
 
     /** A stable id: the first 20 hex digits of the SHA-256 of the parts joined by '|'. */
     public static String id(String... parts) {

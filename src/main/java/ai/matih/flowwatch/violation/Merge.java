@@ -8,5 +8,4 @@ package ai.matih.flowwatch.violation;
  * @param countDelta how much its count grew (0 for a replay or another report of a known attempt)
  * @param replay     true when the raw record had been merged before: nothing changed
  */
-public record Merge(Violation violation, boolean created, long countDelta, boolean replay) {
-}
+public record Merge(Violation violation, boolean created, long countDelta, boolean replay) {}

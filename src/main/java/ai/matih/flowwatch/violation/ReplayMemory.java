@@ -49,8 +49,7 @@ final class ReplayMemory {
      * @param count        connection attempts it added
      * @param observations raw records it added
      */
-    record Part(long position, long count, long observations) {
-    }
+    record Part(long position, long count, long observations) {}
 
     /**
      * One connection attempt (or, for aggregated logs, the attempts of one report interval).
@@ -168,8 +167,12 @@ final class ReplayMemory {
             return;
         }
         Part p = parts.get(partition);
-        parts.put(partition, p == null ? new Part(position, count, observations)
-                : new Part(Math.max(position, p.position()), p.count() + count, p.observations() + observations));
+        parts.put(
+                partition,
+                p == null
+                        ? new Part(position, count, observations)
+                        : new Part(
+                                Math.max(position, p.position()), p.count() + count, p.observations() + observations));
     }
 
     /**
@@ -218,7 +221,8 @@ final class ReplayMemory {
             }
             long connections = Math.max(mine == null ? 0 : mine.connections(), theirs.connections());
             long taken = mine == null ? 0 : mine.retracted();
-            Attempt merged = mine != null && credits == mine.credits() && connections == mine.connections() ? mine
+            Attempt merged = mine != null && credits == mine.credits() && connections == mine.connections()
+                    ? mine
                     : new Attempt(connections, credits, taken);
             long surplus = merged.surplus();
             if (surplus > taken) {

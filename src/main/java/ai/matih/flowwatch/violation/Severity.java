@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /** Severity of a violation; lower-case in JSON, metrics and alerts. */
 public enum Severity {
-    CRITICAL, WARNING, INFO;
+    CRITICAL,
+    WARNING,
+    INFO;
 
     private final String tag = name().toLowerCase(Locale.ROOT);
 

@@ -38,11 +38,30 @@ import java.util.Objects;
  * @param evidence     what the records and the policy axis said
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Violation(String id, ViolationType type, Severity severity, Category category, String tenant,
-                        String peerTenant, EndpointView source, EndpointView destination, String protocol,
-                        Integer port, String observed, String policy, String intent, Cause cause, String reason,
-                        List<String> decidedBy, String sourceFormat, String node, Instant firstSeen,
-                        Instant lastSeen, long count, long observations, Evidence evidence) {
+public record Violation(
+        String id,
+        ViolationType type,
+        Severity severity,
+        Category category,
+        String tenant,
+        String peerTenant,
+        EndpointView source,
+        EndpointView destination,
+        String protocol,
+        Integer port,
+        String observed,
+        String policy,
+        String intent,
+        Cause cause,
+        String reason,
+        List<String> decidedBy,
+        String sourceFormat,
+        String node,
+        Instant firstSeen,
+        Instant lastSeen,
+        long count,
+        long observations,
+        Evidence evidence) {
 
     public Violation {
         Objects.requireNonNull(id, "a violation needs an id");
@@ -65,10 +84,32 @@ public record Violation(String id, ViolationType type, Severity severity, Catego
      * A copy with new counters and times. On the per-record path (every merge), so it copies the fields without a
      * builder.
      */
-    public Violation withCounters(Instant first, Instant last, long newCount, long newObservations, Evidence newEvidence) {
-        return new Violation(id, type, severity, category, tenant, peerTenant, source, destination, protocol, port,
-                observed, policy, intent, cause, reason, decidedBy, sourceFormat, node, first, last, newCount,
-                newObservations, newEvidence);
+    public Violation withCounters(
+            Instant first, Instant last, long newCount, long newObservations, Evidence newEvidence) {
+        return new Violation(
+                id,
+                type,
+                severity,
+                category,
+                tenant,
+                peerTenant,
+                source,
+                destination,
+                protocol,
+                port,
+                observed,
+                policy,
+                intent,
+                cause,
+                reason,
+                decidedBy,
+                sourceFormat,
+                node,
+                first,
+                last,
+                newCount,
+                newObservations,
+                newEvidence);
     }
 
     /**
@@ -82,8 +123,12 @@ public record Violation(String id, ViolationType type, Severity severity, Catego
      *                      null
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Evidence(String verdictDetail, List<String> cniPolicies, List<String> reporters, String policyReason,
-                           AuditEvidence audit) {
+    public record Evidence(
+            String verdictDetail,
+            List<String> cniPolicies,
+            List<String> reporters,
+            String policyReason,
+            AuditEvidence audit) {
 
         public Evidence {
             cniPolicies = cniPolicies == null ? List.of() : List.copyOf(cniPolicies);
@@ -133,8 +178,7 @@ public record Violation(String id, ViolationType type, Severity severity, Catego
         private long observations;
         private Evidence evidence;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(Violation v) {
             id = v.id;
@@ -286,9 +330,30 @@ public record Violation(String id, ViolationType type, Severity severity, Catego
 
         /** The violation; fails, naming the field, when {@code id}, {@code type} or {@code severity} is not set. */
         public Violation build() {
-            return new Violation(id, type, severity, category, tenant, peerTenant, source, destination, protocol,
-                    port, observed, policy, intent, cause, reason, decidedBy, sourceFormat, node, firstSeen, lastSeen,
-                    count, observations, evidence);
+            return new Violation(
+                    id,
+                    type,
+                    severity,
+                    category,
+                    tenant,
+                    peerTenant,
+                    source,
+                    destination,
+                    protocol,
+                    port,
+                    observed,
+                    policy,
+                    intent,
+                    cause,
+                    reason,
+                    decidedBy,
+                    sourceFormat,
+                    node,
+                    firstSeen,
+                    lastSeen,
+                    count,
+                    observations,
+                    evidence);
         }
     }
 }

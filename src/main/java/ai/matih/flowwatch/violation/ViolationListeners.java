@@ -32,7 +32,10 @@ public class ViolationListeners {
             } catch (RuntimeException e) {
                 if (!warned) {
                     warned = true;
-                    LOGGER.warnf(e, "violation listener %s failed (logged once)", listeners.get(i).getClass().getName());
+                    LOGGER.warnf(
+                            e,
+                            "violation listener %s failed (logged once)",
+                            listeners.get(i).getClass().getName());
                 }
             }
         }

@@ -8,5 +8,4 @@ import java.util.List;
  * @param items      the violations
  * @param nextCursor the cursor of the next page, or null on the last page
  */
-public record ViolationPage(List<Violation> items, String nextCursor) {
-}
+public record ViolationPage(List<Violation> items, String nextCursor) {}

@@ -24,8 +24,12 @@ public class ViolationRecorder {
     private final ViolationJournal journal;
     private final UnaryOperator<Violation> explain = this::explain;
 
-    public ViolationRecorder(ViolationStore store, ChangeEvidence changes, ViolationMeter meter,
-                             ViolationListeners listeners, ViolationJournal journal) {
+    public ViolationRecorder(
+            ViolationStore store,
+            ChangeEvidence changes,
+            ViolationMeter meter,
+            ViolationListeners listeners,
+            ViolationJournal journal) {
         this.store = store;
         this.changes = changes;
         this.meter = meter;
@@ -85,15 +89,18 @@ public class ViolationRecorder {
      * within the correlation window (docs/topology.md): the change is its audit evidence and its reason says so.
      */
     private Violation explain(Violation v) {
-        AuditEvidence change = changes.explaining(v.source() == null ? null : v.source().namespace(),
-                v.destination() == null ? null : v.destination().namespace(), v.firstSeen());
+        AuditEvidence change = changes.explaining(
+                v.source() == null ? null : v.source().namespace(),
+                v.destination() == null ? null : v.destination().namespace(),
+                v.firstSeen());
         if (change == null) {
             return v;
         }
         long seconds = Duration.between(change.at(), v.firstSeen()).toSeconds();
-        String because = " (began " + seconds + " s after " + change.actor() + " " + change.verb() + " "
-                + change.object() + ")";
-        Violation.Evidence evidence = v.evidence() == null ? Violation.Evidence.ofAudit(change)
+        String because =
+                " (began " + seconds + " s after " + change.actor() + " " + change.verb() + " " + change.object() + ")";
+        Violation.Evidence evidence = v.evidence() == null
+                ? Violation.Evidence.ofAudit(change)
                 : v.evidence().withAudit(change);
         return v.toBuilder().reason(v.reason() + because).evidence(evidence).build();
     }

@@ -18,17 +18,25 @@ final class ViolationSizes {
     static final int FIXED_BYTES = 800;
     /** A second and further tenant index entry (a cross-tenant violation is indexed under both tenants). */
     static final int TENANT_INDEX_BYTES = 96;
+
     private static final int TEXT_BYTES = 40;
     private static final int ELEMENT_BYTES = 8;
 
-    private ViolationSizes() {
-    }
+    private ViolationSizes() {}
 
     /** Estimated heap bytes of {@code v} as the store keeps it (not its replay memory). */
     static long bytes(Violation v) {
         long bytes = FIXED_BYTES;
-        bytes += text(v.id()) + text(v.tenant()) + text(v.peerTenant()) + text(v.protocol()) + text(v.observed())
-                + text(v.policy()) + text(v.intent()) + text(v.reason()) + text(v.sourceFormat()) + text(v.node());
+        bytes += text(v.id())
+                + text(v.tenant())
+                + text(v.peerTenant())
+                + text(v.protocol())
+                + text(v.observed())
+                + text(v.policy())
+                + text(v.intent())
+                + text(v.reason())
+                + text(v.sourceFormat())
+                + text(v.node());
         bytes += texts(v.decidedBy());
         bytes += endpoint(v.source()) + endpoint(v.destination());
         if (v.peerTenant() != null) {
@@ -39,7 +47,11 @@ final class ViolationSizes {
             bytes += text(e.verdictDetail()) + texts(e.cniPolicies()) + texts(e.reporters()) + text(e.policyReason());
             AuditEvidence a = e.audit();
             if (a != null) {
-                bytes += FIXED_BYTES / 8 + text(a.auditId()) + text(a.actor()) + text(a.verb()) + text(a.object())
+                bytes += FIXED_BYTES / 8
+                        + text(a.auditId())
+                        + text(a.actor())
+                        + text(a.verb())
+                        + text(a.object())
                         + text(a.sourceIp());
             }
         }
@@ -51,19 +63,33 @@ final class ViolationSizes {
      * has): its estimate is then {@code a}'s, without walking them again. Reference checks only.
      */
     static boolean sameTexts(Violation a, Violation b) {
-        return a.id() == b.id() && a.tenant() == b.tenant() && a.peerTenant() == b.peerTenant()
-                && a.protocol() == b.protocol() && a.observed() == b.observed() && a.policy() == b.policy()
-                && a.intent() == b.intent() && a.reason() == b.reason() && a.sourceFormat() == b.sourceFormat()
-                && a.node() == b.node() && a.decidedBy() == b.decidedBy() && a.source() == b.source()
-                && a.destination() == b.destination() && a.evidence() == b.evidence();
+        return a.id() == b.id()
+                && a.tenant() == b.tenant()
+                && a.peerTenant() == b.peerTenant()
+                && a.protocol() == b.protocol()
+                && a.observed() == b.observed()
+                && a.policy() == b.policy()
+                && a.intent() == b.intent()
+                && a.reason() == b.reason()
+                && a.sourceFormat() == b.sourceFormat()
+                && a.node() == b.node()
+                && a.decidedBy() == b.decidedBy()
+                && a.source() == b.source()
+                && a.destination() == b.destination()
+                && a.evidence() == b.evidence();
     }
 
     private static long endpoint(EndpointView e) {
         if (e == null) {
             return 0;
         }
-        return text(e.namespace()) + text(e.workload()) + text(e.pod()) + text(e.ip()) + text(e.tenant())
-                + text(e.role()) + text(e.name());
+        return text(e.namespace())
+                + text(e.workload())
+                + text(e.pod())
+                + text(e.ip())
+                + text(e.tenant())
+                + text(e.role())
+                + text(e.name());
     }
 
     private static long texts(List<String> texts) {

@@ -75,8 +75,8 @@ public class ViolationStore {
         }
 
         static Limits of(ViolationConfig config) {
-            return new Limits(config.maxStored(), config.maxStoredBytes(), config.maxRemembered(),
-                    config.memoryBytes());
+            return new Limits(
+                    config.maxStored(), config.maxStoredBytes(), config.maxRemembered(), config.memoryBytes());
         }
     }
 
@@ -91,6 +91,7 @@ public class ViolationStore {
     private volatile long nextTrimAt;
     /** The violations a trim under way has yet to visit, or null; with the two below, used holding {@link #trimming}. */
     private volatile Iterator<String> sweep;
+
     private int sweepEntries;
     private long sweepForgotten;
     private final ConcurrentHashMap<String, Aggregate> byId = new ConcurrentHashMap<>();
@@ -109,7 +110,9 @@ public class ViolationStore {
     }
 
     public ViolationStore(Limits limits, MeterRegistry registry) {
-        if (limits.maxStored() < 1 || limits.maxStoredBytes() < 1 || limits.maxRemembered() < 1
+        if (limits.maxStored() < 1
+                || limits.maxStoredBytes() < 1
+                || limits.maxRemembered() < 1
                 || limits.memoryBytes() < 1) {
             throw new IllegalArgumentException("violation store bounds must be positive: " + limits);
         }
@@ -122,16 +125,21 @@ public class ViolationStore {
         this.evictedByBytes = evictions(registry, "max-stored-bytes");
         this.forgotten = evictions(registry, "memory-bytes");
         this.nextTrimAt = limits.memoryBytes();
-        Gauge.builder(BYTES_METER, violationBytes, AtomicLong::get).tag(PART_TAG, "violations").baseUnit("bytes")
+        Gauge.builder(BYTES_METER, violationBytes, AtomicLong::get)
+                .tag(PART_TAG, "violations")
+                .baseUnit("bytes")
                 .description("Estimated heap bytes of the stored violations and their indexes")
                 .register(registry);
-        Gauge.builder(BYTES_METER, memoryBytes, AtomicLong::get).tag(PART_TAG, "attempts").baseUnit("bytes")
+        Gauge.builder(BYTES_METER, memoryBytes, AtomicLong::get)
+                .tag(PART_TAG, "attempts")
+                .baseUnit("bytes")
                 .description("Estimated heap bytes of the violations' remembered attempts and record fingerprints")
                 .register(registry);
     }
 
     private static Counter evictions(MeterRegistry registry, String reason) {
-        return Counter.builder(EVICTIONS_METER).tag(REASON_TAG, reason)
+        return Counter.builder(EVICTIONS_METER)
+                .tag(REASON_TAG, reason)
                 .description("Violations (max-stored, max-stored-bytes) or remembered attempts and fingerprints "
                         + "(memory-bytes) removed to keep the store within its bounds")
                 .register(registry);
@@ -167,8 +175,13 @@ public class ViolationStore {
                 agg.memory.remember(draft.fingerprint());
                 agg.memory.attemptDelta(draft.attemptKey(), draft.connections(), partition);
                 agg.memory.contributed(partition, position, draft.connections(), 1);
-                Violation v = created.apply(draft.template().withCounters(draft.time(), draft.time(),
-                        draft.connections(), 1, draft.template().evidence()));
+                Violation v = created.apply(draft.template()
+                        .withCounters(
+                                draft.time(),
+                                draft.time(),
+                                draft.connections(),
+                                1,
+                                draft.template().evidence()));
                 agg.violation = v;
                 index(agg, null, v);
                 remembered(agg);
@@ -185,7 +198,11 @@ public class ViolationStore {
             agg.memory.contributed(partition, position, delta, 1);
             Instant first = draft.time().isBefore(old.firstSeen()) ? draft.time() : old.firstSeen();
             Instant last = draft.time().isAfter(old.lastSeen()) ? draft.time() : old.lastSeen();
-            Violation v = old.withCounters(first, last, old.count() + delta, old.observations() + 1,
+            Violation v = old.withCounters(
+                    first,
+                    last,
+                    old.count() + delta,
+                    old.observations() + 1,
                     withReporter(old.evidence(), draft.reporter()));
             agg.violation = v;
             index(agg, old, v);
@@ -252,8 +269,12 @@ public class ViolationStore {
             if (!absorbed.changed()) {
                 return agg;
             }
-            Violation base = old.evidence() != null && old.evidence().audit() == null && remote.evidence() != null
-                    && remote.evidence().audit() != null ? remote : old;
+            Violation base = old.evidence() != null
+                            && old.evidence().audit() == null
+                            && remote.evidence() != null
+                            && remote.evidence().audit() != null
+                    ? remote
+                    : old;
             Instant first = remote.firstSeen().isBefore(old.firstSeen()) ? remote.firstSeen() : old.firstSeen();
             Instant last = remote.lastSeen().isAfter(old.lastSeen()) ? remote.lastSeen() : old.lastSeen();
             Violation.Evidence evidence = base.evidence();
@@ -262,8 +283,12 @@ public class ViolationStore {
                     evidence = withReporter(evidence, reporter);
                 }
             }
-            Violation v = base.withCounters(first, last, old.count() + absorbed.count() - absorbed.retracted(),
-                    old.observations() + absorbed.observations(), evidence);
+            Violation v = base.withCounters(
+                    first,
+                    last,
+                    old.count() + absorbed.count() - absorbed.retracted(),
+                    old.observations() + absorbed.observations(),
+                    evidence);
             agg.violation = v;
             index(agg, old, v);
             changed[0] = true;
@@ -271,8 +296,9 @@ public class ViolationStore {
         });
         if (settled[0] > 0) {
             // rare (two instances merged one attempt's reports at once); shows the race is seen and settled
-            LOGGER.infof("violation %s: %d connection attempt(s) counted by two instances now count once", remote.id(),
-                    settled[0]);
+            LOGGER.infof(
+                    "violation %s: %d connection attempt(s) counted by two instances now count once",
+                    remote.id(), settled[0]);
         }
         enforceBounds();
         return changed[0];
@@ -357,7 +383,10 @@ public class ViolationStore {
     }
 
     private static Violation.Evidence withReporter(Violation.Evidence e, String reporter) {
-        if (e == null || reporter == null || e.reporters().contains(reporter) || e.reporters().size() >= MAX_REPORTERS) {
+        if (e == null
+                || reporter == null
+                || e.reporters().contains(reporter)
+                || e.reporters().size() >= MAX_REPORTERS) {
             return e;
         }
         List<String> reporters = new ArrayList<>(e.reporters());
@@ -408,7 +437,8 @@ public class ViolationStore {
                 removeFromTenants(old, o, v);
             }
         }
-        long bytes = old != null && agg.violationBytes > 0 && ViolationSizes.sameTexts(old, v) ? agg.violationBytes
+        long bytes = old != null && agg.violationBytes > 0 && ViolationSizes.sameTexts(old, v)
+                ? agg.violationBytes
                 : ViolationSizes.bytes(v);
         violationBytes.addAndGet(bytes - agg.violationBytes);
         agg.violationBytes = bytes;
@@ -546,7 +576,8 @@ public class ViolationStore {
                     return;
                 }
                 long share = limits.memoryBytes() / 4 * 3 / Math.max(1, byId.size());
-                sweepEntries = (int) Math.min(limits.maxRemembered(),
+                sweepEntries = (int) Math.min(
+                        limits.maxRemembered(),
                         Math.max(1, share / (ReplayMemory.ATTEMPT_BYTES + ReplayMemory.FINGERPRINT_BYTES)));
                 sweepForgotten = 0;
                 sweep = byId.keySet().iterator();
@@ -578,8 +609,9 @@ public class ViolationStore {
         if (!sweep.hasNext()) {
             sweep = null;
             nextTrimAt = memoryBytes.get() + limits.memoryBytes() / 4;
-            LOGGER.debugf("Replay memories trimmed to %d entries each: %d forgotten, %d bytes left", entries,
-                    sweepForgotten, memoryBytes.get());
+            LOGGER.debugf(
+                    "Replay memories trimmed to %d entries each: %d forgotten, %d bytes left",
+                    entries, sweepForgotten, memoryBytes.get());
         }
     }
 

@@ -29,9 +29,13 @@ public class ViolationStream implements ViolationListener {
 
     /** The violations from now on that match the filter. */
     public Multi<Violation> subscribe(ViolationFilter filter) {
-        return processor.onOverflow().buffer(BUFFER)
-                .select().where(filter::matches)
-                .onFailure(BackPressureFailure.class).invoke(e -> LOG.warnf(
+        return processor
+                .onOverflow()
+                .buffer(BUFFER)
+                .select()
+                .where(filter::matches)
+                .onFailure(BackPressureFailure.class)
+                .invoke(e -> LOG.warnf(
                         "An event-stream client fell more than %d events behind and was disconnected", BUFFER));
     }
 }

@@ -63,8 +63,12 @@ public class ViolationTopicReader {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public ViolationTopicReader(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
-                          @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public ViolationTopicReader(
+            ViolationStore store,
+            ObjectMapper json,
+            ViolationConfig config,
+            TopicsConfig topics,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
         this.json = json;
         this.config = config;
@@ -154,13 +158,16 @@ public class ViolationTopicReader {
                 return;
             }
             NewTopic t = new NewTopic(topic, Optional.of(config.partitions()), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + ","
-                                    + TopicConfig.CLEANUP_POLICY_DELETE,
-                            TopicConfig.RETENTION_MS_CONFIG, Long.toString(config.retention().toMillis())));
+                    .configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG,
+                            Long.toString(config.retention().toMillis())));
             try {
                 admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-                LOGGER.infof("created violations topic %s (%d partitions, compact,delete, retention %s)", topic,
-                        config.partitions(), config.retention());
+                LOGGER.infof(
+                        "created violations topic %s (%d partitions, compact,delete, retention %s)",
+                        topic, config.partitions(), config.retention());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw e;
@@ -185,7 +192,9 @@ public class ViolationTopicReader {
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " has no partitions yet");
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = infos.stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
             long started = System.nanoTime();
@@ -198,8 +207,9 @@ public class ViolationTopicReader {
                 rebuildRecords = records;
                 rebuildMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 lastError = null;
-                LOGGER.infof("violations store rebuilt from %s: %d records, %d violations, %d ms", topic, records,
-                        store.size(), rebuildMillis);
+                LOGGER.infof(
+                        "violations store rebuilt from %s: %d records, %d violations, %d ms",
+                        topic, records, store.size(), rebuildMillis);
                 rebuilt.countDown();
             }
             while (!stopping) {
@@ -234,8 +244,9 @@ public class ViolationTopicReader {
                 store.restore(v, memory == null ? null : memory.value());
             } catch (IOException | RuntimeException e) {
                 if (unreadable.incrementAndGet() == 1) {
-                    LOGGER.warnf("unreadable record on %s (partition %d, offset %d): %s (logged once)", topic,
-                            r.partition(), r.offset(), e.getMessage());
+                    LOGGER.warnf(
+                            "unreadable record on %s (partition %d, offset %d): %s (logged once)",
+                            topic, r.partition(), r.offset(), e.getMessage());
                 }
             }
         }
@@ -245,7 +256,9 @@ public class ViolationTopicReader {
     private Map<String, Object> clientConfig(String clientId) {
         Map<String, Object> cfg = new HashMap<>();
         kafkaConfig.forEach((k, v) -> {
-            if (k.startsWith("bootstrap.") || k.startsWith("security.") || k.startsWith("ssl.")
+            if (k.startsWith("bootstrap.")
+                    || k.startsWith("security.")
+                    || k.startsWith("ssl.")
                     || k.startsWith("sasl.")) {
                 cfg.put(k, v);
             }

@@ -61,9 +61,14 @@ public class ViolationTopicWriter implements ViolationJournal {
     private final AcknowledgedProducer<String> producer;
     private final ThreadLocal<Set<String>> batch = new ThreadLocal<>();
 
-    public ViolationTopicWriter(ViolationStore store, ObjectMapper json, ViolationConfig config, TopicsConfig topics,
-                                ViolationWriteConfig limits, ViolationMeter meter,
-                                @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public ViolationTopicWriter(
+            ViolationStore store,
+            ObjectMapper json,
+            ViolationConfig config,
+            TopicsConfig topics,
+            ViolationWriteConfig limits,
+            ViolationMeter meter,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
         this.maxBytes = limits.maxViolationBytes();
         this.meter = meter;
@@ -71,12 +76,17 @@ public class ViolationTopicWriter implements ViolationJournal {
         this.topic = topics.violations();
         this.durable = config.durable();
         this.persistLimit = config.persistedReplayMemory();
-        Map<String, Object> overrides = Map.of(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        Map<String, Object> overrides = Map.of(
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         String clientId = "flowwatch-violations";
         this.producer = durable
                 ? new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides)
-                : new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides,
+                : new AcknowledgedProducer<>(
+                        kafkaConfig,
+                        StringSerializer.class,
+                        clientId,
+                        topic,
+                        overrides,
                         MessageLimit.assumed("violations are not written"));
     }
 
@@ -131,19 +141,25 @@ public class ViolationTopicWriter implements ViolationJournal {
                 } catch (JsonProcessingException e) {
                     return skip(id, WriteFailure.INVALID, e);
                 }
-                long size = (long) id.length() + value.length + ViolationStore.REPLAY_HEADER.length()
+                long size = (long) id.length()
+                        + value.length
+                        + ViolationStore.REPLAY_HEADER.length()
                         + (memory == null ? 0 : memory.length);
                 if (size > most) {
-                    return skip(id, WriteFailure.TOO_LARGE, new IllegalArgumentException(size + " bytes exceed "
-                            + most + " (flowwatch.ingest.max-violation-bytes=" + maxBytes + ", topic " + topic
-                            + " " + producer.limit().bytes() + " per record batch)"));
+                    return skip(
+                            id,
+                            WriteFailure.TOO_LARGE,
+                            new IllegalArgumentException(size + " bytes exceed "
+                                    + most + " (flowwatch.ingest.max-violation-bytes=" + maxBytes + ", topic " + topic
+                                    + " " + producer.limit().bytes() + " per record batch)"));
                 }
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(ViolationStore.REPLAY_HEADER, memory);
                 return producer.send(new ProducerRecord<>(topic, null, id, value, headers))
                         .exceptionallyCompose(e -> {
                             WriteFailure failure = WriteFailure.permanent(e);
-                            return failure == null ? CompletableFuture.failedFuture(WriteFailure.unwrap(e))
+                            return failure == null
+                                    ? CompletableFuture.failedFuture(WriteFailure.unwrap(e))
                                     : skip(id, failure, e);
                         });
             });
@@ -166,9 +182,10 @@ public class ViolationTopicWriter implements ViolationJournal {
                     MessageLimit limit = producer.limit();
                     c = Math.min(maxBytes, limit.recordBytes());
                     if (c < maxBytes) {
-                        LOGGER.infof("Violations of more than %d bytes are not written: topic %s takes at most %d"
-                                + " bytes per record batch, less than flowwatch.ingest.max-violation-bytes=%d", c,
-                                topic, limit.bytes(), maxBytes);
+                        LOGGER.infof(
+                                "Violations of more than %d bytes are not written: topic %s takes at most %d"
+                                        + " bytes per record batch, less than flowwatch.ingest.max-violation-bytes=%d",
+                                c, topic, limit.bytes(), maxBytes);
                     }
                     cap = c;
                 }
@@ -179,7 +196,8 @@ public class ViolationTopicWriter implements ViolationJournal {
 
     private <T> CompletableFuture<T> skip(String id, WriteFailure failure, Throwable cause) {
         meter.writeSkipped(failure.tag());
-        skipped.warn("violation " + id + " was not written to " + topic + " (" + failure.tag() + ")",
+        skipped.warn(
+                "violation " + id + " was not written to " + topic + " (" + failure.tag() + ")",
                 WriteFailure.unwrap(cause));
         return CompletableFuture.completedFuture(null);
     }

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.alerting.AlertTestSupport.MutableClock;
 import ai.matih.flowwatch.violation.Severity;
-import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,12 +37,25 @@ class AlertPublisherTest {
     }
 
     private static Violation of(ViolationType type, Severity severity) {
-        return AlertTestSupport.violation("v-" + type, type, severity, "acme-corp", "globex",
-                endpoint(ACME_NS, "acme-corp"), endpoint(GLOBEX_NS, "globex"), "reason", 1, T0, T0);
+        return AlertTestSupport.violation(
+                "v-" + type,
+                type,
+                severity,
+                "acme-corp",
+                "globex",
+                endpoint(ACME_NS, "acme-corp"),
+                endpoint(GLOBEX_NS, "globex"),
+                "reason",
+                1,
+                T0,
+                T0);
     }
 
     private double sent(String result) {
-        return registry.get(AlertMetrics.SENT).tag(AlertMetrics.RESULT, result).counter().count();
+        return registry.get(AlertMetrics.SENT)
+                .tag(AlertMetrics.RESULT, result)
+                .counter()
+                .count();
     }
 
     static Stream<Arguments> shouldAlertOnlyAtOrAboveMinSeverity() {
@@ -112,7 +125,8 @@ class AlertPublisherTest {
         // Then
         assertThat(publisher.pending().size()).isEqualTo(1);
         assertThat(publisher.pending().get("v-1").version()).isEqualTo(1000);
-        assertThat(transport.alertsTo(AM)).singleElement()
+        assertThat(transport.alertsTo(AM))
+                .singleElement()
                 .satisfies(a -> assertThat(a.annotations().get("description")).contains("1000 connection attempts"));
         assertThat(sent("sent")).isEqualTo(1);
     }
@@ -145,7 +159,8 @@ class AlertPublisherTest {
         publisher.sender().tick(clock.instant());
 
         // Then
-        assertThat(transport.alertsTo(AM)).singleElement()
+        assertThat(transport.alertsTo(AM))
+                .singleElement()
                 .satisfies(a -> assertThat(a.endsAt()).isEqualTo(T0.plusSeconds(660)));
     }
 

@@ -25,8 +25,16 @@ class AlertSenderTest {
     private final AlertMetrics metrics = new AlertMetrics(registry, pending::size);
 
     private AlertSender sender(int batchSize, int maxAttempts, String... urls) {
-        return new AlertSender(pending, new AlertMapper("http://flowwatch:8080", "runbook.md"), transport, metrics,
-                List.of(urls), QUIET, RESEND, batchSize, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
+        return new AlertSender(
+                pending,
+                new AlertMapper("http://flowwatch:8080", "runbook.md"),
+                transport,
+                metrics,
+                List.of(urls),
+                QUIET,
+                RESEND,
+                batchSize,
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),
                 maxAttempts);
     }
 
@@ -35,7 +43,10 @@ class AlertSenderTest {
     }
 
     private double sent(String result) {
-        return registry.get(AlertMetrics.SENT).tag(AlertMetrics.RESULT, result).counter().count();
+        return registry.get(AlertMetrics.SENT)
+                .tag(AlertMetrics.RESULT, result)
+                .counter()
+                .count();
     }
 
     /** Ticks every 100 ms for the given time, recording when each attempt happened. */
@@ -85,7 +96,8 @@ class AlertSenderTest {
         // Then
         assertThat(beforeResend).isEqualTo(1);
         assertThat(transport.posts).hasSize(2);
-        assertThat(transport.posts.get(1).alerts().get(0)).isEqualTo(transport.posts.get(0).alerts().get(0));
+        assertThat(transport.posts.get(1).alerts().get(0))
+                .isEqualTo(transport.posts.get(0).alerts().get(0));
     }
 
     @Test
@@ -101,8 +113,10 @@ class AlertSenderTest {
         sender.tick(clock.instant());
 
         // Then
-        assertThat(transport.alertsTo(AM0)).hasSize(2)
-                .extracting(Alert::labels).containsOnly(transport.alertsTo(AM0).get(0).labels());
+        assertThat(transport.alertsTo(AM0))
+                .hasSize(2)
+                .extracting(Alert::labels)
+                .containsOnly(transport.alertsTo(AM0).get(0).labels());
     }
 
     @Test
@@ -120,7 +134,8 @@ class AlertSenderTest {
         sender.tick(clock.instant());
 
         // Then
-        assertThat(transport.alertsTo(AM0)).singleElement()
+        assertThat(transport.alertsTo(AM0))
+                .singleElement()
                 .satisfies(a -> assertThat(a.endsAt()).isEqualTo(T0.plus(QUIET)));
         assertThat(pending.size()).isZero();
     }
@@ -155,8 +170,13 @@ class AlertSenderTest {
         List<Duration> attempts = runFor(sender, Duration.ofSeconds(20));
 
         // Then: 0, +0.5s, +1s, +2s, +4s, then give up until the next resend
-        assertThat(attempts).containsExactly(Duration.ZERO, Duration.ofMillis(500), Duration.ofMillis(1500),
-                Duration.ofMillis(3500), Duration.ofMillis(7500));
+        assertThat(attempts)
+                .containsExactly(
+                        Duration.ZERO,
+                        Duration.ofMillis(500),
+                        Duration.ofMillis(1500),
+                        Duration.ofMillis(3500),
+                        Duration.ofMillis(7500));
         assertThat(sent("failed")).isEqualTo(2);
         assertThat(sent("sent")).isZero();
     }
@@ -249,7 +269,9 @@ class AlertSenderTest {
         assertThat(heldWhileAm1Down).isEqualTo(1);
         assertThat(pending.size()).isZero();
         Instant endsAt = T0.plus(QUIET);
-        assertThat(transport.alertsTo(AM1)).last().satisfies(a -> assertThat(a.endsAt()).isEqualTo(endsAt));
+        assertThat(transport.alertsTo(AM1))
+                .last()
+                .satisfies(a -> assertThat(a.endsAt()).isEqualTo(endsAt));
     }
 
     @Test

@@ -90,25 +90,39 @@ class AlertingConfigTest {
         return Stream.of(
                 arguments("plain http without credentials", Map.of(), "http://am:9093", null),
                 arguments("basic credentials over https", Map.of(user, "fw"), "https://am:9093", null),
-                arguments("basic credentials over http", Map.of(user, "fw"), "http://am:9093",
+                arguments(
+                        "basic credentials over http",
+                        Map.of(user, "fw"),
+                        "http://am:9093",
                         "flowwatch.alertmanager.basic.username is set but the Alertmanager URL for host am is plain"),
-                arguments("a bearer token over http", Map.of("flowwatch.alertmanager.bearer-token", "t"),
-                        "HTTP://am:9093", "flowwatch.alertmanager.bearer-token is set"),
-                arguments("a token file over http, one of two URLs",
+                arguments(
+                        "a bearer token over http",
+                        Map.of("flowwatch.alertmanager.bearer-token", "t"),
+                        "HTTP://am:9093",
+                        "flowwatch.alertmanager.bearer-token is set"),
+                arguments(
+                        "a token file over http, one of two URLs",
                         Map.of("flowwatch.alertmanager.bearer-token-file", "/var/run/token"),
-                        "https://am-0:9093,http://am-1:9093", "flowwatch.alertmanager.bearer-token-file is set"),
-                arguments("insecure-skip-verify alone", Map.of(skip, "true"), "https://am:9093",
+                        "https://am-0:9093,http://am-1:9093",
+                        "flowwatch.alertmanager.bearer-token-file is set"),
+                arguments(
+                        "insecure-skip-verify alone",
+                        Map.of(skip, "true"),
+                        "https://am:9093",
                         "insecure-skip-verify-confirmed=true"),
-                arguments("insecure-skip-verify confirmed", Map.of(skip, "true", confirmed, "true"),
-                        "https://am:9093", null),
-                arguments("the confirmation alone changes nothing", Map.of(confirmed, "true"), "https://am:9093",
-                        null));
+                arguments(
+                        "insecure-skip-verify confirmed",
+                        Map.of(skip, "true", confirmed, "true"),
+                        "https://am:9093",
+                        null),
+                arguments(
+                        "the confirmation alone changes nothing", Map.of(confirmed, "true"), "https://am:9093", null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("startupSafety")
-    void shouldRefuseAtStartWhatWouldGiveCredentialsOrAlertsAway(String scenario, Map<String, String> settings,
-                                                                String urls, String refusal) {
+    void shouldRefuseAtStartWhatWouldGiveCredentialsOrAlertsAway(
+            String scenario, Map<String, String> settings, String urls, String refusal) {
         // Given
         Map<String, String> properties = new HashMap<>(settings);
         properties.put("flowwatch.alertmanager.urls", urls);
@@ -119,7 +133,8 @@ class AlertingConfigTest {
             assertThatCode(() -> new AlertmanagerClient(config)).doesNotThrowAnyException();
         } else {
             assertThatThrownBy(() -> new AlertmanagerClient(config))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(refusal);
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(refusal);
         }
     }
 

@@ -26,9 +26,11 @@ class AlertmanagerClientTest {
     @Test
     void shouldRejectUrlsThatCannotWork() {
         assertThatThrownBy(() -> AlertmanagerClient.checkUrl("am:9093"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("am:9093");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("am:9093");
         assertThatThrownBy(() -> AlertmanagerClient.checkUrl("http://bad host:9093"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad URL");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bad URL");
     }
 
     @Test
@@ -54,8 +56,9 @@ class AlertmanagerClientTest {
         String header = AlertmanagerClient.authorization(config).get();
 
         // Then
-        assertThat(header).isEqualTo("Basic "
-                + Base64.getEncoder().encodeToString("flowwatch:s3cret".getBytes(StandardCharsets.UTF_8)));
+        assertThat(header)
+                .isEqualTo("Basic "
+                        + Base64.getEncoder().encodeToString("flowwatch:s3cret".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -63,7 +66,8 @@ class AlertmanagerClientTest {
         // Given
         Path token = dir.resolve("token");
         Files.writeString(token, "first\n");
-        AlertingConfig config = AlertTestSupport.config(Map.of("flowwatch.alertmanager.bearer-token-file", token.toString()));
+        AlertingConfig config =
+                AlertTestSupport.config(Map.of("flowwatch.alertmanager.bearer-token-file", token.toString()));
         var authorization = AlertmanagerClient.authorization(config);
         String before = authorization.get();
 
@@ -84,7 +88,8 @@ class AlertmanagerClientTest {
 
         // Then
         assertThatThrownBy(() -> AlertmanagerClient.authorization(config))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only one of");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only one of");
     }
 
     @Test
@@ -96,6 +101,7 @@ class AlertmanagerClientTest {
 
         // Then
         assertThatThrownBy(() -> AlertmanagerClient.sslContext(config.tls()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ca-file");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ca-file");
     }
 }

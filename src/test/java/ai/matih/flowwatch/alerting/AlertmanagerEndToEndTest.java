@@ -6,10 +6,10 @@ import static ai.matih.flowwatch.alerting.AlertTestSupport.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.matih.flowwatch.violation.Severity;
-import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.violation.EndpointView;
+import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -79,7 +79,10 @@ class AlertmanagerEndToEndTest {
     }
 
     private double sent(String result) {
-        return registry.get(AlertMetrics.SENT).tag(AlertMetrics.RESULT, result).counter().count();
+        return registry.get(AlertMetrics.SENT)
+                .tag(AlertMetrics.RESULT, result)
+                .counter()
+                .count();
     }
 
     private static Violation breach(String id, long count) {
@@ -100,31 +103,57 @@ class AlertmanagerEndToEndTest {
 
         // When
         publisher.changed(breach("v-breach", 1), true);
-        publisher.changed(AlertTestSupport.violation("v-egress", ViolationType.UNEXPECTED_EGRESS, Severity.CRITICAL,
-                "acme-corp", null, endpoint(ACME_NS, "acme-corp"), external, "acme-corp → 203.0.113.7:443", 2,
-                now, now), true);
-        publisher.changed(AlertTestSupport.violation("v-blocked", ViolationType.BLOCKED_ATTEMPT, Severity.INFO,
-                "acme-corp", "globex", endpoint(ACME_NS, "acme-corp"), endpoint(GLOBEX_NS, "globex"), "blocked", 1,
-                now, now), true);
+        publisher.changed(
+                AlertTestSupport.violation(
+                        "v-egress",
+                        ViolationType.UNEXPECTED_EGRESS,
+                        Severity.CRITICAL,
+                        "acme-corp",
+                        null,
+                        endpoint(ACME_NS, "acme-corp"),
+                        external,
+                        "acme-corp → 203.0.113.7:443",
+                        2,
+                        now,
+                        now),
+                true);
+        publisher.changed(
+                AlertTestSupport.violation(
+                        "v-blocked",
+                        ViolationType.BLOCKED_ATTEMPT,
+                        Severity.INFO,
+                        "acme-corp",
+                        "globex",
+                        endpoint(ACME_NS, "acme-corp"),
+                        endpoint(GLOBEX_NS, "globex"),
+                        "blocked",
+                        1,
+                        now,
+                        now),
+                true);
 
         // Then: exactly one alert per alerting violation, with the documented labels and annotations
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             assertThat(alertmanager.alerts("active=true")).hasSize(2);
             JsonNode alert = alertmanager.alertsOf("v-breach", "").get(0);
-            assertThat(map(alert.path("labels"))).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "alertname", "FlowwatchIsolationBreach",
-                    "severity", "critical",
-                    "type", "ISOLATION_BREACH",
-                    "tenant", "acme-corp",
-                    "peer_tenant", "globex",
-                    "source_namespace", ACME_NS,
-                    "destination_namespace", GLOBEX_NS,
-                    "violation_id", "v-breach"));
+            assertThat(map(alert.path("labels")))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "alertname", "FlowwatchIsolationBreach",
+                            "severity", "critical",
+                            "type", "ISOLATION_BREACH",
+                            "tenant", "acme-corp",
+                            "peer_tenant", "globex",
+                            "source_namespace", ACME_NS,
+                            "destination_namespace", GLOBEX_NS,
+                            "violation_id", "v-breach"));
             assertThat(map(alert.path("annotations")))
                     .containsEntry("summary", "Traffic forbidden by tenant isolation was allowed.")
                     .containsEntry("runbook_url", RUNBOOK + "#alert-name-flowwatchisolationbreach")
-                    .hasEntrySatisfying("description", d -> assertThat(d)
-                            .startsWith("acme-corp → globex: cross-tenant traffic is forbidden. 1 connection attempt "));
+                    .hasEntrySatisfying(
+                            "description",
+                            d -> assertThat(d)
+                                    .startsWith(
+                                            "acme-corp → globex: cross-tenant traffic is forbidden. 1 connection attempt "));
             assertThat(alert.path("generatorURL").asText()).isEqualTo(EXTERNAL_URL + "/api/v1/violations/v-breach");
             assertThat(alert.path("status").path("state").asText()).isEqualTo("active");
             assertThat(map(alertmanager.alertsOf("v-egress", "").get(0).path("labels")))
@@ -132,7 +161,8 @@ class AlertmanagerEndToEndTest {
                     .containsEntry("alertname", "FlowwatchUnexpectedEgress");
             assertThat(alertmanager.alertsOf("v-blocked", "")).isEmpty();
         });
-        String fingerprint = alertmanager.alertsOf("v-breach", "").get(0).path("fingerprint").asText();
+        String fingerprint =
+                alertmanager.alertsOf("v-breach", "").get(0).path("fingerprint").asText();
 
         // And when the violation is updated many times, it stays one alert whose description follows
         for (int i = 2; i <= 500; i++) {

@@ -1,8 +1,5 @@
 package ai.matih.flowwatch.alerting;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Map;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
@@ -16,11 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
@@ -46,6 +46,7 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** User and password Alertmanager asks for when secured. */
     static final String USER = "flowwatch";
+
     static final String PASSWORD = "flowwatch-e2e";
     /** bcrypt (cost 4) of {@link #PASSWORD}, as Alertmanager's web config wants it. */
     private static final String PASSWORD_BCRYPT = "$2b$04$LdjSSgbcokUvqJZGgJzcNev7JL.Ge/FVBPsMAl1V2QJS/AhgMn4/u";
@@ -65,8 +66,9 @@ final class AlertmanagerProcess implements AutoCloseable {
         this.secured = secured;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
         if (secured) {
-            builder.sslContext(AlertmanagerClient.sslContext(AlertTestSupport.config(
-                    Map.of("flowwatch.alertmanager.tls.insecure-skip-verify", "true")).tls()));
+            builder.sslContext(AlertmanagerClient.sslContext(
+                    AlertTestSupport.config(Map.of("flowwatch.alertmanager.tls.insecure-skip-verify", "true"))
+                            .tls()));
         }
         this.http = builder.build();
     }
@@ -112,7 +114,8 @@ final class AlertmanagerProcess implements AutoCloseable {
                       key_file: %s
                     basic_auth_users:
                       %s: '%s'
-                    """.formatted(dir.resolve("cert.pem"), dir.resolve("key.pem"), USER, PASSWORD_BCRYPT));
+                    """.formatted(
+                            dir.resolve("cert.pem"), dir.resolve("key.pem"), USER, PASSWORD_BCRYPT));
         }
         am.restart();
         return am;
@@ -125,7 +128,8 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** (Re)starts the process on the same port and storage, and waits until it answers {@code /-/ready}. */
     void restart() throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
                 "--config.file=" + dir.resolve("alertmanager.yml"),
                 "--storage.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
@@ -136,10 +140,12 @@ final class AlertmanagerProcess implements AutoCloseable {
         }
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("alertmanager.log").toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("alertmanager.log").toFile()))
                 .start();
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .failFast("Alertmanager exited", () -> !process.isAlive())
                     .until(this::ready);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
@@ -173,21 +179,28 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5));
         if (secured) {
-            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                    (USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+            builder.header(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
         }
         return builder;
     }
 
     /** The alerts Alertmanager shows ({@code GET /api/v2/alerts}); {@code query} like {@code active=true}. */
     List<JsonNode> alerts(String query) {
-        HttpRequest request = request("/api/v2/alerts" + (query.isEmpty() ? "" : "?" + query)).GET().build();
+        HttpRequest request = request("/api/v2/alerts" + (query.isEmpty() ? "" : "?" + query))
+                .GET()
+                .build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET /api/v2/alerts: HTTP " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        "GET /api/v2/alerts: HTTP " + response.statusCode() + " " + response.body());
             }
             List<JsonNode> alerts = new ArrayList<>();
             json.readTree(response.body()).forEach(alerts::add);
@@ -202,7 +215,9 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** The alerts whose {@code violation_id} label is {@code id}. */
     List<JsonNode> alertsOf(String id, String query) {
-        return alerts(query).stream().filter(a -> id.equals(a.path("labels").path("violation_id").asText())).toList();
+        return alerts(query).stream()
+                .filter(a -> id.equals(a.path("labels").path("violation_id").asText()))
+                .toList();
     }
 
     private boolean ready() {

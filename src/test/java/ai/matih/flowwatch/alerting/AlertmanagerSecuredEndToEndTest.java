@@ -47,12 +47,18 @@ class AlertmanagerSecuredEndToEndTest {
 
     private AlertPublisher publisher(String... properties) {
         Map<String, String> map = new HashMap<>(Map.of(
-                "flowwatch.alertmanager.urls", alertmanager.url(),
-                "flowwatch.alertmanager.basic.username", AlertmanagerProcess.USER,
-                "flowwatch.alertmanager.basic.password", AlertmanagerProcess.PASSWORD,
-                "flowwatch.alertmanager.timeout", "2s",
-                "flowwatch.alertmanager.retry.initial-backoff", "100ms",
-                "flowwatch.alertmanager.retry.max-attempts", "2"));
+                "flowwatch.alertmanager.urls",
+                alertmanager.url(),
+                "flowwatch.alertmanager.basic.username",
+                AlertmanagerProcess.USER,
+                "flowwatch.alertmanager.basic.password",
+                AlertmanagerProcess.PASSWORD,
+                "flowwatch.alertmanager.timeout",
+                "2s",
+                "flowwatch.alertmanager.retry.initial-backoff",
+                "100ms",
+                "flowwatch.alertmanager.retry.max-attempts",
+                "2"));
         for (int i = 0; i < properties.length; i += 2) {
             map.put(properties[i], properties[i + 1]);
         }
@@ -62,7 +68,10 @@ class AlertmanagerSecuredEndToEndTest {
     }
 
     private double sent(String result) {
-        return registry.get(AlertMetrics.SENT).tag(AlertMetrics.RESULT, result).counter().count();
+        return registry.get(AlertMetrics.SENT)
+                .tag(AlertMetrics.RESULT, result)
+                .counter()
+                .count();
     }
 
     private static Violation breach(String id) {
@@ -73,14 +82,16 @@ class AlertmanagerSecuredEndToEndTest {
     @Test
     void shouldDeliverOverTlsTrustingTheCaFileWithBasicAuth() {
         // Given
-        AlertPublisher publisher = publisher("flowwatch.alertmanager.tls.ca-file", alertmanager.certificate().toString());
+        AlertPublisher publisher = publisher(
+                "flowwatch.alertmanager.tls.ca-file", alertmanager.certificate().toString());
 
         // When
         publisher.changed(breach("v-tls"), true);
 
         // Then
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(alertmanager.alertsOf("v-tls", "active=true")).hasSize(1));
+                .untilAsserted(() -> assertThat(alertmanager.alertsOf("v-tls", "active=true"))
+                        .hasSize(1));
         assertThat(sent("failed")).isZero();
     }
 
@@ -93,22 +104,28 @@ class AlertmanagerSecuredEndToEndTest {
         publisher.changed(breach("v-untrusted"), true);
 
         // Then
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sent("failed")).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(sent("failed")).isEqualTo(1));
         assertThat(alertmanager.alertsOf("v-untrusted", "")).isEmpty();
     }
 
     @Test
     void shouldCountAWrongPasswordAsFailed() {
         // Given
-        AlertPublisher publisher = publisher("flowwatch.alertmanager.tls.insecure-skip-verify", "true",
-                "flowwatch.alertmanager.tls.insecure-skip-verify-confirmed", "true",
-                "flowwatch.alertmanager.basic.password", "wrong");
+        AlertPublisher publisher = publisher(
+                "flowwatch.alertmanager.tls.insecure-skip-verify",
+                "true",
+                "flowwatch.alertmanager.tls.insecure-skip-verify-confirmed",
+                "true",
+                "flowwatch.alertmanager.basic.password",
+                "wrong");
 
         // When
         publisher.changed(breach("v-unauthorized"), true);
 
         // Then
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sent("failed")).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(sent("failed")).isEqualTo(1));
         assertThat(alertmanager.alertsOf("v-unauthorized", "")).isEmpty();
         assertThat(sent("sent")).isZero();
     }

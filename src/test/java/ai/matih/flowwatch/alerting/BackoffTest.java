@@ -15,7 +15,10 @@ class BackoffTest {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
         // When
-        var delays = IntStream.rangeClosed(1, 9).mapToObj(backoff::delay).map(Duration::toMillis).toList();
+        var delays = IntStream.rangeClosed(1, 9)
+                .mapToObj(backoff::delay)
+                .map(Duration::toMillis)
+                .toList();
 
         // Then
         assertThat(delays).containsExactly(500L, 1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 30_000L, 30_000L, 30_000L);

@@ -9,8 +9,7 @@ import java.util.Set;
 final class RecordingTransport implements AlertTransport {
 
     /** One POST. */
-    record Post(String url, List<Alert> alerts) {
-    }
+    record Post(String url, List<Alert> alerts) {}
 
     final List<Post> posts = new ArrayList<>();
     final List<String> attempts = new ArrayList<>();
@@ -30,7 +29,10 @@ final class RecordingTransport implements AlertTransport {
     }
 
     synchronized List<Alert> alertsTo(String url) {
-        return posts.stream().filter(p -> p.url().equals(url)).flatMap(p -> p.alerts().stream()).toList();
+        return posts.stream()
+                .filter(p -> p.url().equals(url))
+                .flatMap(p -> p.alerts().stream())
+                .toList();
     }
 
     synchronized void clear() {

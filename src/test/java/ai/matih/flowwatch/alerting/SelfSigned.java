@@ -17,17 +17,36 @@ final class SelfSigned {
 
     private static final char[] STORE_PASSWORD = "changeit".toCharArray();
 
-    private SelfSigned() {
-    }
+    private SelfSigned() {}
 
     static void write(Path workDir, Path certPem, Path keyPem) throws IOException {
         Path store = workDir.resolve("server.p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "server",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2",
-                "-ext", "san=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD)))
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(List.of(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "server",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=localhost",
+                        "-validity",
+                        "2",
+                        "-ext",
+                        "san=ip:127.0.0.1,dns:localhost",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        store.toString(),
+                        "-storepass",
+                        new String(STORE_PASSWORD),
+                        "-keypass",
+                        new String(STORE_PASSWORD)))
+                .redirectErrorStream(true)
+                .start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -38,7 +57,9 @@ final class SelfSigned {
                 keyStore.load(in, STORE_PASSWORD);
             }
             Key key = keyStore.getKey("server", STORE_PASSWORD);
-            Files.writeString(certPem, pem("CERTIFICATE", keyStore.getCertificate("server").getEncoded()));
+            Files.writeString(
+                    certPem,
+                    pem("CERTIFICATE", keyStore.getCertificate("server").getEncoded()));
             Files.writeString(keyPem, pem("PRIVATE KEY", key.getEncoded()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -36,46 +36,76 @@ class SecurityStartupTest {
 
     @Test
     void startsOpenInDevModeWithAWarning() {
-        assertThatCode(() -> SecurityStartup.check(OPEN, LaunchMode.DEVELOPMENT, null)).doesNotThrowAnyException();
+        assertThatCode(() -> SecurityStartup.check(OPEN, LaunchMode.DEVELOPMENT, null))
+                .doesNotThrowAnyException();
     }
 
     static Stream<Arguments> tokenPinning() {
         String key = "security/test-public-key.pem";
         String issuer = "https://issuer.example";
         return Stream.of(
-                arguments("key, issuer and audience", LaunchMode.NORMAL,
-                        Map.of(KEY, key, ISSUER, issuer, AUDIENCES, "flowwatch"), null),
-                arguments("a key without issuer and audience", LaunchMode.NORMAL, Map.of(KEY, key),
+                arguments(
+                        "key, issuer and audience",
+                        LaunchMode.NORMAL,
+                        Map.of(KEY, key, ISSUER, issuer, AUDIENCES, "flowwatch"),
+                        null),
+                arguments(
+                        "a key without issuer and audience",
+                        LaunchMode.NORMAL,
+                        Map.of(KEY, key),
                         "does not pin mp.jwt.verify.issuer and mp.jwt.verify.audiences"),
-                arguments("a key without audience", LaunchMode.NORMAL, Map.of(KEY, key, ISSUER, issuer),
+                arguments(
+                        "a key without audience",
+                        LaunchMode.NORMAL,
+                        Map.of(KEY, key, ISSUER, issuer),
                         "does not pin mp.jwt.verify.audiences:"),
-                arguments("a key without issuer", LaunchMode.NORMAL, Map.of(KEY, key, AUDIENCES, "flowwatch"),
+                arguments(
+                        "a key without issuer",
+                        LaunchMode.NORMAL,
+                        Map.of(KEY, key, AUDIENCES, "flowwatch"),
                         "does not pin mp.jwt.verify.issuer:"),
-                arguments("a blank issuer", LaunchMode.NORMAL, Map.of(KEY, key, ISSUER, " ", AUDIENCES, "flowwatch"),
+                arguments(
+                        "a blank issuer",
+                        LaunchMode.NORMAL,
+                        Map.of(KEY, key, ISSUER, " ", AUDIENCES, "flowwatch"),
                         "does not pin mp.jwt.verify.issuer:"),
-                arguments("no key, no issuer, no audience", LaunchMode.NORMAL, Map.of(),
+                arguments(
+                        "no key, no issuer, no audience",
+                        LaunchMode.NORMAL,
+                        Map.of(),
                         "does not pin mp.jwt.verify.issuer and mp.jwt.verify.audiences"),
-                arguments("a test run without audience", LaunchMode.TEST, Map.of(KEY, key, ISSUER, issuer),
+                arguments(
+                        "a test run without audience",
+                        LaunchMode.TEST,
+                        Map.of(KEY, key, ISSUER, issuer),
                         "does not pin mp.jwt.verify.audiences"),
-                arguments("dev mode without issuer and audience (a warning)", LaunchMode.DEVELOPMENT,
-                        Map.of(KEY, key), null),
-                arguments("issuer and audience without a key (every request refused)", LaunchMode.NORMAL,
-                        Map.of(ISSUER, issuer, AUDIENCES, "flowwatch"), null));
+                arguments(
+                        "dev mode without issuer and audience (a warning)",
+                        LaunchMode.DEVELOPMENT,
+                        Map.of(KEY, key),
+                        null),
+                arguments(
+                        "issuer and audience without a key (every request refused)",
+                        LaunchMode.NORMAL,
+                        Map.of(ISSUER, issuer, AUDIENCES, "flowwatch"),
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("tokenPinning")
-    void refusesTokensOfAnyIssuerOrAudienceOutsideDevMode(String scenario, LaunchMode mode,
-                                                          Map<String, String> settings, String refusal) {
+    void refusesTokensOfAnyIssuerOrAudienceOutsideDevMode(
+            String scenario, LaunchMode mode, Map<String, String> settings, String refusal) {
         // Given
-        Config all = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(settings, "test", 100))
+        Config all = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(settings, "test", 100))
                 .build();
         // When / Then
         if (refusal == null) {
             assertThatCode(() -> SecurityStartup.check(SECURED, mode, all)).doesNotThrowAnyException();
         } else {
             assertThatThrownBy(() -> SecurityStartup.check(SECURED, mode, all))
-                    .isInstanceOf(ConfigurationException.class).hasMessageContaining(refusal);
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(refusal);
         }
     }
 

@@ -1,10 +1,10 @@
 package ai.matih.flowwatch.api;
 
-import com.sun.management.ThreadMXBean;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,8 @@ class WhatIfConnectionsBoundTest {
         WhatIf whatIf = new WhatIf(null, new ObjectMapper(), null);
         long before = allocatedByThisThread();
         // When
-        ProblemException e = catchThrowableOfType(() -> whatIf.run(body, Caller.admin("admin"), false),
-                ProblemException.class);
+        ProblemException e =
+                catchThrowableOfType(() -> whatIf.run(body, Caller.admin("admin"), false), ProblemException.class);
         // Then: 400 naming the connections, and the parse stopped long before building 1.7 million objects
         long allocated = allocatedByThisThread() - before;
         assertThat(e).isNotNull();
@@ -60,8 +60,8 @@ class WhatIfConnectionsBoundTest {
         ObjectMapper mapper = new ObjectMapper();
         // When
         EvaluateRequest read = mapper.readValue(atBound, EvaluateRequest.class);
-        Throwable refused = catchThrowableOfType(() -> mapper.readValue(beyond, EvaluateRequest.class),
-                BoundedConnections.TooMany.class);
+        Throwable refused = catchThrowableOfType(
+                () -> mapper.readValue(beyond, EvaluateRequest.class), BoundedConnections.TooMany.class);
         // Then
         assertThat(read.connections()).hasSize(WhatIf.MAX_CONNECTIONS);
         assertThat(refused).isNotNull();

@@ -47,7 +47,8 @@ class LayeringTest {
 
     @BeforeAll
     static void importMainClasses() {
-        main = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(ROOT);
     }
 
@@ -74,8 +75,12 @@ class LayeringTest {
     void aRoomUsesOnlyRoomsOfLowerRank(String room, List<String> forbidden) {
         // Given the main classes of the room
         // When and Then: none of them depends on a class of its rank or above
-        noClasses().that().resideInAPackage(ROOT + "." + room + "..")
-                .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
+        noClasses()
+                .that()
+                .resideInAPackage(ROOT + "." + room + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(forbidden.toArray(String[]::new))
                 .because("data flows one way: " + room + " may use only rooms ranked below it")
                 .check(main);
     }
@@ -83,7 +88,10 @@ class LayeringTest {
     @Test
     void everyPackageBelongsToARankedRoom() {
         // Given the ranked rooms
-        String[] ranked = RANKS.stream().flatMap(List::stream).map(p -> ROOT + "." + p + "..").toArray(String[]::new);
+        String[] ranked = RANKS.stream()
+                .flatMap(List::stream)
+                .map(p -> ROOT + "." + p + "..")
+                .toArray(String[]::new);
         // When and Then: no main class lives outside them (a new room must be given a rank)
         noClasses().should().resideOutsideOfPackages(ranked).check(main);
     }

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.audit;
 
-import java.util.HashMap;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +13,7 @@ import ai.matih.flowwatch.topology.TopologyChange;
 import ai.matih.flowwatch.topology.TopologyOverlay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,10 +30,39 @@ class AuditTopologyChangesTest {
             + "\"metadata\":{\"name\":\"allow-all\",\"namespace\":\"" + ACME + "\"},\"spec\":{\"podSelector\":{},"
             + "\"ingress\":[{}]}}";
 
-    private static AuditEvent event(String verb, String resource, String apiGroup, String namespace, String name,
-                                    int code, String stage, boolean dryRun, String request, String response) {
-        return new AuditEvent("id", stage, "RequestResponse", verb, "/x", "admin", List.of(), null, null, apiGroup,
-                resource, null, namespace, name, code, "allow", dryRun, false, NOW, json(request), json(response));
+    private static AuditEvent event(
+            String verb,
+            String resource,
+            String apiGroup,
+            String namespace,
+            String name,
+            int code,
+            String stage,
+            boolean dryRun,
+            String request,
+            String response) {
+        return new AuditEvent(
+                "id",
+                stage,
+                "RequestResponse",
+                verb,
+                "/x",
+                "admin",
+                List.of(),
+                null,
+                null,
+                apiGroup,
+                resource,
+                null,
+                namespace,
+                name,
+                code,
+                "allow",
+                dryRun,
+                false,
+                NOW,
+                json(request),
+                json(response));
     }
 
     private static JsonNode json(String s) {
@@ -47,29 +76,151 @@ class AuditTopologyChangesTest {
     static Stream<Arguments> events() {
         String done = "ResponseComplete";
         return Stream.of(
-                arguments("policy created", event("create", "networkpolicies", "networking.k8s.io", ACME, "allow-all", 201,
-                        done, false, POLICY, POLICY), TopologyChange.PolicyUpserted.class, false),
-                arguments("policy patched with the result in the response", event("patch", "networkpolicies",
-                        "networking.k8s.io", ACME, "allow-all", 200, done, false, "{\"spec\":{}}", POLICY),
-                        TopologyChange.PolicyUpserted.class, false),
-                arguments("policy patched at Metadata level", event("patch", "networkpolicies", "networking.k8s.io", ACME,
-                        "allow-all", 200, done, false, null, null), null, true),
-                arguments("policy deleted", event("delete", "networkpolicies", "networking.k8s.io", ACME,
-                        "default-deny-all", 200, done, false, null, null), TopologyChange.PolicyDeleted.class, false),
-                arguments("namespace relabelled", event("patch", "namespaces", "", null, ACME, 200, done, false,
-                        "{\"metadata\":{\"labels\":{\"matih.ai/role\":\"control-plane\"}}}", null),
-                        TopologyChange.NamespaceLabels.class, false),
-                arguments("namespace deleted", event("delete", "namespaces", "", null, ACME, 200, done, false, null, null),
-                        TopologyChange.NamespaceDeleted.class, false),
-                arguments("dry run", event("delete", "networkpolicies", "networking.k8s.io", ACME, "default-deny-all",
-                        200, done, true, null, null), null, false),
-                arguments("failed request", event("delete", "networkpolicies", "networking.k8s.io", ACME,
-                        "default-deny-all", 403, done, false, null, null), null, false),
-                arguments("not yet complete", event("delete", "networkpolicies", "networking.k8s.io", ACME,
-                        "default-deny-all", 200, "RequestReceived", false, null, null), null, false),
-                arguments("Calico policy (other API group)", event("delete", "networkpolicies", "projectcalico.org",
-                        ACME, "x", 200, done, false, null, null), null, false),
-                arguments("a read", event("get", "namespaces", "", null, ACME, 200, done, false, null, null), null, false));
+                arguments(
+                        "policy created",
+                        event(
+                                "create",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "allow-all",
+                                201,
+                                done,
+                                false,
+                                POLICY,
+                                POLICY),
+                        TopologyChange.PolicyUpserted.class,
+                        false),
+                arguments(
+                        "policy patched with the result in the response",
+                        event(
+                                "patch",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "allow-all",
+                                200,
+                                done,
+                                false,
+                                "{\"spec\":{}}",
+                                POLICY),
+                        TopologyChange.PolicyUpserted.class,
+                        false),
+                arguments(
+                        "policy patched at Metadata level",
+                        event(
+                                "patch",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "allow-all",
+                                200,
+                                done,
+                                false,
+                                null,
+                                null),
+                        null,
+                        true),
+                arguments(
+                        "policy deleted",
+                        event(
+                                "delete",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "default-deny-all",
+                                200,
+                                done,
+                                false,
+                                null,
+                                null),
+                        TopologyChange.PolicyDeleted.class,
+                        false),
+                arguments(
+                        "namespace relabelled",
+                        event(
+                                "patch",
+                                "namespaces",
+                                "",
+                                null,
+                                ACME,
+                                200,
+                                done,
+                                false,
+                                "{\"metadata\":{\"labels\":{\"matih.ai/role\":\"control-plane\"}}}",
+                                null),
+                        TopologyChange.NamespaceLabels.class,
+                        false),
+                arguments(
+                        "namespace deleted",
+                        event("delete", "namespaces", "", null, ACME, 200, done, false, null, null),
+                        TopologyChange.NamespaceDeleted.class,
+                        false),
+                arguments(
+                        "dry run",
+                        event(
+                                "delete",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "default-deny-all",
+                                200,
+                                done,
+                                true,
+                                null,
+                                null),
+                        null,
+                        false),
+                arguments(
+                        "failed request",
+                        event(
+                                "delete",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "default-deny-all",
+                                403,
+                                done,
+                                false,
+                                null,
+                                null),
+                        null,
+                        false),
+                arguments(
+                        "not yet complete",
+                        event(
+                                "delete",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "default-deny-all",
+                                200,
+                                "RequestReceived",
+                                false,
+                                null,
+                                null),
+                        null,
+                        false),
+                arguments(
+                        "Calico policy (other API group)",
+                        event(
+                                "delete",
+                                "networkpolicies",
+                                "projectcalico.org",
+                                ACME,
+                                "x",
+                                200,
+                                done,
+                                false,
+                                null,
+                                null),
+                        null,
+                        false),
+                arguments(
+                        "a read",
+                        event("get", "namespaces", "", null, ACME, 200, done, false, null, null),
+                        null,
+                        false));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -90,12 +241,13 @@ class AuditTopologyChangesTest {
     void anOverlayAppliesChangesAndIgnoresOlderOnes() {
         // Given
         TopologyChange deleted = new TopologyChange.PolicyDeleted(ACME, "default-deny-all", NOW);
-        TopologyChange relabel = new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/role", "shared-infra"),
-                NOW.plusSeconds(10));
-        TopologyChange older = new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/tenant", "acme-corp"),
-                NOW.minusSeconds(10));
+        TopologyChange relabel =
+                new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/role", "shared-infra"), NOW.plusSeconds(10));
+        TopologyChange older =
+                new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/tenant", "acme-corp"), NOW.minusSeconds(10));
         // When
-        TopologyOverlay overlay = TopologyOverlay.EMPTY.with(deleted).with(relabel).with(older);
+        TopologyOverlay overlay =
+                TopologyOverlay.EMPTY.with(deleted).with(relabel).with(older);
         Topology after = overlay.applyTo(TOPOLOGY);
         // Then
         assertThat(overlay.size()).isEqualTo(2);
@@ -114,22 +266,26 @@ class AuditTopologyChangesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("repeatedPatches")
-    void aPatchLeavingANamespacePastTheLabelBoundsIsNotApplied(String scenario, int had, int added, int keyChars,
-                                                               boolean refused) {
+    void aPatchLeavingANamespacePastTheLabelBoundsIsNotApplied(
+            String scenario, int had, int added, int keyChars, boolean refused) {
         // Given: a namespace already carrying labels learnt from earlier patches, each within the bounds
         Map<String, String> before = new HashMap<>();
         for (int i = 0; i < had; i++) {
             before.put(key("had", i, keyChars), "v".repeat(63));
         }
-        Topology topology = TopologyOverlay.EMPTY.with(new TopologyChange.NamespaceLabels(ACME, before, NOW))
+        Topology topology = TopologyOverlay.EMPTY
+                .with(new TopologyChange.NamespaceLabels(ACME, before, NOW))
                 .applyTo(TOPOLOGY);
         StringBuilder patch = new StringBuilder("{\"metadata\":{\"labels\":{");
         for (int i = 0; i < added; i++) {
-            patch.append(i == 0 ? "" : ",").append('"').append(key("new", i, keyChars)).append("\":\"x\"");
+            patch.append(i == 0 ? "" : ",")
+                    .append('"')
+                    .append(key("new", i, keyChars))
+                    .append("\":\"x\"");
         }
         patch.append("}}}");
-        AuditEvent event = event("patch", "namespaces", "", null, ACME, 200, "ResponseComplete", false,
-                patch.toString(), null);
+        AuditEvent event =
+                event("patch", "namespaces", "", null, ACME, 200, "ResponseComplete", false, patch.toString(), null);
 
         // When
         AuditTopologyChanges.Result result = AuditTopologyChanges.from(event, topology);
@@ -139,9 +295,12 @@ class AuditTopologyChangesTest {
             assertThat(result.change()).isNull();
             assertThat(result.stale()).isTrue();
         } else {
-            assertThat(result.change()).isInstanceOfSatisfying(TopologyChange.NamespaceLabels.class,
-                    n -> assertThat(n.labels()).hasSizeGreaterThan(had + added - 1)
-                            .hasSizeLessThanOrEqualTo(LabelBounds.MAX_LABELS));
+            assertThat(result.change())
+                    .isInstanceOfSatisfying(
+                            TopologyChange.NamespaceLabels.class,
+                            n -> assertThat(n.labels())
+                                    .hasSizeGreaterThan(had + added - 1)
+                                    .hasSizeLessThanOrEqualTo(LabelBounds.MAX_LABELS));
             assertThat(result.stale()).isFalse();
         }
     }

@@ -28,7 +28,9 @@ class RecentChangesTest {
 
         // Then: never past the bound; the newest changes still explain, the expired ones went first
         assertThat(most).isLessThanOrEqualTo(1_000);
-        assertThat(recent.explaining("hostile-9999", null, NOW.plusSeconds(3700)).auditId()).isEqualTo("h9999");
+        assertThat(recent.explaining("hostile-9999", null, NOW.plusSeconds(3700))
+                        .auditId())
+                .isEqualTo("h9999");
         assertThat(recent.explaining("hostile-10", null, NOW.plusSeconds(60))).isNull();
     }
 

@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgs = {"-Xmx2g"})
 public class PolicyEngineBenchmark {
 
     @Param({"10", "1000", "10000"})
@@ -68,14 +70,27 @@ public class PolicyEngineBenchmark {
         List<PolicyEndpoint.Pod> pods = new ArrayList<>();
         for (int n = 0; n < namespaces; n++) {
             String ns = "matih-data-plane-t" + n;
-            namespaceLabels.put(ns, Map.of("kubernetes.io/metadata.name", ns, "matih.ai/tenant", "t" + n,
-                    "tier", n % 3 == 0 ? "gold" : "silver"));
+            namespaceLabels.put(
+                    ns,
+                    Map.of(
+                            "kubernetes.io/metadata.name",
+                            ns,
+                            "matih.ai/tenant",
+                            "t" + n,
+                            "tier",
+                            n % 3 == 0 ? "gold" : "silver"));
             policies.addAll(policiesFor(ns, "t" + n));
             for (int p = 0; p < 4; p++) {
                 String app = p % 2 == 0 ? "api" : "db";
-                pods.add(new PolicyEndpoint.Pod(ns, app + "-" + p, Map.of("app", app, "tier", "backend"),
-                        namespaceLabels.get(ns), List.of("10." + (n / 250) + "." + (n % 250) + "." + p), false,
-                        List.of(new PodInfo.ContainerPort("http", 8080, "TCP")), "node-" + (n % 50)));
+                pods.add(new PolicyEndpoint.Pod(
+                        ns,
+                        app + "-" + p,
+                        Map.of("app", app, "tier", "backend"),
+                        namespaceLabels.get(ns),
+                        List.of("10." + (n / 250) + "." + (n % 250) + "." + p),
+                        false,
+                        List.of(new PodInfo.ContainerPort("http", 8080, "TCP")),
+                        "node-" + (n % 50)));
             }
         }
         namespaceLabels.put("matih-shared-infra", Map.of("matih.ai/role", "shared-infra"));
@@ -106,40 +121,120 @@ public class PolicyEngineBenchmark {
 
     private static List<NetworkPolicy> policiesFor(String ns, String tenant) {
         return List.of(
-                new NetworkPolicyBuilder().withNewMetadata().withName("default-deny-all").withNamespace(ns).endMetadata()
-                        .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress", "Egress")
-                        .endSpec().build(),
-                new NetworkPolicyBuilder().withNewMetadata().withName("allow-ingress").withNamespace(ns).endMetadata()
-                        .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress")
-                        .addNewIngress().withFrom(new NetworkPolicyPeerBuilder().withNewPodSelector().endPodSelector()
-                                .build()).endIngress()
-                        .addNewIngress().withFrom(new NetworkPolicyPeerBuilder().withNamespaceSelector(
-                                new LabelSelectorBuilder().addToMatchLabels("matih.ai/role", "control-plane").build())
-                                .build()).endIngress()
-                        .endSpec().build(),
-                new NetworkPolicyBuilder().withNewMetadata().withName("allow-egress").withNamespace(ns).endMetadata()
-                        .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Egress")
-                        .addNewEgress().withTo(new NetworkPolicyPeerBuilder().withNewPodSelector().endPodSelector()
-                                .build()).endEgress()
-                        .addNewEgress().withTo(new NetworkPolicyPeerBuilder().withNamespaceSelector(
-                                new LabelSelectorBuilder().addToMatchLabels("matih.ai/role", "shared-infra").build())
-                                .build()).endEgress()
-                        .addNewEgress().withPorts(new NetworkPolicyPortBuilder().withPort(new IntOrString(53))
-                                .withProtocol("UDP").build()).endEgress()
-                        .endSpec().build(),
-                new NetworkPolicyBuilder().withNewMetadata().withName("db-from-api").withNamespace(ns).endMetadata()
-                        .withNewSpec().withPodSelector(new LabelSelectorBuilder().addToMatchLabels("app", "db").build())
-                        .addNewIngress().withFrom(new NetworkPolicyPeerBuilder().withPodSelector(
-                                new LabelSelectorBuilder().addToMatchLabels("app", "api").build()).build())
-                        .withPorts(new NetworkPolicyPortBuilder().withPort(new IntOrString("http")).build()).endIngress()
-                        .endSpec().build(),
-                new NetworkPolicyBuilder().withNewMetadata().withName("gold-partners").withNamespace(ns).endMetadata()
-                        .withNewSpec().withPodSelector(new LabelSelectorBuilder().addNewMatchExpression().withKey("tier")
-                                .withOperator("In").withValues("backend", "frontend").endMatchExpression().build())
-                        .addNewIngress().withFrom(new NetworkPolicyPeerBuilder().withNamespaceSelector(
-                                new LabelSelectorBuilder().addToMatchLabels("tier", "gold").build()).withPodSelector(
-                                new LabelSelectorBuilder().addNewMatchExpression().withKey("app").withOperator("NotIn")
-                                        .withValues("db").endMatchExpression().build()).build())
-                        .endIngress().endSpec().build());
+                new NetworkPolicyBuilder()
+                        .withNewMetadata()
+                        .withName("default-deny-all")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewPodSelector()
+                        .endPodSelector()
+                        .withPolicyTypes("Ingress", "Egress")
+                        .endSpec()
+                        .build(),
+                new NetworkPolicyBuilder()
+                        .withNewMetadata()
+                        .withName("allow-ingress")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewPodSelector()
+                        .endPodSelector()
+                        .withPolicyTypes("Ingress")
+                        .addNewIngress()
+                        .withFrom(new NetworkPolicyPeerBuilder()
+                                .withNewPodSelector()
+                                .endPodSelector()
+                                .build())
+                        .endIngress()
+                        .addNewIngress()
+                        .withFrom(new NetworkPolicyPeerBuilder()
+                                .withNamespaceSelector(new LabelSelectorBuilder()
+                                        .addToMatchLabels("matih.ai/role", "control-plane")
+                                        .build())
+                                .build())
+                        .endIngress()
+                        .endSpec()
+                        .build(),
+                new NetworkPolicyBuilder()
+                        .withNewMetadata()
+                        .withName("allow-egress")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withNewPodSelector()
+                        .endPodSelector()
+                        .withPolicyTypes("Egress")
+                        .addNewEgress()
+                        .withTo(new NetworkPolicyPeerBuilder()
+                                .withNewPodSelector()
+                                .endPodSelector()
+                                .build())
+                        .endEgress()
+                        .addNewEgress()
+                        .withTo(new NetworkPolicyPeerBuilder()
+                                .withNamespaceSelector(new LabelSelectorBuilder()
+                                        .addToMatchLabels("matih.ai/role", "shared-infra")
+                                        .build())
+                                .build())
+                        .endEgress()
+                        .addNewEgress()
+                        .withPorts(new NetworkPolicyPortBuilder()
+                                .withPort(new IntOrString(53))
+                                .withProtocol("UDP")
+                                .build())
+                        .endEgress()
+                        .endSpec()
+                        .build(),
+                new NetworkPolicyBuilder()
+                        .withNewMetadata()
+                        .withName("db-from-api")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withPodSelector(new LabelSelectorBuilder()
+                                .addToMatchLabels("app", "db")
+                                .build())
+                        .addNewIngress()
+                        .withFrom(new NetworkPolicyPeerBuilder()
+                                .withPodSelector(new LabelSelectorBuilder()
+                                        .addToMatchLabels("app", "api")
+                                        .build())
+                                .build())
+                        .withPorts(new NetworkPolicyPortBuilder()
+                                .withPort(new IntOrString("http"))
+                                .build())
+                        .endIngress()
+                        .endSpec()
+                        .build(),
+                new NetworkPolicyBuilder()
+                        .withNewMetadata()
+                        .withName("gold-partners")
+                        .withNamespace(ns)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withPodSelector(new LabelSelectorBuilder()
+                                .addNewMatchExpression()
+                                .withKey("tier")
+                                .withOperator("In")
+                                .withValues("backend", "frontend")
+                                .endMatchExpression()
+                                .build())
+                        .addNewIngress()
+                        .withFrom(new NetworkPolicyPeerBuilder()
+                                .withNamespaceSelector(new LabelSelectorBuilder()
+                                        .addToMatchLabels("tier", "gold")
+                                        .build())
+                                .withPodSelector(new LabelSelectorBuilder()
+                                        .addNewMatchExpression()
+                                        .withKey("app")
+                                        .withOperator("NotIn")
+                                        .withValues("db")
+                                        .endMatchExpression()
+                                        .build())
+                                .build())
+                        .endIngress()
+                        .endSpec()
+                        .build());
     }
 }

@@ -1,22 +1,15 @@
 package ai.matih.flowwatch.bench;
 
-import ai.matih.flowwatch.testing.ChildAuth;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectReader;
-import java.io.UncheckedIOException;
-import java.util.function.BooleanSupplier;
-import java.util.function.ToLongFunction;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.demo.EmbeddedKafkaBroker;
+import ai.matih.flowwatch.testing.ChildAuth;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,19 +27,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,15 +95,21 @@ public final class ThroughputBenchmark {
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 10);
     /** Load at the latency rate before the first probe: latency is a steady-state figure, not a start-up one. */
     private final int latencyWarmupSeconds = Integer.getInteger("bench.latency.warmup.seconds", 20);
+
     private final double soakMinutes = Double.parseDouble(System.getProperty("bench.soak.minutes", "0"));
     /** After a soak the topics hold tens of millions of records: the scale-out then runs only when asked for. */
-    private final boolean scaleOut = System.getProperty("bench.scaleout", "").isBlank() ? soakMinutes <= 0
+    private final boolean scaleOut = System.getProperty("bench.scaleout", "").isBlank()
+            ? soakMinutes <= 0
             : Boolean.parseBoolean(System.getProperty("bench.scaleout"));
+
     private final double soakFraction = Double.parseDouble(System.getProperty("bench.soak.fraction", "0.8"));
     private final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
     private final Path app = Path.of(System.getProperty("bench.app", "target/quarkus-app/quarkus-run.jar"));
     private final Path out = Path.of(System.getProperty("bench.out", "target/throughput"));
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     // what was produced
     private final AtomicLong records = new AtomicLong();
@@ -129,8 +135,8 @@ public final class ThroughputBenchmark {
         result.put("load_average_start", loadAverage());
         // members of a group that start together get their partitions in one rebalance, so no record is redelivered
         // (and counted twice) because an instance lost partitions it had not committed yet
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, PARTITIONS,
-                Map.of("group.initial.rebalance.delay.ms", "10000"))) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.start(0, PARTITIONS, Map.of("group.initial.rebalance.delay.ms", "10000"))) {
             broker.createTopics(DemoTopics.ALL.toArray(String[]::new));
             long t0 = System.nanoTime();
             preload(broker.bootstrapServers());
@@ -139,8 +145,11 @@ public final class ThroughputBenchmark {
             result.put("records", records.get());
             result.put("documents", documents.get());
             result.put("mean_record_bytes", bytes.get() / Math.max(1, records.get()));
-            result.put("records_by_topic", Map.copyOf(perTopic.entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()))));
+            result.put(
+                    "records_by_topic",
+                    Map.copyOf(perTopic.entrySet().stream()
+                            .collect(Collectors.toMap(
+                                    Map.Entry::getKey, e -> e.getValue().get()))));
             result.put("violating_connections", violatingConnections.get());
             result.put("produce_records_per_s", Math.round(produceRate));
             log("preloaded %d records (%d documents) in %.1f s", records.get(), documents.get(), produceSeconds);
@@ -155,9 +164,10 @@ public final class ThroughputBenchmark {
             result.put("jackson_records_per_s", Math.round(jackson.recordsPerSecond()));
             result.put("jackson_ratio", round(jackson.recordsPerSecond() / bare));
             result.put("jackson_cpu_us_per_record", round(jackson.cpuMicrosPerRecord()));
-            log("Jackson consumer (bytes → JsonNode, nothing else): %.0f records/s (ratio %.2f; %.1f µs CPU per "
-                    + "record)", jackson.recordsPerSecond(), jackson.recordsPerSecond() / bare,
-                    jackson.cpuMicrosPerRecord());
+            log(
+                    "Jackson consumer (bytes → JsonNode, nothing else): %.0f records/s (ratio %.2f; %.1f µs CPU per "
+                            + "record)",
+                    jackson.recordsPerSecond(), jackson.recordsPerSecond() / bare, jackson.cpuMicrosPerRecord());
 
             boolean accounted;
             try (Instance one = Instance.start(this, broker.bootstrapServers(), "bench-single", 1, jfr)) {
@@ -175,9 +185,16 @@ public final class ThroughputBenchmark {
                 result.put("accounted", m.accounted);
                 result.put("counted_documents", m.counted);
                 result.put("load_average_flowwatch", loadAverage());
-                log("flowwatch: %.0f records/s (ratio %.2f; second half %.0f records/s, ratio %.2f; %.1f µs CPU per "
-                        + "record), counted %d of %d documents", rate, rate / bare, m.steadyRecordsPerSecond,
-                        m.steadyRecordsPerSecond / bare, m.cpuMicrosPerRecord, m.counted, documents.get());
+                log(
+                        "flowwatch: %.0f records/s (ratio %.2f; second half %.0f records/s, ratio %.2f; %.1f µs CPU per "
+                                + "record), counted %d of %d documents",
+                        rate,
+                        rate / bare,
+                        m.steadyRecordsPerSecond,
+                        m.steadyRecordsPerSecond / bare,
+                        m.cpuMicrosPerRecord,
+                        m.counted,
+                        documents.get());
                 log("flowwatch CPU µs per record by threads: %s", m.cpuMicrosPerRecordByThreads);
                 if (latencySeconds > 0 && probeTemplate != null) {
                     double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
@@ -196,7 +213,7 @@ public final class ThroughputBenchmark {
             }
             if (scaleOut) {
                 try (Instance a = Instance.start(this, broker.bootstrapServers(), "bench-scale", 2, false);
-                     Instance b = Instance.start(this, broker.bootstrapServers(), "bench-scale", 3, false)) {
+                        Instance b = Instance.start(this, broker.bootstrapServers(), "bench-scale", 3, false)) {
                     Measured m = measure(List.of(a, b), committedOffsets(broker.bootstrapServers(), "bench-scale"));
                     accounted &= m.accounted;
                     result.put("scaleout_redelivered", m.counted - documents.get());
@@ -208,8 +225,7 @@ public final class ThroughputBenchmark {
                     result.put("scaleout_accounted", m.accounted);
                     result.put("scaleout_peak_heap_mb", round(Math.max(a.peakHeap, b.peakHeap) / 1048576.0));
                     result.put("load_average_scaleout", loadAverage());
-                    log("scale-out: %.0f records/s, counted %d of %d", m.recordsPerSecond, m.counted,
-                            documents.get());
+                    log("scale-out: %.0f records/s, counted %d of %d", m.recordsPerSecond, m.counted, documents.get());
                 }
             }
             result.put("load_average_end", loadAverage());
@@ -230,13 +246,15 @@ public final class ThroughputBenchmark {
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int i = 0; i < producers; i++) {
             int seed = i;
-            Thread t = new Thread(() -> {
-                try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
-                    generate(producer, new Random(42 + seed));
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "bench-producer-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
+                            generate(producer, new Random(42 + seed));
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    },
+                    "bench-producer-" + i);
             t.start();
             threads.add(t);
         }
@@ -268,8 +286,11 @@ public final class ThroughputBenchmark {
                 violatingConnections.incrementAndGet();
             }
             for (DemoRecords.Output o : batch) {
-                if (probeTemplate == null && violation && DemoTopics.HUBBLE.equals(o.topic())
-                        && o.value().contains("\"verdict\":\"DROPPED\"") && PORT.matcher(o.value()).find()) {
+                if (probeTemplate == null
+                        && violation
+                        && DemoTopics.HUBBLE.equals(o.topic())
+                        && o.value().contains("\"verdict\":\"DROPPED\"")
+                        && PORT.matcher(o.value()).find()) {
                     probeTemplate = o.value();
                 }
                 byte[] value = o.value().getBytes(StandardCharsets.UTF_8);
@@ -320,8 +341,7 @@ public final class ThroughputBenchmark {
     // ------------------------------------------------------------------------------------------ (a) baselines
 
     /** A baseline consumer's rate, and the CPU its JVM used per record (all threads: JIT and GC included). */
-    private record Baseline(double recordsPerSecond, double cpuMicrosPerRecord) {
-    }
+    private record Baseline(double recordsPerSecond, double cpuMicrosPerRecord) {}
 
     /** A bare KafkaConsumer reading every input record as bytes: the machine's limit. */
     private Baseline bareConsumer(String bootstrap) {
@@ -335,18 +355,22 @@ public final class ThroughputBenchmark {
     private Baseline jacksonConsumer(String bootstrap) {
         ObjectReader reader = JSON.readerFor(JsonNode.class);
         long[] fields = new long[1];
-        Baseline b = consumeAll(bootstrap, "Jackson consumer", value -> {
-            long n = 0;
-            try (MappingIterator<JsonNode> docs = reader.readValues(value)) {
-                while (docs.hasNextValue()) {
-                    fields[0] += docs.nextValue().size();
-                    n++;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("a produced record is not JSON", e);
-            }
-            return n;
-        }, documents.get());
+        Baseline b = consumeAll(
+                bootstrap,
+                "Jackson consumer",
+                value -> {
+                    long n = 0;
+                    try (MappingIterator<JsonNode> docs = reader.readValues(value)) {
+                        while (docs.hasNextValue()) {
+                            fields[0] += docs.nextValue().size();
+                            n++;
+                        }
+                    } catch (IOException e) {
+                        throw new IllegalStateException("a produced record is not JSON", e);
+                    }
+                    return n;
+                },
+                documents.get());
         if (fields[0] == 0) {
             throw new IllegalStateException("the Jackson consumer bound no field");
         }
@@ -357,8 +381,7 @@ public final class ThroughputBenchmark {
      * Reads every input record from the beginning, applying {@code work} to each value; fails unless the sum of what
      * {@code work} returned equals {@code expected}.
      */
-    private Baseline consumeAll(String bootstrap, String what, ToLongFunction<byte[]> work,
-                                long expected) {
+    private Baseline consumeAll(String bootstrap, String what, ToLongFunction<byte[]> work, long expected) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -426,9 +449,14 @@ public final class ThroughputBenchmark {
      *                               done most of its work (a long-running service runs at this rate)
      * @param cpuMicrosPerRecord     CPU time the instances used per record (all their threads, JIT included)
      */
-    private record Measured(double recordsPerSecond, double documentsPerSecond, long counted, boolean accounted,
-                            double steadyRecordsPerSecond, double cpuMicrosPerRecord,
-                            Map<String, Double> cpuMicrosPerRecordByThreads) {
+    private record Measured(
+            double recordsPerSecond,
+            double documentsPerSecond,
+            long counted,
+            boolean accounted,
+            double steadyRecordsPerSecond,
+            double cpuMicrosPerRecord,
+            Map<String, Double> cpuMicrosPerRecordByThreads) {
         Measured(long counted) {
             this(0, 0, counted, false, 0, 0, Map.of());
         }
@@ -447,8 +475,8 @@ public final class ThroughputBenchmark {
                 for (Path task : (Iterable<Path>) tasks::iterator) {
                     try {
                         String name = Files.readString(task.resolve("comm")).trim();
-                        out.merge(threadKind(name), statCpuSeconds(Files.readString(task.resolve("stat"))),
-                                Double::sum);
+                        out.merge(
+                                threadKind(name), statCpuSeconds(Files.readString(task.resolve("stat"))), Double::sum);
                     } catch (IOException | RuntimeException gone) {
                         // a thread that ended meanwhile
                     }
@@ -505,18 +533,25 @@ public final class ThroughputBenchmark {
      */
     private static BooleanSupplier committedOffsets(String bootstrap, String group) {
         return () -> {
-            try (Admin admin = Admin.create(
-                    Map.of("bootstrap.servers", bootstrap))) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-                for (var d : admin.describeTopics(INPUTS).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-                    d.partitions().forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()),
-                            OffsetSpec.latest()));
+                for (var d : admin.describeTopics(INPUTS)
+                        .allTopicNames()
+                        .get(10, TimeUnit.SECONDS)
+                        .values()) {
+                    d.partitions()
+                            .forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
                 }
-                for (var e : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
+                for (var e : admin.listOffsets(latest)
+                        .all()
+                        .get(10, TimeUnit.SECONDS)
+                        .entrySet()) {
                     var c = committed.get(e.getKey());
-                    if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset())) {
+                    if (e.getValue().offset() > 0
+                            && (c == null || c.offset() < e.getValue().offset())) {
                         return false;
                     }
                 }
@@ -546,8 +581,7 @@ public final class ThroughputBenchmark {
      * Waits until the instances together count every document produced (and, when {@code committed} is given, the
      * group has committed everything: redeliveries then count twice); the rate runs from the first to the last.
      */
-    private Measured measure(List<Instance> instances, BooleanSupplier committed)
-            throws InterruptedException {
+    private Measured measure(List<Instance> instances, BooleanSupplier committed) throws InterruptedException {
         long expected = documents.get();
         long firstAt = 0;
         long firstCount = 0;
@@ -609,13 +643,18 @@ public final class ThroughputBenchmark {
         double docsPerSecond = seconds <= 0 ? 0 : (Math.min(count, expected) - firstCount) / seconds;
         double recordsPerSecond = docsPerSecond * records.get() / expected;
         double halfSeconds = (doneAt - halfAt) / 1e9;
-        double steady = halfSeconds <= 0 ? 0
-                : (Math.min(count, expected) - halfCount) / halfSeconds * records.get() / expected;
+        double steady =
+                halfSeconds <= 0 ? 0 : (Math.min(count, expected) - halfCount) / halfSeconds * records.get() / expected;
         double processed = (Math.min(count, expected) - firstCount) * (double) records.get() / expected;
         threads.replaceAll((kind, used) -> processed <= 0 ? 0 : round(used * 1e6 / processed));
-        return new Measured(recordsPerSecond, docsPerSecond, settled,
-                committed == null ? settled == expected : settled >= expected, steady,
-                processed <= 0 ? 0 : cpu * 1e6 / processed, threads);
+        return new Measured(
+                recordsPerSecond,
+                docsPerSecond,
+                settled,
+                committed == null ? settled == expected : settled >= expected,
+                steady,
+                processed <= 0 ? 0 : cpu * 1e6 / processed,
+                threads);
     }
 
     /**
@@ -628,36 +667,40 @@ public final class ThroughputBenchmark {
         Map<Integer, Long> arrived = new ConcurrentHashMap<>();
         HttpRequest request = HttpRequest.newBuilder(URI.create(instance.base + "/api/v1/violations/stream"))
                 .header("Accept", "text/event-stream")
-                .header("Authorization", ChildAuth.adminHeader()).build();
+                .header("Authorization", ChildAuth.adminHeader())
+                .build();
         var stream = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
         HttpResponse<Stream<String>> response = stream.get(10, TimeUnit.SECONDS);
-        Thread reader = new Thread(() -> {
-            try {
-                response.body().forEach(line -> {
-                    if (!line.startsWith("data:")) {
-                        return;
-                    }
-                    long at = System.nanoTime();
+        Thread reader = new Thread(
+                () -> {
                     try {
-                        JsonNode v = JSON.readTree(line.substring(5));
-                        JsonNode port = v.get("port");
-                        if (port != null && port.isInt() && sent.containsKey(port.intValue())) {
-                            arrived.putIfAbsent(port.intValue(), at);
-                        }
-                    } catch (IOException ignored) {
-                        // not a violation document
+                        response.body().forEach(line -> {
+                            if (!line.startsWith("data:")) {
+                                return;
+                            }
+                            long at = System.nanoTime();
+                            try {
+                                JsonNode v = JSON.readTree(line.substring(5));
+                                JsonNode port = v.get("port");
+                                if (port != null && port.isInt() && sent.containsKey(port.intValue())) {
+                                    arrived.putIfAbsent(port.intValue(), at);
+                                }
+                            } catch (IOException ignored) {
+                                // not a violation document
+                            }
+                        });
+                    } catch (UncheckedIOException closed) {
+                        // the stream ends when the instance stops after the measurement; a probe not seen by then is
+                        // missing
                     }
-                });
-            } catch (UncheckedIOException closed) {
-                // the stream ends when the instance stops after the measurement; a probe not seen by then is missing
-            }
-        }, "bench-sse");
+                },
+                "bench-sse");
         reader.setDaemon(true);
         reader.start();
         Thread.sleep(500);
         List<byte[][]> pool = new ArrayList<>(replayPool);
         try (KafkaProducer<byte[], byte[]> load = producer(bootstrap, 5);
-             KafkaProducer<byte[], byte[]> probes = producer(bootstrap, 0)) {
+                KafkaProducer<byte[], byte[]> probes = producer(bootstrap, 0)) {
             long start = System.nanoTime();
             long warmup = TimeUnit.SECONDS.toNanos(latencyWarmupSeconds);
             long end = start + warmup + TimeUnit.SECONDS.toNanos(latencySeconds);
@@ -699,7 +742,8 @@ public final class ThroughputBenchmark {
         missing.removeAll(arrived.keySet());
         Collections.sort(missing);
         if (!missing.isEmpty()) {
-            log("probes that never reached the stream (port = 20000 + probe number): %s",
+            log(
+                    "probes that never reached the stream (port = 20000 + probe number): %s",
                     missing.subList(0, Math.min(30, missing.size())));
         }
         result.put("latency_probes", sent.size());
@@ -713,11 +757,15 @@ public final class ThroughputBenchmark {
         StringBuilder timeline = new StringBuilder();
         for (int port : order) {
             Long at = arrived.get(port);
-            timeline.append(at == null ? "-" : TimeUnit.NANOSECONDS.toMillis(at - sent.get(port))).append(' ');
+            timeline.append(at == null ? "-" : TimeUnit.NANOSECONDS.toMillis(at - sent.get(port)))
+                    .append(' ');
         }
-        log("latency of each probe in the order sent (ms): %s", timeline.toString().trim());
-        log("latency at %.0f records/s: p50 %s ms, p99 %s ms, %d of %d probes arrived", rate,
-                percentile(millis, 0.50), percentile(millis, 0.99), arrived.size(), sent.size());
+        log(
+                "latency of each probe in the order sent (ms): %s",
+                timeline.toString().trim());
+        log(
+                "latency at %.0f records/s: p50 %s ms, p99 %s ms, %d of %d probes arrived",
+                rate, percentile(millis, 0.50), percentile(millis, 0.99), arrived.size(), sent.size());
     }
 
     /**
@@ -757,8 +805,9 @@ public final class ThroughputBenchmark {
         double max = documentsPerSecond * records.get() / documents.get();
         result.put("max_under_load_records_per_s", Math.round(max));
         result.put("max_under_load_offered_records_per_s", Math.round(offered));
-        log("maximum while producing on this machine: %.0f records/s (offered %.0f%s)", max, offered,
-                max > 0.95 * offered ? "; it kept up, so this is a lower bound" : "");
+        log(
+                "maximum while producing on this machine: %.0f records/s (offered %.0f%s)",
+                max, offered, max > 0.95 * offered ? "; it kept up, so this is a lower bound" : "");
         long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (instance.sample() - before < producedDocs && System.nanoTime() < drainUntil) {
             Thread.sleep(500);
@@ -779,8 +828,9 @@ public final class ThroughputBenchmark {
         long before = instance.sample();
         long producedDocs = 0;
         List<long[]> samples = new ArrayList<>(); // elapsed s, produced, counted, lag, heap MB, old MB, rss MB, stored
-        System.out.printf("[throughput] %9s %11s %11s %9s %8s %8s %8s %8s%n", "elapsed_s", "produced", "counted", "lag",
-                "heap_MB", "old_MB", "rss_MB", "stored");
+        System.out.printf(
+                "[throughput] %9s %11s %11s %9s %8s %8s %8s %8s%n",
+                "elapsed_s", "produced", "counted", "lag", "heap_MB", "old_MB", "rss_MB", "stored");
         try (KafkaProducer<byte[], byte[]> load = producer(bootstrap, 5)) {
             long start = System.nanoTime();
             long end = start + (long) (soakMinutes * 60e9);
@@ -799,12 +849,20 @@ public final class ThroughputBenchmark {
                 if (now >= nextSample) {
                     nextSample += TimeUnit.SECONDS.toNanos(30);
                     long counted = instance.sample() - before;
-                    long[] row = {TimeUnit.NANOSECONDS.toSeconds(now - start), producedDocs, counted,
-                            producedDocs - counted, instance.lastHeap / 1048576, instance.lastOldGen / 1048576,
-                            instance.rssKb() / 1024, instance.stored()};
+                    long[] row = {
+                        TimeUnit.NANOSECONDS.toSeconds(now - start),
+                        producedDocs,
+                        counted,
+                        producedDocs - counted,
+                        instance.lastHeap / 1048576,
+                        instance.lastOldGen / 1048576,
+                        instance.rssKb() / 1024,
+                        instance.stored()
+                    };
                     samples.add(row);
-                    System.out.printf("[throughput] %9d %11d %11d %9d %8d %8d %8d %8d%n", row[0], row[1], row[2],
-                            row[3], row[4], row[5], row[6], row[7]);
+                    System.out.printf(
+                            "[throughput] %9d %11d %11d %9d %8d %8d %8d %8d%n",
+                            row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
                 }
                 Thread.sleep(1);
             }
@@ -896,13 +954,14 @@ public final class ThroughputBenchmark {
         private final String base;
         /** Base URL of the management port, where /q/metrics and /q/health are served. */
         private final String management;
+
         private final Path log;
         private long peakHeap;
         private long lastHeap;
         private long lastOldGen;
 
-        private Instance(ThroughputBenchmark bench, int number, Process process, String base, String management,
-                         Path log) {
+        private Instance(
+                ThroughputBenchmark bench, int number, Process process, String base, String management, Path log) {
             this.bench = bench;
             this.number = number;
             this.process = process;
@@ -916,13 +975,14 @@ public final class ThroughputBenchmark {
             int port = freePort();
             int managementPort = freePort();
             Path log = bench.out.resolve("flowwatch-" + number + ".log");
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
             if (jfr) {
                 cmd.add("-XX:StartFlightRecording=filename=" + bench.out.resolve("flowwatch-" + number + ".jfr")
                         + ",settings=profile");
             }
-            cmd.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap,
+            cmd.addAll(List.of(
+                    "-Dkafka.bootstrap.servers=" + bootstrap,
                     "-Dflowwatch.topology.path=classpath:demo/topology.yaml",
                     "-Dflowwatch.demo.enabled=false",
                     "-Dflowwatch.group=" + group,
@@ -936,17 +996,23 @@ public final class ThroughputBenchmark {
                 cmd.addAll(List.of(extra.split("\\s+")));
             }
             cmd.addAll(List.of("-jar", bench.app.toString()));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            return new Instance(bench, number, p, "http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort,
-                    log);
+            Process p = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            return new Instance(
+                    bench, number, p, "http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort, log);
         }
 
         /** flows + rejected + audit events so far (0 while not up); samples the heap. */
         long sample() {
             String text;
             try {
-                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(management + "/q/metrics"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = bench.http.send(
+                        HttpRequest.newBuilder(URI.create(management + "/q/metrics"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
                     return 0;
                 }
@@ -961,7 +1027,8 @@ public final class ThroughputBenchmark {
             double heap = 0;
             double old = 0;
             for (String line : text.split("\n")) {
-                if (line.startsWith("flowwatch_flows_total{") || line.startsWith("flowwatch_records_rejected_total{")
+                if (line.startsWith("flowwatch_flows_total{")
+                        || line.startsWith("flowwatch_records_rejected_total{")
                         || line.startsWith("flowwatch_audit_events_total{")) {
                     counted += value(line);
                 } else if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
@@ -984,8 +1051,11 @@ public final class ThroughputBenchmark {
         /** Violations in the store, from the readiness check's data; -1 when unknown. */
         long stored() {
             try {
-                HttpResponse<String> r = bench.http.send(HttpRequest.newBuilder(URI.create(management + "/q/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = bench.http.send(
+                        HttpRequest.newBuilder(URI.create(management + "/q/health"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 Matcher m = Pattern.compile("\"stored\"\\s*:\\s*(\\d+)").matcher(r.body());
                 return m.find() ? Long.parseLong(m.group(1)) : -1;
             } catch (IOException e) {

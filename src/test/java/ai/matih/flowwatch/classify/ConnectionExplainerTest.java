@@ -27,27 +27,39 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** A connection is placed on the live snapshot, then judged on every axis on that same snapshot. */
 class ConnectionExplainerTest {
 
-    private static final ManifestLoader LOADER = new ManifestLoader(TenancyRules.defaults(),
-            List.of(EgressException.parseCidr("10.0.0.0/8")), DnsSelector.parse("kube-system/k8s-app=kube-dns"));
-    private static final Topology DEMO = LOADER.load("classpath:demo/topology.yaml").topology();
+    private static final ManifestLoader LOADER = new ManifestLoader(
+            TenancyRules.defaults(),
+            List.of(EgressException.parseCidr("10.0.0.0/8")),
+            DnsSelector.parse("kube-system/k8s-app=kube-dns"));
+    private static final Topology DEMO =
+            LOADER.load("classpath:demo/topology.yaml").topology();
     private static final String ACME = "matih-data-plane-acme-corp";
     private static final End ACME_API = new End.Address("10.244.1.10");
 
     private final AtomicReference<Topology> live = new AtomicReference<>(DEMO);
-    private final ConnectionExplainer explainer = new ConnectionExplainer(live::get,
-            new EnginePolicyAxis(CniProfile.CONFORMANCE));
+    private final ConnectionExplainer explainer =
+            new ConnectionExplainer(live::get, new EnginePolicyAxis(CniProfile.CONFORMANCE));
 
     static Stream<Arguments> ends() {
         return Stream.of(
                 arguments("a tenant's pod by IP", new End.Address("10.244.2.12"), Party.Kind.TENANT, "globex"),
-                arguments("a tenant's pod by name", new End.Pod("matih-data-plane-globex", "db-0"), Party.Kind.TENANT,
+                arguments(
+                        "a tenant's pod by name",
+                        new End.Pod("matih-data-plane-globex", "db-0"),
+                        Party.Kind.TENANT,
                         "globex"),
-                arguments("a pod not yet deployed", new End.Pod(ACME, "not-yet-deployed"), Party.Kind.TENANT,
+                arguments(
+                        "a pod not yet deployed",
+                        new End.Pod(ACME, "not-yet-deployed"),
+                        Party.Kind.TENANT,
                         "acme-corp"),
                 arguments("a control-plane pod", new End.Address("10.244.0.10"), Party.Kind.CONTROL_PLANE, null),
                 arguments("an ingress pod", new End.Address("10.244.9.1"), Party.Kind.INGRESS, null),
-                arguments("a pod of a namespace without a role", new End.Pod("monitoring", "prometheus-0"),
-                        Party.Kind.OTHER_NAMESPACE, null),
+                arguments(
+                        "a pod of a namespace without a role",
+                        new End.Pod("monitoring", "prometheus-0"),
+                        Party.Kind.OTHER_NAMESPACE,
+                        null),
                 arguments("an in-cluster address no pod has", new End.Address("10.244.7.7"), Party.Kind.UNKNOWN, null),
                 arguments("an address outside the cluster", new End.Address("203.0.113.9"), Party.Kind.EXTERNAL, null));
     }
@@ -84,8 +96,11 @@ class ConnectionExplainerTest {
     @Test
     void shouldExplainCrossTenantTrafficOnEveryAxis() {
         // Given
-        ConnectionExplainer.Placed placed = explainer.place(new End.Pod("matih-data-plane-globex", "api-7d9f8c6b5-x2a2b"),
-                new End.Pod("matih-data-plane-initech", "db-0"), Protocol.TCP, 5432);
+        ConnectionExplainer.Placed placed = explainer.place(
+                new End.Pod("matih-data-plane-globex", "api-7d9f8c6b5-x2a2b"),
+                new End.Pod("matih-data-plane-initech", "db-0"),
+                Protocol.TCP,
+                5432);
 
         // When
         ConnectionExplainer.Explanation explanation = explainer.explain(placed);
@@ -98,23 +113,26 @@ class ConnectionExplainerTest {
         });
         assertThat(explanation.policy().verdict()).isEqualTo(PolicyVerdict.DENY);
         assertThat(explanation.outcomes().keySet()).containsExactly(Observed.ALLOWED, Observed.DENIED, Observed.AUDIT);
-        assertThat(explanation.outcomes().values()).extracting(ConnectionExplainerTest::type)
-                .containsExactly(ViolationType.ISOLATION_BREACH, ViolationType.BLOCKED_ATTEMPT,
-                        ViolationType.WOULD_BE_BLOCKED);
+        assertThat(explanation.outcomes().values())
+                .extracting(ConnectionExplainerTest::type)
+                .containsExactly(
+                        ViolationType.ISOLATION_BREACH, ViolationType.BLOCKED_ATTEMPT, ViolationType.WOULD_BE_BLOCKED);
     }
 
     @Test
     void shouldExplainPermittedDnsAsNormalWhenAllowedAndUnexpectedWhenDenied() {
         // Given
-        ConnectionExplainer.Placed placed = explainer.place(new End.Address("10.244.2.10"),
-                new End.Address("10.244.0.53"), Protocol.UDP, 53);
+        ConnectionExplainer.Placed placed =
+                explainer.place(new End.Address("10.244.2.10"), new End.Address("10.244.0.53"), Protocol.UDP, 53);
 
         // When
         ConnectionExplainer.Explanation explanation = explainer.explain(placed);
 
         // Then
-        assertThat(explanation.intent()).isInstanceOfSatisfying(IntentResult.Judged.class,
-                judged -> assertThat(judged.intent()).isEqualTo(Intent.PERMITTED));
+        assertThat(explanation.intent())
+                .isInstanceOfSatisfying(
+                        IntentResult.Judged.class,
+                        judged -> assertThat(judged.intent()).isEqualTo(Intent.PERMITTED));
         assertThat(explanation.policy().verdict()).isEqualTo(PolicyVerdict.ALLOW);
         assertThat(explanation.outcomes().get(Observed.ALLOWED)).isInstanceOf(Outcome.Normal.class);
         assertThat(type(explanation.outcomes().get(Observed.DENIED))).isEqualTo(ViolationType.UNEXPECTED_DENY);
@@ -123,8 +141,8 @@ class ConnectionExplainerTest {
     @Test
     void shouldNotJudgePlatformTraffic() {
         // Given
-        ConnectionExplainer.Placed placed = explainer.place(new End.Address("10.244.0.30"),
-                new End.Address("10.244.0.53"), Protocol.UDP, 53);
+        ConnectionExplainer.Placed placed =
+                explainer.place(new End.Address("10.244.0.30"), new End.Address("10.244.0.53"), Protocol.UDP, 53);
 
         // When
         ConnectionExplainer.Explanation explanation = explainer.explain(placed);
@@ -137,19 +155,28 @@ class ConnectionExplainerTest {
     @Test
     void shouldJudgeOnTheSnapshotTheEndsWerePlacedOn() {
         // Given ends placed on the demo topology, which is then replaced by an empty one
-        ConnectionExplainer.Placed placed = explainer.place(ACME_API, new End.Address("10.244.2.12"), Protocol.TCP,
-                5432);
-        Topology empty = Topology.empty(TenancyRules.defaults(), List.of(EgressException.parseCidr("10.0.0.0/8")),
-                DnsSelector.parse("kube-system/k8s-app=kube-dns"), Instant.now(), Topology.EMPTY_ORIGIN);
+        ConnectionExplainer.Placed placed =
+                explainer.place(ACME_API, new End.Address("10.244.2.12"), Protocol.TCP, 5432);
+        Topology empty = Topology.empty(
+                TenancyRules.defaults(),
+                List.of(EgressException.parseCidr("10.0.0.0/8")),
+                DnsSelector.parse("kube-system/k8s-app=kube-dns"),
+                Instant.now(),
+                Topology.EMPTY_ORIGIN);
         live.set(empty);
 
         // When
         ConnectionExplainer.Explanation explanation = explainer.explain(placed);
 
         // Then: still the cross-tenant connection of the demo, not two unknown addresses
-        assertThat(explanation.intent()).isInstanceOfSatisfying(IntentResult.Judged.class,
-                judged -> assertThat(judged.category()).isEqualTo(Category.CROSS_TENANT));
-        assertThat(explainer.place(ACME_API, new End.Address("10.244.2.12"), Protocol.TCP, 5432).destination().kind())
+        assertThat(explanation.intent())
+                .isInstanceOfSatisfying(
+                        IntentResult.Judged.class,
+                        judged -> assertThat(judged.category()).isEqualTo(Category.CROSS_TENANT));
+        assertThat(explainer
+                        .place(ACME_API, new End.Address("10.244.2.12"), Protocol.TCP, 5432)
+                        .destination()
+                        .kind())
                 .isEqualTo(Party.Kind.UNKNOWN);
     }
 

@@ -1,7 +1,5 @@
 package ai.matih.flowwatch.classify;
 
-import ai.matih.flowwatch.policy.PolicyDecision;
-import ai.matih.flowwatch.policy.PolicyVerdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.flow.Endpoint;
@@ -10,7 +8,9 @@ import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.policy.CniProfile;
+import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.policy.PolicyEndpoint;
+import ai.matih.flowwatch.policy.PolicyVerdict;
 import ai.matih.flowwatch.testing.TestTopologies;
 import ai.matih.flowwatch.topology.DnsSelector;
 import ai.matih.flowwatch.topology.EgressException;
@@ -32,9 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The policy-decision memo holds small identities, stays within its byte budget and never mixes up connections. */
 class DecisionMemoBoundsTest {
 
-    private static final ManifestLoader LOADER = new ManifestLoader(TenancyRules.defaults(),
-            List.of(EgressException.parseCidr("10.0.0.0/8")), DnsSelector.parse("kube-system/k8s-app=kube-dns"));
-    private static final Topology DEMO = LOADER.load("classpath:demo/topology.yaml").topology();
+    private static final ManifestLoader LOADER = new ManifestLoader(
+            TenancyRules.defaults(),
+            List.of(EgressException.parseCidr("10.0.0.0/8")),
+            DnsSelector.parse("kube-system/k8s-app=kube-dns"));
+    private static final Topology DEMO =
+            LOADER.load("classpath:demo/topology.yaml").topology();
     private static final String ACME = "matih-data-plane-acme-corp";
     private static final byte[] SALT = new byte[16];
 
@@ -76,9 +79,11 @@ class DecisionMemoBoundsTest {
 
         // Then
         assertThat(most).isLessThanOrEqualTo(budget);
-        assertThat(registry.get(EnginePolicyAxis.MEMO_CLEARS_METER).counter().count()).isGreaterThan(0);
+        assertThat(registry.get(EnginePolicyAxis.MEMO_CLEARS_METER).counter().count())
+                .isGreaterThan(0);
         assertThat(registry.get(EnginePolicyAxis.MEMO_BYTES_METER).gauge().value())
-                .isEqualTo((double) axis.memoBytesHeld()).isPositive();
+                .isEqualTo((double) axis.memoBytesHeld())
+                .isPositive();
     }
 
     @Test
@@ -129,28 +134,33 @@ class DecisionMemoBoundsTest {
 
     static Stream<Arguments> distinctConnections() {
         return Stream.of(
-                Arguments.of("label key and value boundary",
-                        pod("ns", "p", Map.of("ab", "c")), pod("ns", "p", Map.of("a", "bc"))),
-                Arguments.of("namespace and name boundary",
-                        pod("a", "b-c", Map.of()), pod("a-b", "c", Map.of())),
-                Arguments.of("unknown labels against no labels",
-                        pod("ns", "p", null), pod("ns", "p", Map.of())),
-                Arguments.of("a label moved from the pod to its namespace",
+                Arguments.of(
+                        "label key and value boundary",
+                        pod("ns", "p", Map.of("ab", "c")),
+                        pod("ns", "p", Map.of("a", "bc"))),
+                Arguments.of("namespace and name boundary", pod("a", "b-c", Map.of()), pod("a-b", "c", Map.of())),
+                Arguments.of("unknown labels against no labels", pod("ns", "p", null), pod("ns", "p", Map.of())),
+                Arguments.of(
+                        "a label moved from the pod to its namespace",
                         new PolicyEndpoint.Pod("ns", "p", Map.of("x", "y"), Map.of(), List.of(), false, null, null),
                         new PolicyEndpoint.Pod("ns", "p", Map.of(), Map.of("x", "y"), List.of(), false, null, null)),
-                Arguments.of("hostNetwork",
+                Arguments.of(
+                        "hostNetwork",
                         new PolicyEndpoint.Pod("ns", "p", Map.of(), null, List.of("10.0.0.1"), false, null, "n"),
                         new PolicyEndpoint.Pod("ns", "p", Map.of(), null, List.of("10.0.0.1"), true, null, "n")),
-                Arguments.of("address kind",
-                        PolicyEndpoint.Address.external("10.0.0.1"), PolicyEndpoint.Address.unresolved("10.0.0.1")),
-                Arguments.of("pod against address of the same text",
-                        pod("10.0.0.1", "x", null), PolicyEndpoint.Address.external("10.0.0.1")));
+                Arguments.of(
+                        "address kind",
+                        PolicyEndpoint.Address.external("10.0.0.1"),
+                        PolicyEndpoint.Address.unresolved("10.0.0.1")),
+                Arguments.of(
+                        "pod against address of the same text",
+                        pod("10.0.0.1", "x", null),
+                        PolicyEndpoint.Address.external("10.0.0.1")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("distinctConnections")
-    void shouldGiveDistinctConnectionsDistinctIdentities(String difference, PolicyEndpoint one,
-                                                         PolicyEndpoint other) {
+    void shouldGiveDistinctConnectionsDistinctIdentities(String difference, PolicyEndpoint one, PolicyEndpoint other) {
         // Given
         ConnectionDigest digest = new ConnectionDigest();
         PolicyEndpoint peer = PolicyEndpoint.Address.external("203.0.113.9");
@@ -197,8 +207,15 @@ class DecisionMemoBoundsTest {
     }
 
     private static Endpoint ingressPod(Map<String, String> labels) {
-        return new Endpoint(EndpointKind.POD, "matih-ingress", "ingress-nginx-other-1", "ingress-nginx",
-                "10.244.9.77", labels, Map.of(), null);
+        return new Endpoint(
+                EndpointKind.POD,
+                "matih-ingress",
+                "ingress-nginx-other-1",
+                "ingress-nginx",
+                "10.244.9.77",
+                labels,
+                Map.of(),
+                null);
     }
 
     private static Flow flow(Endpoint source, Endpoint destination) {

@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
 /** The memoised policy axis decides exactly as the engine does, flow by flow, and forgets a replaced snapshot. */
 class EnginePolicyAxisMemoTest {
 
-    private static final ManifestLoader LOADER = new ManifestLoader(TenancyRules.defaults(),
-            List.of(EgressException.parseCidr("10.0.0.0/8")), DnsSelector.parse("kube-system/k8s-app=kube-dns"));
+    private static final ManifestLoader LOADER = new ManifestLoader(
+            TenancyRules.defaults(),
+            List.of(EgressException.parseCidr("10.0.0.0/8")),
+            DnsSelector.parse("kube-system/k8s-app=kube-dns"));
 
     @Test
     void shouldDecideAsTheEngineForEveryDemoFlow() {
@@ -48,7 +50,9 @@ class EnginePolicyAxisMemoTest {
         for (Flow f : flows) {
             Party src = PartyResolver.resolve(f.source(), topology);
             Party dst = PartyResolver.resolve(f.destination(), topology);
-            direct.add(new EnginePolicyAxis(CniProfile.CONFORMANCE).evaluate(f, src, dst, topology).toDecision());
+            direct.add(new EnginePolicyAxis(CniProfile.CONFORMANCE)
+                    .evaluate(f, src, dst, topology)
+                    .toDecision());
         }
         assertThat(first).isEqualTo(direct);
         assertThat(again).isEqualTo(direct);
@@ -59,10 +63,18 @@ class EnginePolicyAxisMemoTest {
     void shouldNotReuseDecisionsOfAReplacedSnapshot() {
         // Given
         Topology withPolicies = LOADER.load("classpath:demo/topology.yaml").topology();
-        Topology without = new Topology(withPolicies.namespaces(), List.of(), withPolicies.podsByIp(),
-                withPolicies.podsByName(), withPolicies.egressExceptions(), withPolicies.rules(),
-                withPolicies.internalCidrs(), withPolicies.dnsNamespace(), withPolicies.dnsSelector(),
-                withPolicies.loadedAt(), "test");
+        Topology without = new Topology(
+                withPolicies.namespaces(),
+                List.of(),
+                withPolicies.podsByIp(),
+                withPolicies.podsByName(),
+                withPolicies.egressExceptions(),
+                withPolicies.rules(),
+                withPolicies.internalCidrs(),
+                withPolicies.dnsNamespace(),
+                withPolicies.dnsSelector(),
+                withPolicies.loadedAt(),
+                "test");
         List<Flow> flows = demoFlows(500);
         EnginePolicyAxis axis = new EnginePolicyAxis(CniProfile.CONFORMANCE);
         decide(axis, flows, withPolicies);
@@ -95,16 +107,13 @@ class EnginePolicyAxisMemoTest {
             }
 
             @Override
-            public void audit(AuditEvent event) {
-            }
+            public void audit(AuditEvent event) {}
 
             @Override
-            public void skipped(String kind, long lostEvents) {
-            }
+            public void skipped(String kind, long lostEvents) {}
 
             @Override
-            public void rejected(Rejection rejection) {
-            }
+            public void rejected(Rejection rejection) {}
         };
         Random random = new Random(11);
         for (int i = 0; i < connections; i++) {

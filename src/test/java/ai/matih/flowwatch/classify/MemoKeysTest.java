@@ -18,8 +18,11 @@ class MemoKeysTest {
     private static final String LONG = "x".repeat(MemoKeys.EXACT_KEY_CHARS);
 
     static List<Object[]> endpoints() {
-        List<String> manyIps = IntStream.range(0, 1_000).mapToObj(i -> "10.0." + i / 250 + "." + i % 250).toList();
-        List<PodInfo.ContainerPort> manyPorts = Collections.nCopies(1_000, new PodInfo.ContainerPort("http", 80, "TCP"));
+        List<String> manyIps = IntStream.range(0, 1_000)
+                .mapToObj(i -> "10.0." + i / 250 + "." + i % 250)
+                .toList();
+        List<PodInfo.ContainerPort> manyPorts =
+                Collections.nCopies(1_000, new PodInfo.ContainerPort("http", 80, "TCP"));
         return List.of(
                 new Object[] {"ordinary pod", pod(Map.of("app", "api"), List.of("10.0.0.1"), null), false},
                 new Object[] {"long label", pod(Map.of("app", LONG), List.of(), null), true},
@@ -42,8 +45,7 @@ class MemoKeysTest {
         assertThat(asDestination).isEqualTo(large);
     }
 
-    private static PolicyEndpoint pod(Map<String, String> labels, List<String> ips,
-                                      List<PodInfo.ContainerPort> ports) {
+    private static PolicyEndpoint pod(Map<String, String> labels, List<String> ips, List<PodInfo.ContainerPort> ports) {
         return new PolicyEndpoint.Pod("acme", "api-0", labels, null, ips, false, ports, null);
     }
 }

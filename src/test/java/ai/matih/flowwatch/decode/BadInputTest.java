@@ -87,7 +87,8 @@ class BadInputTest {
         }
 
         // When
-        DecoderFuzzTest.Outcome out = DecoderFuzzTest.decode(kind, big.toString().getBytes(StandardCharsets.UTF_8));
+        DecoderFuzzTest.Outcome out =
+                DecoderFuzzTest.decode(kind, big.toString().getBytes(StandardCharsets.UTF_8));
 
         // Then
         assertThat(out.rejected).isEqualTo(1);
@@ -106,14 +107,23 @@ class BadInputTest {
                 "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":[],\"objectRef\":\"x\",\"stage\":1}",
                 "{\"kind\":\"EventList\",\"items\":{\"not\":\"an array\"}}",
                 "[" + "0,".repeat(400_000) + "0]",
-                "null", "true", "12", "\"text\"", "{}", "[]", "", " \n \n ");
+                "null",
+                "true",
+                "12",
+                "\"text\"",
+                "{}",
+                "[]",
+                "",
+                " \n \n ");
 
         for (String value : bad) {
             // When
             DecoderFuzzTest.Outcome out = DecoderFuzzTest.decode(kind, value.getBytes(StandardCharsets.UTF_8));
 
             // Then: nothing escaped, and no flow or event came out of it
-            assertThat(out.flows + out.audits).as(value.length() > 80 ? value.substring(0, 80) : value).isZero();
+            assertThat(out.flows + out.audits)
+                    .as(value.length() > 80 ? value.substring(0, 80) : value)
+                    .isZero();
         }
     }
 

@@ -26,8 +26,8 @@ class DecoderFuzzTest {
 
     private static final long MAX_NANOS = 5_000_000_000L; // a 1 MB record, cold JIT, on a shared 2-core machine
     private static final RecordDecoder DECODER = new RecordDecoder();
-    private static final RecordDecoder TREE_ONLY = new RecordDecoder(RecordDecoder.DEFAULT_MAX_RECORD_BYTES,
-            RecordDecoder.DEFAULT_MAX_LINES_PER_RECORD, false);
+    private static final RecordDecoder TREE_ONLY = new RecordDecoder(
+            RecordDecoder.DEFAULT_MAX_RECORD_BYTES, RecordDecoder.DEFAULT_MAX_LINES_PER_RECORD, false);
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void calico(byte[] value) {
@@ -85,11 +85,14 @@ class DecoderFuzzTest {
             assertThat(flow).isNotNull();
             withinBounds(flow.source());
             withinBounds(flow.destination());
-            assertThat(flow.node()).satisfiesAnyOf(n -> assertThat(n).isNull(),
-                    n -> assertThat(KubernetesNames.isNodeName(n)).isTrue());
+            assertThat(flow.node())
+                    .satisfiesAnyOf(
+                            n -> assertThat(n).isNull(),
+                            n -> assertThat(KubernetesNames.isNodeName(n)).isTrue());
             assertThat(flow.policies()).hasSizeLessThanOrEqualTo(InputBounds.MAX_POLICIES);
             if (flow.verdictDetail() != null) {
-                assertThat(InputBounds.utf8Length(flow.verdictDetail())).isLessThanOrEqualTo(InputBounds.MAX_TEXT_BYTES);
+                assertThat(InputBounds.utf8Length(flow.verdictDetail()))
+                        .isLessThanOrEqualTo(InputBounds.MAX_TEXT_BYTES);
             }
             assertThat(FlowBounds.check(flow)).as("flow within every bound").isSameAs(flow);
             flows++;
@@ -97,17 +100,25 @@ class DecoderFuzzTest {
 
         private static void withinBounds(Endpoint e) {
             if (e.namespace() != null) {
-                assertThat(KubernetesNames.isDnsLabel(e.namespace())).as("namespace %s", e.namespace()).isTrue();
+                assertThat(KubernetesNames.isDnsLabel(e.namespace()))
+                        .as("namespace %s", e.namespace())
+                        .isTrue();
             }
             if (e.pod() != null) {
-                assertThat(KubernetesNames.isDnsSubdomain(e.pod())).as("pod %s", e.pod()).isTrue();
+                assertThat(KubernetesNames.isDnsSubdomain(e.pod()))
+                        .as("pod %s", e.pod())
+                        .isTrue();
             }
             assertThat(e.labels().size() + e.namespaceLabels().size()).isLessThanOrEqualTo(InputBounds.MAX_LABELS);
             int bytes = 0;
             for (Map<String, String> labels : List.of(e.labels(), e.namespaceLabels())) {
                 for (Map.Entry<String, String> label : labels.entrySet()) {
-                    assertThat(KubernetesNames.isLabelKey(label.getKey())).as("label key").isTrue();
-                    assertThat(KubernetesNames.isLabelValue(label.getValue())).as("label value").isTrue();
+                    assertThat(KubernetesNames.isLabelKey(label.getKey()))
+                            .as("label key")
+                            .isTrue();
+                    assertThat(KubernetesNames.isLabelValue(label.getValue()))
+                            .as("label value")
+                            .isTrue();
                     bytes += label.getKey().length() + label.getValue().length();
                 }
             }
@@ -118,12 +129,16 @@ class DecoderFuzzTest {
         public void audit(AuditEvent event) {
             assertThat(event).isNotNull();
             if (event.namespace() != null) {
-                assertThat(KubernetesNames.isDnsLabel(event.namespace())).as("namespace").isTrue();
+                assertThat(KubernetesNames.isDnsLabel(event.namespace()))
+                        .as("namespace")
+                        .isTrue();
             }
             if (event.userAgent() != null) {
                 assertThat(InputBounds.utf8Length(event.userAgent())).isLessThanOrEqualTo(InputBounds.MAX_TEXT_BYTES);
             }
-            assertThat(AuditBounds.check(event)).as("audit event within every bound").isSameAs(event);
+            assertThat(AuditBounds.check(event))
+                    .as("audit event within every bound")
+                    .isSameAs(event);
             audits++;
         }
 

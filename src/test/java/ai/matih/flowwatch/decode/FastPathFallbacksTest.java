@@ -1,9 +1,9 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.decode.json.JsonCodec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.decode.calico.CalicoFastPath;
+import ai.matih.flowwatch.decode.json.JsonCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,11 +23,17 @@ class FastPathFallbacksTest {
                 Arguments.of("a top-level array", "[" + CALICO + "]", FastPathFallbacks.Reason.NOT_AN_OBJECT),
                 Arguments.of("a log wrapper", "{\"log\":{}}", FastPathFallbacks.Reason.SHAPE),
                 Arguments.of("truncated JSON", CALICO.substring(0, 100), FastPathFallbacks.Reason.SHAPE),
-                Arguments.of("a document the decoders reject", CALICO.replace("\"action\":\"deny\"",
-                        "\"action\":\"maybe\""), FastPathFallbacks.Reason.DECODE_ERROR),
-                Arguments.of("a namespace out of bounds", CALICO.replace("\"dest_namespace\":\"hipstershop\"",
-                        "\"dest_namespace\":\"Hipstershop\""), FastPathFallbacks.Reason.OUT_OF_BOUNDS),
-                Arguments.of("more documents than allowed", (CALICO + "\n").repeat(3),
+                Arguments.of(
+                        "a document the decoders reject",
+                        CALICO.replace("\"action\":\"deny\"", "\"action\":\"maybe\""),
+                        FastPathFallbacks.Reason.DECODE_ERROR),
+                Arguments.of(
+                        "a namespace out of bounds",
+                        CALICO.replace("\"dest_namespace\":\"hipstershop\"", "\"dest_namespace\":\"Hipstershop\""),
+                        FastPathFallbacks.Reason.OUT_OF_BOUNDS),
+                Arguments.of(
+                        "more documents than allowed",
+                        (CALICO + "\n").repeat(3),
                         FastPathFallbacks.Reason.TOO_MANY_DOCUMENTS));
     }
 
@@ -76,9 +82,15 @@ class FastPathFallbacksTest {
         // Then
         assertThat(registry.find(FastPathFallbacks.METER).functionCounters())
                 .hasSize(FastPathFallbacks.Reason.values().length);
-        assertThat(registry.get(FastPathFallbacks.METER).tags("format", "hubble", "reason", "out-of-bounds")
-                .functionCounter().count()).isEqualTo(2.0);
-        assertThat(registry.get(FastPathFallbacks.METER).tags("format", "hubble", "reason", "shape")
-                .functionCounter().count()).isEqualTo(1.0);
+        assertThat(registry.get(FastPathFallbacks.METER)
+                        .tags("format", "hubble", "reason", "out-of-bounds")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(registry.get(FastPathFallbacks.METER)
+                        .tags("format", "hubble", "reason", "shape")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
     }
 }

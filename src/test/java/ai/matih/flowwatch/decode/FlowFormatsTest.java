@@ -31,23 +31,37 @@ class FlowFormatsTest {
         List<FlowFormat> all = formats.all();
 
         // Then they are the three input formats, sorted by name, with their public topics and keys
-        assertThat(all).extracting(FlowFormat::name, FlowFormat::channel, FlowFormat::topicKey,
-                FlowFormat::defaultTopic, FlowFormat::metricTags).containsExactly(
-                tuple("audit", "k8s-audit", "flowwatch.topics.audit", "k8s-audit", List.of("audit")),
-                tuple("calico", "calico-flows", "flowwatch.topics.calico", "calico-flows",
-                        List.of("calico", "goldmane")),
-                tuple("hubble", "hubble-flows", "flowwatch.topics.hubble", "hubble-flows", List.of("hubble")));
+        assertThat(all)
+                .extracting(
+                        FlowFormat::name,
+                        FlowFormat::channel,
+                        FlowFormat::topicKey,
+                        FlowFormat::defaultTopic,
+                        FlowFormat::metricTags)
+                .containsExactly(
+                        tuple("audit", "k8s-audit", "flowwatch.topics.audit", "k8s-audit", List.of("audit")),
+                        tuple(
+                                "calico",
+                                "calico-flows",
+                                "flowwatch.topics.calico",
+                                "calico-flows",
+                                List.of("calico", "goldmane")),
+                        tuple("hubble", "hubble-flows", "flowwatch.topics.hubble", "hubble-flows", List.of("hubble")));
         assertThat(formats.named("hubble").shapes()).containsExactlyInAnyOrder(Shape.HUBBLE_FLOW, Shape.HUBBLE_EVENT);
     }
 
     @Test
     void everyKnownShapeBelongsToExactlyOneBuiltInFormat() {
         // Given the shapes each built-in format accepts
-        List<Shape> accepted = FlowFormats.builtIn().all().stream().flatMap(f -> f.shapes().stream()).toList();
+        List<Shape> accepted = FlowFormats.builtIn().all().stream()
+                .flatMap(f -> f.shapes().stream())
+                .toList();
 
         // When and Then: every shape but UNKNOWN is accepted by one format, so a misrouted document is told apart
-        assertThat(accepted).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrder(Arrays.stream(Shape.values()).filter(s -> s != Shape.UNKNOWN)
+        assertThat(accepted)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder(Arrays.stream(Shape.values())
+                        .filter(s -> s != Shape.UNKNOWN)
                         .toArray(Shape[]::new));
     }
 
@@ -57,7 +71,8 @@ class FlowFormatsTest {
         FlowFormats formats = FlowFormats.builtIn();
 
         // When a second hubble is added, then the registry refuses it
-        assertThatIllegalArgumentException().isThrownBy(() -> formats.with(formats.named("hubble")))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> formats.with(formats.named("hubble")))
                 .withMessageContaining("hubble");
     }
 
@@ -75,11 +90,19 @@ class FlowFormatsTest {
         decoder.decode(text, value.getBytes(StandardCharsets.UTF_8), sink);
 
         // Then the good lines are flows of its own source format, and the short line is rejected with its position
-        assertThat(sink.flows).extracting(Flow::format, f -> f.source().pod(), f -> f.destination().namespace(),
-                Flow::protocol, Flow::port, Flow::observed).containsExactly(
-                tuple(SourceFormat.of("spaced"), "web-1", "beta", Protocol.TCP, 5432, Observed.DENIED),
-                tuple(SourceFormat.of("spaced"), "web-3", "beta", Protocol.TCP, 443, Observed.ALLOWED));
-        assertThat(sink.rejections).extracting(Rejection::reason, Rejection::line)
+        assertThat(sink.flows)
+                .extracting(
+                        Flow::format,
+                        f -> f.source().pod(),
+                        f -> f.destination().namespace(),
+                        Flow::protocol,
+                        Flow::port,
+                        Flow::observed)
+                .containsExactly(
+                        tuple(SourceFormat.of("spaced"), "web-1", "beta", Protocol.TCP, 5432, Observed.DENIED),
+                        tuple(SourceFormat.of("spaced"), "web-3", "beta", Protocol.TCP, 443, Observed.ALLOWED));
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason, Rejection::line)
                 .containsExactly(tuple(RejectReason.MISSING_FIELD, 2));
         assertThat(sink.flows.get(0).time()).isEqualTo(Instant.parse("2025-03-01T10:00:00Z"));
     }
@@ -96,7 +119,8 @@ class FlowFormatsTest {
         decoder.decode(text, " \n ".getBytes(StandardCharsets.UTF_8), sink);
 
         // Then both are rejected whole, as for the JSON formats
-        assertThat(sink.rejections).extracting(Rejection::reason)
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason)
                 .containsExactly(RejectReason.OVERSIZED, RejectReason.EMPTY);
     }
 
@@ -148,9 +172,23 @@ class FlowFormatsTest {
             if (f.length != 8) {
                 throw DecodeException.missing("field " + (f.length + 1));
             }
-            ctx.flow(new Flow(SPACED, Instant.parse(f[0]), null, pod(f[1], f[2]), pod(f[3], f[4]),
-                    Protocol.valueOf(f[5]), Integer.parseInt(f[6]), -1, Observed.valueOf(f[7]),
-                    Initiation.INITIATING, null, null, List.of(), null, 1, null));
+            ctx.flow(new Flow(
+                    SPACED,
+                    Instant.parse(f[0]),
+                    null,
+                    pod(f[1], f[2]),
+                    pod(f[3], f[4]),
+                    Protocol.valueOf(f[5]),
+                    Integer.parseInt(f[6]),
+                    -1,
+                    Observed.valueOf(f[7]),
+                    Initiation.INITIATING,
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    1,
+                    null));
         }
 
         private static Endpoint pod(String namespacedName, String ip) {

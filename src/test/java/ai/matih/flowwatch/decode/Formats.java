@@ -8,6 +8,5 @@ public final class Formats {
     public static final FlowFormat CALICO = BUILT_IN.named("calico");
     public static final FlowFormat HUBBLE = BUILT_IN.named("hubble");
 
-    private Formats() {
-    }
+    private Formats() {}
 }

@@ -35,13 +35,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HostileFieldsDecodingTest {
 
-    private static final Set<RejectReason> BOUND_REASONS = EnumSet.of(RejectReason.INVALID_NAME,
-            RejectReason.TOO_MANY_LABELS, RejectReason.FIELD_TOO_LARGE);
+    private static final Set<RejectReason> BOUND_REASONS =
+            EnumSet.of(RejectReason.INVALID_NAME, RejectReason.TOO_MANY_LABELS, RejectReason.FIELD_TOO_LARGE);
     private static final String HUGE = "x".repeat(200_000);
 
     /** The TKE exporter's first line: a reply from the kube-apiserver to a kube-system pod (fast path shape). */
     private static final String HUBBLE = firstLine(sampleText("hubble-imroc-tke-guide-exporter.jsonl"));
-    private static final String CALICO = sampleText("calico-enterprise-observability-clinic-deny.json").strip();
+
+    private static final String CALICO =
+            sampleText("calico-enterprise-observability-clinic-deny.json").strip();
     private static final String WHISKER = firstLine(sampleText("calico-goldmane-whisker-api-unattributed.jsonl"));
 
     private static String firstLine(String text) {
@@ -49,7 +51,9 @@ class HostileFieldsDecodingTest {
     }
 
     private static String hubbleLabels(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "\"k8s:label-" + i + "=v\"").collect(Collectors.joining(","));
+        return IntStream.range(0, count)
+                .mapToObj(i -> "\"k8s:label-" + i + "=v\"")
+                .collect(Collectors.joining(","));
     }
 
     private static String calicoLabels(int count) {
@@ -57,59 +61,108 @@ class HostileFieldsDecodingTest {
     }
 
     private static String calicoDenies(int count) {
-        return IntStream.range(0, count).mapToObj(i -> "\"" + i + "|t|ns/t.p" + i + "|deny|-1\"")
+        return IntStream.range(0, count)
+                .mapToObj(i -> "\"" + i + "|t|ns/t.p" + i + "|deny|-1\"")
                 .collect(Collectors.joining(","));
     }
 
     static Stream<Arguments> hostileDocuments() {
         return Stream.of(
-                Arguments.of("namespace of 200,000 characters", Formats.HUBBLE,
+                Arguments.of(
+                        "namespace of 200,000 characters",
+                        Formats.HUBBLE,
                         HUBBLE.replace("\"namespace\":\"kube-system\"", "\"namespace\":\"" + HUGE + "\""),
-                        RejectReason.INVALID_NAME, "destination.namespace"),
-                Arguments.of("upper-case namespace", Formats.HUBBLE,
+                        RejectReason.INVALID_NAME,
+                        "destination.namespace"),
+                Arguments.of(
+                        "upper-case namespace",
+                        Formats.HUBBLE,
                         HUBBLE.replace("\"namespace\":\"kube-system\"", "\"namespace\":\"Kube-System\""),
-                        RejectReason.INVALID_NAME, "destination.namespace"),
-                Arguments.of("pod name of 254 characters", Formats.HUBBLE,
+                        RejectReason.INVALID_NAME,
+                        "destination.namespace"),
+                Arguments.of(
+                        "pod name of 254 characters",
+                        Formats.HUBBLE,
                         HUBBLE.replace("csi-cbs-controller-7788964bc-lsfw5", "p".repeat(254)),
-                        RejectReason.INVALID_NAME, "destination.pod"),
-                Arguments.of("15,000 labels on an endpoint", Formats.HUBBLE,
+                        RejectReason.INVALID_NAME,
+                        "destination.pod"),
+                Arguments.of(
+                        "15,000 labels on an endpoint",
+                        Formats.HUBBLE,
                         HUBBLE.replace("\"k8s:app=cbs-csi-controller\"", hubbleLabels(15_000)),
-                        RejectReason.TOO_MANY_LABELS, "flow.destination.labels"),
-                Arguments.of("label key with a space", Formats.HUBBLE,
+                        RejectReason.TOO_MANY_LABELS,
+                        "flow.destination.labels"),
+                Arguments.of(
+                        "label key with a space",
+                        Formats.HUBBLE,
                         HUBBLE.replace("k8s:app=cbs-csi-controller", "k8s:my app=x"),
-                        RejectReason.INVALID_NAME, "flow.destination.labels"),
-                Arguments.of("namespace label value of 64 characters", Formats.HUBBLE,
+                        RejectReason.INVALID_NAME,
+                        "flow.destination.labels"),
+                Arguments.of(
+                        "namespace label value of 64 characters",
+                        Formats.HUBBLE,
                         HUBBLE.replace("metadata.name=kube-system", "metadata.name=" + "v".repeat(64)),
-                        RejectReason.INVALID_VALUE, "flow.destination.labels"),
-                Arguments.of("reserved identity of 200,000 characters", Formats.HUBBLE,
-                        HUBBLE.replace("[\"reserved:kube-apiserver\",\"reserved:world\"]", "[\"reserved:" + HUGE + "\"]"),
-                        RejectReason.INVALID_NAME, "source.name"),
-                Arguments.of("node name of 200,000 characters", Formats.HUBBLE,
-                        HUBBLE.replace("\"node_name\":\"10.10.21.166\",\"node_labels\"",
+                        RejectReason.INVALID_VALUE,
+                        "flow.destination.labels"),
+                Arguments.of(
+                        "reserved identity of 200,000 characters",
+                        Formats.HUBBLE,
+                        HUBBLE.replace(
+                                "[\"reserved:kube-apiserver\",\"reserved:world\"]", "[\"reserved:" + HUGE + "\"]"),
+                        RejectReason.INVALID_NAME,
+                        "source.name"),
+                Arguments.of(
+                        "node name of 200,000 characters",
+                        Formats.HUBBLE,
+                        HUBBLE.replace(
+                                "\"node_name\":\"10.10.21.166\",\"node_labels\"",
                                 "\"node_name\":\"" + HUGE + "\",\"node_labels\""),
-                        RejectReason.INVALID_NAME, "node"),
-                Arguments.of("IP that is not one", Formats.HUBBLE,
+                        RejectReason.INVALID_NAME,
+                        "node"),
+                Arguments.of(
+                        "IP that is not one",
+                        Formats.HUBBLE,
                         HUBBLE.replace("\"destination\":\"10.20.0.4\"", "\"destination\":\"" + HUGE + "\""),
-                        RejectReason.INVALID_VALUE, "destination.ip"),
-                Arguments.of("Calico namespace with a dot", Formats.CALICO,
+                        RejectReason.INVALID_VALUE,
+                        "destination.ip"),
+                Arguments.of(
+                        "Calico namespace with a dot",
+                        Formats.CALICO,
                         CALICO.replace("\"dest_namespace\":\"hipstershop\"", "\"dest_namespace\":\"hipster.shop\""),
-                        RejectReason.INVALID_NAME, "destination.namespace"),
-                Arguments.of("Calico endpoint with 200 labels", Formats.CALICO,
+                        RejectReason.INVALID_NAME,
+                        "destination.namespace"),
+                Arguments.of(
+                        "Calico endpoint with 200 labels",
+                        Formats.CALICO,
                         CALICO.replace("\"run=multitool\"", calicoLabels(200)),
-                        RejectReason.TOO_MANY_LABELS, "source_labels"),
-                Arguments.of("Calico deny naming 100 policies", Formats.CALICO,
-                        CALICO.replace("\"1|app-hipstershop|hipstershop/app-hipstershop.checkoutservice|deny|-1\"",
+                        RejectReason.TOO_MANY_LABELS,
+                        "source_labels"),
+                Arguments.of(
+                        "Calico deny naming 100 policies",
+                        Formats.CALICO,
+                        CALICO.replace(
+                                "\"1|app-hipstershop|hipstershop/app-hipstershop.checkoutservice|deny|-1\"",
                                 calicoDenies(100)),
-                        RejectReason.FIELD_TOO_LARGE, "policies"),
-                Arguments.of("Calico reporter list", Formats.CALICO,
+                        RejectReason.FIELD_TOO_LARGE,
+                        "policies"),
+                Arguments.of(
+                        "Calico reporter list",
+                        Formats.CALICO,
                         CALICO.replace("\"reporter\":\"dst\"", "\"reporter\":\"src,dst,fwd,a,b,c\""),
-                        RejectReason.FIELD_TOO_LARGE, "reporter"),
-                Arguments.of("Whisker label that is not a label", Formats.CALICO,
+                        RejectReason.FIELD_TOO_LARGE,
+                        "reporter"),
+                Arguments.of(
+                        "Whisker label that is not a label",
+                        Formats.CALICO,
                         WHISKER.replace("team=storefront", "team=store front"),
-                        RejectReason.INVALID_VALUE, "source_labels"),
-                Arguments.of("Whisker aggregated name with a space", Formats.CALICO,
+                        RejectReason.INVALID_VALUE,
+                        "source_labels"),
+                Arguments.of(
+                        "Whisker aggregated name with a space",
+                        Formats.CALICO,
                         WHISKER.replace("web-574ff6d9fd-*", "web 574ff6d9fd-*"),
-                        RejectReason.INVALID_NAME, "destination.workload"));
+                        RejectReason.INVALID_NAME,
+                        "destination.workload"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -138,8 +191,7 @@ class HostileFieldsDecodingTest {
     void theFastPathDeclinesAFlowOutOfBoundsAndCountsWhy() {
         // Given
         FastPathFallbacks fallbacks = new FastPathFallbacks("hubble");
-        HubbleFastPath reader = new HubbleFastPath(new JsonCodec(RecordDecoder.DEFAULT_MAX_RECORD_BYTES),
-                fallbacks);
+        HubbleFastPath reader = new HubbleFastPath(new JsonCodec(RecordDecoder.DEFAULT_MAX_RECORD_BYTES), fallbacks);
         byte[] hostile = HUBBLE.replace("\"namespace\":\"kube-system\"", "\"namespace\":\"" + HUGE + "\"")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] good = HUBBLE.getBytes(StandardCharsets.UTF_8);
@@ -161,8 +213,9 @@ class HostileFieldsDecodingTest {
     @Test
     void clipsAHubbleDropReasonInsteadOfRejectingTheFlow() {
         // Given: a policy-verdict drop with a drop reason of 200,000 characters
-        String value = HUBBLE.replace("\"verdict\":\"FORWARDED\"", "\"verdict\":\"DROPPED\",\"drop_reason_desc\":\""
-                + HUGE + "\"").replace("\"event_type\":{\"type\":4}", "\"event_type\":{\"type\":5}");
+        String value = HUBBLE.replace(
+                        "\"verdict\":\"FORWARDED\"", "\"verdict\":\"DROPPED\",\"drop_reason_desc\":\"" + HUGE + "\"")
+                .replace("\"event_type\":{\"type\":4}", "\"event_type\":{\"type\":5}");
 
         // When
         RecordingSink sink = decode(Formats.HUBBLE, value);
@@ -170,7 +223,9 @@ class HostileFieldsDecodingTest {
         // Then
         assertThat(sink.rejections).isEmpty();
         assertThat(sink.flows).singleElement().satisfies(f -> {
-            assertThat(f.verdictDetail()).startsWith("DROPPED by policy verdict xxx").endsWith("...");
+            assertThat(f.verdictDetail())
+                    .startsWith("DROPPED by policy verdict xxx")
+                    .endsWith("...");
             assertThat(f.verdictDetail().length()).isLessThanOrEqualTo(InputBounds.MAX_TEXT_BYTES);
         });
     }
@@ -195,7 +250,9 @@ class HostileFieldsDecodingTest {
         RecordingSink sink = decode(Formats.AUDIT, value);
 
         // Then
-        assertThat(sink.audits).hasSize(2).allSatisfy(e -> assertThat(e.namespace()).isEqualTo("tenant-b"));
+        assertThat(sink.audits)
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e.namespace()).isEqualTo("tenant-b"));
         assertThat(sink.rejections).singleElement().satisfies(r -> {
             assertThat(r.reason()).isEqualTo(RejectReason.INVALID_NAME);
             assertThat(r.detail()).startsWith("items[1]: objectRef.namespace").hasSizeLessThan(300);
@@ -214,7 +271,9 @@ class HostileFieldsDecodingTest {
         // Then
         assertThat(sink.rejections).isEmpty();
         assertThat(sink.audits).singleElement().satisfies(e -> {
-            assertThat(e.userAgent()).startsWith("Mozilla/5.0 zzz").hasSizeLessThanOrEqualTo(InputBounds.MAX_TEXT_BYTES);
+            assertThat(e.userAgent())
+                    .startsWith("Mozilla/5.0 zzz")
+                    .hasSizeLessThanOrEqualTo(InputBounds.MAX_TEXT_BYTES);
             assertThat(e.requestUri()).doesNotContain("dryRun").hasSizeLessThanOrEqualTo(InputBounds.MAX_URI_BYTES);
             assertThat(e.dryRun()).isTrue();
         });
@@ -223,9 +282,10 @@ class HostileFieldsDecodingTest {
     @Test
     void rejectsANamespaceLabelPatchWithAnInvalidKey() {
         // Given
-        String value = sampleText("k8s-audit-falco-namespace-create.json").replace("\"metadata\":{\"name\":\"foo\","
-                + "\"creationTimestamp\":null}", "\"metadata\":{\"name\":\"foo\",\"labels\":{\"matih.ai/tenant\":\"a\","
-                + "\"-bad\":\"b\"}}");
+        String value = sampleText("k8s-audit-falco-namespace-create.json")
+                .replace(
+                        "\"metadata\":{\"name\":\"foo\"," + "\"creationTimestamp\":null}",
+                        "\"metadata\":{\"name\":\"foo\",\"labels\":{\"matih.ai/tenant\":\"a\"," + "\"-bad\":\"b\"}}");
 
         // When
         RecordingSink sink = decode(Formats.AUDIT, value);
@@ -275,8 +335,8 @@ class HostileFieldsDecodingTest {
     @Test
     void everyDemoRecordIsWithinBounds() {
         // Given
-        DemoRecords records = new DemoRecords(new Random(7), Clock.fixed(Instant.parse("2026-11-26T07:00:00Z"),
-                ZoneOffset.UTC));
+        DemoRecords records =
+                new DemoRecords(new Random(7), Clock.fixed(Instant.parse("2026-11-26T07:00:00Z"), ZoneOffset.UTC));
         List<DemoRecords.Output> outputs = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             outputs.addAll(records.nextConnection(i % 2 == 0));
@@ -301,7 +361,11 @@ class HostileFieldsDecodingTest {
 
         // Then
         assertThat(rejections).isEmpty();
-        assertThat(flows).hasSizeGreaterThan(500).allSatisfy(f -> assertThat(FlowBounds.within(f)).isTrue());
-        assertThat(audits).isNotEmpty().allSatisfy(e -> assertThat(AuditBounds.check(e)).isSameAs(e));
+        assertThat(flows)
+                .hasSizeGreaterThan(500)
+                .allSatisfy(f -> assertThat(FlowBounds.within(f)).isTrue());
+        assertThat(audits)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(AuditBounds.check(e)).isSameAs(e));
     }
 }

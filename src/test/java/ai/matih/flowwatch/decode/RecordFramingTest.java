@@ -1,11 +1,11 @@
 package ai.matih.flowwatch.decode;
 
-import ai.matih.flowwatch.flow.Flow;
 import static ai.matih.flowwatch.decode.RecordingSink.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import ai.matih.flowwatch.decode.json.JsonCodec;
+import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Observed;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -25,11 +25,17 @@ class RecordFramingTest {
                 Arguments.of("null value", null, RejectReason.EMPTY),
                 Arguments.of("empty value", new byte[0], RejectReason.EMPTY),
                 Arguments.of("blank value", " \n\t\r\n ".getBytes(StandardCharsets.UTF_8), RejectReason.EMPTY),
-                Arguments.of("invalid UTF-8", new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+                Arguments.of(
+                        "invalid UTF-8",
+                        new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
                         RejectReason.INVALID_UTF8),
-                Arguments.of("UTF-16 surrogate encoded as UTF-8", new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'},
+                Arguments.of(
+                        "UTF-16 surrogate encoded as UTF-8",
+                        new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'},
                         RejectReason.INVALID_UTF8),
-                Arguments.of("truncated multi-byte sequence", new byte[] {'{', (byte) 0xE2, (byte) 0x82},
+                Arguments.of(
+                        "truncated multi-byte sequence",
+                        new byte[] {'{', (byte) 0xE2, (byte) 0x82},
                         RejectReason.INVALID_UTF8));
     }
 
@@ -81,7 +87,8 @@ class RecordFramingTest {
 
         // Then
         assertThat(sink.flows).isEmpty();
-        assertThat(sink.rejections).extracting(Rejection::reason, Rejection::line)
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason, Rejection::line)
                 .containsExactly(tuple(RejectReason.TOO_MANY_LINES, 0));
     }
 
@@ -121,7 +128,8 @@ class RecordFramingTest {
                         tuple(RejectReason.INVALID_JSON, 5, value.indexOf(bad2), bad2.length()),
                         tuple(RejectReason.MISSING_FIELD, 6, value.indexOf(bad3), bad3.length()));
         Rejection first = sink.rejections.get(0);
-        assertThat(new String(bytes, first.offset(), first.length(), StandardCharsets.UTF_8)).isEqualTo(bad1);
+        assertThat(new String(bytes, first.offset(), first.length(), StandardCharsets.UTF_8))
+                .isEqualTo(bad1);
     }
 
     @Test
@@ -218,15 +226,18 @@ class RecordFramingTest {
         String escaped = HUBBLE_LINE.replace("\"", "\\\"");
         return Stream.of(
                 Arguments.of("CRI prefix", "2024-01-01T00:00:00.000000000Z stdout F " + HUBBLE_LINE),
-                Arguments.of("SSE data with event and comment lines",
+                Arguments.of(
+                        "SSE data with event and comment lines",
                         ": keep-alive\nevent: flow\nid: 7\ndata: " + HUBBLE_LINE + "\n\n"),
                 Arguments.of("Fluent Bit log wrapper", "{\"@timestamp\":1704067200.0,\"log\":\"" + escaped + "\"}"),
-                Arguments.of("Docker log wrapper with newline",
+                Arguments.of(
+                        "Docker log wrapper with newline",
                         "{\"log\":\"" + escaped + "\\n\",\"stream\":\"stdout\",\"time\":\"2024-01-01T00:00:00Z\"}"),
-                Arguments.of("log wrapper around a CRI line",
-                        "{\"log\":\"2024-01-01T00:00:00Z stdout F " + escaped + "\"}"),
+                Arguments.of(
+                        "log wrapper around a CRI line", "{\"log\":\"2024-01-01T00:00:00Z stdout F " + escaped + "\"}"),
                 Arguments.of("log wrapper as an object", "{\"log\":" + HUBBLE_LINE + ",\"stream\":\"stdout\"}"),
-                Arguments.of("double log wrapper",
+                Arguments.of(
+                        "double log wrapper",
                         "{\"log\":\"{\\\"log\\\":" + "\\\"" + escaped.replace("\\\"", "\\\\\\\"") + "\\\"}\"}"),
                 Arguments.of("JSON string holding the document", "\"" + escaped + "\""));
     }
@@ -261,7 +272,8 @@ class RecordFramingTest {
 
         // Then
         assertThat(sink.flows).hasSize(1);
-        assertThat(sink.rejections).extracting(Rejection::reason, Rejection::line)
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason, Rejection::line)
                 .containsExactly(tuple(RejectReason.INVALID_JSON, 1));
     }
 
@@ -277,7 +289,8 @@ class RecordFramingTest {
 
         // When / Then (no exception)
         RecordingSink.DECODER.decode(Formats.HUBBLE, HUBBLE_LINE.getBytes(StandardCharsets.UTF_8), failing);
-        assertThat(((RecordingSink) failing).rejections).extracting(Rejection::reason)
+        assertThat(((RecordingSink) failing).rejections)
+                .extracting(Rejection::reason)
                 .containsExactly(RejectReason.INVALID_VALUE);
     }
 
@@ -287,8 +300,11 @@ class RecordFramingTest {
         RecordingSink sink = decode(Formats.CALICO, "42\n[1]\n\"hello\"");
 
         // Then
-        assertThat(sink.rejections).extracting(Rejection::reason, Rejection::line).containsExactly(
-                tuple(RejectReason.UNKNOWN_FORMAT, 1), tuple(RejectReason.UNKNOWN_FORMAT, 2),
-                tuple(RejectReason.UNKNOWN_FORMAT, 3));
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason, Rejection::line)
+                .containsExactly(
+                        tuple(RejectReason.UNKNOWN_FORMAT, 1),
+                        tuple(RejectReason.UNKNOWN_FORMAT, 2),
+                        tuple(RejectReason.UNKNOWN_FORMAT, 3));
     }
 }

@@ -12,8 +12,7 @@ import java.util.List;
 /** Records what a decoder delivers, and runs the decoder for tests. */
 public class RecordingSink implements DecodeSink {
 
-    public record Skip(String kind, long lostEvents) {
-    }
+    public record Skip(String kind, long lostEvents) {}
 
     public final List<Flow> flows = new ArrayList<>();
     public final List<AuditEvent> audits = new ArrayList<>();

@@ -1,10 +1,10 @@
 package ai.matih.flowwatch.decode;
 
-import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,8 +20,8 @@ class RejectionBoundsTest {
             + "\"IP\":{\"source\":\"10.0.0.1\",\"destination\":\"10.0.0.2\"},"
             + "\"l4\":{\"TCP\":{\"source_port\":1234,\"destination_port\":80}}}}";
     /* Valid JSON that no decoder accepts as a flow or an audit event. */
-    private static final String INVALID_OBJECT = "{\"flow\":{\"verdict\":\"FORWARDED\",\"padding\":\""
-            + "x".repeat(40) + "\"}}";
+    private static final String INVALID_OBJECT =
+            "{\"flow\":{\"verdict\":\"FORWARDED\",\"padding\":\"" + "x".repeat(40) + "\"}}";
 
     private static String array(int elements, String element) {
         StringBuilder sb = new StringBuilder("[");
@@ -79,7 +79,9 @@ class RejectionBoundsTest {
         RecordingSink sink = RecordingSink.decode(Formats.HUBBLE, value);
 
         // Then
-        assertThat(sink.rejections).singleElement().satisfies(r -> assertThat(r.detail()).startsWith("[1]: "));
+        assertThat(sink.rejections)
+                .singleElement()
+                .satisfies(r -> assertThat(r.detail()).startsWith("[1]: "));
     }
 
     @Test
@@ -154,7 +156,8 @@ class RejectionBoundsTest {
 
         // Then
         assertThat(sink.flows).hasSize(2);
-        assertThat(sink.rejections).extracting(Rejection::reason)
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason)
                 .containsExactly(RejectReason.MISSING_FIELD, RejectReason.MISSING_FIELD);
     }
 
@@ -170,7 +173,8 @@ class RejectionBoundsTest {
 
         // Then: the rest, good documents included, is dead-lettered undecoded, so it can be replayed as a whole
         assertThat(sink.flows).hasSize(1);
-        assertThat(sink.rejections).extracting(Rejection::reason)
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason)
                 .containsExactly(RejectReason.MISSING_FIELD, RejectReason.TOO_MANY_REJECTIONS);
         assertThat(slice(value, sink.rejections.get(1))).isEqualTo(INVALID_OBJECT + "\n" + GOOD_HUBBLE);
         assertThat(sink.rejections.get(1).line()).isEqualTo(3);

@@ -58,26 +58,52 @@ class StreamingDecoderEquivalenceTest {
 
     static Stream<Arguments> declined() {
         return Stream.of(
-                Arguments.of("bare flow without the exporter wrapper", FLOW.substring(8, FLOW.indexOf(",\"node_name\":\"node-a\",\"time\""))),
-                Arguments.of("lost_events line", "{\"lost_events\":{\"source\":\"HUBBLE_RING_BUFFER\",\"num_events_lost\":7}}"),
+                Arguments.of(
+                        "bare flow without the exporter wrapper",
+                        FLOW.substring(8, FLOW.indexOf(",\"node_name\":\"node-a\",\"time\""))),
+                Arguments.of(
+                        "lost_events line",
+                        "{\"lost_events\":{\"source\":\"HUBBLE_RING_BUFFER\",\"num_events_lost\":7}}"),
                 Arguments.of("log wrapper", "{\"log\":" + quote(FLOW) + "}"),
-                Arguments.of("duplicated verdict", FLOW.replace("\"verdict\":\"DROPPED\"", "\"verdict\":\"DROPPED\",\"verdict\":\"FORWARDED\"")),
+                Arguments.of(
+                        "duplicated verdict",
+                        FLOW.replace("\"verdict\":\"DROPPED\"", "\"verdict\":\"DROPPED\",\"verdict\":\"FORWARDED\"")),
                 Arguments.of("verdict of the wrong type", FLOW.replace("\"verdict\":\"DROPPED\"", "\"verdict\":7")),
-                Arguments.of("port as a string", FLOW.replace("\"destination_port\":5432", "\"destination_port\":\"5432\"")),
-                Arguments.of("port as a float", FLOW.replace("\"destination_port\":5432", "\"destination_port\":5432.0")),
-                Arguments.of("port out of range", FLOW.replace("\"destination_port\":5432", "\"destination_port\":70000")),
-                Arguments.of("two L4 protocols", FLOW.replace("\"l4\":{", "\"l4\":{\"UDP\":{\"destination_port\":53},")),
+                Arguments.of(
+                        "port as a string", FLOW.replace("\"destination_port\":5432", "\"destination_port\":\"5432\"")),
+                Arguments.of(
+                        "port as a float", FLOW.replace("\"destination_port\":5432", "\"destination_port\":5432.0")),
+                Arguments.of(
+                        "port out of range", FLOW.replace("\"destination_port\":5432", "\"destination_port\":70000")),
+                Arguments.of(
+                        "two L4 protocols", FLOW.replace("\"l4\":{", "\"l4\":{\"UDP\":{\"destination_port\":53},")),
                 Arguments.of("ICMP as an array", FLOW.replace("\"l4\":{\"TCP\"", "\"l4\":{\"ICMPv4\":[],\"TCP\"")),
-                Arguments.of("source not an object", FLOW.replace("\"source\":{\"namespace\":\"red\"", "\"source\":[],\"x\":{\"namespace\":\"red\"")),
+                Arguments.of(
+                        "source not an object",
+                        FLOW.replace(
+                                "\"source\":{\"namespace\":\"red\"", "\"source\":[],\"x\":{\"namespace\":\"red\"")),
                 Arguments.of("label not a string", FLOW.replace("\"k8s:app=web\"", "5")),
-                Arguments.of("bad flow time", FLOW.replace("\"time\":\"2026-11-26T09:59:58.123456Z\",\"uuid\"", "\"time\":\"yesterday\",\"uuid\"")),
-                Arguments.of("bad wrapper time", FLOW.replace(",\"time\":\"2026-11-26T09:59:58.123456Z\"}", ",\"time\":\"soon\"}")),
+                Arguments.of(
+                        "bad flow time",
+                        FLOW.replace(
+                                "\"time\":\"2026-11-26T09:59:58.123456Z\",\"uuid\"",
+                                "\"time\":\"yesterday\",\"uuid\"")),
+                Arguments.of(
+                        "bad wrapper time",
+                        FLOW.replace(",\"time\":\"2026-11-26T09:59:58.123456Z\"}", ",\"time\":\"soon\"}")),
                 Arguments.of("flow null", "{\"flow\":null,\"node_name\":\"n\"}"),
                 Arguments.of("truncated", FLOW.substring(0, FLOW.length() - 9)),
                 Arguments.of("array of lines", "[" + FLOW + "," + FLOW + "]"),
                 Arguments.of("CRI prefixed line", "2026-11-26T10:00:00.1Z stdout F " + FLOW),
-                Arguments.of("policy list not an array", FLOW.replace("\"ingress_denied_by\":[{\"name\":\"deny\",\"namespace\":\"blue\"}]", "\"ingress_denied_by\":{}")),
-                Arguments.of("no time anywhere", FLOW.replace("\"time\":\"2026-11-26T09:59:58.123456Z\",", "").replace(",\"time\":\"2026-11-26T09:59:58.123456Z\"", "")));
+                Arguments.of(
+                        "policy list not an array",
+                        FLOW.replace(
+                                "\"ingress_denied_by\":[{\"name\":\"deny\",\"namespace\":\"blue\"}]",
+                                "\"ingress_denied_by\":{}")),
+                Arguments.of(
+                        "no time anywhere",
+                        FLOW.replace("\"time\":\"2026-11-26T09:59:58.123456Z\",", "")
+                                .replace(",\"time\":\"2026-11-26T09:59:58.123456Z\"", "")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,7 +112,9 @@ class StreamingDecoderEquivalenceTest {
             String what, String value) {
         // "no time anywhere" is decoded by the fast path with the Kafka timestamp, like the tree path: not declined
         if (!what.equals("no time anywhere")) {
-            assertThat(HUBBLE.decode(bytes(value), RECEIVED, 10, new ArrayList<>())).as(what).isFalse();
+            assertThat(HUBBLE.decode(bytes(value), RECEIVED, 10, new ArrayList<>()))
+                    .as(what)
+                    .isFalse();
         }
         assertSame(value);
     }
@@ -95,23 +123,33 @@ class StreamingDecoderEquivalenceTest {
         String skipped = "\"Summary\":";
         String tail = ",\"node_name\":\"node-a\",\"time\"";
         return Stream.of(
-                Arguments.of("escaped quote in a skipped string", FLOW.replace(tail, ",\"Summary\":\"say \\\"hi\\\" \\u00e9\\n\"" + tail)),
-                Arguments.of("bad escape in a skipped string", FLOW.replace(tail, "," + skipped + "\"bad \\x\"" + tail)),
+                Arguments.of(
+                        "escaped quote in a skipped string",
+                        FLOW.replace(tail, ",\"Summary\":\"say \\\"hi\\\" \\u00e9\\n\"" + tail)),
+                Arguments.of(
+                        "bad escape in a skipped string", FLOW.replace(tail, "," + skipped + "\"bad \\x\"" + tail)),
                 Arguments.of("short unicode escape", FLOW.replace(tail, "," + skipped + "\"\\u00e\"" + tail)),
                 Arguments.of("raw tab in a string", FLOW.replace("\"node-a\"", "\"node\ta\"")),
                 Arguments.of("escape in a string read", FLOW.replace("\"web-1\"", "\"web\\u002d1\"")),
                 Arguments.of("escaped field name", FLOW.replace("\"verdict\"", "\"verd\\u0069ct\"")),
-                Arguments.of("trailing comma in an object", FLOW.replace("\"is_reply\":false}", "\"is_reply\":false,}")),
+                Arguments.of(
+                        "trailing comma in an object", FLOW.replace("\"is_reply\":false}", "\"is_reply\":false,}")),
                 Arguments.of("trailing comma in a skipped array", FLOW.replace(tail, "," + skipped + "[1,2,]" + tail)),
                 Arguments.of("leading zero", FLOW.replace(tail, "," + skipped + "012" + tail)),
-                Arguments.of("minus zero and exponent", FLOW.replace(tail, "," + skipped + "[-0,1.5e+3,2E-7,1e400]" + tail)),
+                Arguments.of(
+                        "minus zero and exponent", FLOW.replace(tail, "," + skipped + "[-0,1.5e+3,2E-7,1e400]" + tail)),
                 Arguments.of("number without digits after the point", FLOW.replace(tail, "," + skipped + "1." + tail)),
                 Arguments.of("literal run on", FLOW.replace("\"is_reply\":false", "\"is_reply\":falsey")),
                 Arguments.of("skipped literal run on", FLOW.replace(tail, "," + skipped + "nullx" + tail)),
                 Arguments.of("number run on", FLOW.replace("5432,", "5432x,")),
-                Arguments.of("deep nesting in a skipped field", FLOW.replace(tail, "," + skipped + "[".repeat(40) + "]".repeat(40) + tail)),
-                Arguments.of("deeper than Jackson allows", FLOW.replace(tail, "," + skipped + "[".repeat(70) + "]".repeat(70) + tail)),
-                Arguments.of("big integer", FLOW.replace(tail, "," + skipped + "123456789012345678901234567890" + tail)),
+                Arguments.of(
+                        "deep nesting in a skipped field",
+                        FLOW.replace(tail, "," + skipped + "[".repeat(40) + "]".repeat(40) + tail)),
+                Arguments.of(
+                        "deeper than Jackson allows",
+                        FLOW.replace(tail, "," + skipped + "[".repeat(70) + "]".repeat(70) + tail)),
+                Arguments.of(
+                        "big integer", FLOW.replace(tail, "," + skipped + "123456789012345678901234567890" + tail)),
                 Arguments.of("comment", FLOW.replace(tail, "/* c */" + tail)),
                 Arguments.of("single quotes", FLOW.replace("\"verdict\":\"DROPPED\"", "\"verdict\":'DROPPED'")),
                 Arguments.of("byte-order mark", "\uFEFF" + FLOW),
@@ -121,15 +159,17 @@ class StreamingDecoderEquivalenceTest {
                 Arguments.of("long field name", FLOW.replace(tail, ",\"" + "n".repeat(5000) + "\":1" + tail)),
                 Arguments.of("endpoint with an escape", FLOW.replace("\"k8s:app=web\"", "\"k8s:app=w\\u0065b\"")),
                 Arguments.of("endpoint invalid inside", FLOW.replace("\"k8s:app=web\"", "\"k8s:app=web\" \"x\"")),
-                Arguments.of("endpoint with unbalanced bracket in a string", FLOW.replace("\"k8s:app=web\"", "\"k8s:app=}web{\"")),
+                Arguments.of(
+                        "endpoint with unbalanced bracket in a string",
+                        FLOW.replace("\"k8s:app=web\"", "\"k8s:app=}web{\"")),
                 Arguments.of("port -1", FLOW.replace("\"destination_port\":5432", "\"destination_port\":-1")),
                 Arguments.of("event type as string", FLOW.replace("\"type\":1", "\"type\":\"1\"")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("grammar")
-    void givenValidAndInvalidJsonCornerCases_whenDecoded_thenTheFastPathNeverDisagreesWithJackson(String what,
-                                                                                                  String value) {
+    void givenValidAndInvalidJsonCornerCases_whenDecoded_thenTheFastPathNeverDisagreesWithJackson(
+            String what, String value) {
         assertSame(value);
     }
 
@@ -139,13 +179,18 @@ class StreamingDecoderEquivalenceTest {
         List<Flow> fast = new ArrayList<>();
         assertThat(HUBBLE.decode(bytes(value), RECEIVED, 10, fast)).isTrue();
         assertThat(fast).hasSize(2).containsExactlyElementsOf(decode(TREE, value).flows);
-        assertThat(HUBBLE.decode(bytes(value), RECEIVED, 1, new ArrayList<>())).as("over the line limit").isFalse();
+        assertThat(HUBBLE.decode(bytes(value), RECEIVED, 1, new ArrayList<>()))
+                .as("over the line limit")
+                .isFalse();
     }
 
     @Test
     void givenThePublishedHubbleSamples_whenDecodedLineByLineAndWhole_thenBothPathsAgree() {
-        for (String name : List.of("hubble-cilium-docs-export-fieldmask.jsonl", "hubble-cilium-printer-test.jsonl",
-                "hubble-imroc-tke-guide-exporter.jsonl", "hubble-imroc-tke-guide-flowlogs-forwarded.json")) {
+        for (String name : List.of(
+                "hubble-cilium-docs-export-fieldmask.jsonl",
+                "hubble-cilium-printer-test.jsonl",
+                "hubble-imroc-tke-guide-exporter.jsonl",
+                "hubble-imroc-tke-guide-flowlogs-forwarded.json")) {
             String text = RecordingSink.sampleText(name);
             assertSame(text);
             for (String line : text.split("\n")) {
@@ -167,16 +212,56 @@ class StreamingDecoderEquivalenceTest {
             assertSame(value);
         }
         assertThat(values).hasSizeGreaterThan(3_000);
-        assertThat(taken).as("records the fast path took of " + values.size()).isGreaterThanOrEqualTo(values.size() * 99 / 100);
+        assertThat(taken)
+                .as("records the fast path took of " + values.size())
+                .isGreaterThanOrEqualTo(values.size() * 99 / 100);
     }
 
     @Test
     void givenRandomlyMutatedDemoRecords_whenDecoded_thenBothPathsDeliverExactlyTheSame() {
         Random random = new Random(42);
         List<String> values = demoHubble(400);
-        String[] replacements = {"", "\"", "{", "}", "[", "]", ",", ":", "null", "0", "-1", "1e3", "true", "\"x\"",
-                "{}", "[]", "\\u0000", "99999999999999999999", "\"TCP\":{}", "\"flow\":{}", "é", "\\", "\\\"", "\t",
-                "\n", "01", "1.", "-", "tru", "nul", ",,", "::", "\\u12", "\u0001", " ", "'", "/*", "e5", ".5"};
+        String[] replacements = {
+            "",
+            "\"",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "null",
+            "0",
+            "-1",
+            "1e3",
+            "true",
+            "\"x\"",
+            "{}",
+            "[]",
+            "\\u0000",
+            "99999999999999999999",
+            "\"TCP\":{}",
+            "\"flow\":{}",
+            "é",
+            "\\",
+            "\\\"",
+            "\t",
+            "\n",
+            "01",
+            "1.",
+            "-",
+            "tru",
+            "nul",
+            ",,",
+            "::",
+            "\\u12",
+            "\u0001",
+            " ",
+            "'",
+            "/*",
+            "e5",
+            ".5"
+        };
         for (int i = 0; i < MUTATIONS; i++) {
             String v = values.get(random.nextInt(values.size()));
             int at = random.nextInt(v.length());
@@ -188,7 +273,9 @@ class StreamingDecoderEquivalenceTest {
 
     private static List<String> demoHubble(int connections) {
         List<String> values = demo(DemoTopics.HUBBLE, connections);
-        values.add(new DemoRecords(new Random(7), Clock.fixed(RECEIVED, ZoneOffset.UTC)).lostEvents().value());
+        values.add(new DemoRecords(new Random(7), Clock.fixed(RECEIVED, ZoneOffset.UTC))
+                .lostEvents()
+                .value());
         return values;
     }
 
@@ -229,15 +316,28 @@ class StreamingDecoderEquivalenceTest {
 
     static Stream<Arguments> calicoTaken() {
         List<Arguments> goldmane = CalicoDecodingTest.goldmaneSerialisations()
-                .filter(a -> !((String) a.get()[1]).contains("\"flow\":")).toList();
-        String camelUnwrapped = CalicoDecodingTest.goldmaneSerialisations().map(a -> (String) a.get()[1])
-                .filter(v -> v.contains("\"flow\":")).findFirst().orElseThrow()
-                .replaceFirst("^\\{\"id\":\"12\",\"flow\":", "").replaceFirst("}$", "");
-        return Stream.concat(goldmane.stream(), Stream.of(
-                Arguments.of("Goldmane lowerCamel key without the FlowResult wrapper", camelUnwrapped),
-                Arguments.of("Whisker spelling (protocol, upper-case action)", CALICO_LINE.replace("\"proto\"", "\"protocol\"").replace("\"deny\"", "\"Deny\"")),
-                Arguments.of("RFC 3339 start time (Whisker)", CALICO_LINE.replace("1795686783", "\"2026-11-26T10:00:00Z\"")),
-                Arguments.of("labels as a string (Whisker)", CALICO_LINE.replace("{\"labels\":[\"app=web\"]}", "\"app=web\""))));
+                .filter(a -> !((String) a.get()[1]).contains("\"flow\":"))
+                .toList();
+        String camelUnwrapped = CalicoDecodingTest.goldmaneSerialisations()
+                .map(a -> (String) a.get()[1])
+                .filter(v -> v.contains("\"flow\":"))
+                .findFirst()
+                .orElseThrow()
+                .replaceFirst("^\\{\"id\":\"12\",\"flow\":", "")
+                .replaceFirst("}$", "");
+        return Stream.concat(
+                goldmane.stream(),
+                Stream.of(
+                        Arguments.of("Goldmane lowerCamel key without the FlowResult wrapper", camelUnwrapped),
+                        Arguments.of(
+                                "Whisker spelling (protocol, upper-case action)",
+                                CALICO_LINE.replace("\"proto\"", "\"protocol\"").replace("\"deny\"", "\"Deny\"")),
+                        Arguments.of(
+                                "RFC 3339 start time (Whisker)",
+                                CALICO_LINE.replace("1795686783", "\"2026-11-26T10:00:00Z\"")),
+                        Arguments.of(
+                                "labels as a string (Whisker)",
+                                CALICO_LINE.replace("{\"labels\":[\"app=web\"]}", "\"app=web\""))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -251,11 +351,19 @@ class StreamingDecoderEquivalenceTest {
 
     static Stream<Arguments> calicoDeclined() {
         return Stream.of(
-                Arguments.of("Goldmane keyed flow without an action", "{\"Key\":{\"Action\":\"Deny\"},\"StartTime\":1}"),
-                Arguments.of("Goldmane FlowResult wrapper", CalicoDecodingTest.goldmaneSerialisations()
-                        .map(a -> (String) a.get()[1]).filter(v -> v.contains("\"flow\":")).findFirst().orElseThrow()),
+                Arguments.of(
+                        "Goldmane keyed flow without an action", "{\"Key\":{\"Action\":\"Deny\"},\"StartTime\":1}"),
+                Arguments.of(
+                        "Goldmane FlowResult wrapper",
+                        CalicoDecodingTest.goldmaneSerialisations()
+                                .map(a -> (String) a.get()[1])
+                                .filter(v -> v.contains("\"flow\":"))
+                                .findFirst()
+                                .orElseThrow()),
                 Arguments.of("log wrapper", "{\"log\":" + quote(CALICO_LINE) + "}"),
-                Arguments.of("duplicated action", CALICO_LINE.replace("\"action\":\"deny\"", "\"action\":\"deny\",\"action\":\"allow\"")),
+                Arguments.of(
+                        "duplicated action",
+                        CALICO_LINE.replace("\"action\":\"deny\"", "\"action\":\"deny\",\"action\":\"allow\"")),
                 Arguments.of("port as a float", CALICO_LINE.replace("\"dest_port\":5432", "\"dest_port\":5432.5")),
                 Arguments.of("negative port", CALICO_LINE.replace("\"dest_port\":5432", "\"dest_port\":-1")),
                 Arguments.of("escaped name", CALICO_LINE.replace("\"action\"", "\"\\u0061ction\"")),
@@ -269,15 +377,20 @@ class StreamingDecoderEquivalenceTest {
     @MethodSource("calicoDeclined")
     void givenACalicoRecordOutsideTheFastPath_whenDecoded_thenTheFastPathDeclinesAndTheResultIsTheTreePaths(
             String what, String value) {
-        assertThat(CALICO.decode(bytes(value), RECEIVED, 10, new ArrayList<>())).as(what).isFalse();
+        assertThat(CALICO.decode(bytes(value), RECEIVED, 10, new ArrayList<>()))
+                .as(what)
+                .isFalse();
         assertSame(Formats.CALICO, value);
     }
 
     @Test
     void givenThePublishedCalicoSamplesAndDemoTraffic_whenDecoded_thenBothPathsAgreeAndAllDemoLinesTakeTheFastPath() {
-        for (String name : List.of("calico-enterprise-observability-clinic-deny.json",
-                "calico-enterprise-tigera-docs-hostfwd-transit.json", "calico-enterprise-tigera-docs-prednat-net.json",
-                "calico-enterprise-tigera-docs-noaggr.invalid-json.txt", "calico-goldmane-whisker-api-unattributed.jsonl")) {
+        for (String name : List.of(
+                "calico-enterprise-observability-clinic-deny.json",
+                "calico-enterprise-tigera-docs-hostfwd-transit.json",
+                "calico-enterprise-tigera-docs-prednat-net.json",
+                "calico-enterprise-tigera-docs-noaggr.invalid-json.txt",
+                "calico-goldmane-whisker-api-unattributed.jsonl")) {
             String text = RecordingSink.sampleText(name);
             assertSame(Formats.CALICO, text);
             for (String line : text.split("\n")) {
@@ -293,7 +406,9 @@ class StreamingDecoderEquivalenceTest {
             enterprise += value.startsWith("{\"start_time\":") && value.contains("\"proto\"") ? 1 : 0;
             keyed += value.startsWith("{\"Key\":") ? 1 : 0;
             whisker += value.contains("\"protocol\"") ? 1 : 0;
-            assertThat(CALICO.decode(bytes(value), RECEIVED, 10_000, new ArrayList<>())).as(value).isTrue();
+            assertThat(CALICO.decode(bytes(value), RECEIVED, 10_000, new ArrayList<>()))
+                    .as(value)
+                    .isTrue();
             assertSame(Formats.CALICO, value);
         }
         assertThat(enterprise).isGreaterThan(500);
@@ -305,11 +420,39 @@ class StreamingDecoderEquivalenceTest {
     void givenRandomlyMutatedCalicoRecords_whenDecoded_thenBothPathsDeliverExactlyTheSame() {
         Random random = new Random(43);
         List<String> values = demo(DemoTopics.CALICO, 400);
-        String[] replacements = {"", "\"", "{", "}", "[", "]", ",", ":", "null", "0", "-1", "1e3", "true", "\"x\"",
-                "{}", "[]", "\"-\"", "99999999999999999999", "\"Key\":{}", "\"log\":\"x\"", "é", "\"Allow\"",
-                // keys of other shapes, and keys only Goldmane and Whisker have
-                "\"kind\":\"Event\",", "\"verdict\":1,", "\"flow\":null,", "\"key\":\"x\",", "\"protocol\":6,",
-                "\"startTime\":\"2026-11-26T10:00:00Z\",", "\"Key\":null,", "\"numConnectionsStarted\":\"7\","};
+        String[] replacements = {
+            "",
+            "\"",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "null",
+            "0",
+            "-1",
+            "1e3",
+            "true",
+            "\"x\"",
+            "{}",
+            "[]",
+            "\"-\"",
+            "99999999999999999999",
+            "\"Key\":{}",
+            "\"log\":\"x\"",
+            "é",
+            "\"Allow\"",
+            // keys of other shapes, and keys only Goldmane and Whisker have
+            "\"kind\":\"Event\",",
+            "\"verdict\":1,",
+            "\"flow\":null,",
+            "\"key\":\"x\",",
+            "\"protocol\":6,",
+            "\"startTime\":\"2026-11-26T10:00:00Z\",",
+            "\"Key\":null,",
+            "\"numConnectionsStarted\":\"7\","
+        };
         for (int i = 0; i < MUTATIONS; i++) {
             String v = values.get(random.nextInt(values.size()));
             int at = random.nextInt(v.length());

@@ -1,7 +1,5 @@
 package ai.matih.flowwatch.demo;
 
-import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -53,8 +53,11 @@ class DemoRecordsTest {
     void everyHubbleFlowLineHasTheExporterWrapperAndRequiredFields() {
         assertThat(flows()).isNotEmpty().allSatisfy(line -> {
             JsonNode flow = line.get("flow");
-            assertThat(line.path("node_name").asText()).isEqualTo(flow.path("node_name").asText()).isNotEmpty();
-            assertThat(Instant.parse(line.path("time").asText())).isEqualTo(Instant.parse(flow.path("time").asText()));
+            assertThat(line.path("node_name").asText())
+                    .isEqualTo(flow.path("node_name").asText())
+                    .isNotEmpty();
+            assertThat(Instant.parse(line.path("time").asText()))
+                    .isEqualTo(Instant.parse(flow.path("time").asText()));
             assertThat(flow.path("verdict").asText()).isIn("FORWARDED", "DROPPED", "AUDIT");
             assertThat(flow.path("uuid").asText()).isNotEmpty();
             assertThat(flow.path("IP").path("ipVersion").asText()).isEqualTo("IPv4");
@@ -67,21 +70,31 @@ class DemoRecordsTest {
 
     @Test
     void hubbleCoversRepliesDropsAuditAndLostEvents() {
-        assertThat(flows()).anySatisfy(l -> assertThat(l.at("/flow/is_reply").asBoolean()).isTrue())
-                .anySatisfy(l -> assertThat(l.at("/flow/drop_reason_desc").asText()).isEqualTo("POLICY_DENIED"))
+        assertThat(flows())
+                .anySatisfy(l -> assertThat(l.at("/flow/is_reply").asBoolean()).isTrue())
+                .anySatisfy(
+                        l -> assertThat(l.at("/flow/drop_reason_desc").asText()).isEqualTo("POLICY_DENIED"))
                 .anySatisfy(l -> assertThat(l.at("/flow/verdict").asText()).isEqualTo("AUDIT"))
-                .anySatisfy(l -> assertThat(l.at("/flow/destination/labels/0").asText()).isEqualTo("reserved:world"))
+                .anySatisfy(l ->
+                        assertThat(l.at("/flow/destination/labels/0").asText()).isEqualTo("reserved:world"))
                 .anySatisfy(l -> assertThat(l.at("/flow/source/labels").toString())
                         .contains("k8s:io.cilium.k8s.namespace.labels.matih.ai/tenant=globex"));
-        assertThat(HUBBLE).anySatisfy(l -> assertThat(l.at("/lost_events/num_events_lost").isTextual()).isTrue());
+        assertThat(HUBBLE)
+                .anySatisfy(l -> assertThat(l.at("/lost_events/num_events_lost").isTextual())
+                        .isTrue());
     }
 
     @Test
     void hubbleRepliesSwapTheEndpointsOfTheirConnection() {
-        assertThat(flows()).filteredOn(l -> l.at("/flow/is_reply").asBoolean()).isNotEmpty().allSatisfy(l -> {
-            assertThat(l.at("/flow/trace_reason").asText()).isEqualTo("REPLY");
-            assertThat(l.at("/flow/l4/TCP/flags/ACK").asBoolean() || l.at("/flow/l4").has("UDP")).isTrue();
-        });
+        assertThat(flows())
+                .filteredOn(l -> l.at("/flow/is_reply").asBoolean())
+                .isNotEmpty()
+                .allSatisfy(l -> {
+                    assertThat(l.at("/flow/trace_reason").asText()).isEqualTo("REPLY");
+                    assertThat(l.at("/flow/l4/TCP/flags/ACK").asBoolean()
+                                    || l.at("/flow/l4").has("UDP"))
+                            .isTrue();
+                });
     }
 
     @Test
@@ -103,10 +116,12 @@ class DemoRecordsTest {
 
     @Test
     void calicoEnterpriseReportsBothEndsAndPendingDenies() {
-        assertThat(calicoEnterprise()).anySatisfy(l -> assertThat(l.path("reporter").asText()).isEqualTo("src"))
+        assertThat(calicoEnterprise())
+                .anySatisfy(l -> assertThat(l.path("reporter").asText()).isEqualTo("src"))
                 .anySatisfy(l -> assertThat(l.path("reporter").asText()).isEqualTo("dst"))
                 .anySatisfy(l -> assertThat(l.path("dest_name_aggr").asText()).isEqualTo("pub"))
-                .anySatisfy(l -> assertThat(l.at("/policies/pending_policies").toString()).contains("staged:"))
+                .anySatisfy(l -> assertThat(l.at("/policies/pending_policies").toString())
+                        .contains("staged:"))
                 .anySatisfy(l -> assertThat(l.path("source_ip").isNull()).isTrue())
                 .anySatisfy(l -> assertThat(l.path("source_ip").asText()).startsWith("10.244."));
     }
@@ -117,13 +132,14 @@ class DemoRecordsTest {
         assertThat(whisker).isNotEmpty().allSatisfy(line -> {
             assertThat(line.path("action").asText()).isIn("Allow", "Deny");
             assertThat(line.path("reporter").asText()).isIn("Src", "Dst");
-            assertThat(Instant.parse(line.path("end_time").asText())).isEqualTo(NOW.truncatedTo(
-                    ChronoUnit.SECONDS));
+            assertThat(Instant.parse(line.path("end_time").asText())).isEqualTo(NOW.truncatedTo(ChronoUnit.SECONDS));
             assertThat(line.path("source_labels").isTextual()).isTrue();
             assertThat(line.path("policies").has("enforced")).isTrue();
         });
-        assertThat(whisker).anySatisfy(l -> assertThat(l.path("dest_name").asText()).isEqualTo("PUBLIC NETWORK"))
-                .anySatisfy(l -> assertThat(l.at("/policies/enforced/0/kind").asText()).isEqualTo("EndOfTier"));
+        assertThat(whisker)
+                .anySatisfy(l -> assertThat(l.path("dest_name").asText()).isEqualTo("PUBLIC NETWORK"))
+                .anySatisfy(l ->
+                        assertThat(l.at("/policies/enforced/0/kind").asText()).isEqualTo("EndOfTier"));
     }
 
     @Test
@@ -137,8 +153,10 @@ class DemoRecordsTest {
             assertThat(key.at("/policies/enforced_policies/0/kind").isInt()).isTrue();
             assertThat(line.path("start_time").isIntegralNumber()).isTrue();
         });
-        assertThat(emitter).anySatisfy(l -> assertThat(l.at("/Key/policies/pending_policies/0/kind").asInt())
-                .isEqualTo(5));
+        assertThat(emitter)
+                .anySatisfy(l -> assertThat(
+                                l.at("/Key/policies/pending_policies/0/kind").asInt())
+                        .isEqualTo(5));
     }
 
     @Test
@@ -159,26 +177,39 @@ class DemoRecordsTest {
     @Test
     void auditCoversEveryDetection() {
         assertThat(AUDIT)
-                .anySatisfy(e -> assertThat(e.path("verb").asText() + " " + e.at("/objectRef/resource").asText())
+                .anySatisfy(e -> assertThat(e.path("verb").asText() + " "
+                                + e.at("/objectRef/resource").asText())
                         .isEqualTo("delete networkpolicies"))
-                .anySatisfy(e -> assertThat(e.path("verb").asText() + " " + e.at("/objectRef/resource").asText())
+                .anySatisfy(e -> assertThat(e.path("verb").asText() + " "
+                                + e.at("/objectRef/resource").asText())
                         .isEqualTo("patch networkpolicies"))
-                .anySatisfy(e -> assertThat(e.at("/requestObject/metadata/labels").has("matih.ai/role")).isTrue())
+                .anySatisfy(
+                        e -> assertThat(e.at("/requestObject/metadata/labels").has("matih.ai/role"))
+                                .isTrue())
                 .anySatisfy(e -> {
                     assertThat(e.at("/responseStatus/code").asInt()).isEqualTo(403);
-                    assertThat(e.at("/annotations/authorization.k8s.io~1decision").asText()).isEqualTo("forbid");
+                    assertThat(e.at("/annotations/authorization.k8s.io~1decision")
+                                    .asText())
+                            .isEqualTo("forbid");
                 })
-                .anySatisfy(e -> assertThat(e.at("/objectRef/subresource").asText()).isEqualTo("exec"))
+                .anySatisfy(
+                        e -> assertThat(e.at("/objectRef/subresource").asText()).isEqualTo("exec"))
                 .anySatisfy(e -> assertThat(e.path("stage").asText()).isEqualTo("RequestReceived"));
     }
 
     @Test
     void flowsUseOnlyDemoTopologyAddressesOrKnownExternals() {
-        Set<String> known = new HashSet<>(Set.of(DemoTopology.INTERNET, DemoTopology.ACME_PAYMENTS,
-                DemoTopology.GLOBEX_EXPIRED_PARTNER, DemoTopology.SCANNER));
+        Set<String> known = new HashSet<>(Set.of(
+                DemoTopology.INTERNET,
+                DemoTopology.ACME_PAYMENTS,
+                DemoTopology.GLOBEX_EXPIRED_PARTNER,
+                DemoTopology.SCANNER));
         DemoTopology.PODS.forEach(p -> known.add(p.ip()));
-        assertThat(flows().stream().flatMap(l -> Stream.of(l.at("/flow/IP/source").asText(),
-                l.at("/flow/IP/destination").asText()))).allSatisfy(ip -> assertThat(known).contains(ip));
+        assertThat(flows().stream()
+                        .flatMap(l -> Stream.of(
+                                l.at("/flow/IP/source").asText(),
+                                l.at("/flow/IP/destination").asText())))
+                .allSatisfy(ip -> assertThat(known).contains(ip));
     }
 
     private static List<JsonNode> flows() {

@@ -25,7 +25,10 @@ class DemoTopologyTest {
                 JsonNode doc = documents.next();
                 String kind = doc.path("kind").asText();
                 if ("Pod".equals(kind)) {
-                    pods.put(doc.at("/metadata/namespace").asText() + "/" + doc.at("/metadata/name").asText(), doc);
+                    pods.put(
+                            doc.at("/metadata/namespace").asText() + "/"
+                                    + doc.at("/metadata/name").asText(),
+                            doc);
                 } else if ("Namespace".equals(kind)) {
                     namespaces.put(doc.at("/metadata/name").asText(), doc);
                 }
@@ -46,7 +49,9 @@ class DemoTopologyTest {
 
     private static Map<String, String> labels(JsonNode resource) {
         Map<String, String> labels = new LinkedHashMap<>();
-        resource.at("/metadata/labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        resource.at("/metadata/labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
         return labels;
     }
 }

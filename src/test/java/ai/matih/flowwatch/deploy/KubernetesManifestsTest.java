@@ -49,15 +49,26 @@ class KubernetesManifestsTest {
 
     @Test
     void everyDocumentHasApiVersionKindAndName() {
-        assertThat(byKindAndName.keySet()).containsExactlyInAnyOrder(
-                "Namespace/flowwatch", "ServiceAccount/flowwatch", "ClusterRole/flowwatch",
-                "ClusterRoleBinding/flowwatch", "ConfigMap/flowwatch-topology", "Deployment/flowwatch",
-                "Service/flowwatch", "ServiceMonitor/flowwatch", "NetworkPolicy/default-deny-all",
-                "NetworkPolicy/flowwatch", "PrometheusRule/flowwatch");
+        assertThat(byKindAndName.keySet())
+                .containsExactlyInAnyOrder(
+                        "Namespace/flowwatch",
+                        "ServiceAccount/flowwatch",
+                        "ClusterRole/flowwatch",
+                        "ClusterRoleBinding/flowwatch",
+                        "ConfigMap/flowwatch-topology",
+                        "Deployment/flowwatch",
+                        "Service/flowwatch",
+                        "ServiceMonitor/flowwatch",
+                        "NetworkPolicy/default-deny-all",
+                        "NetworkPolicy/flowwatch",
+                        "PrometheusRule/flowwatch");
         byKindAndName.forEach((key, doc) -> {
             assertThat(doc.path("apiVersion").asText()).as(key).isNotBlank();
-            if (!doc.path("kind").asText().startsWith("Cluster") && !"Namespace".equals(doc.path("kind").asText())) {
-                assertThat(doc.path("metadata").path("namespace").asText()).as(key).isEqualTo("flowwatch");
+            if (!doc.path("kind").asText().startsWith("Cluster")
+                    && !"Namespace".equals(doc.path("kind").asText())) {
+                assertThat(doc.path("metadata").path("namespace").asText())
+                        .as(key)
+                        .isEqualTo("flowwatch");
             }
         });
     }
@@ -71,26 +82,47 @@ class KubernetesManifestsTest {
                 .isEqualTo(labels(pod.path("metadata").path("labels")));
         assertThat(pod.path("spec").path("serviceAccountName").asText()).isEqualTo("flowwatch");
         JsonNode container = pod.path("spec").path("containers").get(0);
-        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
-        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
-        assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/q/health/ready");
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/q/health/live");
+        assertThat(container.path("startupProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/q/health/live");
         Map<String, Integer> ports = new HashMap<>();
-        container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
+        container
+                .path("ports")
+                .forEach(p -> ports.put(
+                        p.path("name").asText(), p.path("containerPort").asInt()));
         assertThat(ports).containsExactlyInAnyOrderEntriesOf(Map.of("http", 8080, "management", MANAGEMENT_PORT));
         // health is served on the management port only
         for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
-            assertThat(container.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo("management");
+            assertThat(container.path(probe).path("httpGet").path("port").asText())
+                    .as(probe)
+                    .isEqualTo("management");
         }
-        assertThat(container.path("resources").path("requests").path("memory").asText()).isNotBlank();
-        assertThat(container.path("resources").path("limits").path("memory").asText()).isNotBlank();
+        assertThat(container.path("resources").path("requests").path("memory").asText())
+                .isNotBlank();
+        assertThat(container.path("resources").path("limits").path("memory").asText())
+                .isNotBlank();
         Map<String, String> env = new HashMap<>();
-        container.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
-        assertThat(env).containsKeys("KAFKA_BOOTSTRAP_SERVERS", "FLOWWATCH_ALERTMANAGER_URLS",
-                "FLOWWATCH_ALERTMANAGER_EXTERNAL_URL");
+        container
+                .path("env")
+                .forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        assertThat(env)
+                .containsKeys(
+                        "KAFKA_BOOTSTRAP_SERVERS",
+                        "FLOWWATCH_ALERTMANAGER_URLS",
+                        "FLOWWATCH_ALERTMANAGER_EXTERNAL_URL");
         // The topology path is the ConfigMap's key under the mount
-        String mountPath = container.path("volumeMounts").get(0).path("mountPath").asText();
+        String mountPath =
+                container.path("volumeMounts").get(0).path("mountPath").asText();
         assertThat(container.path("volumeMounts").get(0).path("name").asText()).isEqualTo("topology");
-        assertThat(pod.path("spec").path("volumes").get(0).path("configMap").path("name").asText())
+        assertThat(pod.path("spec")
+                        .path("volumes")
+                        .get(0)
+                        .path("configMap")
+                        .path("name")
+                        .asText())
                 .isEqualTo("flowwatch-topology");
         ConfigMap configMap = as("ConfigMap/flowwatch-topology", ConfigMap.class);
         assertThat(configMap.getData()).hasSize(1);
@@ -101,27 +133,35 @@ class KubernetesManifestsTest {
     @Test
     void topologyConfigMapLoadsAsATopology() {
         ConfigMap configMap = as("ConfigMap/flowwatch-topology", ConfigMap.class);
-        ManifestLoader loader = new ManifestLoader(TenancyRules.defaults(),
-                List.of(EgressException.parseCidr("10.0.0.0/8")), DnsSelector.parse("kube-system/k8s-app=kube-dns"));
+        ManifestLoader loader = new ManifestLoader(
+                TenancyRules.defaults(),
+                List.of(EgressException.parseCidr("10.0.0.0/8")),
+                DnsSelector.parse("kube-system/k8s-app=kube-dns"));
         ManifestLoader.Result result = loader.parse(configMap.getData().get("topology.yaml"), "configmap");
-        assertThat(result.topology().namespaces()).containsKeys("matih-control-plane", "matih-shared-infra",
-                "matih-data-plane-acme-corp");
+        assertThat(result.topology().namespaces())
+                .containsKeys("matih-control-plane", "matih-shared-infra", "matih-data-plane-acme-corp");
         assertThat(result.ignoredKinds()).isEmpty();
     }
 
     @Test
     void serviceServiceMonitorAndRbacFitTogether() {
         Service service = as("Service/flowwatch", Service.class);
-        JsonNode podLabels = doc("Deployment/flowwatch").path("spec").path("template").path("metadata").path("labels");
+        JsonNode podLabels = doc("Deployment/flowwatch")
+                .path("spec")
+                .path("template")
+                .path("metadata")
+                .path("labels");
         assertThat(labels(podLabels)).containsAllEntriesOf(service.getSpec().getSelector());
-        assertThat(service.getSpec().getPorts()).extracting(p -> p.getName() + "=" + p.getPort() + "->"
-                + p.getTargetPort().getStrVal()).containsExactlyInAnyOrder("http=8080->http",
-                "management=" + MANAGEMENT_PORT + "->management");
+        assertThat(service.getSpec().getPorts())
+                .extracting(p -> p.getName() + "=" + p.getPort() + "->"
+                        + p.getTargetPort().getStrVal())
+                .containsExactlyInAnyOrder("http=8080->http", "management=" + MANAGEMENT_PORT + "->management");
 
         JsonNode monitor = doc("ServiceMonitor/flowwatch");
         assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
         assertThat(service.getMetadata().getLabels())
-                .containsAllEntriesOf(labels(monitor.path("spec").path("selector").path("matchLabels")));
+                .containsAllEntriesOf(
+                        labels(monitor.path("spec").path("selector").path("matchLabels")));
         JsonNode endpoint = monitor.path("spec").path("endpoints").get(0);
         assertThat(endpoint.path("port").asText()).isEqualTo("management");
         assertThat(endpoint.path("path").asText()).isEqualTo("/q/metrics");
@@ -131,9 +171,15 @@ class KubernetesManifestsTest {
         ServiceAccount account = as("ServiceAccount/flowwatch", ServiceAccount.class);
         JsonNode subject = doc("ClusterRoleBinding/flowwatch").path("subjects").get(0);
         assertThat(subject.path("kind").asText()).isEqualTo("ServiceAccount");
-        assertThat(subject.path("name").asText()).isEqualTo(account.getMetadata().getName());
-        assertThat(subject.path("namespace").asText()).isEqualTo(account.getMetadata().getNamespace());
-        assertThat(doc("ClusterRoleBinding/flowwatch").path("roleRef").path("name").asText()).isEqualTo("flowwatch");
+        assertThat(subject.path("name").asText())
+                .isEqualTo(account.getMetadata().getName());
+        assertThat(subject.path("namespace").asText())
+                .isEqualTo(account.getMetadata().getNamespace());
+        assertThat(doc("ClusterRoleBinding/flowwatch")
+                        .path("roleRef")
+                        .path("name")
+                        .asText())
+                .isEqualTo("flowwatch");
     }
 
     @Test
@@ -162,9 +208,10 @@ class KubernetesManifestsTest {
         NetworkPolicy policy = as("NetworkPolicy/flowwatch", NetworkPolicy.class);
         assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
         List<NetworkPolicyIngressRule> ingress = policy.getSpec().getIngress();
-        assertThat(ingress).extracting(r -> r.getFrom().get(0).getNamespaceSelector().getMatchLabels())
-                .containsExactly(Map.of("kubernetes.io/metadata.name", "monitoring"),
-                        Map.of("matih.ai/role", "control-plane"));
+        assertThat(ingress)
+                .extracting(r -> r.getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsExactly(
+                        Map.of("kubernetes.io/metadata.name", "monitoring"), Map.of("matih.ai/role", "control-plane"));
         // Prometheus (monitoring) reaches the management port; the control plane only the API
         assertThat(ports(ingress.get(0).getPorts())).containsExactlyInAnyOrder("TCP/" + MANAGEMENT_PORT, "TCP/8080");
         assertThat(ports(ingress.get(1).getPorts())).containsExactly("TCP/8080");
@@ -213,16 +260,24 @@ class KubernetesManifestsTest {
         Map<String, JsonNode> out = new HashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(DIR, "*.yaml")) {
             for (Path file : files) {
-                try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
+                try (MappingIterator<JsonNode> docs =
+                        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
                     while (docs.hasNext()) {
                         JsonNode doc = docs.next();
                         if (doc == null || doc.isEmpty()) {
                             continue;
                         }
-                        String key = doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
-                        assertThat(doc.path("kind").asText()).as(file + ": kind").isNotBlank();
-                        assertThat(doc.path("metadata").path("name").asText()).as(file + ": metadata.name").isNotBlank();
-                        assertThat(out.put(key, doc)).as(file + ": duplicate " + key).isNull();
+                        String key = doc.path("kind").asText() + "/"
+                                + doc.path("metadata").path("name").asText();
+                        assertThat(doc.path("kind").asText())
+                                .as(file + ": kind")
+                                .isNotBlank();
+                        assertThat(doc.path("metadata").path("name").asText())
+                                .as(file + ": metadata.name")
+                                .isNotBlank();
+                        assertThat(out.put(key, doc))
+                                .as(file + ": duplicate " + key)
+                                .isNull();
                     }
                 }
             }
@@ -252,10 +307,14 @@ class KubernetesManifestsTest {
     }
 
     private static List<String> texts(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 
     private static List<String> ports(List<NetworkPolicyPort> ports) {
-        return ports.stream().map(p -> p.getProtocol() + "/" + p.getPort().getIntVal()).toList();
+        return ports.stream()
+                .map(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+                .toList();
     }
 }

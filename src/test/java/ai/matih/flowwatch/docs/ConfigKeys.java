@@ -42,15 +42,12 @@ final class ConfigKeys {
     private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
 
     /** One key: its name, its default (empty: none) and where it is read. */
-    record Key(String name, Optional<String> defaultValue, String readBy) {
-    }
+    record Key(String name, Optional<String> defaultValue, String readBy) {}
 
     /** One key of a mapping, with the method that declares it. */
-    record MappedKey(String name, Optional<String> defaultValue, Method method) {
-    }
+    record MappedKey(String name, Optional<String> defaultValue, Method method) {}
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 
     /** The {@code @ConfigMapping} interfaces of the main classes. */
     static List<Class<?>> mappings() {
@@ -73,7 +70,8 @@ final class ConfigKeys {
     static List<MappedKey> mappedKeys(List<Class<?>> mappings) {
         List<MappedKey> keys = new ArrayList<>();
         for (Class<?> mapping : mappings) {
-            keys.addAll(keysOf(mapping, mapping.getAnnotation(ConfigMapping.class).prefix()));
+            keys.addAll(
+                    keysOf(mapping, mapping.getAnnotation(ConfigMapping.class).prefix()));
         }
         return keys;
     }
@@ -87,8 +85,10 @@ final class ConfigKeys {
             boolean indexedFormOfAList = name.endsWith(INDEXED)
                     && properties.containsKey(name.substring(0, name.length() - INDEXED.length()));
             if (!indexedFormOfAList) {
-                keys.add(new MappedKey(name, property.hasDefaultValue()
-                        ? Optional.of(property.getDefaultValue()) : Optional.empty(), property.getMethod()));
+                keys.add(new MappedKey(
+                        name,
+                        property.hasDefaultValue() ? Optional.of(property.getDefaultValue()) : Optional.empty(),
+                        property.getMethod()));
             }
         });
         return keys;
@@ -105,7 +105,8 @@ final class ConfigKeys {
             Optional<String> value = Optional.ofNullable(application.getProperty(mapped.name()))
                     .flatMap(v -> resolve(v, application))
                     .or(mapped::defaultValue);
-            String readBy = mapped.method().getDeclaringClass().getName() + "#" + mapped.method().getName();
+            String readBy = mapped.method().getDeclaringClass().getName() + "#"
+                    + mapped.method().getName();
             add(keys, new Key(mapped.name(), value, readBy), conflicts);
         }
         for (String name : application.stringPropertyNames()) {

@@ -33,23 +33,24 @@ class ConfigMappingJavadocTest {
         Set<String> undocumented = new TreeSet<>();
         for (MappedKey key : keys) {
             if (!documented(key.method())) {
-                undocumented.add(key.name() + " (" + key.method().getDeclaringClass().getName() + "#"
-                        + key.method().getName() + ")");
+                undocumented.add(
+                        key.name() + " (" + key.method().getDeclaringClass().getName() + "#"
+                                + key.method().getName() + ")");
             }
         }
 
         // Then each declaration follows a javadoc comment
         assertThat(undocumented)
-                .withFailMessage("configuration keys whose method has no javadoc:%n  %s%n",
-                        String.join("\n  ", undocumented))
+                .withFailMessage(
+                        "configuration keys whose method has no javadoc:%n  %s%n", String.join("\n  ", undocumented))
                 .isEmpty();
     }
 
     /** True when every abstract declaration of the method in its source file follows a javadoc comment. */
     private static boolean documented(Method method) {
         List<String> lines = source(method.getDeclaringClass());
-        Pattern declaration = Pattern.compile("^\\s*[\\w<>\\[\\],.? ]+\\s" + Pattern.quote(method.getName())
-                + "\\(\\)\\s*;");
+        Pattern declaration =
+                Pattern.compile("^\\s*[\\w<>\\[\\],.? ]+\\s" + Pattern.quote(method.getName()) + "\\(\\)\\s*;");
         boolean found = false;
         for (int i = 0; i < lines.size(); i++) {
             Matcher m = declaration.matcher(lines.get(i));

@@ -29,8 +29,7 @@ record ConfigurationReference(List<Row> rows, Set<String> namedKeys, List<String
             "(?<![\\w./-])" + Pattern.quote(ConfigKeys.PREFIX) + "[a-z0-9\\-*\\[\\]]+(?:\\.[a-z0-9\\-*\\[\\]]+)*");
 
     /** A table row of a key: the key, its documented default (empty: none) and its line number. */
-    record Row(String key, Optional<String> defaultValue, int line) {
-    }
+    record Row(String key, Optional<String> defaultValue, int line) {}
 
     static ConfigurationReference read() {
         try {
@@ -57,16 +56,16 @@ record ConfigurationReference(List<Row> rows, Set<String> namedKeys, List<String
             Matcher keyCell = KEY_CELL.matcher(cells.get(0));
             if (!keyCell.matches()) {
                 if (cells.get(0).contains(ConfigKeys.PREFIX)) {
-                    unreadable.add("line " + (i + 1) + ": the key cell must hold one key in backticks: "
-                            + cells.get(0));
+                    unreadable.add(
+                            "line " + (i + 1) + ": the key cell must hold one key in backticks: " + cells.get(0));
                 }
                 continue;
             }
             if (defaultCell(cells.get(1)) instanceof DefaultCell.Documented documented) {
                 rows.add(new Row(keyCell.group(1), documented.value(), i + 1));
             } else {
-                unreadable.add("line " + (i + 1) + ": the default of " + keyCell.group(1) + " must be `value`, "
-                        + EMPTY + " or " + NO_DEFAULT + ": " + cells.get(1));
+                unreadable.add("line " + (i + 1) + ": the default of " + keyCell.group(1) + " must be `value`, " + EMPTY
+                        + " or " + NO_DEFAULT + ": " + cells.get(1));
             }
         }
         return new ConfigurationReference(List.copyOf(rows), Set.copyOf(named), List.copyOf(unreadable));
@@ -78,19 +77,20 @@ record ConfigurationReference(List<Row> rows, Set<String> namedKeys, List<String
         if (!row.startsWith("|") || !row.endsWith("|") || row.length() < 2) {
             return List.of();
         }
-        return CELL_SEPARATOR.splitAsStream(row.substring(1, row.length() - 1)).map(String::trim).toList();
+        return CELL_SEPARATOR
+                .splitAsStream(row.substring(1, row.length() - 1))
+                .map(String::trim)
+                .toList();
     }
 
     /** What a default cell says. */
     private sealed interface DefaultCell {
 
         /** A default (empty: the key has none). */
-        record Documented(Optional<String> value) implements DefaultCell {
-        }
+        record Documented(Optional<String> value) implements DefaultCell {}
 
         /** A cell in none of the forms of the page. */
-        record Unreadable() implements DefaultCell {
-        }
+        record Unreadable() implements DefaultCell {}
     }
 
     private static DefaultCell defaultCell(String cell) {

@@ -40,9 +40,11 @@ class ConfigurationReferenceTest {
         // When their mappings are walked
         // Then nested groups, kebab-case names and defaults come out as SmallRye Config reads them
         assertThat(mappings).hasSizeGreaterThanOrEqualTo(10);
-        assertThat(keys.get("flowwatch.alertmanager.tls.insecure-skip-verify-confirmed").defaultValue())
+        assertThat(keys.get("flowwatch.alertmanager.tls.insecure-skip-verify-confirmed")
+                        .defaultValue())
                 .contains("false");
-        assertThat(keys.get("flowwatch.api.evaluate.max-concurrent-per-caller").defaultValue()).contains("1");
+        assertThat(keys.get("flowwatch.api.evaluate.max-concurrent-per-caller").defaultValue())
+                .contains("1");
         assertThat(keys.get("flowwatch.group").defaultValue()).contains("flowwatch");
     }
 
@@ -51,7 +53,9 @@ class ConfigurationReferenceTest {
         // Given every key read by a mapping or an application.properties expression
         // When the same key is read in two places
         // Then both places give it the same default
-        assertThat(CONFLICTS).withFailMessage(report("keys read with different defaults", CONFLICTS)).isEmpty();
+        assertThat(CONFLICTS)
+                .withFailMessage(report("keys read with different defaults", CONFLICTS))
+                .isEmpty();
     }
 
     @Test
@@ -60,16 +64,16 @@ class ConfigurationReferenceTest {
         // When its tables are read
         // Then every row names one key in backticks and a default as `value`, "" or (none), and no key twice
         List<String> problems = new ArrayList<>(reference.unreadable());
-        reference.rows().stream()
-                .collect(Collectors.groupingBy(Row::key))
-                .forEach((key, rows) -> {
-                    if (rows.size() > 1) {
-                        problems.add(key + " has " + rows.size() + " rows (lines "
-                                + rows.stream().map(r -> String.valueOf(r.line())).collect(Collectors.joining(", "))
-                                + ")");
-                    }
-                });
-        assertThat(problems).withFailMessage(report("unreadable or repeated rows", problems)).isEmpty();
+        reference.rows().stream().collect(Collectors.groupingBy(Row::key)).forEach((key, rows) -> {
+            if (rows.size() > 1) {
+                problems.add(key + " has " + rows.size() + " rows (lines "
+                        + rows.stream().map(r -> String.valueOf(r.line())).collect(Collectors.joining(", "))
+                        + ")");
+            }
+        });
+        assertThat(problems)
+                .withFailMessage(report("unreadable or repeated rows", problems))
+                .isEmpty();
     }
 
     @Test
@@ -83,7 +87,9 @@ class ConfigurationReferenceTest {
                 .map(k -> k.name() + " (default " + ConfigurationReference.show(k.defaultValue()) + ", read by "
                         + k.readBy() + ")")
                 .toList();
-        assertThat(missing).withFailMessage(report("keys missing from " + PAGE, missing)).isEmpty();
+        assertThat(missing)
+                .withFailMessage(report("keys missing from " + PAGE, missing))
+                .isEmpty();
     }
 
     @Test
@@ -98,7 +104,9 @@ class ConfigurationReferenceTest {
                         + ConfigurationReference.show(r.defaultValue()) + ", real "
                         + ConfigurationReference.show(keys.get(r.key()).defaultValue()))
                 .toList();
-        assertThat(wrong).withFailMessage(report("wrong defaults in " + PAGE, wrong)).isEmpty();
+        assertThat(wrong)
+                .withFailMessage(report("wrong defaults in " + PAGE, wrong))
+                .isEmpty();
     }
 
     @Test
@@ -107,10 +115,15 @@ class ConfigurationReferenceTest {
         // When each is looked up among the keys the application reads (a name ending in .* stands for a group)
         // Then it exists
         Set<String> extra = new TreeSet<>();
-        reference.rows().stream().map(Row::key).filter(k -> k.startsWith(ConfigKeys.PREFIX)).forEach(extra::add);
+        reference.rows().stream()
+                .map(Row::key)
+                .filter(k -> k.startsWith(ConfigKeys.PREFIX))
+                .forEach(extra::add);
         extra.addAll(reference.namedKeys());
         extra.removeIf(ConfigurationReferenceTest::exists);
-        assertThat(extra).withFailMessage(report("keys in " + PAGE + " that nothing reads", extra)).isEmpty();
+        assertThat(extra)
+                .withFailMessage(report("keys in " + PAGE + " that nothing reads", extra))
+                .isEmpty();
     }
 
     private static boolean exists(String named) {

@@ -1,25 +1,24 @@
 package ai.matih.flowwatch.e2e;
 
-import java.io.InputStream;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.matih.flowwatch.violation.Category;
-import ai.matih.flowwatch.violation.Cause;
-import ai.matih.flowwatch.violation.Severity;
-import ai.matih.flowwatch.violation.ViolationType;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import ai.matih.flowwatch.testing.Tokens;
 import ai.matih.flowwatch.violation.AuditEvidence;
+import ai.matih.flowwatch.violation.Category;
+import ai.matih.flowwatch.violation.Cause;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationStore;
+import ai.matih.flowwatch.violation.ViolationType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -50,8 +49,11 @@ class AccessMatrixTest {
     static final String A_TO_B = "5ec00000000000000ab1";
     static final String B_TO_A_AUDIT = "5ec00000000000000ba1";
     /** What A must never be shown (B's namespace, tenant id, pod and workload names, IPs). */
-    static final List<String> B_SECRETS = List.of("matih-data-plane-globex", "globex", "db-0", "10.244.2.", "payments-db");
-    static final List<String> A_SECRETS = List.of("matih-data-plane-acme-corp", "acme-corp", "api-7d9f8c6b5", "10.244.1.");
+    static final List<String> B_SECRETS =
+            List.of("matih-data-plane-globex", "globex", "db-0", "10.244.2.", "payments-db");
+
+    static final List<String> A_SECRETS =
+            List.of("matih-data-plane-acme-corp", "acme-corp", "api-7d9f8c6b5", "10.244.1.");
 
     @Inject
     ViolationStore store;
@@ -79,46 +81,145 @@ class AccessMatrixTest {
     @BeforeEach
     void seed() {
         Instant now = Instant.now();
-        EndpointView aApi = new EndpointView("matih-data-plane-acme-corp", "api", "api-7d9f8c6b5-x1a2b", "10.244.1.10",
-                A, "tenant", false, null);
-        EndpointView bDb = new EndpointView("matih-data-plane-globex", "payments-db", "db-0", "10.244.2.12", B, "tenant",
-                false, null);
-        EndpointView controlPlane = new EndpointView("matih-control-plane", "tenant-manager", "tenant-manager-1",
-                "10.244.0.10", null, "control-plane", false, null);
+        EndpointView aApi = new EndpointView(
+                "matih-data-plane-acme-corp", "api", "api-7d9f8c6b5-x1a2b", "10.244.1.10", A, "tenant", false, null);
+        EndpointView bDb = new EndpointView(
+                "matih-data-plane-globex", "payments-db", "db-0", "10.244.2.12", B, "tenant", false, null);
+        EndpointView controlPlane = new EndpointView(
+                "matih-control-plane",
+                "tenant-manager",
+                "tenant-manager-1",
+                "10.244.0.10",
+                null,
+                "control-plane",
+                false,
+                null);
         EndpointView internet = new EndpointView(null, null, null, "203.0.113.9", null, "external", true, null);
-        store.put(violation(A_ONLY, ViolationType.BLOCKED_ATTEMPT, A, null, aApi, controlPlane, 3,
-                "acme-corp → control plane: forbidden", List.of("matih-data-plane-acme-corp/default-deny-all"), null, now));
-        store.put(violation(B_ONLY, ViolationType.UNEXPECTED_EGRESS, B, null, bDb, internet, 918273645,
-                "globex → outside the cluster: forbidden", List.of("matih-data-plane-globex/allow-egress#egress[0]"), null,
+        store.put(violation(
+                A_ONLY,
+                ViolationType.BLOCKED_ATTEMPT,
+                A,
+                null,
+                aApi,
+                controlPlane,
+                3,
+                "acme-corp → control plane: forbidden",
+                List.of("matih-data-plane-acme-corp/default-deny-all"),
+                null,
                 now));
-        store.put(violation(A_TO_B, ViolationType.WOULD_BE_BLOCKED, A, B, aApi, bDb, 5,
-                "acme-corp → globex: cross-tenant traffic is forbidden", List.of("matih-data-plane-globex/default-deny-all",
-                        "matih-data-plane-acme-corp/allow-egress#egress[0]"), null, now));
-        EndpointView actor = new EndpointView("matih-data-plane-globex", null, null, "10.244.2.12", B, "tenant", false,
+        store.put(violation(
+                B_ONLY,
+                ViolationType.UNEXPECTED_EGRESS,
+                B,
+                null,
+                bDb,
+                internet,
+                918273645,
+                "globex → outside the cluster: forbidden",
+                List.of("matih-data-plane-globex/allow-egress#egress[0]"),
+                null,
+                now));
+        store.put(violation(
+                A_TO_B,
+                ViolationType.WOULD_BE_BLOCKED,
+                A,
+                B,
+                aApi,
+                bDb,
+                5,
+                "acme-corp → globex: cross-tenant traffic is forbidden",
+                List.of(
+                        "matih-data-plane-globex/default-deny-all",
+                        "matih-data-plane-acme-corp/allow-egress#egress[0]"),
+                null,
+                now));
+        EndpointView actor = new EndpointView(
+                "matih-data-plane-globex",
+                null,
+                null,
+                "10.244.2.12",
+                B,
+                "tenant",
+                false,
                 "system:serviceaccount:matih-data-plane-globex:deployer");
-        EndpointView target = new EndpointView("matih-data-plane-acme-corp", null, null, null, A, "tenant", false,
+        EndpointView target = new EndpointView(
+                "matih-data-plane-acme-corp",
+                null,
+                null,
+                null,
+                A,
+                "tenant",
+                false,
                 "networkpolicies/matih-data-plane-acme-corp/default-deny-all");
-        store.put(violation(B_TO_A_AUDIT, ViolationType.CROSS_TENANT_EXEC, A, B, actor, target, 1,
+        store.put(violation(
+                B_TO_A_AUDIT,
+                ViolationType.CROSS_TENANT_EXEC,
+                A,
+                B,
+                actor,
+                target,
+                1,
                 "system:serviceaccount:matih-data-plane-globex:deployer deleted NetworkPolicy default-deny-all",
-                List.of(), new AuditEvidence("e1", "system:serviceaccount:matih-data-plane-globex:deployer", "delete",
-                        "networkpolicies/matih-data-plane-acme-corp/default-deny-all", 200, "10.244.2.12", now), now));
+                List.of(),
+                new AuditEvidence(
+                        "e1",
+                        "system:serviceaccount:matih-data-plane-globex:deployer",
+                        "delete",
+                        "networkpolicies/matih-data-plane-acme-corp/default-deny-all",
+                        200,
+                        "10.244.2.12",
+                        now),
+                now));
     }
 
-    static Violation violation(String id, ViolationType type, String tenant, String peer, EndpointView source,
-                               EndpointView destination, long count, String reason, List<String> decidedBy,
-                               AuditEvidence audit, Instant at) {
-        return Violation.builder().id(id).type(type).severity(type.severity())
-                .category(peer == null ? null : Category.CROSS_TENANT).tenant(tenant).peerTenant(peer).source(source)
-                .destination(destination).protocol("TCP").port(5432).observed("ALLOWED").policy("DENY")
-                .intent("FORBIDDEN").cause(Cause.NOT_ENFORCED).reason(reason).decidedBy(decidedBy)
-                .sourceFormat("hubble").node("worker-1").seen(at).count(count).observations(count)
-                .evidence(new Violation.Evidence(null, decidedBy, List.of("TO_ENDPOINT"), reason, audit)).build();
+    static Violation violation(
+            String id,
+            ViolationType type,
+            String tenant,
+            String peer,
+            EndpointView source,
+            EndpointView destination,
+            long count,
+            String reason,
+            List<String> decidedBy,
+            AuditEvidence audit,
+            Instant at) {
+        return Violation.builder()
+                .id(id)
+                .type(type)
+                .severity(type.severity())
+                .category(peer == null ? null : Category.CROSS_TENANT)
+                .tenant(tenant)
+                .peerTenant(peer)
+                .source(source)
+                .destination(destination)
+                .protocol("TCP")
+                .port(5432)
+                .observed("ALLOWED")
+                .policy("DENY")
+                .intent("FORBIDDEN")
+                .cause(Cause.NOT_ENFORCED)
+                .reason(reason)
+                .decidedBy(decidedBy)
+                .sourceFormat("hubble")
+                .node("worker-1")
+                .seen(at)
+                .count(count)
+                .observations(count)
+                .evidence(new Violation.Evidence(null, decidedBy, List.of("TO_ENDPOINT"), reason, audit))
+                .build();
     }
 
     enum Token {
-        ADMIN(Tokens::admin), TENANT_A(() -> Tokens.tenant(A)), TENANT_B(() -> Tokens.tenant(B)),
-        EXPIRED(Tokens::expired), WRONG_ISSUER(Tokens::wrongIssuer), NONE(() -> null),
-        WRONG_AUDIENCE(Tokens::wrongAudience), WRONG_KEY(Tokens::wrongKey), UNSCOPED(Tokens::unscoped);
+        ADMIN(Tokens::admin),
+        TENANT_A(() -> Tokens.tenant(A)),
+        TENANT_B(() -> Tokens.tenant(B)),
+        EXPIRED(Tokens::expired),
+        WRONG_ISSUER(Tokens::wrongIssuer),
+        NONE(() -> null),
+        WRONG_AUDIENCE(Tokens::wrongAudience),
+        WRONG_KEY(Tokens::wrongKey),
+        UNSCOPED(Tokens::unscoped);
 
         final Supplier<String> token;
 
@@ -201,14 +302,31 @@ class AccessMatrixTest {
             assertThat(body).doesNotContain(B_SECRETS).doesNotContain("918273645");
         }
         // A sees the breach it took part in, with the other end withheld, and its own count
-        Map<String, Object> breach = given().auth().oauth2(a).get("/api/v1/violations/" + A_TO_B).then()
-                .statusCode(200).extract().jsonPath().getMap("");
-        assertThat(breach).containsEntry("tenant", A).doesNotContainKey("peerTenant").containsEntry("count", 5);
+        Map<String, Object> breach = given().auth()
+                .oauth2(a)
+                .get("/api/v1/violations/" + A_TO_B)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
+        assertThat(breach)
+                .containsEntry("tenant", A)
+                .doesNotContainKey("peerTenant")
+                .containsEntry("count", 5);
         assertThat(breach.get("reason").toString()).contains("(another tenant)");
         // A's list holds its own violations only
-        List<Map<String, Object>> items = given().auth().oauth2(a).get("/api/v1/violations?limit=1000").then()
-                .extract().jsonPath().getList("items");
-        assertThat(items).extracting(v -> v.get("id")).contains(A_ONLY, A_TO_B, B_TO_A_AUDIT).doesNotContain(B_ONLY);
+        List<Map<String, Object>> items = given().auth()
+                .oauth2(a)
+                .get("/api/v1/violations?limit=1000")
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("items");
+        assertThat(items)
+                .extracting(v -> v.get("id"))
+                .contains(A_ONLY, A_TO_B, B_TO_A_AUDIT)
+                .doesNotContain(B_ONLY);
     }
 
     @Test
@@ -222,36 +340,64 @@ class AccessMatrixTest {
         // Then: same status, type and body but for the id asked for
         assertThat(foreign.statusCode()).isEqualTo(404).isEqualTo(absent.statusCode());
         assertThat(foreign.contentType()).isEqualTo(absent.contentType()).startsWith("application/problem+json");
-        assertThat(foreign.asString().replace(B_ONLY, "ID")).isEqualTo(absent.asString().replace(missing, "ID"));
+        assertThat(foreign.asString().replace(B_ONLY, "ID"))
+                .isEqualTo(absent.asString().replace(missing, "ID"));
     }
 
     @Test
     void tenantBNeverSeesTenantA() {
         String b = Tokens.tenant(B);
-        for (String path : List.of("/api/v1/violations?limit=1000", "/api/v1/violations/" + A_TO_B,
-                "/api/v1/violations/" + B_TO_A_AUDIT, "/api/v1/topology")) {
+        for (String path : List.of(
+                "/api/v1/violations?limit=1000",
+                "/api/v1/violations/" + A_TO_B,
+                "/api/v1/violations/" + B_TO_A_AUDIT,
+                "/api/v1/topology")) {
             assertThat(ok(b, path)).doesNotContain(A_SECRETS);
         }
     }
 
     @Test
     void topologyTotalsCountOnlyWhatTheTenantSees() {
-        Map<String, Object> all = given().auth().oauth2(Tokens.admin()).get("/api/v1/topology").then().statusCode(200)
-                .extract().jsonPath().getMap("");
-        Map<String, Object> mine = given().auth().oauth2(Tokens.tenant(A)).get("/api/v1/topology").then()
-                .statusCode(200).extract().jsonPath().getMap("");
+        Map<String, Object> all = given().auth()
+                .oauth2(Tokens.admin())
+                .get("/api/v1/topology")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
+        Map<String, Object> mine = given().auth()
+                .oauth2(Tokens.tenant(A))
+                .get("/api/v1/topology")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
         List<Map<String, Object>> namespaces = (List<Map<String, Object>>) mine.get("namespaces");
         assertThat(namespaces).isNotEmpty().allSatisfy(ns -> assertThat(ns).containsEntry("tenant", A));
-        assertThat((List<Map<String, Object>>) mine.get("tenants")).extracting(t -> t.get("tenant")).containsExactly(A);
-        int policies = namespaces.stream().mapToInt(ns -> ((Number) ns.get("policies")).intValue()).sum();
-        int pods = namespaces.stream().mapToInt(ns -> ((Number) ns.get("pods")).intValue()).sum();
+        assertThat((List<Map<String, Object>>) mine.get("tenants"))
+                .extracting(t -> t.get("tenant"))
+                .containsExactly(A);
+        int policies = namespaces.stream()
+                .mapToInt(ns -> ((Number) ns.get("policies")).intValue())
+                .sum();
+        int pods = namespaces.stream()
+                .mapToInt(ns -> ((Number) ns.get("pods")).intValue())
+                .sum();
         assertThat(mine).containsEntry("policies", policies).containsEntry("pods", pods);
         assertThat(((Number) all.get("policies")).intValue()).isGreaterThan(policies);
         assertThat((List<?>) all.get("tenants")).hasSizeGreaterThanOrEqualTo(3);
     }
 
     private static String ok(String token, String path) {
-        return given().auth().oauth2(token).get(path).then().statusCode(200).extract().asString();
+        return given().auth()
+                .oauth2(token)
+                .get(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     private int status(String endpoint, String token) throws Exception {
@@ -262,7 +408,10 @@ class AccessMatrixTest {
         }
         RequestSpecification request = token == null ? given() : given().auth().oauth2(token);
         if (method.equals("POST")) {
-            return request.contentType("application/json").body(EVALUATE_BODY).post(path).statusCode();
+            return request.contentType("application/json")
+                    .body(EVALUATE_BODY)
+                    .post(path)
+                    .statusCode();
         }
         return request.get(path).statusCode();
     }
@@ -270,13 +419,14 @@ class AccessMatrixTest {
     /** The SSE stream never ends by itself: only its status is read. */
     private int streamStatus(String path, String token) throws Exception {
         URI uri = URI.create(stream.toString()).resolve(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(10));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request.build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         response.body().close();
         return response.statusCode();
     }

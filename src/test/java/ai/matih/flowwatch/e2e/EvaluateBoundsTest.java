@@ -42,17 +42,24 @@ class EvaluateBoundsTest {
 
     static String manifests(int policies) {
         StringBuilder sb = new StringBuilder(4_200_000);
-        sb.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(NS).append("}\n---\n")
+        sb.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ")
+                .append(NS)
+                .append("}\n---\n")
                 .append("apiVersion: v1\nkind: Namespace\nmetadata: {name: tools}\n---\n")
-                .append("apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ").append(NS)
+                .append("apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ")
+                .append(NS)
                 .append("}\nspec: {containers: [{name: c, image: i}]}\nstatus: {podIP: 10.0.1.1}\n---\n")
                 .append("apiVersion: v1\nkind: Pod\nmetadata: {name: t, namespace: tools}\n")
                 .append("spec: {containers: [{name: c, image: i}]}\nstatus: {podIP: 10.0.9.1}\n");
         for (int i = 0; i < policies; i++) {
             sb.append("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: only-from-team-")
-                    .append(String.format("%05d", i)).append("-with-a-long-descriptive-name\n  namespace: ").append(NS)
+                    .append(String.format("%05d", i))
+                    .append("-with-a-long-descriptive-name\n  namespace: ")
+                    .append(NS)
                     .append("\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n")
-                    .append("        - namespaceSelector: {matchLabels: {team: team-").append(i).append("}}\n")
+                    .append("        - namespaceSelector: {matchLabels: {team: team-")
+                    .append(i)
+                    .append("}}\n")
                     .append("      ports: [{port: 8080, protocol: TCP}]\n");
         }
         return sb.toString();
@@ -61,14 +68,20 @@ class EvaluateBoundsTest {
     String body(String manifests, int connections) throws Exception {
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            list.add(Map.of("source", Map.of("namespace", "tools", "pod", "t"),
-                    "destination", Map.of("namespace", NS, "pod", "a"), "port", 1 + i % 60000));
+            list.add(Map.of(
+                    "source",
+                    Map.of("namespace", "tools", "pod", "t"),
+                    "destination",
+                    Map.of("namespace", NS, "pod", "a"),
+                    "port",
+                    1 + i % 60000));
         }
         return mapper.writeValueAsString(Map.of("manifests", manifests, "connections", list));
     }
 
     static Response evaluate(String token, String body, String detail) {
-        var request = given().auth().oauth2(token).contentType("application/json").body(body);
+        var request =
+                given().auth().oauth2(token).contentType("application/json").body(body);
         if (detail != null) {
             request.queryParam("detail", detail);
         }
@@ -111,13 +124,16 @@ class EvaluateBoundsTest {
         assertThat(r.asByteArray().length).isLessThan(limits.config().evaluate().maxResponseBytes());
         List<Map<String, Object>> results = r.jsonPath().getList("results");
         assertThat(results).hasSize(100).allSatisfy(result -> {
-            assertThat(result).containsEntry("verdict", "DENY").containsEntry("decidedByCount", POLICIES)
+            assertThat(result)
+                    .containsEntry("verdict", "DENY")
+                    .containsEntry("decidedByCount", POLICIES)
                     .containsEntry("truncated", true);
             assertThat((List<?>) result.get("decidedBy")).hasSize(10);
             Map<String, Object> ingress = (Map<String, Object>) result.get("ingress");
             assertThat(ingress).containsEntry("selectedByCount", POLICIES);
             assertThat((List<?>) ingress.get("selectedBy")).hasSize(10);
-            assertThat((List<String>) ingress.get("reasons")).allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(1000));
+            assertThat((List<String>) ingress.get("reasons"))
+                    .allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(1000));
         });
     }
 
@@ -158,12 +174,12 @@ class EvaluateBoundsTest {
         String slow = body(MANIFESTS, 150);
         String quick = body(manifests(3), 1).replace(NS, "matih-data-plane-globex");
         String initech = slow.replace(NS, "matih-data-plane-initech");
-        CompletableFuture<Response> first = CompletableFuture.supplyAsync(
-                () -> evaluate(Tokens.tenant("initech"), initech, null));
+        CompletableFuture<Response> first =
+                CompletableFuture.supplyAsync(() -> evaluate(Tokens.tenant("initech"), initech, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> limits.evaluations().held("tenant:initech") == 1);
         // When: the same tenant, with another token, asks again; and another tenant asks
-        Response second = evaluate(Tokens.tenant("initech"), quick.replace("matih-data-plane-globex",
-                "matih-data-plane-initech"), null);
+        Response second = evaluate(
+                Tokens.tenant("initech"), quick.replace("matih-data-plane-globex", "matih-data-plane-initech"), null);
         Response other = evaluate(Tokens.tenant("globex"), quick, null);
         // Then: the same tenant is told to come back, the other tenant is answered
         assertThat(second.statusCode()).isEqualTo(429);
@@ -173,8 +189,12 @@ class EvaluateBoundsTest {
         // and once the first is done, its permit is back
         assertThat(first.get().statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> limits.evaluations().held() == 0);
-        assertThat(evaluate(Tokens.tenant("initech"), quick.replace("matih-data-plane-globex",
-                "matih-data-plane-initech"), null).statusCode()).isEqualTo(200);
+        assertThat(evaluate(
+                                Tokens.tenant("initech"),
+                                quick.replace("matih-data-plane-globex", "matih-data-plane-initech"),
+                                null)
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.e2e;
 
-import java.util.Locale;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,10 @@ class EvaluatePermitBeforeBodyTest {
     }
 
     static Response evaluate(String tenant) {
-        return given().auth().oauth2(Tokens.tenant(tenant)).contentType("application/json").body(json(tenant))
+        return given().auth()
+                .oauth2(Tokens.tenant(tenant))
+                .contentType("application/json")
+                .body(json(tenant))
                 .post("/api/v1/policy/evaluate");
     }
 
@@ -129,18 +132,24 @@ class EvaluatePermitBeforeBodyTest {
     void aTenantsNextRequestIsRefusedWhileItsFirstBodyIsStillArriving() throws Exception {
         // Given: a tenant's upload whose headers and first 256 KB of 4 MB are in
         try (Upload upload = new Upload("uploader")) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> limits.evaluations().held("tenant:uploader") == 1);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> limits.evaluations().held("tenant:uploader") == 1);
             // When: the same tenant asks again, with another body of which only the first 256 KB are sent
             String refused;
             try (Upload second = new Upload("uploader")) {
                 refused = head(second.socket.getInputStream());
             }
             // Then: 429 problem+json with Retry-After, neither body complete
-            assertThat(refused).startsWith("http/1.1 429 ").contains("content-type: application/problem+json")
+            assertThat(refused)
+                    .startsWith("http/1.1 429 ")
+                    .contains("content-type: application/problem+json")
                     .contains("retry-after: 1\r\n");
             assertThat(limits.evaluations().held("tenant:uploader")).isEqualTo(1);
             // and the tenant's other requests are not gated
-            assertThat(given().auth().oauth2(Tokens.tenant("uploader")).get("/api/v1/topology").statusCode())
+            assertThat(given().auth()
+                            .oauth2(Tokens.tenant("uploader"))
+                            .get("/api/v1/topology")
+                            .statusCode())
                     .isEqualTo(200);
             // and once the first body is complete, it is answered and its permit comes back
             assertThat(upload.finish()).isEqualTo(200);
@@ -171,7 +180,8 @@ class EvaluatePermitBeforeBodyTest {
             for (int i = 0; i < max; i++) {
                 uploads.add(new Upload("partial-" + i));
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> limits.evaluations().held() == max);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> limits.evaluations().held() == max);
             // When: one more tenant asks
             Response r = evaluate("latecomer");
             // Then: refused without waiting for any of those bodies
@@ -212,10 +222,13 @@ class EvaluatePermitBeforeBodyTest {
         // When: its client goes away while it runs
         socket.close();
         // Then: the permit stays the evaluation's, and the tenant's next evaluation is refused
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> limits.evaluations().held("tenant:" + tenant) == 1);
         Response next = evaluate(tenant);
-        assertThat(pool.getActiveCount()).as("the abandoned evaluation is still running").isEqualTo(1);
+        assertThat(pool.getActiveCount())
+                .as("the abandoned evaluation is still running")
+                .isEqualTo(1);
         assertThat(next.statusCode()).isEqualTo(429);
         assertThat(next.header("Retry-After")).isNotNull();
         // and once the evaluation is done, its permit is back
@@ -228,8 +241,13 @@ class EvaluatePermitBeforeBodyTest {
     byte[] slowBody(String ns, int connections) throws IOException {
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            list.add(Map.of("source", Map.of("ip", "10.9.9.9"), "destination", Map.of("namespace", ns, "pod", "a"),
-                    "port", 1 + i));
+            list.add(Map.of(
+                    "source",
+                    Map.of("ip", "10.9.9.9"),
+                    "destination",
+                    Map.of("namespace", ns, "pod", "a"),
+                    "port",
+                    1 + i));
         }
         String manifests = EvaluateBoundsTest.MANIFESTS.replace(EvaluateBoundsTest.NS, ns);
         return mapper.writeValueAsBytes(Map.of("manifests", manifests, "connections", list));

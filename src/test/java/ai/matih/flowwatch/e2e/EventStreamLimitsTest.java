@@ -29,6 +29,7 @@ class EventStreamLimitsTest {
 
     /** Tenants no other test uses, so no other stream shares their counts. */
     static final String TENANT = "stream-probe";
+
     static final String OTHER = "stream-probe-other";
 
     @Inject
@@ -40,8 +41,10 @@ class EventStreamLimitsTest {
     private final HttpClient client = HttpClient.newHttpClient();
 
     HttpResponse<InputStream> open(String token) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + token).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stream.toString()))
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token)
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
     }
 
@@ -61,8 +64,8 @@ class EventStreamLimitsTest {
         HttpResponse<InputStream> other = open(Tokens.tenant(OTHER));
         // Then
         assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(refused.headers().firstValue("content-type")).hasValueSatisfying(
-                ct -> assertThat(ct).startsWith("application/problem+json"));
+        assertThat(refused.headers().firstValue("content-type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/problem+json"));
         assertThat(refused.headers().firstValue("retry-after")).isPresent();
         try (InputStream body = refused.body()) {
             assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).contains("\"status\":429");
@@ -78,7 +81,8 @@ class EventStreamLimitsTest {
         for (HttpResponse<InputStream> r : open) {
             r.body().close();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> limits.streams().held("tenant:" + TENANT) == 0
-                && limits.streams().held("tenant:" + OTHER) == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> limits.streams().held("tenant:" + TENANT) == 0
+                        && limits.streams().held("tenant:" + OTHER) == 0);
     }
 }

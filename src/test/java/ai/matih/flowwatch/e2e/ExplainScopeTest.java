@@ -26,22 +26,26 @@ class ExplainScopeTest {
     static final String OWN_POD = "10.244.1.10";
     /** Ends tenant acme-corp may not see, existing or not. */
     static final List<String> HIDDEN = List.of(
-            "10.244.2.12",                                               // globex's db pod
-            "10.244.7.7",                                                // no pod has it
-            "10.244.255.254",                                            // no pod has it
-            "10.244.9.2",                                                // globex's ingress-controller pod
-            "matih-ingress/ingress-nginx-globex-7f9c6b5d4-abcd2",        // the same, by name
-            "matih-ingress/ingress-nginx-nobody-0",                      // no such ingress pod
-            "matih-data-plane-globex/db-0",                              // globex's pod, by name
-            "matih-data-plane-globex/no-such-pod",                       // no such pod of globex
-            "matih-data-plane-hooli/db-0",                               // no such tenant
-            "matih-control-plane/no-such-pod",                           // no such control-plane pod
-            "10.244.0.30",                                               // monitoring's Prometheus
+            "10.244.2.12", // globex's db pod
+            "10.244.7.7", // no pod has it
+            "10.244.255.254", // no pod has it
+            "10.244.9.2", // globex's ingress-controller pod
+            "matih-ingress/ingress-nginx-globex-7f9c6b5d4-abcd2", // the same, by name
+            "matih-ingress/ingress-nginx-nobody-0", // no such ingress pod
+            "matih-data-plane-globex/db-0", // globex's pod, by name
+            "matih-data-plane-globex/no-such-pod", // no such pod of globex
+            "matih-data-plane-hooli/db-0", // no such tenant
+            "matih-control-plane/no-such-pod", // no such control-plane pod
+            "10.244.0.30", // monitoring's Prometheus
             "monitoring/prometheus-0");
 
     static Response explain(String token, String source, String destination) {
-        return given().auth().oauth2(token).queryParam("source", source).queryParam("destination", destination)
-                .queryParam("port", "443").get("/api/v1/explain");
+        return given().auth()
+                .oauth2(token)
+                .queryParam("source", source)
+                .queryParam("destination", destination)
+                .queryParam("port", "443")
+                .get("/api/v1/explain");
     }
 
     @Test
@@ -50,13 +54,16 @@ class ExplainScopeTest {
         for (String role : List.of("destination", "source")) {
             // Given / When
             Map<String, List<String>> answers = HIDDEN.stream().collect(Collectors.groupingBy(hidden -> {
-                Response r = role.equals("destination") ? explain(acme, OWN_POD, hidden) : explain(acme, hidden, OWN_POD);
+                Response r =
+                        role.equals("destination") ? explain(acme, OWN_POD, hidden) : explain(acme, hidden, OWN_POD);
                 return r.statusCode() + " " + r.contentType() + " " + r.asString();
             }));
             // Then: one answer for all, a 403 naming the end and nothing of what is there
             assertThat(answers).hasSize(1);
             String answer = answers.keySet().iterator().next();
-            assertThat(answer).startsWith("403 application/problem+json").contains("\"parameter\":\"" + role + "\"")
+            assertThat(answer)
+                    .startsWith("403 application/problem+json")
+                    .contains("\"parameter\":\"" + role + "\"")
                     .doesNotContain("globex", "10.244", "ingress-nginx", "prometheus", "hooli");
         }
     }
@@ -64,8 +71,13 @@ class ExplainScopeTest {
     @Test
     void theTenantsOwnIngressPodThePlatformAndTheOutsideAreExplained() {
         String acme = Tokens.tenant("acme-corp");
-        for (String visible : List.of("10.244.9.1", "10.244.0.10", "10.244.0.53", "203.0.113.9",
-                "matih-data-plane-acme-corp/db-0", "matih-data-plane-acme-corp/not-yet-deployed")) {
+        for (String visible : List.of(
+                "10.244.9.1",
+                "10.244.0.10",
+                "10.244.0.53",
+                "203.0.113.9",
+                "matih-data-plane-acme-corp/db-0",
+                "matih-data-plane-acme-corp/not-yet-deployed")) {
             // Given / When
             Response r = explain(acme, OWN_POD, visible);
             // Then
@@ -77,7 +89,9 @@ class ExplainScopeTest {
     @Test
     void anAdminIsShownEveryEnd() {
         for (String hidden : List.of("10.244.2.12", "10.244.9.2", "10.244.0.30")) {
-            assertThat(explain(Tokens.admin(), OWN_POD, hidden).statusCode()).as(hidden).isEqualTo(200);
+            assertThat(explain(Tokens.admin(), OWN_POD, hidden).statusCode())
+                    .as(hidden)
+                    .isEqualTo(200);
         }
     }
 }

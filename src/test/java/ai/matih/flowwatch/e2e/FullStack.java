@@ -46,6 +46,7 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
     static final String ALERTMANAGER = "/usr/bin/prometheus-alertmanager";
     /** Config keys through which the test learns where the processes listen. */
     static final String PROMETHEUS_URL = "fullstack.prometheus.url";
+
     static final String ALERTMANAGER_URL = "fullstack.alertmanager.url";
     /** The quiet period after which flowwatch resolves an alert, short for the test. */
     static final Duration QUIET_PERIOD = Duration.ofSeconds(6);
@@ -74,12 +75,16 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
             dir = Files.createTempDirectory("flowwatch-fullstack");
             int amPort = freePort();
             String amUrl = "http://127.0.0.1:" + amPort;
-            start("alertmanager", List.of(alertmanager.toString(),
-                    "--config.file=" + alerts.resolve("alertmanager/alertmanager.example.yml"),
-                    "--storage.path=" + dir.resolve("alertmanager-data"),
-                    "--web.listen-address=127.0.0.1:" + amPort,
-                    "--cluster.listen-address=",
-                    "--log.level=warn"), amUrl);
+            start(
+                    "alertmanager",
+                    List.of(
+                            alertmanager.toString(),
+                            "--config.file=" + alerts.resolve("alertmanager/alertmanager.example.yml"),
+                            "--storage.path=" + dir.resolve("alertmanager-data"),
+                            "--web.listen-address=127.0.0.1:" + amPort,
+                            "--cluster.listen-address=",
+                            "--log.level=warn"),
+                    amUrl);
 
             Path rules = dir.resolve("flowwatch-alerts.yaml");
             Files.writeString(rules, shortenFor(Files.readString(alerts.resolve("flowwatch-alerts.yaml"))));
@@ -107,23 +112,36 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
                     """.formatted(rules, amPort, managementPort));
             int promPort = freePort();
             String promUrl = "http://127.0.0.1:" + promPort;
-            start("prometheus", List.of(prometheus.toString(),
-                    "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
-                    "--web.listen-address=127.0.0.1:" + promPort,
-                    "--web.external-url=" + promUrl,
-                    "--log.level=warn"), promUrl);
+            start(
+                    "prometheus",
+                    List.of(
+                            prometheus.toString(),
+                            "--config.file=" + config,
+                            "--storage.tsdb.path=" + dir.resolve("prometheus-data"),
+                            "--web.listen-address=127.0.0.1:" + promPort,
+                            "--web.external-url=" + promUrl,
+                            "--log.level=warn"),
+                    promUrl);
 
             return Map.of(
-                    "quarkus.http.test-port", Integer.toString(appPort),
-                    "quarkus.management.test-port", Integer.toString(managementPort),
-                    "flowwatch.alertmanager.urls", amUrl,
-                    "flowwatch.alertmanager.quiet-period", QUIET_PERIOD.toSeconds() + "s",
-                    "flowwatch.alertmanager.resend-interval", "1s",
-                    "flowwatch.alertmanager.timeout", "2s",
-                    "flowwatch.alertmanager.external-url", "http://127.0.0.1:" + appPort,
-                    PROMETHEUS_URL, promUrl,
-                    ALERTMANAGER_URL, amUrl);
+                    "quarkus.http.test-port",
+                    Integer.toString(appPort),
+                    "quarkus.management.test-port",
+                    Integer.toString(managementPort),
+                    "flowwatch.alertmanager.urls",
+                    amUrl,
+                    "flowwatch.alertmanager.quiet-period",
+                    QUIET_PERIOD.toSeconds() + "s",
+                    "flowwatch.alertmanager.resend-interval",
+                    "1s",
+                    "flowwatch.alertmanager.timeout",
+                    "2s",
+                    "flowwatch.alertmanager.external-url",
+                    "http://127.0.0.1:" + appPort,
+                    PROMETHEUS_URL,
+                    promUrl,
+                    ALERTMANAGER_URL,
+                    amUrl);
         } catch (IOException e) {
             stop();
             throw new UncheckedIOException(e);
@@ -178,7 +196,8 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
         Path path = Path.of(configured == null || configured.isBlank() ? defaultPath : configured);
         if (!Files.isExecutable(path)) {
             throw new IllegalStateException("The full-stack end-to-end test needs the real " + debianPackage
-                    + " binary at " + path + ", which is missing. Install it with: apt-get update && apt-get install -y "
+                    + " binary at " + path
+                    + ", which is missing. Install it with: apt-get update && apt-get install -y "
                     + "prometheus prometheus-alertmanager (then stop the system services they start), or point -D"
                     + property + "=/path/to/binary at one.");
         }
@@ -187,18 +206,27 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
 
     private void start(String name, List<String> command, String url) throws IOException {
         Path log = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         processes.add(process);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/-/ready")).timeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url + "/-/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
                     .failFast(name + " exited", () -> !process.isAlive())
                     .ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                    .until(() -> http.send(ready, HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
-            throw new IllegalStateException(name + " not ready at " + url + ": " + e.getMessage() + ": " + read(log), e);
+            throw new IllegalStateException(
+                    name + " not ready at " + url + ": " + e.getMessage() + ": " + read(log), e);
         }
     }
 
@@ -220,10 +248,14 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
     static final class Api {
 
         private static final ObjectMapper JSON = new ObjectMapper();
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
         JsonNode get(String url) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(10))
+                    .GET()
+                    .build();
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 JsonNode body = JSON.readTree(response.body());

@@ -45,18 +45,32 @@ class FullStackEndToEndTest {
 
     /** The tenant the dashboards' {@code $tenant} is set to: the first of {@code label_values}, as Grafana picks. */
     private static final String TENANT = "acme-corp";
+
     private static final String ACME = "matih-data-plane-acme-corp";
     private static final String GLOBEX = "matih-data-plane-globex";
     /** Grafana's variables, with values for a dashboard looked at right after the traffic. */
     private static final Map<String, String> VARIABLES = Map.of(
-            "${tenant}", TENANT, "$tenant", TENANT,
-            "$__rate_interval", "1m", "$__interval", "1m", "$__range_s", "600", "$__range", "10m");
+            "${tenant}",
+            TENANT,
+            "$tenant",
+            TENANT,
+            "$__rate_interval",
+            "1m",
+            "$__interval",
+            "1m",
+            "$__range_s",
+            "600",
+            "$__range",
+            "10m");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
     @ConfigProperty(name = FullStack.PROMETHEUS_URL)
     String prometheus;
+
     @ConfigProperty(name = FullStack.ALERTMANAGER_URL)
     String alertmanager;
 
@@ -66,8 +80,10 @@ class FullStackEndToEndTest {
     @Test
     void breachReachesAlertmanagerTwiceResolvesAndEveryDashboardPanelHasData() throws Exception {
         // Given: Prometheus scrapes flowwatch
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(results(
-                "up{job=\"flowwatch\"} == 1")).as("flowwatch up in Prometheus").isNotEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(results("up{job=\"flowwatch\"} == 1"))
+                        .as("flowwatch up in Prometheus")
+                        .isNotEmpty());
 
         // When: a first wave of varied traffic, the cross-tenant breach among it
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -76,32 +92,47 @@ class FullStackEndToEndTest {
 
         // Then (a): flowwatch pushes the breach to Alertmanager with the documented labels
         JsonNode pushed = await().atMost(Duration.ofSeconds(30)).until(() -> pushedBreach(true), a -> a != null);
-        assertThat(labels(pushed)).containsEntry("alertname", "FlowwatchIsolationBreach")
-                .containsEntry("severity", "critical").containsEntry("type", "ISOLATION_BREACH")
-                .containsEntry("tenant", TENANT).containsEntry("peer_tenant", "globex")
-                .containsEntry("source_namespace", ACME).containsEntry("destination_namespace", GLOBEX)
+        assertThat(labels(pushed))
+                .containsEntry("alertname", "FlowwatchIsolationBreach")
+                .containsEntry("severity", "critical")
+                .containsEntry("type", "ISOLATION_BREACH")
+                .containsEntry("tenant", TENANT)
+                .containsEntry("peer_tenant", "globex")
+                .containsEntry("source_namespace", ACME)
+                .containsEntry("destination_namespace", GLOBEX)
                 .containsKey("violation_id");
         assertThat(pushed.path("annotations").path("runbook_url").asText())
                 .endsWith("/alerts/runbook.md#alert-name-flowwatchisolationbreach");
-        assertThat(pushed.path("generatorURL").asText()).endsWith("/api/v1/violations/" + labels(pushed).get("violation_id"));
+        assertThat(pushed.path("generatorURL").asText())
+                .endsWith("/api/v1/violations/" + labels(pushed).get("violation_id"));
         String violationId = labels(pushed).get("violation_id");
 
         // When: Prometheus has the counters, and a second wave makes them grow (increase() needs two samples)
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(results(
-                "flowwatch_violations_total{job=\"flowwatch\",type=\"ISOLATION_BREACH\",tenant=\"" + TENANT + "\"}"))
-                .isNotEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(results(
+                                "flowwatch_violations_total{job=\"flowwatch\",type=\"ISOLATION_BREACH\",tenant=\""
+                                        + TENANT + "\"}"))
+                        .isNotEmpty());
         Instant lastBreach;
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             lastBreach = wave(producer);
         }
 
         // Then (b): the rule of alerts/flowwatch-alerts.yaml fires too, with its documented labels
-        JsonNode ruled = await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500)).until(
-                () -> api.alerts(alertmanager, true).stream().filter(a -> isRuleBreach(a)).findFirst().orElse(null),
-                a -> a != null);
-        assertThat(labels(ruled)).containsOnlyKeys("alertname", "severity", "type", "tenant")
-                .containsEntry("alertname", "FlowwatchIsolationBreach").containsEntry("severity", "critical")
-                .containsEntry("type", "ISOLATION_BREACH").containsEntry("tenant", TENANT);
+        JsonNode ruled = await().atMost(Duration.ofSeconds(45))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> api.alerts(alertmanager, true).stream()
+                                .filter(a -> isRuleBreach(a))
+                                .findFirst()
+                                .orElse(null),
+                        a -> a != null);
+        assertThat(labels(ruled))
+                .containsOnlyKeys("alertname", "severity", "type", "tenant")
+                .containsEntry("alertname", "FlowwatchIsolationBreach")
+                .containsEntry("severity", "critical")
+                .containsEntry("type", "ISOLATION_BREACH")
+                .containsEntry("tenant", TENANT);
         assertThat(ruled.path("annotations").path("runbook_url").asText())
                 .endsWith("/alerts/runbook.md#alert-name-flowwatchisolationbreach");
         assertThat(ruled.path("annotations").path("summary").asText()).isNotBlank();
@@ -111,10 +142,13 @@ class FullStackEndToEndTest {
         assertEveryDashboardExpressionReturnsData();
 
         // Then (c): with no more breach traffic, the pushed alert resolves, not before the quiet period
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(
-                () -> api.alerts(alertmanager, true).stream().noneMatch(a -> violationId.equals(labels(a).get("violation_id"))));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> api.alerts(alertmanager, true).stream()
+                        .noneMatch(a -> violationId.equals(labels(a).get("violation_id"))));
         Instant resolvedSeen = Instant.now();
-        assertThat(resolvedSeen).as("resolved no earlier than the quiet period after the last breach record")
+        assertThat(resolvedSeen)
+                .as("resolved no earlier than the quiet period after the last breach record")
                 .isAfterOrEqualTo(lastBreach.plus(FullStack.QUIET_PERIOD));
         // and the rule-based alert stays: the rules are the aggregate view over 15 minutes
         assertThat(api.alerts(alertmanager, true)).anyMatch(FullStackEndToEndTest::isRuleBreach);
@@ -146,24 +180,28 @@ class FullStackEndToEndTest {
         // The tenant variable's own query lists the tenant it is set to
         JsonNode values = api.get(prometheus + "/api/v1/label/tenant/values?match[]=flowwatch_violations_total");
         assertThat(values.path("data").toString()).contains("\"" + TENANT + "\"");
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            List<String> empty = new ArrayList<>();
-            for (Map.Entry<String, String> e : expressions.entrySet()) {
-                String expr = e.getValue();
-                JsonNode answer = api.query(prometheus, expr);
-                assertThat(answer.path("status").asText()).as(e.getKey() + ": " + expr).isEqualTo("success");
-                if (onlyEnforcementGaps(expr)) {
-                    // ENFORCEMENT_GAP needs policies that allow what intent forbids; when this test's traffic
-                    // made none, the same expression on another type shows that its shape returns data.
-                    expr = expr.replace("ENFORCEMENT_GAP", "ISOLATION_BREACH");
-                    answer = api.query(prometheus, expr);
-                }
-                if (answer.path("data").path("result").isEmpty()) {
-                    empty.add(e.getKey() + ": " + expr);
-                }
-            }
-            assertThat(empty).as("dashboard expressions without data").isEmpty();
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    List<String> empty = new ArrayList<>();
+                    for (Map.Entry<String, String> e : expressions.entrySet()) {
+                        String expr = e.getValue();
+                        JsonNode answer = api.query(prometheus, expr);
+                        assertThat(answer.path("status").asText())
+                                .as(e.getKey() + ": " + expr)
+                                .isEqualTo("success");
+                        if (onlyEnforcementGaps(expr)) {
+                            // ENFORCEMENT_GAP needs policies that allow what intent forbids; when this test's traffic
+                            // made none, the same expression on another type shows that its shape returns data.
+                            expr = expr.replace("ENFORCEMENT_GAP", "ISOLATION_BREACH");
+                            answer = api.query(prometheus, expr);
+                        }
+                        if (answer.path("data").path("result").isEmpty()) {
+                            empty.add(e.getKey() + ": " + expr);
+                        }
+                    }
+                    assertThat(empty).as("dashboard expressions without data").isEmpty();
+                });
     }
 
     private static boolean onlyEnforcementGaps(String expr) {
@@ -192,8 +230,11 @@ class FullStackEndToEndTest {
                         expr = expr.replace(v.getKey(), v.getValue());
                     }
                     assertThat(expr).as(board + " panel " + panel.path("id")).doesNotContain("$");
-                    out.put(board + " panel " + panel.path("id").asText() + " '" + panel.path("title").asText() + "' "
-                            + target.path("refId").asText(), expr);
+                    out.put(
+                            board + " panel " + panel.path("id").asText() + " '"
+                                    + panel.path("title").asText() + "' "
+                                    + target.path("refId").asText(),
+                            expr);
                 }
             }
             collect(board, panel.path("panels"), out);
@@ -206,13 +247,16 @@ class FullStackEndToEndTest {
         return api.alerts(alertmanager, activeOnly).stream()
                 .filter(a -> "FlowwatchIsolationBreach".equals(labels(a).get("alertname")))
                 .filter(a -> labels(a).containsKey("violation_id"))
-                .filter(a -> TENANT.equals(labels(a).get("tenant")) && GLOBEX.equals(labels(a).get("destination_namespace")))
-                .findFirst().orElse(null);
+                .filter(a -> TENANT.equals(labels(a).get("tenant"))
+                        && GLOBEX.equals(labels(a).get("destination_namespace")))
+                .findFirst()
+                .orElse(null);
     }
 
     private static boolean isRuleBreach(JsonNode alert) {
         Map<String, String> labels = labels(alert);
-        return "FlowwatchIsolationBreach".equals(labels.get("alertname")) && !labels.containsKey("violation_id")
+        return "FlowwatchIsolationBreach".equals(labels.get("alertname"))
+                && !labels.containsKey("violation_id")
                 && TENANT.equals(labels.get("tenant"));
     }
 
@@ -246,25 +290,66 @@ class FullStackEndToEndTest {
         String now = sent.toString();
         String acmeApi = pod(ACME, "api-7d9f8c6b5-x1a2b", "10.244.1.10", "app=api", "matih.ai/tenant=acme-corp", "api");
         String globexDb = pod(GLOBEX, "db-0", "10.244.2.12", "app=db", "matih.ai/tenant=globex", null);
-        String tenantManager = pod("matih-control-plane", "tenant-manager-6d5f7c8b9d-k2x4p", "10.244.0.10",
-                "app=tenant-manager", "matih.ai/role=control-plane", "tenant-manager");
-        String coredns = pod("kube-system", "coredns-559f6c778d-7xq2m", "10.244.0.53", "k8s-app=kube-dns", null,
-                "coredns");
+        String tenantManager = pod(
+                "matih-control-plane",
+                "tenant-manager-6d5f7c8b9d-k2x4p",
+                "10.244.0.10",
+                "app=tenant-manager",
+                "matih.ai/role=control-plane",
+                "tenant-manager");
+        String coredns =
+                pod("kube-system", "coredns-559f6c778d-7xq2m", "10.244.0.53", "k8s-app=kube-dns", null, "coredns");
         String world = "{\"identity\":2,\"labels\":[\"reserved:world\"]}";
         List<String> hubble = List.of(
                 // ISOLATION_BREACH: acme-corp → globex, allowed at the destination
-                hubble(now, acmeApi, "10.244.1.10", globexDb, "10.244.2.12", "TCP", 5432, "FORWARDED", "INGRESS",
+                hubble(
+                        now,
+                        acmeApi,
+                        "10.244.1.10",
+                        globexDb,
+                        "10.244.2.12",
+                        "TCP",
+                        5432,
+                        "FORWARDED",
+                        "INGRESS",
                         "TO_ENDPOINT"),
                 // UNEXPECTED_EGRESS: to the internet, no egress exception
-                hubble(now, acmeApi, "10.244.1.10", world, "198.51.100.7", "TCP", 443, "FORWARDED", "EGRESS",
+                hubble(
+                        now,
+                        acmeApi,
+                        "10.244.1.10",
+                        world,
+                        "198.51.100.7",
+                        "TCP",
+                        443,
+                        "FORWARDED",
+                        "EGRESS",
                         "TO_NETWORK"),
                 // BLOCKED_ATTEMPT: tenant to control plane, dropped at the source
-                hubble(now, acmeApi, "10.244.1.10", tenantManager, "10.244.0.10", "TCP", 8080, "DROPPED", "EGRESS",
+                hubble(
+                        now,
+                        acmeApi,
+                        "10.244.1.10",
+                        tenantManager,
+                        "10.244.0.10",
+                        "TCP",
+                        8080,
+                        "DROPPED",
+                        "EGRESS",
                         null),
                 // UNEXPECTED_DENY: DNS blocked
                 hubble(now, acmeApi, "10.244.1.10", coredns, "10.244.0.53", "UDP", 53, "DROPPED", "EGRESS", null),
                 // UNCLASSIFIED: no policy verdict
-                hubble(now, acmeApi, "10.244.1.10", globexDb, "10.244.2.12", "TCP", 5432, "TRANSLATED", "INGRESS",
+                hubble(
+                        now,
+                        acmeApi,
+                        "10.244.1.10",
+                        globexDb,
+                        "10.244.2.12",
+                        "TCP",
+                        5432,
+                        "TRANSLATED",
+                        "INGRESS",
                         "TO_ENDPOINT"),
                 "{\"lost_events\":{\"source\":\"HUBBLE_RING_BUFFER\",\"num_events_lost\":\"5\",\"cpu\":0},"
                         + "\"node_name\":\"worker-1\",\"time\":\"" + now + "\"}");
@@ -273,19 +358,55 @@ class FullStackEndToEndTest {
         send(producer, "calico-flows", calicoDeny());
         send(producer, "calico-flows", PipelineEndToEndTest.whiskerDnsDeny().replace(GLOBEX, ACME));
         send(producer, "calico-flows", "{\"start_time\": 1, \"action\":");
-        send(producer, "k8s-audit", audit(now, "system:serviceaccount:" + GLOBEX + ":deployer", "delete",
-                "networkpolicies", "networking.k8s.io", ACME, "default-deny-all", null, 200, "ResponseComplete"));
-        send(producer, "k8s-audit", audit(now, "system:serviceaccount:" + GLOBEX + ":api", "create", "pods", null, ACME,
-                "db-0", "exec", 101, "ResponseStarted"));
-        send(producer, "k8s-audit", audit(now, "system:serviceaccount:" + ACME + ":api", "get", "configmaps", null,
-                ACME, "settings", null, 200, "ResponseComplete"));
+        send(
+                producer,
+                "k8s-audit",
+                audit(
+                        now,
+                        "system:serviceaccount:" + GLOBEX + ":deployer",
+                        "delete",
+                        "networkpolicies",
+                        "networking.k8s.io",
+                        ACME,
+                        "default-deny-all",
+                        null,
+                        200,
+                        "ResponseComplete"));
+        send(
+                producer,
+                "k8s-audit",
+                audit(
+                        now,
+                        "system:serviceaccount:" + GLOBEX + ":api",
+                        "create",
+                        "pods",
+                        null,
+                        ACME,
+                        "db-0",
+                        "exec",
+                        101,
+                        "ResponseStarted"));
+        send(
+                producer,
+                "k8s-audit",
+                audit(
+                        now,
+                        "system:serviceaccount:" + ACME + ":api",
+                        "get",
+                        "configmaps",
+                        null,
+                        ACME,
+                        "settings",
+                        null,
+                        200,
+                        "ResponseComplete"));
         send(producer, "k8s-audit", "not json at all");
         producer.flush();
         return sent;
     }
 
-    private static String pod(String namespace, String name, String ip, String label, String namespaceLabel,
-                              String workload) {
+    private static String pod(
+            String namespace, String name, String ip, String label, String namespaceLabel, String workload) {
         return "{\"identity\":" + (Math.abs(name.hashCode()) % 60000 + 256) + ",\"namespace\":\"" + namespace
                 + "\",\"pod_name\":\"" + name + "\",\"labels\":[\"k8s:" + label + "\""
                 + (namespaceLabel == null ? "" : ",\"k8s:io.cilium.k8s.namespace.labels." + namespaceLabel + "\"")
@@ -294,19 +415,31 @@ class FullStackEndToEndTest {
                 + "}";
     }
 
-    private String hubble(String now, String source, String sourceIp, String destination, String destinationIp,
-                          String protocol, int port, String verdict, String direction, String observationPoint) {
+    private String hubble(
+            String now,
+            String source,
+            String sourceIp,
+            String destination,
+            String destinationIp,
+            String protocol,
+            int port,
+            String verdict,
+            String direction,
+            String observationPoint) {
         int sourcePort = sourcePorts.incrementAndGet();
         String l4 = "TCP".equals(protocol)
-                ? "{\"TCP\":{\"source_port\":" + sourcePort + ",\"destination_port\":" + port + ",\"flags\":{\"SYN\":true}}}"
+                ? "{\"TCP\":{\"source_port\":" + sourcePort + ",\"destination_port\":" + port
+                        + ",\"flags\":{\"SYN\":true}}}"
                 : "{\"UDP\":{\"source_port\":" + sourcePort + ",\"destination_port\":" + port + "}}";
         String event = "DROPPED".equals(verdict)
                 ? "\"drop_reason\":133,\"drop_reason_desc\":\"POLICY_DENIED\",\"event_type\":{\"type\":1,\"sub_type\":133},"
                 : "\"event_type\":{\"type\":4},";
         return "{\"flow\":{\"time\":\"" + now + "\",\"uuid\":\"" + UUID.randomUUID() + "\",\"verdict\":\"" + verdict
                 + "\"," + event + "\"IP\":{\"source\":\"" + sourceIp + "\",\"destination\":\"" + destinationIp
-                + "\",\"ipVersion\":\"IPv4\"},\"l4\":" + l4 + ",\"source\":" + source + ",\"destination\":" + destination
-                + ",\"Type\":\"L3_L4\",\"node_name\":\"kind-kind/worker-1\",\"traffic_direction\":\"" + direction + "\","
+                + "\",\"ipVersion\":\"IPv4\"},\"l4\":" + l4 + ",\"source\":" + source + ",\"destination\":"
+                + destination
+                + ",\"Type\":\"L3_L4\",\"node_name\":\"kind-kind/worker-1\",\"traffic_direction\":\"" + direction
+                + "\","
                 + (observationPoint == null ? "" : "\"trace_observation_point\":\"" + observationPoint + "\",")
                 + "\"is_reply\":false},\"node_name\":\"kind-kind/worker-1\",\"time\":\"" + now + "\"}";
     }
@@ -326,15 +459,26 @@ class FullStackEndToEndTest {
                 + "\"num_flows\":1,\"num_flows_started\":1,\"num_flows_completed\":1,\"host\":\"worker-1\"}";
     }
 
-    private static String audit(String now, String user, String verb, String resource, String apiGroup,
-                                String namespace, String name, String subresource, int code, String stage) {
+    private static String audit(
+            String now,
+            String user,
+            String verb,
+            String resource,
+            String apiGroup,
+            String namespace,
+            String name,
+            String subresource,
+            int code,
+            String stage) {
         String path = (apiGroup == null ? "/api/v1" : "/apis/" + apiGroup + "/v1") + "/namespaces/" + namespace + "/"
                 + resource + "/" + name + (subresource == null ? "" : "/" + subresource);
         return "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"Metadata\",\"auditID\":\""
-                + UUID.randomUUID() + "\",\"stage\":\"" + stage + "\",\"requestURI\":\"" + path + "\",\"verb\":\"" + verb
+                + UUID.randomUUID() + "\",\"stage\":\"" + stage + "\",\"requestURI\":\"" + path + "\",\"verb\":\""
+                + verb
                 + "\",\"user\":{\"username\":\"" + user + "\",\"groups\":[\"system:serviceaccounts\"]},"
                 + "\"sourceIPs\":[\"10.244.2.10\"],\"objectRef\":{\"resource\":\"" + resource + "\",\"namespace\":\""
-                + namespace + "\",\"name\":\"" + name + "\"" + (apiGroup == null ? "" : ",\"apiGroup\":\"" + apiGroup + "\"")
+                + namespace + "\",\"name\":\"" + name + "\""
+                + (apiGroup == null ? "" : ",\"apiGroup\":\"" + apiGroup + "\"")
                 + ",\"apiVersion\":\"v1\"" + (subresource == null ? "" : ",\"subresource\":\"" + subresource + "\"")
                 + "},\"responseStatus\":{\"metadata\":{},\"code\":" + code + "},\"requestReceivedTimestamp\":\"" + now
                 + "\",\"stageTimestamp\":\"" + now + "\",\"annotations\":{\"authorization.k8s.io/decision\":\"allow\","
@@ -350,6 +494,7 @@ class FullStackEndToEndTest {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8))).get();
+        producer.send(new ProducerRecord<>(topic, value.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 }

@@ -104,8 +104,8 @@ final class HostileKafka {
                 create.add(new NewTopic(key.substring("topic.".length()), Optional.of(1), Optional.empty())
                         .configs(configs));
             });
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    KafkaBroker.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers()))) {
                 for (var result : admin.createTopics(create).values().values()) {
                     try {
                         result.get(30, TimeUnit.SECONDS);
@@ -128,10 +128,15 @@ final class HostileKafka {
     }
 
     KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024));
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                2 * 1024 * 1024));
     }
 
     static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value) throws Exception {
@@ -154,10 +159,14 @@ final class HostileKafka {
     List<ConsumerRecord<byte[], byte[]>> deadLetters(String bootstrap, RecordMetadata source, int expected) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false))) {
             TopicPartition partition = new TopicPartition(dlq(), 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
@@ -196,7 +205,11 @@ final class HostileKafka {
     }
 
     static String scrape() {
-        return given().get(management("/metrics")).then().statusCode(200).extract().asString();
+        return given().get(management("/metrics"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     /** The sum of the series of {@code name} whose labels contain all of {@code labels}; 0 when there is none. */
@@ -224,12 +237,18 @@ final class HostileKafka {
     void awaitCommittedPastAndUp(String bootstrap, RecordMetadata last) {
         TopicPartition partition = new TopicPartition(last.topic(), last.partition());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(prefix).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS).get(partition);
-                assertThat(committed).as("committed offset of " + partition).isNotNull();
-                assertThat(committed.offset()).isGreaterThan(last.offset());
-            });
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
+                        OffsetAndMetadata committed = admin.listConsumerGroupOffsets(prefix)
+                                .partitionsToOffsetAndMetadata()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(partition);
+                        assertThat(committed)
+                                .as("committed offset of " + partition)
+                                .isNotNull();
+                        assertThat(committed.offset()).isGreaterThan(last.offset());
+                    });
         }
         given().get(management("/health/live")).then().statusCode(200);
         given().get(management("/health/ready")).then().statusCode(200);

@@ -80,13 +80,20 @@ class HostileParametersTest {
     void everyHostileValueIsABadRequestNamingTheParameter(String path, String parameter, String value) {
         for (String token : new String[] {Tokens.admin(), Tokens.tenant("acme-corp")}) {
             // Given / When
-            Response r = given().auth().oauth2(token).urlEncodingEnabled(true).queryParam(parameter, value)
-                    .header("Accept", "application/json, text/event-stream").get(path);
+            Response r = given().auth()
+                    .oauth2(token)
+                    .urlEncodingEnabled(true)
+                    .queryParam(parameter, value)
+                    .header("Accept", "application/json, text/event-stream")
+                    .get(path);
             // Then
             assertThat(r.statusCode()).as("status").isEqualTo(400);
             assertThat(r.contentType()).startsWith("application/problem+json");
             assertThat(r.jsonPath().getString("parameter")).isEqualTo(parameter);
-            assertThat(r.asString()).doesNotContain("Exception").doesNotContain("at ai.matih").hasSizeLessThan(1024);
+            assertThat(r.asString())
+                    .doesNotContain("Exception")
+                    .doesNotContain("at ai.matih")
+                    .hasSizeLessThan(1024);
         }
     }
 
@@ -97,7 +104,10 @@ class HostileParametersTest {
     @ParameterizedTest(name = "evaluate {0}")
     @MethodSource("evaluateParameters")
     void evaluateNamesItsBadParameter(String parameter, String value) {
-        Response r = Tokens.asAdmin().contentType("application/json").queryParam(parameter, value).body("{}")
+        Response r = Tokens.asAdmin()
+                .contentType("application/json")
+                .queryParam(parameter, value)
+                .body("{}")
                 .post("/api/v1/policy/evaluate");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.contentType()).startsWith("application/problem+json");
@@ -108,18 +118,28 @@ class HostileParametersTest {
         String manifests = "apiVersion: v1\\nkind: Namespace\\nmetadata: {name: matih-data-plane-acme-corp}\\n";
         String pod = "{\"namespace\": \"matih-data-plane-acme-corp\", \"pod\": \"a\"}";
         return Stream.of(
-                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
-                        + ", \"destination\": {\"ip\": \"" + "1".repeat(5000) + "\"}}]}", "connections[0].destination"),
-                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": "
-                        + "{\"namespace\": \"" + "n".repeat(5000) + "\", \"pod\": \"a\"}, \"destination\": " + pod
-                        + "}]}", "connections[0].source.namespace"),
-                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
-                        + ", \"destination\": " + pod + ", \"port\": 70000}]}", "connections[0].port"),
-                Arguments.of("{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
-                        + ", \"destination\": " + pod + ", \"protocol\": \"" + "X".repeat(5000) + "\"}]}",
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                                + ", \"destination\": {\"ip\": \"" + "1".repeat(5000) + "\"}}]}",
+                        "connections[0].destination"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": "
+                                + "{\"namespace\": \"" + "n".repeat(5000) + "\", \"pod\": \"a\"}, \"destination\": "
+                                + pod
+                                + "}]}",
+                        "connections[0].source.namespace"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                                + ", \"destination\": " + pod + ", \"port\": 70000}]}",
+                        "connections[0].port"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                                + ", \"destination\": " + pod + ", \"protocol\": \"" + "X".repeat(5000) + "\"}]}",
                         "connections[0].protocol"),
-                Arguments.of("{\"manifests\": \"" + manifests + "\", \"cni\": \"" + "c".repeat(5000)
-                        + "\", \"connections\": [{\"source\": " + pod + ", \"destination\": " + pod + "}]}", "cni"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"cni\": \"" + "c".repeat(5000)
+                                + "\", \"connections\": [{\"source\": " + pod + ", \"destination\": " + pod + "}]}",
+                        "cni"),
                 Arguments.of("{\"manifests\": 5, \"connections\": 7}", "body"),
                 Arguments.of("[]", "body"),
                 Arguments.of("", "body"));
@@ -129,7 +149,10 @@ class HostileParametersTest {
     @MethodSource("hostileBodies")
     void aHostileEvaluateBodyIsABadRequestNamingTheField(String body, String field) {
         // Given / When
-        Response r = given().auth().oauth2(Tokens.tenant("acme-corp")).contentType("application/json").body(body)
+        Response r = given().auth()
+                .oauth2(Tokens.tenant("acme-corp"))
+                .contentType("application/json")
+                .body(body)
                 .post("/api/v1/policy/evaluate");
         // Then
         assertThat(r.statusCode()).isEqualTo(400);
@@ -146,7 +169,8 @@ class HostileParametersTest {
     }
 
     static Stream<String> longQueries() {
-        return Stream.of("/api/v1/violations?since=" + "1".repeat(10_000),
+        return Stream.of(
+                "/api/v1/violations?since=" + "1".repeat(10_000),
                 "/api/v1/explain?source=" + "a".repeat(10_000) + "&destination=10.0.0.1");
     }
 
@@ -159,9 +183,10 @@ class HostileParametersTest {
                 Arguments.of("/api/v1/violations?since=2h&until=1h&limit=0", "limit"),
                 Arguments.of("/api/v1/violations/stream?type=NOT_A_TYPE&namespace=UPPER", "type"),
                 Arguments.of("/api/v1/explain?source=a/b/c&destination=NS/pod&port=0", "source"),
-                Arguments.of("/api/v1/explain?source=10.244.1.10&destination=NS/pod&protocol=XYZ&port=0", "destination"),
-                Arguments.of("/api/v1/explain?source=10.244.1.10&destination=10.244.0.10&protocol=XYZ&port=0",
-                        "protocol"));
+                Arguments.of(
+                        "/api/v1/explain?source=10.244.1.10&destination=NS/pod&protocol=XYZ&port=0", "destination"),
+                Arguments.of(
+                        "/api/v1/explain?source=10.244.1.10&destination=10.244.0.10&protocol=XYZ&port=0", "protocol"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -169,8 +194,11 @@ class HostileParametersTest {
     void ofSeveralBadValuesTheFirstCheckedIsNamed(String query, String parameter) {
         // Given a query with more than one bad value (since after until counts as a bad since)
         // When
-        Response r = given().auth().oauth2(Tokens.admin()).urlEncodingEnabled(false)
-                .header("Accept", "application/json, text/event-stream").get(query);
+        Response r = given().auth()
+                .oauth2(Tokens.admin())
+                .urlEncodingEnabled(false)
+                .header("Accept", "application/json, text/event-stream")
+                .get(query);
         // Then
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.jsonPath().getString("parameter")).isEqualTo(parameter);

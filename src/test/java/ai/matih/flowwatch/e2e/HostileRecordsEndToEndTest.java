@@ -35,6 +35,7 @@ class HostileRecordsEndToEndTest {
     static final HostileKafka KAFKA = new HostileKafka("hostile-records");
     /** flowwatch.ingest.max-record-bytes by default. */
     static final int MAX_RECORD_BYTES = 983_040;
+
     static final int MAX_REJECTIONS = 100;
 
     public static final class Profile implements QuarkusTestProfile {
@@ -45,8 +46,15 @@ class HostileRecordsEndToEndTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(HostileKafka.Topics.class, Map.of(
-                    "topic." + KAFKA.hubble(), "", "topic." + KAFKA.dlq(), "", "topic." + KAFKA.violations(), "")));
+            return List.of(new TestResourceEntry(
+                    HostileKafka.Topics.class,
+                    Map.of(
+                            "topic." + KAFKA.hubble(),
+                            "",
+                            "topic." + KAFKA.dlq(),
+                            "",
+                            "topic." + KAFKA.violations(),
+                            "")));
         }
     }
 
@@ -80,7 +88,8 @@ class HostileRecordsEndToEndTest {
             assertThat(header(letter, DeadLetterQueue.HEADER_TRUNCATED)).isNull();
         });
         assertThat(sum(scrape(), "flowwatch_records_rejected_total", "reason=\"invalid-utf8\"")
-                - sum(before, "flowwatch_records_rejected_total", "reason=\"invalid-utf8\"")).isEqualTo(1.0);
+                        - sum(before, "flowwatch_records_rejected_total", "reason=\"invalid-utf8\""))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -109,7 +118,7 @@ class HostileRecordsEndToEndTest {
             assertThat(letter.value()).startsWith(Arrays.copyOf(hostile, 100));
         });
         assertThat(sum(scrape(), "flowwatch_dead_letters_truncated_total", "topic=\"" + KAFKA.hubble() + "\"")
-                - sum(before, "flowwatch_dead_letters_truncated_total", "topic=\"" + KAFKA.hubble() + "\""))
+                        - sum(before, "flowwatch_dead_letters_truncated_total", "topic=\"" + KAFKA.hubble() + "\""))
                 .isEqualTo(1.0);
     }
 
@@ -118,9 +127,12 @@ class HostileRecordsEndToEndTest {
         // Given a 100 KB record: a JSON array of 1,000 flows with an invalid time
         StringBuilder array = new StringBuilder("[");
         for (int i = 0; i < 1_000; i++) {
-            array.append(i == 0 ? "" : ",").append("{\"flow\":{\"time\":\"yesterday\",\"verdict\":\"FORWARDED\",\"n\":")
+            array.append(i == 0 ? "" : ",")
+                    .append("{\"flow\":{\"time\":\"yesterday\",\"verdict\":\"FORWARDED\",\"n\":")
                     .append(i)
-                    .append(",\"pad\":\"").append("x".repeat(50)).append("\"}}");
+                    .append(",\"pad\":\"")
+                    .append("x".repeat(50))
+                    .append("\"}}");
         }
         byte[] hostile = array.append(']').toString().getBytes(StandardCharsets.UTF_8);
         String before = scrape();
@@ -141,7 +153,8 @@ class HostileRecordsEndToEndTest {
             assertThat(header(letter, DeadLetterQueue.HEADER_REASON)).contains("1000 of 1000 elements rejected");
         });
         assertThat(sum(scrape(), "flowwatch_records_rejected_total", "topic=\"" + KAFKA.hubble() + "\"")
-                - sum(before, "flowwatch_records_rejected_total", "topic=\"" + KAFKA.hubble() + "\"")).isEqualTo(1.0);
+                        - sum(before, "flowwatch_records_rejected_total", "topic=\"" + KAFKA.hubble() + "\""))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -149,7 +162,11 @@ class HostileRecordsEndToEndTest {
         // Given 300 unparsable NDJSON lines of 300 bytes
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 300; i++) {
-            lines.append("{\"flow\": not json ").append(i).append(' ').append("y".repeat(280)).append('\n');
+            lines.append("{\"flow\": not json ")
+                    .append(i)
+                    .append(' ')
+                    .append("y".repeat(280))
+                    .append('\n');
         }
         byte[] hostile = lines.toString().getBytes(StandardCharsets.UTF_8);
         String before = scrape();
@@ -166,8 +183,10 @@ class HostileRecordsEndToEndTest {
         KAFKA.awaitCommittedPastAndUp(bootstrap, good);
         List<ConsumerRecord<byte[], byte[]>> letters = KAFKA.deadLetters(bootstrap, sent, MAX_REJECTIONS + 1);
         assertThat(letters).hasSize(MAX_REJECTIONS + 1);
-        assertThat(letters).filteredOn(l -> "too-many-rejections".equals(header(l, DeadLetterQueue.HEADER_REASON_CODE)))
-                .singleElement().satisfies(rest -> {
+        assertThat(letters)
+                .filteredOn(l -> "too-many-rejections".equals(header(l, DeadLetterQueue.HEADER_REASON_CODE)))
+                .singleElement()
+                .satisfies(rest -> {
                     assertThat(header(rest, DeadLetterQueue.HEADER_LINE)).isEqualTo("101");
                     assertThat(new String(rest.value(), StandardCharsets.UTF_8)).startsWith("{\"flow\": not json 100 ");
                 });

@@ -42,13 +42,18 @@ class KafkaTlsEndToEndTest {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         // When
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-            producer.send(new ProducerRecord<>("calico-flows", breach.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("calico-flows", breach.getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         // Then
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<Map<String, Object>> items = Tokens.asAdmin()
-                    .get("/api/v1/violations?tenant=globex&type=ISOLATION_BREACH").then().statusCode(200).extract()
-                    .jsonPath().getList("items");
+                    .get("/api/v1/violations?tenant=globex&type=ISOLATION_BREACH")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("items");
             assertThat(items).anySatisfy(v -> assertThat(v).containsEntry("category", "tenant-to-control-plane"));
         });
     }

@@ -57,13 +57,22 @@ class PolicyApiTest {
     @Test
     void judgesConnectionsAgainstTheManifestsInTheRequest() {
         // Given
-        Map<String, Object> body = Map.of("manifests", MANIFESTS, "connections", List.of(
-                Map.of("source", pod("x", "a"), "destination", pod("y", "b"), "port", 80, "protocol", "TCP"),
-                Map.of("source", pod("x", "a"), "destination", pod("y", "b"), "port", 81),
-                Map.of("source", Map.of("ip", "203.0.113.9"), "destination", pod("y", "b"), "port", 80),
-                Map.of("source", pod("y", "b"), "destination", pod("x", "a"), "port", 80)));
+        Map<String, Object> body = Map.of(
+                "manifests",
+                MANIFESTS,
+                "connections",
+                List.of(
+                        Map.of("source", pod("x", "a"), "destination", pod("y", "b"), "port", 80, "protocol", "TCP"),
+                        Map.of("source", pod("x", "a"), "destination", pod("y", "b"), "port", 81),
+                        Map.of("source", Map.of("ip", "203.0.113.9"), "destination", pod("y", "b"), "port", 80),
+                        Map.of("source", pod("y", "b"), "destination", pod("x", "a"), "port", 80)));
         // When / Then
-        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(200)
+        Tokens.asAdmin()
+                .contentType("application/json")
+                .body(body)
+                .post("/api/v1/policy/evaluate")
+                .then()
+                .statusCode(200)
                 .body("results.verdict", equalTo(List.of("ALLOW", "DENY", "DENY", "ALLOW")))
                 .body("results[0].decidedBy", hasItem(startsWith("y/from-x")))
                 .body("results[1].ingress.verdict", equalTo("DENY"))
@@ -73,44 +82,82 @@ class PolicyApiTest {
     @Test
     void namesTheDocumentAndFieldOfAnInvalidManifest() {
         // Given: the second document has no name
-        Map<String, Object> body = Map.of("manifests", "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n"
-                + "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {namespace: x}\nspec: {}\n",
-                "connections", List.of(Map.of("source", Map.of("ip", "10.0.0.1"), "destination", Map.of("ip", "10.0.0.2"))));
+        Map<String, Object> body = Map.of(
+                "manifests",
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n"
+                        + "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {namespace: x}\nspec: {}\n",
+                "connections",
+                List.of(Map.of("source", Map.of("ip", "10.0.0.1"), "destination", Map.of("ip", "10.0.0.2"))));
         // When / Then
-        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(400)
-                .contentType("application/problem+json").body("parameter", equalTo("manifests"))
-                .body("detail", containsString("document 2")).body("detail", containsString("metadata.name"));
+        Tokens.asAdmin()
+                .contentType("application/json")
+                .body(body)
+                .post("/api/v1/policy/evaluate")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("parameter", equalTo("manifests"))
+                .body("detail", containsString("document 2"))
+                .body("detail", containsString("metadata.name"));
     }
 
     @Test
     void rejectsReferencesToPodsThatAreNotInTheManifests() {
-        Map<String, Object> body = Map.of("manifests", MANIFESTS, "connections", List.of(
-                Map.of("source", pod("x", "zz"), "destination", pod("y", "b"), "port", 80)));
-        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then().statusCode(400)
-                .body("parameter", equalTo("connections[0].source")).body("detail", containsString("x/zz"));
+        Map<String, Object> body = Map.of(
+                "manifests",
+                MANIFESTS,
+                "connections",
+                List.of(Map.of("source", pod("x", "zz"), "destination", pod("y", "b"), "port", 80)));
+        Tokens.asAdmin()
+                .contentType("application/json")
+                .body(body)
+                .post("/api/v1/policy/evaluate")
+                .then()
+                .statusCode(400)
+                .body("parameter", equalTo("connections[0].source"))
+                .body("detail", containsString("x/zz"));
     }
 
     @Test
     void rejectsAProtocolNetworkPoliciesDoNotKnow() {
-        Map<String, Object> body = Map.of("manifests", MANIFESTS, "connections", List.of(
-                Map.of("source", pod("x", "a"), "destination", pod("y", "b"), "port", 80, "protocol", "ICMP")));
-        Tokens.asAdmin().contentType("application/json").body(body).post("/api/v1/policy/evaluate").then()
-                .statusCode(400).body("parameter", equalTo("connections[0].protocol"));
+        Map<String, Object> body = Map.of(
+                "manifests",
+                MANIFESTS,
+                "connections",
+                List.of(Map.of("source", pod("x", "a"), "destination", pod("y", "b"), "port", 80, "protocol", "ICMP")));
+        Tokens.asAdmin()
+                .contentType("application/json")
+                .body(body)
+                .post("/api/v1/policy/evaluate")
+                .then()
+                .statusCode(400)
+                .body("parameter", equalTo("connections[0].protocol"));
     }
 
     @Test
     void rejectsABodyThatIsNotJson() {
-        Tokens.asAdmin().contentType("application/json").body("{\"manifests\": ").post("/api/v1/policy/evaluate").then()
-                .statusCode(400).contentType("application/problem+json");
+        Tokens.asAdmin()
+                .contentType("application/json")
+                .body("{\"manifests\": ")
+                .post("/api/v1/policy/evaluate")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 
     @Test
     void explainsEachAxisOfAConnectionOnTheLiveTopology() {
-        Tokens.asAdmin().queryParam("source", "matih-data-plane-globex/api-7d9f8c6b5-x2a2b")
-                .queryParam("destination", "matih-data-plane-initech/db-0").queryParam("port", "5432")
-                .get("/api/v1/explain").then().statusCode(200)
-                .body("intent", equalTo("FORBIDDEN")).body("category", equalTo("cross-tenant"))
-                .body("source.tenant", equalTo("globex")).body("destination.role", equalTo("tenant"))
+        Tokens.asAdmin()
+                .queryParam("source", "matih-data-plane-globex/api-7d9f8c6b5-x2a2b")
+                .queryParam("destination", "matih-data-plane-initech/db-0")
+                .queryParam("port", "5432")
+                .get("/api/v1/explain")
+                .then()
+                .statusCode(200)
+                .body("intent", equalTo("FORBIDDEN"))
+                .body("category", equalTo("cross-tenant"))
+                .body("source.tenant", equalTo("globex"))
+                .body("destination.role", equalTo("tenant"))
                 .body("policy.verdict", equalTo("DENY"))
                 .body("outcomes.ALLOWED", startsWith("ISOLATION_BREACH"))
                 .body("outcomes.DENIED", startsWith("BLOCKED_ATTEMPT"));
@@ -118,15 +165,29 @@ class PolicyApiTest {
 
     @Test
     void explainsWhyDnsIsPermitted() {
-        Tokens.asAdmin().queryParam("source", "10.244.2.10").queryParam("destination", "10.244.0.53").queryParam("port", "53")
-                .queryParam("protocol", "UDP").get("/api/v1/explain").then().statusCode(200)
-                .body("intent", equalTo("PERMITTED")).body("policy.verdict", equalTo("ALLOW"))
-                .body("outcomes.ALLOWED", equalTo("NORMAL")).body("outcomes.DENIED", startsWith("UNEXPECTED_DENY"));
+        Tokens.asAdmin()
+                .queryParam("source", "10.244.2.10")
+                .queryParam("destination", "10.244.0.53")
+                .queryParam("port", "53")
+                .queryParam("protocol", "UDP")
+                .get("/api/v1/explain")
+                .then()
+                .statusCode(200)
+                .body("intent", equalTo("PERMITTED"))
+                .body("policy.verdict", equalTo("ALLOW"))
+                .body("outcomes.ALLOWED", equalTo("NORMAL"))
+                .body("outcomes.DENIED", startsWith("UNEXPECTED_DENY"));
     }
 
     @Test
     void rejectsAnEndpointThatIsNeitherPodNorIp() {
-        Tokens.asAdmin().queryParam("source", "not an endpoint").queryParam("destination", "10.0.0.1").get("/api/v1/explain")
-                .then().statusCode(400).contentType("application/problem+json").body("parameter", equalTo("source"));
+        Tokens.asAdmin()
+                .queryParam("source", "not an endpoint")
+                .queryParam("destination", "10.0.0.1")
+                .get("/api/v1/explain")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("parameter", equalTo("source"));
     }
 }

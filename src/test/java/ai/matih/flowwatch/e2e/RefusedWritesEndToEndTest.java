@@ -46,10 +46,12 @@ class RefusedWritesEndToEndTest {
 
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(HostileKafka.Topics.class, Map.of(
-                    "topic." + KAFKA.hubble(), "",
-                    "topic." + KAFKA.dlq(), "max.message.bytes=4096",
-                    "topic." + KAFKA.violations(), "max.message.bytes=100")));
+            return List.of(new TestResourceEntry(
+                    HostileKafka.Topics.class,
+                    Map.of(
+                            "topic." + KAFKA.hubble(), "",
+                            "topic." + KAFKA.dlq(), "max.message.bytes=4096",
+                            "topic." + KAFKA.violations(), "max.message.bytes=100")));
         }
     }
 
@@ -75,23 +77,36 @@ class RefusedWritesEndToEndTest {
         List<ConsumerRecord<byte[], byte[]>> letters = KAFKA.deadLetters(bootstrap, sent, 1);
         assertThat(letters).singleElement().satisfies(letter -> {
             assertThat(header(letter, DeadLetterQueue.HEADER_TRUNCATED)).isEqualTo(Integer.toString(hostile.length));
-            assertThat(letter.value().length).isGreaterThan(2_048)
+            assertThat(letter.value().length)
+                    .isGreaterThan(2_048)
                     .isLessThanOrEqualTo(4096 - MessageLimit.OVERHEAD_BYTES);
             assertThat(letter.value()).containsExactly(Arrays.copyOf(hostile, letter.value().length));
             assertThat(header(letter, DeadLetterQueue.HEADER_REASON_CODE)).isEqualTo("invalid-json");
         });
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                sum(scrape(), "flowwatch_dead_letters_truncated_total", "topic=\"" + KAFKA.hubble() + "\"")
-                        - sum(before, "flowwatch_dead_letters_truncated_total", "topic=\"" + KAFKA.hubble() + "\""))
-                .isEqualTo(1.0));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(sum(
+                                        scrape(),
+                                        "flowwatch_dead_letters_truncated_total",
+                                        "topic=\"" + KAFKA.hubble() + "\"")
+                                - sum(
+                                        before,
+                                        "flowwatch_dead_letters_truncated_total",
+                                        "topic=\"" + KAFKA.hubble() + "\""))
+                        .isEqualTo(1.0));
     }
 
     @Test
     void aViolationTheTopicRefusesIsCountedAsSkippedAndTheChannelGoesOn() throws Exception {
         // Given
         String before = scrape();
-        int stored = Tokens.asAdmin().get("/api/v1/violations?limit=500").then().statusCode(200).extract()
-                .jsonPath().getList("items").size();
+        int stored = Tokens.asAdmin()
+                .get("/api/v1/violations?limit=500")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items")
+                .size();
 
         RecordMetadata good;
 
@@ -106,11 +121,19 @@ class RefusedWritesEndToEndTest {
 
         // Then: the violations are judged and kept in the store, their writes skipped and counted, and the batch acked
         KAFKA.awaitCommittedPastAndUp(bootstrap, good);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                sum(scrape(), "flowwatch_violation_writes_skipped_total", "reason=\"too-large\"")
-                        - sum(before, "flowwatch_violation_writes_skipped_total", "reason=\"too-large\""))
-                .isGreaterThanOrEqualTo(1.0));
-        assertThat(Tokens.asAdmin().get("/api/v1/violations?limit=500").then().statusCode(200).extract()
-                .jsonPath().getList("items").size()).isGreaterThan(stored);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(sum(
+                                        scrape(), "flowwatch_violation_writes_skipped_total", "reason=\"too-large\"")
+                                - sum(before, "flowwatch_violation_writes_skipped_total", "reason=\"too-large\""))
+                        .isGreaterThanOrEqualTo(1.0));
+        assertThat(Tokens.asAdmin()
+                        .get("/api/v1/violations?limit=500")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("items")
+                        .size())
+                .isGreaterThan(stored);
     }
 }

@@ -43,7 +43,9 @@ class TenantCapEndToEndTest {
     static final int TENANTS = 10_000;
     /** acme-corp, globex and initech: the tenants of the demo topology the tests load. */
     static final int TOPOLOGY_TENANTS = 3;
-    private static final Pattern TENANT = Pattern.compile("^flowwatch_violations_total\\{.*tenant=\"([^\"]+)\".*\\} (\\S+)$");
+
+    private static final Pattern TENANT =
+            Pattern.compile("^flowwatch_violations_total\\{.*tenant=\"([^\"]+)\".*\\} (\\S+)$");
 
     public static final class Cap implements QuarkusTestProfile {
         @Override
@@ -72,9 +74,11 @@ class TenantCapEndToEndTest {
             StringBuilder record = new StringBuilder();
             for (int i = 0; i < TENANTS; i++) {
                 String tenant = "hostile-" + i;
-                record.append(PipelineEndToEndTest.hubbleCrossTenant("cap-" + i, 40000 + (i % 20000), "INGRESS",
-                        "FORWARDED", "").replace("acme-corp", tenant)
-                        .replace("10.244.1.10", "10.250." + (i / 250) + "." + (i % 250))).append('\n');
+                record.append(PipelineEndToEndTest.hubbleCrossTenant(
+                                        "cap-" + i, 40000 + (i % 20000), "INGRESS", "FORWARDED", "")
+                                .replace("acme-corp", tenant)
+                                .replace("10.244.1.10", "10.250." + (i / 250) + "." + (i % 250)))
+                        .append('\n');
                 if ((i + 1) % 500 == 0) {
                     producer.send(new ProducerRecord<>(TOPIC, record.toString().getBytes(StandardCharsets.UTF_8)));
                     record.setLength(0);
@@ -83,30 +87,38 @@ class TenantCapEndToEndTest {
             producer.flush();
         }
         // Then: the flood is counted within the cap
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            Map<String, Double> byTenant = violationsByTenant();
-            assertThat(byTenant.values().stream().mapToDouble(Double::doubleValue).sum())
-                    .isGreaterThanOrEqualTo(TENANTS);
-            assertThat(byTenant.keySet().stream().filter(TenantCapEndToEndTest::ownValue))
-                    .hasSizeLessThanOrEqualTo(CAP);
-            assertThat(byTenant).containsKey(TenantTags.OTHER);
-            // the slots of the topology's tenants stay reserved for them
-            assertThat(byTenant.keySet().stream().filter(t -> t.startsWith("hostile-")))
-                    .hasSize(CAP - TOPOLOGY_TENANTS);
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    Map<String, Double> byTenant = violationsByTenant();
+                    assertThat(byTenant.values().stream()
+                                    .mapToDouble(Double::doubleValue)
+                                    .sum())
+                            .isGreaterThanOrEqualTo(TENANTS);
+                    assertThat(byTenant.keySet().stream().filter(TenantCapEndToEndTest::ownValue))
+                            .hasSizeLessThanOrEqualTo(CAP);
+                    assertThat(byTenant).containsKey(TenantTags.OTHER);
+                    // the slots of the topology's tenants stay reserved for them
+                    assertThat(byTenant.keySet().stream().filter(t -> t.startsWith("hostile-")))
+                            .hasSize(CAP - TOPOLOGY_TENANTS);
+                });
         // When: a breach of acme-corp, a tenant of the topology, after the flood
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>(TOPIC, PipelineEndToEndTest.hubbleCrossTenant("cap-acme", 39999,
-                    "INGRESS", "FORWARDED", "").getBytes(StandardCharsets.UTF_8)));
+            producer.send(new ProducerRecord<>(
+                    TOPIC,
+                    PipelineEndToEndTest.hubbleCrossTenant("cap-acme", 39999, "INGRESS", "FORWARDED", "")
+                            .getBytes(StandardCharsets.UTF_8)));
             producer.flush();
         }
         // Then: it has its own tenant value, not other
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            Map<String, Double> byTenant = violationsByTenant();
-            assertThat(byTenant).containsEntry("acme-corp", 1.0);
-            assertThat(byTenant.keySet().stream().filter(TenantCapEndToEndTest::ownValue))
-                    .hasSizeLessThanOrEqualTo(CAP);
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    Map<String, Double> byTenant = violationsByTenant();
+                    assertThat(byTenant).containsEntry("acme-corp", 1.0);
+                    assertThat(byTenant.keySet().stream().filter(TenantCapEndToEndTest::ownValue))
+                            .hasSizeLessThanOrEqualTo(CAP);
+                });
     }
 
     private static boolean ownValue(String tenant) {
@@ -116,7 +128,12 @@ class TenantCapEndToEndTest {
     /** flowwatch_violations_total summed by tenant value. */
     private Map<String, Double> violationsByTenant() {
         Map<String, Double> byTenant = new TreeMap<>();
-        for (String line : given().get(metricsUrl).then().statusCode(200).extract().asString().split("\n")) {
+        for (String line : given().get(metricsUrl)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .split("\n")) {
             Matcher m = TENANT.matcher(line);
             if (m.matches()) {
                 byTenant.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);

@@ -1,7 +1,5 @@
 package ai.matih.flowwatch.e2e;
 
-import java.io.IOException;
-import java.io.InputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +9,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URL;
@@ -46,11 +46,14 @@ class ViolationStreamEndToEndTest {
         List<String> events = new CopyOnWriteArrayList<>();
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<InputStream> response = client.send(
-                HttpRequest.newBuilder(URI.create(stream.toString())).header("Accept", "text/event-stream")
-                        .header("Authorization", "Bearer " + Tokens.admin()).build(),
+                HttpRequest.newBuilder(URI.create(stream.toString()))
+                        .header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + Tokens.admin())
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith("data:")) {
@@ -74,14 +77,18 @@ class ViolationStreamEndToEndTest {
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         await().atMost(Duration.ofSeconds(10)).until(() -> response.statusCode() == 200);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            producer.send(new ProducerRecord<>("calico-flows", other.getBytes(StandardCharsets.UTF_8))).get();
-            producer.send(new ProducerRecord<>("calico-flows", breach.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>("calico-flows", other.getBytes(StandardCharsets.UTF_8)))
+                    .get();
+            producer.send(new ProducerRecord<>("calico-flows", breach.getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
         // Then
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events).isNotEmpty());
-        assertThat(events).allSatisfy(e -> assertThat(e).contains("\"type\":\"ISOLATION_BREACH\"")
-                .contains("\"tenant\":\"initech\""));
-        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
-                ct -> assertThat(ct).startsWith("text/event-stream"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(events).isNotEmpty());
+        assertThat(events)
+                .allSatisfy(e ->
+                        assertThat(e).contains("\"type\":\"ISOLATION_BREACH\"").contains("\"tenant\":\"initech\""));
+        assertThat(response.headers().firstValue("content-type"))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
     }
 }

@@ -1,9 +1,5 @@
 package ai.matih.flowwatch.faults;
 
-import java.time.ZoneId;
-import java.util.Collection;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,16 +13,20 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
@@ -104,20 +104,30 @@ class FaultToleranceIT {
         };
         Random random = new Random(20261126L);
         DemoRecords demo = new DemoRecords(random, clock);
-        Map<String, Object> cfg = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> cfg = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class.getName(),
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.ACKS_CONFIG,
+                "all");
         long started = System.nanoTime();
         int produced = 0;
-        ConcurrentLinkedQueue<ProducerRecord<String, String>> failed =
-                new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<ProducerRecord<String, String>> failed = new ConcurrentLinkedQueue<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(cfg)) {
             while (produced < records) {
                 if (random.nextInt(1000) == 0) {
                     String topic = random.nextBoolean() ? CALICO : HUBBLE;
-                    send(producer, failed, new ProducerRecord<>(topic, "bad-" + produced, "{\"flow\":{\"time\":\"trunc"));
+                    send(
+                            producer,
+                            failed,
+                            new ProducerRecord<>(topic, "bad-" + produced, "{\"flow\":{\"time\":\"trunc"));
                     bad++;
                     produced++;
                     continue;
@@ -137,13 +147,16 @@ class FaultToleranceIT {
                 producer.send(r).get(60, TimeUnit.SECONDS);
             }
         }
-        LOGGER.infof("produced %d records (%d bad) in %d ms", produced, bad,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        LOGGER.infof(
+                "produced %d records (%d bad) in %d ms",
+                produced, bad, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         assertThat(endOffsets()).isEqualTo(records);
     }
 
-    private static void send(KafkaProducer<String, String> producer,
-                             Queue<ProducerRecord<String, String>> failed, ProducerRecord<String, String> r) {
+    private static void send(
+            KafkaProducer<String, String> producer,
+            Queue<ProducerRecord<String, String>> failed,
+            ProducerRecord<String, String> r) {
         producer.send(r, (metadata, error) -> {
             if (error != null) {
                 failed.add(r);
@@ -175,9 +188,17 @@ class FaultToleranceIT {
             reference = settled(clean);
             referenceFlows = clean.metric("flowwatch_flows_total");
             double rejected = clean.metric("flowwatch_records_rejected_total");
-            figures.add(String.format("clean run: produced=%d (bad %d) flows=%.0f rejected=%.0f dlq=%d violations=%d"
-                            + " time=%d ms (%.0f records/s)", records, bad, referenceFlows, rejected,
-                    topicSize("clean-dlq"), reference.size(), millis, records * 1000.0 / millis));
+            figures.add(String.format(
+                    "clean run: produced=%d (bad %d) flows=%.0f rejected=%.0f dlq=%d violations=%d"
+                            + " time=%d ms (%.0f records/s)",
+                    records,
+                    bad,
+                    referenceFlows,
+                    rejected,
+                    topicSize("clean-dlq"),
+                    reference.size(),
+                    millis,
+                    records * 1000.0 / millis));
             assertThat(rejected).isGreaterThanOrEqualTo(bad);
             assertThat(reference).isNotEmpty();
         }
@@ -199,8 +220,12 @@ class FaultToleranceIT {
             Map<String, List<Long>> after = settled(second);
             double flows2 = second.metric("flowwatch_flows_total");
             double rejected2 = second.metric("flowwatch_records_rejected_total");
-            report("kill -9 at " + committedAtKill + " committed", flows1 + flows2, rejected1 + rejected2,
-                    topicSize("kill-dlq"), after);
+            report(
+                    "kill -9 at " + committedAtKill + " committed",
+                    flows1 + flows2,
+                    rejected1 + rejected2,
+                    topicSize("kill-dlq"),
+                    after);
             assertThat(flows1 + flows2).isGreaterThanOrEqualTo(referenceFlows);
             assertThat(after).isEqualTo(reference);
         }
@@ -213,7 +238,8 @@ class FaultToleranceIT {
             awaitCommittedAtLeast("broker", records / 5);
             CompletableFuture<Boolean> down = CompletableFuture.supplyAsync(() -> {
                 try {
-                    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                    await().atMost(Duration.ofSeconds(40))
+                            .pollInterval(Duration.ofMillis(200))
                             .until(() -> app.status("/q/health/ready") == 503);
                     return true;
                 } catch (ConditionTimeoutException e) {
@@ -225,9 +251,12 @@ class FaultToleranceIT {
             app.awaitReady();
             awaitCommitted("broker", records);
             Map<String, List<Long>> after = settled(app);
-            report("broker restart (15 s down), readiness DOWN seen=" + sawDown,
-                    app.metric("flowwatch_flows_total"), app.metric("flowwatch_records_rejected_total"),
-                    topicSize("broker-dlq"), after);
+            report(
+                    "broker restart (15 s down), readiness DOWN seen=" + sawDown,
+                    app.metric("flowwatch_flows_total"),
+                    app.metric("flowwatch_records_rejected_total"),
+                    topicSize("broker-dlq"),
+                    after);
             assertThat(sawDown).as("readiness DOWN while the broker was down").isTrue();
             assertThat(after).isEqualTo(reference);
         }
@@ -244,13 +273,18 @@ class FaultToleranceIT {
             awaitCommitted("pair", records);
             Map<String, List<Long>> survivor = settled(b);
             String settledRaces = "counted by two instances now count once";
-            report("two instances, one killed (survivor; attempts both counted, settled: " + a.logLines(settledRaces)
+            report(
+                    "two instances, one killed (survivor; attempts both counted, settled: " + a.logLines(settledRaces)
                             + " by the killed one, " + b.logLines(settledRaces) + " by the survivor)",
                     flowsA + b.metric("flowwatch_flows_total"),
-                    b.metric("flowwatch_records_rejected_total"), topicSize("pair-dlq"), survivor);
+                    b.metric("flowwatch_records_rejected_total"),
+                    topicSize("pair-dlq"),
+                    survivor);
             try (FlowwatchProcess restarted = instance("pair-a", "pair").start()) {
                 restarted.awaitReady();
-                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                await().atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofSeconds(2))
+                        .ignoreExceptions()
                         .untilAsserted(() -> assertThat(restarted.violations()).isEqualTo(b.violations()));
             }
             // nothing lost, no duplicated violation, and an attempt whose two reports both instances merged before
@@ -269,7 +303,8 @@ class FaultToleranceIT {
         String hubble = "w-hubble-flows";
         createTopics(calico, hubble);
         for (String t : List.of("w-dlq", "w-violations")) {
-            admin.createTopics(List.of(new NewTopic(t, Optional.of(1), Optional.empty()))).all()
+            admin.createTopics(List.of(new NewTopic(t, Optional.of(1), Optional.empty())))
+                    .all()
                     .get(30, TimeUnit.SECONDS);
         }
         Map<String, String> healthy = settings("w", "w");
@@ -286,8 +321,8 @@ class FaultToleranceIT {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
             for (int i = 0; i < 20; i++) {
                 for (DemoRecords.Output o : demo.nextConnection(true)) {
-                    producer.send(new ProducerRecord<>(DemoTopics.CALICO.equals(o.topic()) ? calico : hubble, o.key(),
-                            o.value()));
+                    producer.send(new ProducerRecord<>(
+                            DemoTopics.CALICO.equals(o.topic()) ? calico : hubble, o.key(), o.value()));
                     sent++;
                 }
             }
@@ -296,18 +331,23 @@ class FaultToleranceIT {
         }
         FlowwatchProcess app = new FlowwatchProcess("w", broker.bootstrapServers(), failing).start();
         try {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofMinutes(4))
+                    .pollInterval(Duration.ofMillis(500))
                     .failFast("the failing instance exited", () -> !app.alive())
                     .until(() -> app.status("/q/health/live") == 503);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
             app.kill9(); // never left running after the test
-            throw new AssertionError("liveness never went DOWN while writes failed; committed "
-                    + committed("w", calico, hubble) + " of " + sent + "; the instance's log ends:\n"
-                    + app.logTail(60), e);
+            throw new AssertionError(
+                    "liveness never went DOWN while writes failed; committed "
+                            + committed("w", calico, hubble) + " of " + sent + "; the instance's log ends:\n"
+                            + app.logTail(60),
+                    e);
         }
         int all = sent;
         // longer than the commit interval: nothing the failed writes belong to is ever committed
-        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
+        await().during(Duration.ofSeconds(8))
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> committed("w", calico, hubble) < all);
         long committedWhileFailing = committed("w", calico, hubble);
         app.kill9(); // what Kubernetes does when liveness stays DOWN
@@ -315,9 +355,10 @@ class FaultToleranceIT {
             awaitCommitted("w", sent, calico, hubble);
             await().atMost(Duration.ofSeconds(30)).until(() -> topicSize("w-dlq") >= 1);
             int violations = again.violations().size();
-            figures.add(String.format("write failure: produced=%d committed while failing=%d, after the fix:"
-                            + " committed=%d dlq=%d violations=%d lost=0", sent, committedWhileFailing,
-                    committed("w", calico, hubble), topicSize("w-dlq"), violations));
+            figures.add(String.format(
+                    "write failure: produced=%d committed while failing=%d, after the fix:"
+                            + " committed=%d dlq=%d violations=%d lost=0",
+                    sent, committedWhileFailing, committed("w", calico, hubble), topicSize("w-dlq"), violations));
             assertThat(violations).isPositive();
         }
     }
@@ -348,25 +389,48 @@ class FaultToleranceIT {
     private static Map<String, List<Long>> settled(FlowwatchProcess app) {
         app.awaitReady();
         AtomicReference<Map<String, List<Long>>> previous = new AtomicReference<>();
-        return await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                .until(() -> {
-                    Map<String, List<Long>> now = app.violations();
-                    return now.equals(previous.getAndSet(now)) ? now : null;
-                }, Objects::nonNull);
+        return await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            Map<String, List<Long>> now = app.violations();
+                            return now.equals(previous.getAndSet(now)) ? now : null;
+                        },
+                        Objects::nonNull);
     }
 
     private void report(String fault, double flows, double rejected, long dlq, Map<String, List<Long>> got)
             throws Exception {
-        long missing = reference.keySet().stream().filter(id -> !got.containsKey(id)).count();
-        long extra = got.keySet().stream().filter(id -> !reference.containsKey(id)).count();
-        long doubled = got.entrySet().stream().filter(e -> reference.containsKey(e.getKey())
-                && e.getValue().get(0) > reference.get(e.getKey()).get(0)).count();
-        long lower = got.entrySet().stream().filter(e -> reference.containsKey(e.getKey())
-                && e.getValue().get(0) < reference.get(e.getKey()).get(0)).count();
-        figures.add(String.format("%s: produced=%d (bad %d) flows classified=%.0f (clean %.0f) rejected=%.0f dlq=%d"
+        long missing =
+                reference.keySet().stream().filter(id -> !got.containsKey(id)).count();
+        long extra =
+                got.keySet().stream().filter(id -> !reference.containsKey(id)).count();
+        long doubled = got.entrySet().stream()
+                .filter(e -> reference.containsKey(e.getKey())
+                        && e.getValue().get(0) > reference.get(e.getKey()).get(0))
+                .count();
+        long lower = got.entrySet().stream()
+                .filter(e -> reference.containsKey(e.getKey())
+                        && e.getValue().get(0) < reference.get(e.getKey()).get(0))
+                .count();
+        figures.add(String.format(
+                "%s: produced=%d (bad %d) flows classified=%.0f (clean %.0f) rejected=%.0f dlq=%d"
                         + " lost records=%d violations=%d (clean %d) missing=%d extra=%d over-counted=%d under-counted=%d",
-                fault, records, bad, flows, referenceFlows, rejected, dlq, records - committedSum(fault), got.size(),
-                reference.size(), missing, extra, doubled, lower));
+                fault,
+                records,
+                bad,
+                flows,
+                referenceFlows,
+                rejected,
+                dlq,
+                records - committedSum(fault),
+                got.size(),
+                reference.size(),
+                missing,
+                extra,
+                doubled,
+                lower));
     }
 
     private long committedSum(String fault) {
@@ -384,8 +448,10 @@ class FaultToleranceIT {
     private void alter(String... topics) throws Exception {
         Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
         for (String t : topics) {
-            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, t), List.of(new AlterConfigOp(
-                    new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET)));
+            ops.put(
+                    new ConfigResource(ConfigResource.Type.TOPIC, t),
+                    List.of(new AlterConfigOp(
+                            new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET)));
         }
         admin.incrementalAlterConfigs(ops).all().get(30, TimeUnit.SECONDS);
     }
@@ -394,13 +460,19 @@ class FaultToleranceIT {
         List<String> names = topics.length == 0 ? List.of(CALICO, HUBBLE) : List.of(topics);
         Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
         for (String t : names) {
-            int n = admin.describeTopics(List.of(t)).allTopicNames().get(30, TimeUnit.SECONDS).get(t).partitions().size();
+            int n = admin.describeTopics(List.of(t))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .get(t)
+                    .partitions()
+                    .size();
             for (int p = 0; p < n; p++) {
                 spec.put(new TopicPartition(t, p), OffsetSpec.latest());
             }
         }
         return admin.listOffsets(spec).all().get(30, TimeUnit.SECONDS).values().stream()
-                .mapToLong(i -> i.offset()).sum();
+                .mapToLong(i -> i.offset())
+                .sum();
     }
 
     private long topicSize(String topic) {
@@ -415,16 +487,20 @@ class FaultToleranceIT {
         List<String> names = topics.length == 0 ? List.of(CALICO, HUBBLE) : List.of(topics);
         try {
             Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            return offsets.entrySet().stream().filter(e -> names.contains(e.getKey().topic()) && e.getValue() != null)
-                    .mapToLong(e -> e.getValue().offset()).sum();
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream()
+                    .filter(e -> names.contains(e.getKey().topic()) && e.getValue() != null)
+                    .mapToLong(e -> e.getValue().offset())
+                    .sum();
         } catch (Exception e) {
             return -1;
         }
     }
 
     private void awaitCommitted(String group, long expected, String... topics) {
-        await().atMost(DONE).pollInterval(Duration.ofSeconds(1))
+        await().atMost(DONE)
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(committed(group, topics)).isEqualTo(expected));
     }
 

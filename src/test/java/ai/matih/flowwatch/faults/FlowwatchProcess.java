@@ -1,11 +1,8 @@
 package ai.matih.flowwatch.faults;
 
-import ai.matih.flowwatch.testing.ChildAuth;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 
+import ai.matih.flowwatch.testing.ChildAuth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -24,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
@@ -39,7 +39,9 @@ final class FlowwatchProcess implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A cheap API request: any HTTP status says the API port is up. */
     private static final String API_PROBE = "/api/v1/violations?limit=1";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** How long a start may take, to its ports and to readiness (a busy machine included). */
     private static final Duration STARTED = Duration.ofMinutes(2);
@@ -50,8 +52,7 @@ final class FlowwatchProcess implements AutoCloseable {
     private final List<String> properties = new ArrayList<>();
     private final int port;
     private final int managementPort;
-    private static final Map<String, AtomicInteger> STARTS =
-            new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> STARTS = new ConcurrentHashMap<>();
     private Process process;
 
     FlowwatchProcess(String name, String bootstrap, Map<String, String> settings) {
@@ -93,9 +94,12 @@ final class FlowwatchProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw verify (the package phase builds it)");
         }
-        log = Path.of("target", "faults", name + "-"
-                + STARTS.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet()
-                + ".log");
+        log = Path.of(
+                "target",
+                "faults",
+                name + "-"
+                        + STARTS.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet()
+                        + ".log");
         Files.createDirectories(log.getParent());
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -104,7 +108,10 @@ final class FlowwatchProcess implements AutoCloseable {
         cmd.addAll(properties);
         cmd.add("-jar");
         cmd.add(jar.toAbsolutePath().toString());
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             awaitHttp("both ports answering", () -> status(API_PROBE) > 0 && status("/q/health/live") > 0);
         } catch (IllegalStateException e) {
@@ -122,7 +129,8 @@ final class FlowwatchProcess implements AutoCloseable {
 
     private void awaitHttp(String what, Callable<Boolean> condition) {
         try {
-            await().atMost(STARTED).pollInterval(Duration.ofMillis(200))
+            await().atMost(STARTED)
+                    .pollInterval(Duration.ofMillis(200))
                     .failFast(name + " exited", () -> !process.isAlive())
                     .until(condition);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
@@ -157,7 +165,8 @@ final class FlowwatchProcess implements AutoCloseable {
     /** HTTP status of a GET, or -1 when nothing answers. */
     int status(String path) {
         try {
-            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -194,7 +203,9 @@ final class FlowwatchProcess implements AutoCloseable {
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
             JsonNode page = JSON.readTree(get(path));
             for (JsonNode v : page.get("items")) {
-                out.put(v.get("id").asText(), List.of(v.get("count").asLong(), v.get("observations").asLong()));
+                out.put(
+                        v.get("id").asText(),
+                        List.of(v.get("count").asLong(), v.get("observations").asLong()));
             }
             cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
         } while (cursor != null);
@@ -204,7 +215,8 @@ final class FlowwatchProcess implements AutoCloseable {
     private HttpRequest request(String path) {
         int target = path.startsWith(MANAGEMENT) ? managementPort : port;
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target + path))
-                .timeout(Duration.ofSeconds(10)).GET();
+                .timeout(Duration.ofSeconds(10))
+                .GET();
         if (path.startsWith("/api/")) {
             b.header("Authorization", ChildAuth.adminHeader());
         }

@@ -56,7 +56,8 @@ class HostileInputIT {
 
     private static final Logger LOGGER = Logger.getLogger(HostileInputIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String GROUP = "hostile";
     private static final String HUBBLE = "h-hubble-flows";
     private static final String CALICO = "h-calico-flows";
@@ -83,11 +84,19 @@ class HostileInputIT {
             topics.add(new NewTopic(t, Optional.of(1), Optional.empty()));
         }
         admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024, ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.ACKS_CONFIG, "all"));
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                2 * 1024 * 1024,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.ACKS_CONFIG,
+                "all"));
         Map<String, String> settings = new HashMap<>();
         settings.put("flowwatch.group", GROUP);
         settings.put("flowwatch.topics.hubble", HUBBLE);
@@ -96,7 +105,9 @@ class HostileInputIT {
         settings.put("flowwatch.topics.dlq", DLQ);
         settings.put("flowwatch.topics.violations", "h-violations");
         ChildAuth.adminHeader(); // makes the test signing key known to Tokens
-        app = new FlowwatchProcess("hostile", broker.bootstrapServers(), settings).start().awaitReady();
+        app = new FlowwatchProcess("hostile", broker.bootstrapServers(), settings)
+                .start()
+                .awaitReady();
     }
 
     @AfterAll
@@ -124,11 +135,22 @@ class HostileInputIT {
         double declined = app.metric("flowwatch_fast_path_fallbacks_total");
         String huge = "a".repeat(200_000);
         // When
-        attackThenGood(HUBBLE, List.of(hubble(huge, "api-7d9f8c6b5-x9z9z", "api", "10.244.1.99", 40000, ACME,
-                "db-0", 5432, List.of("k8s:app=api"))));
+        attackThenGood(
+                HUBBLE,
+                List.of(hubble(
+                        huge,
+                        "api-7d9f8c6b5-x9z9z",
+                        "api",
+                        "10.244.1.99",
+                        40000,
+                        ACME,
+                        "db-0",
+                        5432,
+                        List.of("k8s:app=api"))));
         // Then
         assertThat(app.metric("flowwatch_records_rejected_total")).isEqualTo(rejected + 1);
-        assertThat(app.metric("flowwatch_fast_path_fallbacks_total")).as("fast path declines, counted")
+        assertThat(app.metric("flowwatch_fast_path_fallbacks_total"))
+                .as("fast path declines, counted")
                 .isGreaterThan(declined);
         assertThat(adminGet("/api/v1/violations?limit=1000").body()).doesNotContain("a".repeat(64));
     }
@@ -138,8 +160,8 @@ class HostileInputIT {
     void aRecordAtTheSizeLimitWithOneInvalidByteIsDeadLettered() throws Exception {
         // Given: a good flow padded to just under the record limit, with one byte that is not UTF-8 in the padding
         long letters = endOffset(DLQ);
-        byte[] flow = hubble(GLOBEX, "api-7d9f8c6b5-x2a2b", "api", "10.244.2.10", 40001, ACME, "db-0", 5432,
-                List.of("k8s:app=api"));
+        byte[] flow = hubble(
+                GLOBEX, "api-7d9f8c6b5-x2a2b", "api", "10.244.2.10", 40001, ACME, "db-0", 5432, List.of("k8s:app=api"));
         ByteArrayOutputStream value = new ByteArrayOutputStream();
         value.write(flow, 0, flow.length - 1);
         value.writeBytes(",\"padding\":\"".getBytes(StandardCharsets.UTF_8));
@@ -161,8 +183,12 @@ class HostileInputIT {
         long letters = endOffset(DLQ);
         StringBuilder array = new StringBuilder("[");
         for (int i = 0; i < 1000; i++) {
-            array.append(i == 0 ? "" : ",").append("{\"flow\":{\"verdict\":\"FORWARDED\",\"source\":{\"namespace\":")
-                    .append(i).append("},\"padding\":\"").append("p".repeat(40)).append("\"}}");
+            array.append(i == 0 ? "" : ",")
+                    .append("{\"flow\":{\"verdict\":\"FORWARDED\",\"source\":{\"namespace\":")
+                    .append(i)
+                    .append("},\"padding\":\"")
+                    .append("p".repeat(40))
+                    .append("\"}}");
         }
         array.append(']');
         // When
@@ -182,8 +208,7 @@ class HostileInputIT {
             for (int i = 0; i < 15_000; i++) {
                 labels.add("k8s:example.com/label-" + r + "-" + i + "=v" + i);
             }
-            records.add(hubble(GLOBEX, "heavy-" + r, "heavy", "10.244.2.200", 41000 + r, ACME, "db-0", 5432,
-                    labels));
+            records.add(hubble(GLOBEX, "heavy-" + r, "heavy", "10.244.2.200", 41000 + r, ACME, "db-0", 5432, labels));
         }
         // When
         attackThenGood(HUBBLE, records);
@@ -200,8 +225,15 @@ class HostileInputIT {
             for (int chunk = 0; chunk < 10; chunk++) {
                 ByteArrayOutputStream ndjson = new ByteArrayOutputStream();
                 for (int a = 0; a < 200; a++) {
-                    ndjson.writeBytes(hubble(GLOBEX, "scanner-w" + w + "-6b5c4d-q7r8s", "scanner-w" + w,
-                            "10.244.2." + (100 + w), 10_000 + chunk * 200 + a, ACME, "db-0", 5432,
+                    ndjson.writeBytes(hubble(
+                            GLOBEX,
+                            "scanner-w" + w + "-6b5c4d-q7r8s",
+                            "scanner-w" + w,
+                            "10.244.2." + (100 + w),
+                            10_000 + chunk * 200 + a,
+                            ACME,
+                            "db-0",
+                            5432,
                             List.of("k8s:app=scanner-w" + w)));
                     ndjson.write('\n');
                 }
@@ -235,8 +267,16 @@ class HostileInputIT {
             ByteArrayOutputStream events = new ByteArrayOutputStream();
             for (int i = 0; i < 200; i++) {
                 int n = chunk * 200 + i;
-                ndjson.writeBytes(hubble("matih-data-plane-evil-" + n, "x-" + n, "x", "10.244.200." + (n % 250),
-                        30_000 + i, ACME, "db-0", 5432, List.of("k8s:app=x")));
+                ndjson.writeBytes(hubble(
+                        "matih-data-plane-evil-" + n,
+                        "x-" + n,
+                        "x",
+                        "10.244.200." + (n % 250),
+                        30_000 + i,
+                        ACME,
+                        "db-0",
+                        5432,
+                        List.of("k8s:app=x")));
                 ndjson.write('\n');
                 events.writeBytes(namespaceCreated("hostile-ns-" + n, n));
                 events.write('\n');
@@ -250,8 +290,18 @@ class HostileInputIT {
         // Then: a breach by a topology tenant is still counted under its own name
         String before = app.get("/q/metrics");
         double globex = series(before, "flowwatch_violations_total", "tenant=\"globex\"");
-        attackThenGood(HUBBLE, List.of(hubble(GLOBEX, "api-7d9f8c6b5-x2a2b", "api", "10.244.2.10", 50_001, ACME,
-                "db-0", 5432, List.of("k8s:app=api"))));
+        attackThenGood(
+                HUBBLE,
+                List.of(hubble(
+                        GLOBEX,
+                        "api-7d9f8c6b5-x2a2b",
+                        "api",
+                        "10.244.2.10",
+                        50_001,
+                        ACME,
+                        "db-0",
+                        5432,
+                        List.of("k8s:app=api"))));
         assertThat(series(app.get("/q/metrics"), "flowwatch_violations_total", "tenant=\"globex\""))
                 .isGreaterThan(globex);
     }
@@ -261,16 +311,19 @@ class HostileInputIT {
     void aTenantsRequestsCannotExhaustTheServiceNorMapAnotherTenant() throws Exception {
         String acme = Tokens.tenant("acme-corp");
         // Given / When: 4 MB of manifests (12,000 policies) times 1,000 connections
-        HttpResponse<String> evaluate = HTTP.send(HttpRequest.newBuilder(app.api("/api/v1/policy/evaluate"))
-                .timeout(Duration.ofMinutes(2)).header("Authorization", "Bearer " + acme)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(evaluateBody(12_000, 1_000))).build(),
+        HttpResponse<String> evaluate = HTTP.send(
+                HttpRequest.newBuilder(app.api("/api/v1/policy/evaluate"))
+                        .timeout(Duration.ofMinutes(2))
+                        .header("Authorization", "Bearer " + acme)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(evaluateBody(12_000, 1_000)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         // Then: refused or answered within the bounds, never a server error
         assertThat(evaluate.statusCode()).isIn(200, 413, 422, 429);
         assertThat(evaluate.body().length()).isLessThan(16 * 1024 * 1024);
-        figures.add("evaluate 4 MB x 1,000 as a tenant: " + evaluate.statusCode() + ", " + evaluate.body().length()
-                + " bytes");
+        figures.add("evaluate 4 MB x 1,000 as a tenant: " + evaluate.statusCode() + ", "
+                + evaluate.body().length() + " bytes");
 
         // When: a duration that overflows
         HttpResponse<String> since = get("/api/v1/violations?since=PT9223372036854775807S", acme);
@@ -284,7 +337,8 @@ class HostileInputIT {
         HttpResponse<String> unused = explain(acme, "10.244.77.77");
         // Then: the same answer, so a sweep of addresses maps nothing
         assertThat(foreign.statusCode()).isEqualTo(unused.statusCode()).isBetween(400, 499);
-        assertThat(foreign.body().replace("10.244.2.10", "IP")).isEqualTo(unused.body().replace("10.244.77.77", "IP"));
+        assertThat(foreign.body().replace("10.244.2.10", "IP"))
+                .isEqualTo(unused.body().replace("10.244.77.77", "IP"));
         assertUp();
     }
 
@@ -292,16 +346,23 @@ class HostileInputIT {
     @Order(8)
     void everyRecordIsAccountedForAndTheHeapAfterCollectionIsBounded() throws Exception {
         // Given / When: a full collection in the service
-        Process gc = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(app.pid()), "GC.run").redirectErrorStream(true).start();
+        Process gc = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        Long.toString(app.pid()),
+                        "GC.run")
+                .redirectErrorStream(true)
+                .start();
         assertThat(gc.waitFor(60, TimeUnit.SECONDS)).isTrue();
         double heap = series(app.get("/q/metrics"), "jvm_memory_used_bytes", "area=\"heap\"");
-        figures.add(String.format("heap after GC: %.1f MB; records sent %s; dead letters %d; rejected %.0f",
+        figures.add(String.format(
+                "heap after GC: %.1f MB; records sent %s; dead letters %d; rejected %.0f",
                 heap / 1024 / 1024, sent, endOffset(DLQ), app.metric("flowwatch_records_rejected_total")));
         // Then
         assertThat(heap).isPositive().isLessThan(HEAP_LIMIT);
         for (Map.Entry<String, Long> e : sent.entrySet()) {
-            assertThat(committed(e.getKey())).as("committed offsets of " + e.getKey()).isEqualTo(e.getValue());
+            assertThat(committed(e.getKey()))
+                    .as("committed offsets of " + e.getKey())
+                    .isEqualTo(e.getValue());
         }
         assertThat(app.logLines("OutOfMemoryError")).isZero();
         assertUp();
@@ -318,8 +379,18 @@ class HostileInputIT {
         if (!HUBBLE.equals(topic)) {
             awaitCommitted(topic);
         }
-        send(HUBBLE, hubble(ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10", 20_000 + goodPort++, ACME, "db-0",
-                5432, List.of("k8s:app=api")));
+        send(
+                HUBBLE,
+                hubble(
+                        ACME,
+                        "api-7d9f8c6b5-x1a2b",
+                        "api",
+                        "10.244.1.10",
+                        20_000 + goodPort++,
+                        ACME,
+                        "db-0",
+                        5432,
+                        List.of("k8s:app=api")));
         awaitCommitted(HUBBLE);
         assertThat(app.metric("flowwatch_flows_total")).isGreaterThan(flows);
         assertUp();
@@ -332,7 +403,8 @@ class HostileInputIT {
     }
 
     private void awaitCommitted(String topic) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(300))
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(300))
                 .failFast("flowwatch exited", () -> !app.alive())
                 .untilAsserted(() -> assertThat(committed(topic)).isEqualTo(sent.get(topic)));
     }
@@ -343,14 +415,20 @@ class HostileInputIT {
     }
 
     private long committed(String topic) throws Exception {
-        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata()
-                .get(30, TimeUnit.SECONDS).get(new TopicPartition(topic, 0));
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(GROUP)
+                .partitionsToOffsetAndMetadata()
+                .get(30, TimeUnit.SECONDS)
+                .get(new TopicPartition(topic, 0));
         return offset == null ? 0 : offset.offset();
     }
 
     private long endOffset(String topic) throws Exception {
         TopicPartition p = new TopicPartition(topic, 0);
-        return admin.listOffsets(Map.of(p, OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS).get(p).offset();
+        return admin.listOffsets(Map.of(p, OffsetSpec.latest()))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(p)
+                .offset();
     }
 
     /** The sum of the series of a metric whose labels contain {@code label}. */
@@ -382,19 +460,34 @@ class HostileInputIT {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(app.api(path)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(app.api(path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> explain(String token, String destinationIp) throws Exception {
-        return get("/api/v1/explain?source=" + ACME + "/api-7d9f8c6b5-x1a2b&destination=" + destinationIp
-                + "&port=5432&protocol=TCP", token);
+        return get(
+                "/api/v1/explain?source=" + ACME + "/api-7d9f8c6b5-x1a2b&destination=" + destinationIp
+                        + "&port=5432&protocol=TCP",
+                token);
     }
 
     /** A Hubble exporter line of an allowed TCP connection. */
-    private static byte[] hubble(String sourceNamespace, String sourcePod, String sourceWorkload, String sourceIp,
-                                 int sourcePort, String destinationNamespace, String destinationPod, int port,
-                                 List<String> sourceLabels) throws Exception {
+    private static byte[] hubble(
+            String sourceNamespace,
+            String sourcePod,
+            String sourceWorkload,
+            String sourceIp,
+            int sourcePort,
+            String destinationNamespace,
+            String destinationPod,
+            int port,
+            List<String> sourceLabels)
+            throws Exception {
         Map<String, Object> source = new HashMap<>();
         source.put("namespace", sourceNamespace);
         source.put("pod_name", sourcePod);
@@ -410,8 +503,11 @@ class HostileInputIT {
         flow.put("time", now);
         flow.put("verdict", "FORWARDED");
         flow.put("IP", Map.of("source", sourceIp, "destination", "10.244.1.12", "ipVersion", "IPv4"));
-        flow.put("l4", Map.of("TCP", Map.of("source_port", sourcePort, "destination_port", port,
-                "flags", Map.of("SYN", true))));
+        flow.put(
+                "l4",
+                Map.of(
+                        "TCP",
+                        Map.of("source_port", sourcePort, "destination_port", port, "flags", Map.of("SYN", true))));
         flow.put("source", source);
         flow.put("destination", destination);
         flow.put("Type", "L3_L4");
@@ -436,8 +532,15 @@ class HostileInputIT {
         event.put("sourceIPs", List.of("10.244.2.10"));
         event.put("objectRef", Map.of("resource", "namespaces", "name", name, "apiVersion", "v1"));
         event.put("responseStatus", Map.of("code", 201));
-        event.put("requestObject", Map.of("kind", "Namespace", "apiVersion", "v1",
-                "metadata", Map.of("name", name, "labels", Map.of("team", "t" + n))));
+        event.put(
+                "requestObject",
+                Map.of(
+                        "kind",
+                        "Namespace",
+                        "apiVersion",
+                        "v1",
+                        "metadata",
+                        Map.of("name", name, "labels", Map.of("team", "t" + n))));
         event.put("requestReceivedTimestamp", now);
         event.put("stageTimestamp", now);
         return JSON.writeValueAsBytes(event);
@@ -446,20 +549,33 @@ class HostileInputIT {
     /** A what-if body: {@code policies} NetworkPolicies in acme-corp's namespace and {@code connections} to judge. */
     private static String evaluateBody(int policies, int connections) throws Exception {
         StringBuilder yaml = new StringBuilder(4_200_000);
-        yaml.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ").append(ACME).append("}\n---\n")
-                .append("apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ").append(ACME)
+        yaml.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ")
+                .append(ACME)
+                .append("}\n---\n")
+                .append("apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ")
+                .append(ACME)
                 .append("}\nspec: {containers: [{name: c, image: i}]}\nstatus: {podIP: 10.0.1.1}\n");
         for (int i = 0; i < policies; i++) {
             yaml.append("---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-team-")
-                    .append(String.format("%05d", i)).append("-with-a-long-descriptive-name\n  namespace: ")
-                    .append(ACME).append("\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n")
-                    .append("    - from:\n        - namespaceSelector: {matchLabels: {team: team-").append(i)
+                    .append(String.format("%05d", i))
+                    .append("-with-a-long-descriptive-name\n  namespace: ")
+                    .append(ACME)
+                    .append("\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n")
+                    .append("    - from:\n        - namespaceSelector: {matchLabels: {team: team-")
+                    .append(i)
                     .append("}}\n      ports: [{port: 8080, protocol: TCP}]\n");
         }
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
-            list.add(Map.of("source", Map.of("ip", "10.0.9." + (i % 250)),
-                    "destination", Map.of("namespace", ACME, "pod", "a"), "port", 1 + i, "protocol", "TCP"));
+            list.add(Map.of(
+                    "source",
+                    Map.of("ip", "10.0.9." + (i % 250)),
+                    "destination",
+                    Map.of("namespace", ACME, "pod", "a"),
+                    "port",
+                    1 + i,
+                    "protocol",
+                    "TCP"));
         }
         return JSON.writeValueAsString(Map.of("manifests", yaml.toString(), "connections", list));
     }

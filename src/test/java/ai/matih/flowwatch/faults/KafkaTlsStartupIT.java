@@ -24,9 +24,12 @@ class KafkaTlsStartupIT {
     void thePackagedServiceRefusesToStartWithAWrongTruststore() throws Exception {
         // Given
         Path jar = Path.of(System.getProperty("flowwatch.app.jar", "target/quarkus-app/quarkus-run.jar"));
-        assertThat(jar).as("the packaged application (built by the package phase)").isRegularFile();
+        assertThat(jar)
+                .as("the packaged application (built by the package phase)")
+                .isRegularFile();
         Path log = Files.createDirectories(Path.of("target", "faults")).resolve("wrong-truststore.log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dkafka.bootstrap.servers=" + TlsKafkaBroker.bootstrapServers(),
                 "-Dkafka.security.protocol=SSL",
                 "-Dkafka.ssl.truststore.location=" + TlsKafkaBroker.wrongTruststore(),
@@ -41,16 +44,22 @@ class KafkaTlsStartupIT {
         cmd.addAll(ChildAuth.jvmArgs());
         cmd.addAll(List.of("-jar", jar.toString()));
         // When
-        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean exited = process.waitFor(120, TimeUnit.SECONDS);
         if (!exited) {
             process.destroyForcibly();
         }
         // Then
         String output = Files.readString(log, StandardCharsets.UTF_8);
-        assertThat(exited).as("the service should stop by itself; output:%n%s", output).isTrue();
+        assertThat(exited)
+                .as("the service should stop by itself; output:%n%s", output)
+                .isTrue();
         assertThat(process.exitValue()).isNotZero();
-        assertThat(output).contains("cannot reach Kafka at " + TlsKafkaBroker.bootstrapServers())
+        assertThat(output)
+                .contains("cannot reach Kafka at " + TlsKafkaBroker.bootstrapServers())
                 .contains("TLS handshake failed");
     }
 

@@ -13,8 +13,9 @@ class KubernetesNamesTest {
     private static final String A63 = "a".repeat(63);
     private static final String A64 = "a".repeat(64);
     /** 253 characters: four 62-character parts and a 1-character one, dot-separated. */
-    private static final String S253 = String.join(".", "b".repeat(62), "c".repeat(62), "d".repeat(62),
-            "e".repeat(62), "f");
+    private static final String S253 =
+            String.join(".", "b".repeat(62), "c".repeat(62), "d".repeat(62), "e".repeat(62), "f");
+
     private static final String S254 = S253 + "g";
 
     static Stream<Arguments> namespaces() {
@@ -220,9 +221,15 @@ class KubernetesNamesTest {
     }
 
     static Stream<Arguments> nullIsNeverValid() {
-        return Stream.<Predicate<String>>of(KubernetesNames::isDnsLabel, KubernetesNames::isDnsSubdomain,
-                KubernetesNames::isNameOrPrefix, KubernetesNames::isNodeName, KubernetesNames::isLabelKey,
-                KubernetesNames::isLabelValue, KubernetesNames::isIpText, s -> KubernetesNames.isToken(s, 10))
+        return Stream.<Predicate<String>>of(
+                        KubernetesNames::isDnsLabel,
+                        KubernetesNames::isDnsSubdomain,
+                        KubernetesNames::isNameOrPrefix,
+                        KubernetesNames::isNodeName,
+                        KubernetesNames::isLabelKey,
+                        KubernetesNames::isLabelValue,
+                        KubernetesNames::isIpText,
+                        s -> KubernetesNames.isToken(s, 10))
                 .map(Arguments::of);
     }
 

@@ -1,7 +1,5 @@
 package ai.matih.flowwatch.ingest;
 
-import java.net.ServerSocket;
-import java.util.HashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -16,10 +14,12 @@ import ai.matih.flowwatch.metrics.PipelineMetrics;
 import ai.matih.flowwatch.testing.KafkaBroker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,8 +55,9 @@ class DeadLetterQueueTest {
 
     private static final int BUDGET = 1_000_000;
     private static final Header[] HEADERS = {
-            new RecordHeader(DeadLetterQueue.HEADER_TOPIC, "hubble-flows".getBytes(StandardCharsets.UTF_8)),
-            new RecordHeader(DeadLetterQueue.HEADER_REASON, "invalid-json: x".getBytes(StandardCharsets.UTF_8))};
+        new RecordHeader(DeadLetterQueue.HEADER_TOPIC, "hubble-flows".getBytes(StandardCharsets.UTF_8)),
+        new RecordHeader(DeadLetterQueue.HEADER_REASON, "invalid-json: x".getBytes(StandardCharsets.UTF_8))
+    };
 
     private static final List<DeadLetterQueue> OPENED = new ArrayList<>();
     private static String bootstrap;
@@ -84,21 +85,34 @@ class DeadLetterQueueTest {
                 Arguments.of(fits + 1, 100, BUDGET - headers - 100 - 32, 100, fits + 1, null),
                 Arguments.of(2_000_000, 0, BUDGET - headers - 32, 0, 2_000_000, null),
                 Arguments.of(10, 100_000, 10, DeadLetterQueue.MAX_KEY_BYTES, null, 100_000),
-                Arguments.of(2_000_000, 100_000, BUDGET - headers - 64 - DeadLetterQueue.MAX_KEY_BYTES,
-                        DeadLetterQueue.MAX_KEY_BYTES, 2_000_000, 100_000));
+                Arguments.of(
+                        2_000_000,
+                        100_000,
+                        BUDGET - headers - 64 - DeadLetterQueue.MAX_KEY_BYTES,
+                        DeadLetterQueue.MAX_KEY_BYTES,
+                        2_000_000,
+                        100_000));
     }
 
     @ParameterizedTest(name = "payload {0} key {1}")
     @MethodSource("sizes")
-    void aDeadLetterIsCutToFitItsBudgetBeforeItIsSent(int payloadLength, int keyLength, int keptPayload, int keptKey,
-                                                      Integer truncated, Integer keyTruncated) {
+    void aDeadLetterIsCutToFitItsBudgetBeforeItIsSent(
+            int payloadLength, int keyLength, int keptPayload, int keptKey, Integer truncated, Integer keyTruncated) {
         // Given
         byte[] value = new byte[payloadLength + 20];
         byte[] key = keyLength == 0 ? null : new byte[keyLength];
 
         // When
-        ProducerRecord<byte[], byte[]> letter = DeadLetterQueue.fit("dlq", HEADERS, key, value, 20, payloadLength,
-                BUDGET, DeadLetterQueue.MAX_KEY_BYTES, Integer.MAX_VALUE);
+        ProducerRecord<byte[], byte[]> letter = DeadLetterQueue.fit(
+                "dlq",
+                HEADERS,
+                key,
+                value,
+                20,
+                payloadLength,
+                BUDGET,
+                DeadLetterQueue.MAX_KEY_BYTES,
+                Integer.MAX_VALUE);
 
         // Then
         assertThat(letter.value()).hasSize(keptPayload);
@@ -130,9 +144,11 @@ class DeadLetterQueueTest {
         ConsumerRecord<byte[], byte[]> letter = f.readOne();
         assertThat(letter.value()).isEqualTo(value);
         assertThat(letter.key()).isEqualTo(key);
-        assertThat(letter.headers().lastHeader(DeadLetterQueue.HEADER_TRUNCATED)).isNull();
+        assertThat(letter.headers().lastHeader(DeadLetterQueue.HEADER_TRUNCATED))
+                .isNull();
         assertThat(rejection.reason()).isEqualTo(RejectReason.INVALID_UTF8);
-        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED) + f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isZero();
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED) + f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED))
+                .isZero();
     }
 
     @Test
@@ -162,13 +178,20 @@ class DeadLetterQueueTest {
         Fixture f = new Fixture(topic, Map.of());
 
         // When
-        f.dlq.send("calico-flows", 1, 9L, "key".getBytes(StandardCharsets.UTF_8), value,
-                Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)).get(60, TimeUnit.SECONDS);
+        f.dlq.send(
+                        "calico-flows",
+                        1,
+                        9L,
+                        "key".getBytes(StandardCharsets.UTF_8),
+                        value,
+                        Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length))
+                .get(60, TimeUnit.SECONDS);
 
         // Then: cut once, up front, to the topic's limit less the batch overhead
         ConsumerRecord<byte[], byte[]> letter = f.readOne();
         assertThat(f.dlq.budget()).isEqualTo(4096 - MessageLimit.OVERHEAD_BYTES);
-        assertThat(letter.value().length).isGreaterThan(DeadLetterQueue.RETRY_PAYLOAD_BYTES)
+        assertThat(letter.value().length)
+                .isGreaterThan(DeadLetterQueue.RETRY_PAYLOAD_BYTES)
                 .isLessThanOrEqualTo(4096 - MessageLimit.OVERHEAD_BYTES);
         assertThat(letter.key()).isEqualTo("key".getBytes(StandardCharsets.UTF_8));
         assertThat(text(letter, DeadLetterQueue.HEADER_TRUNCATED)).isEqualTo("20000");
@@ -185,8 +208,14 @@ class DeadLetterQueueTest {
         Fixture f = new Fixture(topic, Map.of(), MessageLimit.assumed("test"));
 
         // When
-        f.dlq.send("calico-flows", 1, 9L, "key".getBytes(StandardCharsets.UTF_8), value,
-                Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)).get(60, TimeUnit.SECONDS);
+        f.dlq.send(
+                        "calico-flows",
+                        1,
+                        9L,
+                        "key".getBytes(StandardCharsets.UTF_8),
+                        value,
+                        Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length))
+                .get(60, TimeUnit.SECONDS);
 
         // Then
         ConsumerRecord<byte[], byte[]> letter = f.readOne();
@@ -209,15 +238,20 @@ class DeadLetterQueueTest {
         // When 20 dead letters are sent at once (one batch, were they batched)
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            writes.add(f.dlq.send("k8s-audit", 0, i, null, value,
-                    Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)));
+            writes.add(f.dlq.send(
+                    "k8s-audit", 0, i, null, value, Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)));
         }
 
         // Then: every write completes (the batch goes on), each counted as skipped
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isEqualTo(20.0);
-        assertThat(f.registry.get(PipelineMetrics.DEAD_LETTERS_SKIPPED).tag("topic", "k8s-audit").tag("reason", "too-large")
-                .counter().count()).isEqualTo(20.0);
+        assertThat(f.registry
+                        .get(PipelineMetrics.DEAD_LETTERS_SKIPPED)
+                        .tag("topic", "k8s-audit")
+                        .tag("reason", "too-large")
+                        .counter()
+                        .count())
+                .isEqualTo(20.0);
         assertThat(f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
     }
 
@@ -231,14 +265,22 @@ class DeadLetterQueueTest {
         // When sent at once
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            writes.add(f.dlq.send("hubble-flows", 0, i, null, value,
+            writes.add(f.dlq.send(
+                    "hubble-flows",
+                    0,
+                    i,
+                    null,
+                    value,
                     Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length)));
         }
 
         // Then
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        assertThat(f.readAll(30)).hasSize(30).allSatisfy(letter -> assertThat(letter.value()).isEqualTo(value));
-        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED) + f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED)).isZero();
+        assertThat(f.readAll(30))
+                .hasSize(30)
+                .allSatisfy(letter -> assertThat(letter.value()).isEqualTo(value));
+        assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED) + f.count(PipelineMetrics.DEAD_LETTERS_TRUNCATED))
+                .isZero();
     }
 
     @Test
@@ -248,19 +290,25 @@ class DeadLetterQueueTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        Fixture f = new Fixture("flowwatch-dlq", Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                "127.0.0.1:" + closedPort, ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000));
+        Fixture f = new Fixture(
+                "flowwatch-dlq",
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        "127.0.0.1:" + closedPort,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        2_000));
         byte[] value = "{\"bad\"".getBytes(StandardCharsets.UTF_8);
 
         // When
-        CompletableFuture<Void> write = f.dlq.send("hubble-flows", 0, 1L, null, value,
-                Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length));
+        CompletableFuture<Void> write = f.dlq.send(
+                "hubble-flows", 0, 1L, null, value, Rejection.whole(RejectReason.INVALID_JSON, "bad", value.length));
 
         // Then
         await().atMost(Duration.ofSeconds(30)).until(write::isDone);
         assertThat(write).isCompletedExceptionally();
         assertThat(f.count(PipelineMetrics.DEAD_LETTERS_SKIPPED)).isZero();
-        assertThatThrownBy(write::get).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(write::get)
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(RetriableException.class);
     }
 
@@ -281,13 +329,16 @@ class DeadLetterQueueTest {
             HashMap<String, Object> config = new HashMap<>(producer);
             config.putIfAbsent(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             PipelineMetrics metrics = new PipelineMetrics(registry, () -> 10);
-            this.dlq = limit == null ? new DeadLetterQueue(topic, BUDGET, metrics, config)
+            this.dlq = limit == null
+                    ? new DeadLetterQueue(topic, BUDGET, metrics, config)
                     : new DeadLetterQueue(topic, BUDGET, metrics, config, limit);
             OPENED.add(dlq);
         }
 
         double count(String name) {
-            return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+            return registry.find(name).counters().stream()
+                    .mapToDouble(Counter::count)
+                    .sum();
         }
 
         ConsumerRecord<byte[], byte[]> readOne() {
@@ -300,11 +351,16 @@ class DeadLetterQueueTest {
         List<ConsumerRecord<byte[], byte[]>> readAll(int expected) {
             List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "dlq-test-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    "dlq-test-" + UUID.randomUUID(),
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName(),
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                    ByteArrayDeserializer.class.getName()))) {
                 consumer.subscribe(List.of(topic));
                 await().atMost(Duration.ofSeconds(30)).until(() -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(out::add);
@@ -319,7 +375,8 @@ class DeadLetterQueueTest {
         String name = "dlq-test-" + UUID.randomUUID();
         try {
             admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty()).configs(configs)))
-                    .all().get(30, TimeUnit.SECONDS);
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create " + name, e);
         }
@@ -335,7 +392,8 @@ class DeadLetterQueueTest {
     }
 
     private static long size(ProducerRecord<byte[], byte[]> letter) {
-        long n = (letter.key() == null ? 0 : letter.key().length) + (letter.value() == null ? 0 : letter.value().length);
+        long n =
+                (letter.key() == null ? 0 : letter.key().length) + (letter.value() == null ? 0 : letter.value().length);
         for (Header h : letter.headers()) {
             n += h.key().length() + h.value().length;
         }

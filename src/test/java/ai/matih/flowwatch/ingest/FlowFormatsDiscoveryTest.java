@@ -28,11 +28,12 @@ class FlowFormatsDiscoveryTest {
         List<FlowFormat> found = formats.all();
 
         // Then they are exactly the built-in ones, with their channels, topic keys and metric tags
-        assertThat(found).extracting(FlowFormat::name, FlowFormat::channel, FlowFormat::topicKey,
-                FlowFormat::metricTags).containsExactly(
-                tuple("audit", "k8s-audit", "flowwatch.topics.audit", List.of("audit")),
-                tuple("calico", "calico-flows", "flowwatch.topics.calico", List.of("calico", "goldmane")),
-                tuple("hubble", "hubble-flows", "flowwatch.topics.hubble", List.of("hubble")));
+        assertThat(found)
+                .extracting(FlowFormat::name, FlowFormat::channel, FlowFormat::topicKey, FlowFormat::metricTags)
+                .containsExactly(
+                        tuple("audit", "k8s-audit", "flowwatch.topics.audit", List.of("audit")),
+                        tuple("calico", "calico-flows", "flowwatch.topics.calico", List.of("calico", "goldmane")),
+                        tuple("hubble", "hubble-flows", "flowwatch.topics.hubble", List.of("hubble")));
     }
 
     @Test
@@ -41,11 +42,13 @@ class FlowFormatsDiscoveryTest {
         // When each format's channel topic is resolved
         // Then it is the format's flowwatch.topics key when set, else the format's default topic
         for (FlowFormat format : formats.all()) {
-            String expected = ConfigProvider.getConfig().getOptionalValue(format.topicKey(), String.class)
+            String expected = ConfigProvider.getConfig()
+                    .getOptionalValue(format.topicKey(), String.class)
                     .orElse(format.defaultTopic());
             assertThat(ConfigProvider.getConfig()
-                    .getValue("mp.messaging.incoming." + format.channel() + ".topic", String.class))
-                    .as(format.name()).isEqualTo(expected);
+                            .getValue("mp.messaging.incoming." + format.channel() + ".topic", String.class))
+                    .as(format.name())
+                    .isEqualTo(expected);
         }
     }
 }

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.ingest;
 
-import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,8 +56,8 @@ class InFlightBatchesTest {
     void givenWritesAcknowledgedOutOfOrder_whenSettled_thenBatchesAreAcknowledgedInOrder() {
         // Given three batches whose writes are still in flight
         InFlightBatches batches = new InFlightBatches("test", 4, Runnable::run);
-        List<CompletableFuture<Void>> writes = List.of(new CompletableFuture<>(), new CompletableFuture<>(),
-                new CompletableFuture<>());
+        List<CompletableFuture<Void>> writes =
+                List.of(new CompletableFuture<>(), new CompletableFuture<>(), new CompletableFuture<>());
         for (int i = 0; i < 3; i++) {
             CompletableFuture<Void> w = writes.get(i);
             assertThat(batches.submit(new Batch("b" + i, log), () -> w)).isCompleted();
@@ -92,8 +92,11 @@ class InFlightBatchesTest {
         });
 
         // Then no batch from the failed one on is acknowledged, and the later one is not even processed
-        assertThat(log).containsExactly("b0 nacked: 2 violations-topic writes failed",
-                "b1 nacked: 2 violations-topic writes failed", "b2 nacked: 2 violations-topic writes failed");
+        assertThat(log)
+                .containsExactly(
+                        "b0 nacked: 2 violations-topic writes failed",
+                        "b1 nacked: 2 violations-topic writes failed",
+                        "b2 nacked: 2 violations-topic writes failed");
         assertThat(processed).hasValue(0);
     }
 
@@ -116,17 +119,19 @@ class InFlightBatchesTest {
         batches.submit(new Batch("b0", log), () -> oldest);
         batches.submit(new Batch("b1", log), CompletableFuture::new);
         AtomicInteger processed = new AtomicInteger();
-        Thread worker = new Thread(() -> batches.submit(new Batch("b2", log), () -> {
-            processed.incrementAndGet();
-            return CompletableFuture.completedFuture(null);
-        }), "worker");
+        Thread worker = new Thread(
+                () -> batches.submit(new Batch("b2", log), () -> {
+                    processed.incrementAndGet();
+                    return CompletableFuture.completedFuture(null);
+                }),
+                "worker");
 
         // When a third arrives
         worker.start();
 
         // Then it waits, unprocessed, until the oldest is settled
-        await().atMost(Duration.ofSeconds(10)).until(() -> !worker.isAlive()
-                || worker.getState() == Thread.State.WAITING);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !worker.isAlive() || worker.getState() == Thread.State.WAITING);
         assertThat(worker.isAlive()).as("the third batch waits").isTrue();
         assertThat(processed).hasValue(0);
         oldest.complete(null);
@@ -170,13 +175,15 @@ class InFlightBatchesTest {
             InFlightBatches batches = new InFlightBatches("test", 4, settle);
             CompletableFuture<Void> write = new CompletableFuture<>();
             List<String> threads = new CopyOnWriteArrayList<>();
-            batches.submit(new Batch("b0", log) {
-                @Override
-                public CompletionStage<Void> ack(Metadata metadata) {
-                    threads.add(Thread.currentThread().getName());
-                    return super.ack(metadata);
-                }
-            }, () -> write);
+            batches.submit(
+                    new Batch("b0", log) {
+                        @Override
+                        public CompletionStage<Void> ack(Metadata metadata) {
+                            threads.add(Thread.currentThread().getName());
+                            return super.ack(metadata);
+                        }
+                    },
+                    () -> write);
 
             write.complete(null); // on this (the "producer") thread
 

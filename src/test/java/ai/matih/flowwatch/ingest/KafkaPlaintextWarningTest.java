@@ -39,7 +39,8 @@ class KafkaPlaintextWarningTest {
         if (warning == null) {
             assertThat(got).isNull();
         } else {
-            assertThat(got).startsWith("Kafka at kafka:9092 is reached " + warning)
+            assertThat(got)
+                    .startsWith("Kafka at kafka:9092 is reached " + warning)
                     .contains("kafka.security.protocol=SSL");
         }
     }

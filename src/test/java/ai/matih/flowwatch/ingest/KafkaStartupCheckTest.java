@@ -30,8 +30,8 @@ class KafkaStartupCheckTest {
         // When / Then
         assertThatThrownBy(() -> KafkaStartupCheck.check(config, Duration.ofSeconds(30)))
                 .isInstanceOf(KafkaStartupCheck.KafkaSecurityException.class)
-                .hasMessageStartingWith("cannot reach Kafka at " + TlsKafkaBroker.bootstrapServers()
-                        + ": TLS handshake failed: ")
+                .hasMessageStartingWith(
+                        "cannot reach Kafka at " + TlsKafkaBroker.bootstrapServers() + ": TLS handshake failed: ")
                 .hasMessageContaining("kafka.ssl.truststore");
     }
 
@@ -43,8 +43,8 @@ class KafkaStartupCheckTest {
             port = socket.getLocalPort();
         }
         // When
-        boolean reached = KafkaStartupCheck.check(Map.of("bootstrap.servers", "127.0.0.1:" + port),
-                Duration.ofSeconds(2));
+        boolean reached =
+                KafkaStartupCheck.check(Map.of("bootstrap.servers", "127.0.0.1:" + port), Duration.ofSeconds(2));
         // Then
         assertThat(reached).isFalse();
     }

@@ -1,12 +1,10 @@
 package ai.matih.flowwatch.kafka;
 
-import java.net.ServerSocket;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.matih.flowwatch.testing.KafkaBroker;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +17,11 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,8 +71,8 @@ class AcknowledgedProducerTest {
     @MethodSource("batchSizes")
     void theBatchSizeIsNeverLargerThanTheTopicTakes(Object configured, int limit, int expected) {
         // Given
-        Map<String, Object> config = configured == null ? Map.of()
-                : Map.of(ProducerConfig.BATCH_SIZE_CONFIG, configured);
+        Map<String, Object> config =
+                configured == null ? Map.of() : Map.of(ProducerConfig.BATCH_SIZE_CONFIG, configured);
 
         // When
         int got = AcknowledgedProducer.batchSize(config, new MessageLimit(limit, "test"));
@@ -87,8 +87,8 @@ class AcknowledgedProducerTest {
         String topic = topic(SMALL_LIMIT);
 
         // When
-        MessageLimit limit = MessageLimit.learn(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic,
-                Duration.ofSeconds(10));
+        MessageLimit limit = MessageLimit.learn(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topic, Duration.ofSeconds(10));
 
         // Then
         assertThat(limit.bytes()).isEqualTo(SMALL_LIMIT);
@@ -98,8 +98,10 @@ class AcknowledgedProducerTest {
     @Test
     void theLimitOfATopicThatDoesNotExistYetIsTheBrokers() {
         // When
-        MessageLimit limit = MessageLimit.learn(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                "not-created-" + UUID.randomUUID(), Duration.ofSeconds(10));
+        MessageLimit limit = MessageLimit.learn(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                "not-created-" + UUID.randomUUID(),
+                Duration.ofSeconds(10));
 
         // Then
         assertThat(limit.bytes()).isEqualTo(MessageLimit.BROKER_DEFAULT_BYTES);
@@ -116,8 +118,10 @@ class AcknowledgedProducerTest {
         long started = System.nanoTime();
 
         // When
-        MessageLimit limit = MessageLimit.learn(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                "127.0.0.1:" + closedPort), "flowwatch-dlq", Duration.ofSeconds(2));
+        MessageLimit limit = MessageLimit.learn(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closedPort),
+                "flowwatch-dlq",
+                Duration.ofSeconds(2));
 
         // Then
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(6_000);
@@ -169,9 +173,12 @@ class AcknowledgedProducerTest {
     // ------------------------------------------------------------------------------------------------ support
 
     private static AcknowledgedProducer<byte[]> producer(String topic) {
-        AcknowledgedProducer<byte[]> producer = new AcknowledgedProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 50),
-                ByteArraySerializer.class, "acknowledged-producer-test", topic, Map.of());
+        AcknowledgedProducer<byte[]> producer = new AcknowledgedProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 50),
+                ByteArraySerializer.class,
+                "acknowledged-producer-test",
+                topic,
+                Map.of());
         OPENED.add(producer);
         return producer;
     }
@@ -180,8 +187,9 @@ class AcknowledgedProducerTest {
         String name = "limit-test-" + UUID.randomUUID();
         try {
             admin.createTopics(List.of(new NewTopic(name, Optional.of(1), Optional.empty())
-                    .configs(Map.of("max.message.bytes", Integer.toString(maxMessageBytes)))))
-                    .all().get(30, TimeUnit.SECONDS);
+                            .configs(Map.of("max.message.bytes", Integer.toString(maxMessageBytes)))))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot create " + name, e);
         }
@@ -190,7 +198,10 @@ class AcknowledgedProducerTest {
 
     private static long endOffset(String topic) throws Exception {
         var partition = new TopicPartition(topic, 0);
-        return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all()
-                .get(30, TimeUnit.SECONDS).get(partition).offset();
+        return admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get(partition)
+                .offset();
     }
 }

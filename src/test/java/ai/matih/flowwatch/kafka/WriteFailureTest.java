@@ -1,9 +1,9 @@
 package ai.matih.flowwatch.kafka;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonGenerationException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
@@ -38,11 +38,11 @@ class WriteFailureTest {
                 Arguments.of(new InvalidRecordException("compacted topic without key"), WriteFailure.INVALID),
                 Arguments.of(new InvalidTimestampException("out of range"), WriteFailure.INVALID),
                 Arguments.of(new SerializationException("cannot serialize"), WriteFailure.INVALID),
-                Arguments.of(new JsonGenerationException("cannot write", (JsonGenerator) null),
-                        WriteFailure.INVALID),
+                Arguments.of(new JsonGenerationException("cannot write", (JsonGenerator) null), WriteFailure.INVALID),
                 // as a dependent future or a blocking get wraps them
                 Arguments.of(new CompletionException(new RecordTooLargeException("wrapped")), WriteFailure.TOO_LARGE),
-                Arguments.of(new ExecutionException(new CompletionException(new InvalidRecordException("twice"))),
+                Arguments.of(
+                        new ExecutionException(new CompletionException(new InvalidRecordException("twice"))),
                         WriteFailure.INVALID),
                 // transient: Kafka's retriable failures
                 Arguments.of(new TimeoutException("expired"), null),

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.metrics;
 
-import java.util.HashSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -12,6 +11,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +48,10 @@ class TenantCapTest {
         assertThat(tenants.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSize(cap);
         assertThat(tenants).contains(TenantTags.OTHER).hasSize(cap + 1);
         assertThat(total(registry)).isEqualTo(10_000.0);
-        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS)
+                        .tag("tenant", TenantTags.OTHER)
+                        .counter()
+                        .count())
                 .isEqualTo(10_000.0 - cap);
     }
 
@@ -70,9 +73,20 @@ class TenantCapTest {
         assertThat(tenants).contains("acme-corp", "initech", TenantTags.OTHER);
         // globex's slot stays reserved although it has no violation
         assertThat(tenants.stream().filter(t -> t.startsWith("hostile-"))).hasSize(cap - 3);
-        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", "acme-corp").counter().count()).isEqualTo(1.0);
-        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", "initech").counter().count()).isEqualTo(2.0);
-        assertThat(registry.find(PipelineMetrics.VIOLATIONS).tag("tenant", TenantTags.OTHER).counter().count())
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS)
+                        .tag("tenant", "acme-corp")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS)
+                        .tag("tenant", "initech")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS)
+                        .tag("tenant", TenantTags.OTHER)
+                        .counter()
+                        .count())
                 .isEqualTo(10_000.0 - (cap - 3));
         assertThat(total(registry)).isEqualTo(10_003.0);
     }
@@ -94,7 +108,9 @@ class TenantCapTest {
         assertThat(tags.tag("acme-corp")).isEqualTo("acme-corp");
         assertThat(after.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSize(1);
         assertThat(Stream.concat(Stream.of("acme-corp", "newco"), after.stream())
-                .filter(t -> !t.equals(TenantTags.OTHER)).distinct()).hasSize(3);
+                        .filter(t -> !t.equals(TenantTags.OTHER))
+                        .distinct())
+                .hasSize(3);
     }
 
     @Test
@@ -127,7 +143,8 @@ class TenantCapTest {
         TenantTags tags = new TenantTags(5, current::get, manifests::get);
         // When
         String acme = tags.tag("acme-corp");
-        List<String> learnt = flood.subList(1, flood.size()).stream().map(tags::tag).toList();
+        List<String> learnt =
+                flood.subList(1, flood.size()).stream().map(tags::tag).toList();
         // Then: the manifest tenant has its value; the learnt ones share what is left
         assertThat(acme).isEqualTo("acme-corp");
         assertThat(learnt.stream().filter(t -> !t.equals(TenantTags.OTHER))).hasSize(4);
@@ -156,7 +173,8 @@ class TenantCapTest {
             values.add(tags.tag("learnt-" + i));
         }
         // Then: the first ones got their slot back from those that left; then the budget of series is spent
-        assertThat(values).contains("learnt-0", "learnt-1", "learnt-2", "learnt-3", TenantTags.OTHER)
+        assertThat(values)
+                .contains("learnt-0", "learnt-1", "learnt-2", "learnt-3", TenantTags.OTHER)
                 .hasSize(5);
         // a manifest tenant still gets its value
         manifests.set(topology("acme-corp"));
@@ -166,24 +184,43 @@ class TenantCapTest {
 
     static Stream<Arguments> slots() {
         return Stream.of(
-                arguments("topology tenants come before record-only ones", 2, List.of("a", "b"),
-                        List.of("x", "a", "b"), List.of("other", "a", "b")),
-                arguments("record-only tenants share what is left", 3, List.of("a"),
-                        List.of("x", "y", "z", "a"), List.of("x", "y", "other", "a")),
-                arguments("more topology tenants than slots: name order", 1, List.of("b", "a"),
-                        List.of("b", "a"), List.of("other", "a")),
-                arguments("a cap of zero counts everyone as other", 0, List.of("a"),
-                        List.of("a", "x"), List.of("other", "other")),
-                arguments("no topology: first come, first served", 2, List.of(),
-                        List.of("x", "y", "z", "x"), List.of("x", "y", "other", "x")),
-                arguments("no tenant at all", 2, List.of("a"),
-                        nullList(), List.of("none")));
+                arguments(
+                        "topology tenants come before record-only ones",
+                        2,
+                        List.of("a", "b"),
+                        List.of("x", "a", "b"),
+                        List.of("other", "a", "b")),
+                arguments(
+                        "record-only tenants share what is left",
+                        3,
+                        List.of("a"),
+                        List.of("x", "y", "z", "a"),
+                        List.of("x", "y", "other", "a")),
+                arguments(
+                        "more topology tenants than slots: name order",
+                        1,
+                        List.of("b", "a"),
+                        List.of("b", "a"),
+                        List.of("other", "a")),
+                arguments(
+                        "a cap of zero counts everyone as other",
+                        0,
+                        List.of("a"),
+                        List.of("a", "x"),
+                        List.of("other", "other")),
+                arguments(
+                        "no topology: first come, first served",
+                        2,
+                        List.of(),
+                        List.of("x", "y", "z", "x"),
+                        List.of("x", "y", "other", "x")),
+                arguments("no tenant at all", 2, List.of("a"), nullList(), List.of("none")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("slots")
-    void givesEachTenantItsSlotOrOther(String scenario, int cap, List<String> topologyTenants,
-                                        List<String> recordTenants, List<String> expected) {
+    void givesEachTenantItsSlotOrOther(
+            String scenario, int cap, List<String> topologyTenants, List<String> recordTenants, List<String> expected) {
         // Given
         Topology topology = topology(topologyTenants.toArray(String[]::new));
         TenantTags tags = new TenantTags(cap, () -> topology);
@@ -235,11 +272,14 @@ class TenantCapTest {
 
     private static Set<String> tenantValues(SimpleMeterRegistry registry) {
         return registry.find(PipelineMetrics.VIOLATIONS).counters().stream()
-                .map(c -> c.getId().getTag("tenant")).collect(Collectors.toSet());
+                .map(c -> c.getId().getTag("tenant"))
+                .collect(Collectors.toSet());
     }
 
     private static double total(SimpleMeterRegistry registry) {
-        return registry.find(PipelineMetrics.VIOLATIONS).counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(PipelineMetrics.VIOLATIONS).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 
     /** A topology whose only namespaces are one tenant namespace per given tenant. */
@@ -250,7 +290,17 @@ class TenantCapTest {
             String name = "matih-data-plane-" + tenant;
             namespaces.put(name, rules.describe(name, Map.of("matih.ai/tenant", tenant), true));
         }
-        return new Topology(namespaces, List.of(), Map.of(), Map.of(), List.of(), rules, List.of(), "kube-system",
-                Map.of("k8s-app", "kube-dns"), Instant.parse("2026-11-26T08:00:00Z"), "test");
+        return new Topology(
+                namespaces,
+                List.of(),
+                Map.of(),
+                Map.of(),
+                List.of(),
+                rules,
+                List.of(),
+                "kube-system",
+                Map.of("k8s-app", "kube-dns"),
+                Instant.parse("2026-11-26T08:00:00Z"),
+                "test");
     }
 }

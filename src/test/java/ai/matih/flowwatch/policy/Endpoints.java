@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class Endpoints {
 
-    private Endpoints() {
-    }
+    private Endpoints() {}
 
     static Connection connection(NetpolModel.Fixture fixture, String spec) {
         String[] parts = spec.trim().split("\\s+");
@@ -25,8 +24,8 @@ final class Endpoints {
         }
         String[] protoPort = parts[3].split("/");
         int port = protoPort[1].equals("?") ? Connection.UNKNOWN_PORT : Integer.parseInt(protoPort[1]);
-        return new Connection(endpoint(fixture, parts[0]), endpoint(fixture, parts[2]), Protocol.parse(protoPort[0]),
-                port);
+        return new Connection(
+                endpoint(fixture, parts[0]), endpoint(fixture, parts[2]), Protocol.parse(protoPort[0]), port);
     }
 
     static PolicyEndpoint endpoint(NetpolModel.Fixture fixture, String spec) {
@@ -56,16 +55,23 @@ final class Endpoints {
             base = fixture.pod(rest);
         } else {
             String[] nsName = rest.split("/", 2);
-            base = new PolicyEndpoint.Pod(nsName[0], nsName[1], Map.of(), null, List.of("10.9.9.9"), false,
-                    List.of(), "node-9");
+            base = new PolicyEndpoint.Pod(
+                    nsName[0], nsName[1], Map.of(), null, List.of("10.9.9.9"), false, List.of(), "node-9");
         }
         Map<String, String> labels = base.labels();
         if (labelSpec != null) {
             labels = labelSpec.equals("?") ? null : labels(labelSpec);
         }
         List<PodInfo.ContainerPort> ports = portsUnknown ? null : base.ports();
-        return new PolicyEndpoint.Pod(base.namespace(), base.name(), labels, base.namespaceLabels(), base.ips(),
-                base.hostNetwork(), ports, base.node());
+        return new PolicyEndpoint.Pod(
+                base.namespace(),
+                base.name(),
+                labels,
+                base.namespaceLabels(),
+                base.ips(),
+                base.hostNetwork(),
+                ports,
+                base.node());
     }
 
     private static Map<String, String> labels(String spec) {

@@ -20,34 +20,55 @@ final class NetpolModel {
 
     static final List<String> NAMESPACES = List.of("x", "y", "z");
     static final List<String> PODS = List.of("a", "b", "c");
-    static final ManifestLoader LOADER = new ManifestLoader(TenancyRules.defaults(), List.of(),
-            DnsSelector.parse("kube-system/k8s-app=kube-dns"));
+    static final ManifestLoader LOADER =
+            new ManifestLoader(TenancyRules.defaults(), List.of(), DnsSelector.parse("kube-system/k8s-app=kube-dns"));
     static final String MODEL = model();
 
-    private NetpolModel() {
-    }
+    private NetpolModel() {}
 
     private static String model() {
         StringBuilder sb = new StringBuilder();
         for (int n = 0; n < NAMESPACES.size(); n++) {
             String ns = NAMESPACES.get(n);
-            sb.append("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ").append(ns)
-                    .append("\n  labels:\n    ns: ").append(ns).append("\n---\n");
+            sb.append("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ")
+                    .append(ns)
+                    .append("\n  labels:\n    ns: ")
+                    .append(ns)
+                    .append("\n---\n");
             for (int p = 0; p < PODS.size(); p++) {
                 String pod = PODS.get(p);
-                sb.append("apiVersion: v1\nkind: Pod\nmetadata:\n  name: ").append(pod).append("\n  namespace: ")
-                        .append(ns).append("\n  labels:\n    pod: ").append(pod).append("\nspec:\n  nodeName: node-")
-                        .append(n + 1).append("\n  containers:\n");
+                sb.append("apiVersion: v1\nkind: Pod\nmetadata:\n  name: ")
+                        .append(pod)
+                        .append("\n  namespace: ")
+                        .append(ns)
+                        .append("\n  labels:\n    pod: ")
+                        .append(pod)
+                        .append("\nspec:\n  nodeName: node-")
+                        .append(n + 1)
+                        .append("\n  containers:\n");
                 for (int port : new int[] {80, 81}) {
                     for (String proto : new String[] {"TCP", "UDP", "SCTP"}) {
                         String lower = proto.toLowerCase(Locale.ROOT);
-                        sb.append("    - name: cont-").append(port).append('-').append(lower)
-                                .append("\n      image: agnhost\n      ports:\n        - name: serve-").append(port)
-                                .append('-').append(lower).append("\n          containerPort: ").append(port)
-                                .append("\n          protocol: ").append(proto).append('\n');
+                        sb.append("    - name: cont-")
+                                .append(port)
+                                .append('-')
+                                .append(lower)
+                                .append("\n      image: agnhost\n      ports:\n        - name: serve-")
+                                .append(port)
+                                .append('-')
+                                .append(lower)
+                                .append("\n          containerPort: ")
+                                .append(port)
+                                .append("\n          protocol: ")
+                                .append(proto)
+                                .append('\n');
                     }
                 }
-                sb.append("status:\n  podIP: 10.0.").append(n + 1).append('.').append(p + 1).append("\n---\n");
+                sb.append("status:\n  podIP: 10.0.")
+                        .append(n + 1)
+                        .append('.')
+                        .append(p + 1)
+                        .append("\n---\n");
             }
         }
         return sb.toString();
@@ -55,8 +76,10 @@ final class NetpolModel {
 
     /** A NetworkPolicy document; {@code spec} is YAML relative to {@code spec:}. */
     static String policy(String namespace, String name, String spec) {
-        StringBuilder sb = new StringBuilder("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ")
-                .append(name).append('\n');
+        StringBuilder sb = new StringBuilder(
+                        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ")
+                .append(name)
+                .append('\n');
         if (namespace != null) {
             sb.append("  namespace: ").append(namespace).append('\n');
         }

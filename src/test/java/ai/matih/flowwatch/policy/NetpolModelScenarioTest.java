@@ -21,62 +21,140 @@ class NetpolModelScenarioTest {
 
     static Stream<Arguments> scenarios() {
         return Stream.of(
-                Arguments.of("no policies: everything reachable", new String[] {}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("deny-all ingress in x (no policyTypes, no rules)",
-                        new String[] {policy("x", "deny-ingress", "podSelector: {}\n")}, Protocol.TCP, 80,
-                        table("x/a: 100111111", "x/b: 010111111", "x/c: 001111111", "y/a: 000111111",
-                                "y/b: 000111111", "y/c: 000111111", "z/a: 000111111", "z/b: 000111111",
+                Arguments.of(
+                        "no policies: everything reachable",
+                        new String[] {},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "deny-all ingress in x (no policyTypes, no rules)",
+                        new String[] {policy("x", "deny-ingress", "podSelector: {}\n")},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100111111",
+                                "x/b: 010111111",
+                                "x/c: 001111111",
+                                "y/a: 000111111",
+                                "y/b: 000111111",
+                                "y/c: 000111111",
+                                "z/a: 000111111",
+                                "z/b: 000111111",
                                 "z/c: 000111111")),
-                Arguments.of("allow ingress from the same namespace",
+                Arguments.of(
+                        "allow ingress from the same namespace",
                         new String[] {policy("x", "same-ns", """
                                 podSelector: {}
                                 ingress:
                                   - from:
                                       - podSelector: {}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: " + ALL, "y/a: 000111111", "y/b: 000111111",
-                                "y/c: 000111111", "z/a: 000111111", "z/b: 000111111", "z/c: 000111111")),
-                Arguments.of("allow ingress to x/a from namespace ns=y",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: 000111111",
+                                "y/b: 000111111",
+                                "y/c: 000111111",
+                                "z/a: 000111111",
+                                "z/b: 000111111",
+                                "z/c: 000111111")),
+                Arguments.of(
+                        "allow ingress to x/a from namespace ns=y",
                         new String[] {policy("x", "from-y", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - from:
                                       - namespaceSelector: {matchLabels: {ns: y}}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: 011111111", "x/c: 011111111", "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: 011111111", "z/b: 011111111", "z/c: 011111111")),
-                Arguments.of("allow ingress to x/a from namespace by default name label",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: 011111111",
+                                "x/c: 011111111",
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: 011111111",
+                                "z/b: 011111111",
+                                "z/c: 011111111")),
+                Arguments.of(
+                        "allow ingress to x/a from namespace by default name label",
                         new String[] {policy("x", "from-y-by-name", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - from:
                                       - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: 011111111", "x/c: 011111111", "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: 011111111", "z/b: 011111111", "z/c: 011111111")),
-                Arguments.of("podSelector AND namespaceSelector in one peer",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: 011111111",
+                                "x/c: 011111111",
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: 011111111",
+                                "z/b: 011111111",
+                                "z/c: 011111111")),
+                Arguments.of(
+                        "podSelector AND namespaceSelector in one peer",
                         new String[] {policy("x", "and", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - from:
                                       - namespaceSelector: {matchLabels: {ns: y}}
                                         podSelector: {matchLabels: {pod: b}}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: 011111111", "x/c: 011111111", "y/a: 011111111", "y/b: " + ALL,
-                                "y/c: 011111111", "z/a: 011111111", "z/b: 011111111", "z/c: 011111111")),
-                Arguments.of("podSelector OR namespaceSelector as two peers",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: 011111111",
+                                "x/c: 011111111",
+                                "y/a: 011111111",
+                                "y/b: " + ALL,
+                                "y/c: 011111111",
+                                "z/a: 011111111",
+                                "z/b: 011111111",
+                                "z/c: 011111111")),
+                Arguments.of(
+                        "podSelector OR namespaceSelector as two peers",
                         new String[] {policy("x", "or", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - from:
                                       - namespaceSelector: {matchLabels: {ns: y}}
                                       - podSelector: {matchLabels: {pod: b}}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: 011111111", "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: 011111111", "z/b: 011111111", "z/c: 011111111")),
-                Arguments.of("namespaceSelector NotIn also selects the policy's own namespace",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: 011111111",
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: 011111111",
+                                "z/b: 011111111",
+                                "z/c: 011111111")),
+                Arguments.of(
+                        "namespaceSelector NotIn also selects the policy's own namespace",
                         new String[] {policy("x", "not-y", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
@@ -84,98 +162,205 @@ class NetpolModelScenarioTest {
                                       - namespaceSelector:
                                           matchExpressions:
                                             - {key: ns, operator: NotIn, values: [y]}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: " + ALL, "y/a: 011111111", "y/b: 011111111",
-                                "y/c: 011111111", "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("named port serve-81-tcp does not open TCP 80",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: 011111111",
+                                "y/b: 011111111",
+                                "y/c: 011111111",
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "named port serve-81-tcp does not open TCP 80",
                         new String[] {policy("x", "named", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - ports:
                                       - port: serve-81-tcp
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: 011111111", "x/c: 011111111", "y/a: 011111111",
-                                "y/b: 011111111", "y/c: 011111111", "z/a: 011111111", "z/b: 011111111",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: 011111111",
+                                "x/c: 011111111",
+                                "y/a: 011111111",
+                                "y/b: 011111111",
+                                "y/c: 011111111",
+                                "z/a: 011111111",
+                                "z/b: 011111111",
                                 "z/c: 011111111")),
-                Arguments.of("named port serve-81-tcp opens TCP 81",
+                Arguments.of(
+                        "named port serve-81-tcp opens TCP 81",
                         new String[] {policy("x", "named", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - ports:
                                       - port: serve-81-tcp
-                                """)}, Protocol.TCP, 81,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("endPort range 79-80 includes 80",
+                                """)},
+                        Protocol.TCP,
+                        81,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "endPort range 79-80 includes 80",
                         new String[] {policy("x", "range", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - ports:
                                       - {port: 79, endPort: 80}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("endPort range 79-80 excludes 81",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "endPort range 79-80 excludes 81",
                         new String[] {policy("x", "range", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - ports:
                                       - {port: 79, endPort: 80}
-                                """)}, Protocol.TCP, 81,
-                        table("x/a: " + ALL, "x/b: 011111111", "x/c: 011111111", "y/a: 011111111",
-                                "y/b: 011111111", "y/c: 011111111", "z/a: 011111111", "z/b: 011111111",
+                                """)},
+                        Protocol.TCP,
+                        81,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: 011111111",
+                                "x/c: 011111111",
+                                "y/a: 011111111",
+                                "y/b: 011111111",
+                                "y/c: 011111111",
+                                "z/a: 011111111",
+                                "z/b: 011111111",
                                 "z/c: 011111111")),
-                Arguments.of("SCTP-only ingress rule does not open TCP",
+                Arguments.of(
+                        "SCTP-only ingress rule does not open TCP",
                         new String[] {policy("x", "sctp", """
                                 podSelector: {matchLabels: {pod: a}}
                                 ingress:
                                   - ports:
                                       - protocol: SCTP
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: 011111111", "x/c: 011111111", "y/a: 011111111",
-                                "y/b: 011111111", "y/c: 011111111", "z/a: 011111111", "z/b: 011111111",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: 011111111",
+                                "x/c: 011111111",
+                                "y/a: 011111111",
+                                "y/b: 011111111",
+                                "y/c: 011111111",
+                                "z/a: 011111111",
+                                "z/b: 011111111",
                                 "z/c: 011111111")),
-                Arguments.of("egress deny-all with DNS allowed: TCP 80 blocked",
+                Arguments.of(
+                        "egress deny-all with DNS allowed: TCP 80 blocked",
                         new String[] {policy("x", "dns-only", """
                                 podSelector: {}
                                 policyTypes: [Egress]
                                 egress:
                                   - ports:
                                       - {port: 53, protocol: UDP}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 100000000", "x/b: 010000000", "x/c: 001000000", "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("egress deny-all with DNS allowed: UDP 53 open",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100000000",
+                                "x/b: 010000000",
+                                "x/c: 001000000",
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "egress deny-all with DNS allowed: UDP 53 open",
                         new String[] {policy("x", "dns-only", """
                                 podSelector: {}
                                 policyTypes: [Egress]
                                 egress:
                                   - ports:
                                       - {port: 53, protocol: UDP}
-                                """)}, Protocol.UDP, 53,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("egress named port resolved on the destination pod",
+                                """)},
+                        Protocol.UDP,
+                        53,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "egress named port resolved on the destination pod",
                         new String[] {policy("x", "named-egress", """
                                 podSelector: {matchLabels: {pod: a}}
                                 policyTypes: [Egress]
                                 egress:
                                   - ports:
                                       - {port: serve-81-udp, protocol: UDP}
-                                """)}, Protocol.UDP, 80,
-                        table("x/a: 100000000", "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("egress to a /32 ipBlock built from y/c's pod IP",
+                                """)},
+                        Protocol.UDP,
+                        80,
+                        table(
+                                "x/a: 100000000",
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "egress to a /32 ipBlock built from y/c's pod IP",
                         new String[] {policy("x", "to-cidr", """
                                 podSelector: {matchLabels: {pod: a}}
                                 policyTypes: [Egress]
                                 egress:
                                   - to:
                                       - ipBlock: {cidr: 10.0.2.3/32}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 100001000", "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("egress ipBlock /4 with host bits, except x/b's /32",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100001000",
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "egress ipBlock /4 with host bits, except x/b's /32",
                         new String[] {policy("x", "except", """
                                 podSelector: {matchLabels: {pod: a}}
                                 policyTypes: [Egress]
@@ -184,33 +369,69 @@ class NetpolModelScenarioTest {
                                       - ipBlock:
                                           cidr: 10.0.1.2/4
                                           except: [10.0.1.2/32]
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 101111111", "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("multiple stacked policies combine as a union",
-                        new String[] {policy("x", "deny", "podSelector: {}\n"), policy("x", "from-b", """
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 101111111",
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "multiple stacked policies combine as a union",
+                        new String[] {
+                            policy("x", "deny", "podSelector: {}\n"),
+                            policy("x", "from-b", """
                                 podSelector: {}
                                 ingress:
                                   - from:
                                       - podSelector: {matchLabels: {pod: b}}
-                                """), policy("x", "c-from-z", """
+                                """),
+                            policy("x", "c-from-z", """
                                 podSelector: {matchLabels: {pod: c}}
                                 ingress:
                                   - from:
                                       - namespaceSelector: {matchLabels: {ns: z}}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 100111111", "x/b: " + ALL, "x/c: 001111111", "y/a: 000111111",
-                                "y/b: 000111111", "y/c: 000111111", "z/a: 001111111", "z/b: 001111111",
+                                """)
+                        },
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100111111",
+                                "x/b: " + ALL,
+                                "x/c: 001111111",
+                                "y/a: 000111111",
+                                "y/b: 000111111",
+                                "y/c: 000111111",
+                                "z/a: 001111111",
+                                "z/b: 001111111",
                                 "z/c: 001111111")),
-                Arguments.of("allow-all ingress takes precedence over deny-all",
+                Arguments.of(
+                        "allow-all ingress takes precedence over deny-all",
                         new String[] {policy("x", "deny", "podSelector: {}\n"), policy("x", "allow-all", """
                                 podSelector: {}
                                 ingress:
                                   - {}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: " + ALL, "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("policyTypes [Egress] only: ingress rules ignored, egress only to y",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: " + ALL,
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "policyTypes [Egress] only: ingress rules ignored, egress only to y",
                         new String[] {policy("x", "egress-only", """
                                 podSelector: {}
                                 policyTypes: [Egress]
@@ -220,28 +441,59 @@ class NetpolModelScenarioTest {
                                 egress:
                                   - to:
                                       - namespaceSelector: {matchLabels: {ns: y}}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 100111000", "x/b: 010111000", "x/c: 001111000", "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)),
-                Arguments.of("egress rules without policyTypes also deny all ingress",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100111000",
+                                "x/b: 010111000",
+                                "x/c: 001111000",
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)),
+                Arguments.of(
+                        "egress rules without policyTypes also deny all ingress",
                         new String[] {policy("x", "egress-rules", """
                                 podSelector: {}
                                 egress:
                                   - to:
                                       - namespaceSelector: {}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 100111111", "x/b: 010111111", "x/c: 001111111", "y/a: 000111111",
-                                "y/b: 000111111", "y/c: 000111111", "z/a: 000111111", "z/b: 000111111",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100111111",
+                                "x/b: 010111111",
+                                "x/c: 001111111",
+                                "y/a: 000111111",
+                                "y/b: 000111111",
+                                "y/c: 000111111",
+                                "z/a: 000111111",
+                                "z/b: 000111111",
                                 "z/c: 000111111")),
-                Arguments.of("deny all ingress and egress in x",
+                Arguments.of(
+                        "deny all ingress and egress in x",
                         new String[] {policy("x", "deny-all", """
                                 podSelector: {}
                                 policyTypes: [Ingress, Egress]
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 100000000", "x/b: 010000000", "x/c: 001000000", "y/a: 000111111",
-                                "y/b: 000111111", "y/c: 000111111", "z/a: 000111111", "z/b: 000111111",
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100000000",
+                                "x/b: 010000000",
+                                "x/c: 001000000",
+                                "y/a: 000111111",
+                                "y/b: 000111111",
+                                "y/c: 000111111",
+                                "z/a: 000111111",
+                                "z/b: 000111111",
                                 "z/c: 000111111")),
-                Arguments.of("client-side egress deny wins over server-side ingress allow",
+                Arguments.of(
+                        "client-side egress deny wins over server-side ingress allow",
                         new String[] {policy("x", "a-no-egress", """
                                 podSelector: {matchLabels: {pod: a}}
                                 policyTypes: [Egress]
@@ -249,15 +501,25 @@ class NetpolModelScenarioTest {
                                 podSelector: {}
                                 ingress:
                                   - {}
-                                """)}, Protocol.TCP, 80,
-                        table("x/a: 100000000", "x/b: " + ALL, "x/c: " + ALL, "y/a: " + ALL, "y/b: " + ALL,
-                                "y/c: " + ALL, "z/a: " + ALL, "z/b: " + ALL, "z/c: " + ALL)));
+                                """)},
+                        Protocol.TCP,
+                        80,
+                        table(
+                                "x/a: 100000000",
+                                "x/b: " + ALL,
+                                "x/c: " + ALL,
+                                "y/a: " + ALL,
+                                "y/b: " + ALL,
+                                "y/c: " + ALL,
+                                "z/a: " + ALL,
+                                "z/b: " + ALL,
+                                "z/c: " + ALL)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
-    void reachabilityMatchesTheUpstreamTruthTable(String name, String[] policies, Protocol protocol, int port,
-                                                 String expected) {
+    void reachabilityMatchesTheUpstreamTruthTable(
+            String name, String[] policies, Protocol protocol, int port, String expected) {
         // Given
         NetpolModel.Fixture fixture = NetpolModel.fixture(policies);
 

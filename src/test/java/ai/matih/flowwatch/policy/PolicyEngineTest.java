@@ -22,15 +22,23 @@ class PolicyEngineTest {
         // Given: many policies elsewhere, one of them invalid
         List<NetworkPolicy> policies = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
-            policies.add(new NetworkPolicyBuilder().withNewMetadata().withName("p" + i).withNamespace("other-" + i)
-                    .endMetadata().withNewSpec().withNewPodSelector().endPodSelector()
-                    .withPolicyTypes("Sideways").endSpec().build());
+            policies.add(new NetworkPolicyBuilder()
+                    .withNewMetadata()
+                    .withName("p" + i)
+                    .withNamespace("other-" + i)
+                    .endMetadata()
+                    .withNewSpec()
+                    .withNewPodSelector()
+                    .endPodSelector()
+                    .withPolicyTypes("Sideways")
+                    .endSpec()
+                    .build());
         }
         PolicyEngine engine = PolicyEngine.compile(policies, Map.of("x", Map.of("ns", "x")), CniProfile.CONFORMANCE);
-        PolicyEndpoint.Pod a = new PolicyEndpoint.Pod("x", "a", Map.of("pod", "a"), null, List.of("10.0.1.1"), false,
-                List.of(), "node-1");
-        PolicyEndpoint.Pod b = new PolicyEndpoint.Pod("x", "b", Map.of("pod", "b"), null, List.of("10.0.1.2"), false,
-                List.of(), "node-1");
+        PolicyEndpoint.Pod a = new PolicyEndpoint.Pod(
+                "x", "a", Map.of("pod", "a"), null, List.of("10.0.1.1"), false, List.of(), "node-1");
+        PolicyEndpoint.Pod b = new PolicyEndpoint.Pod(
+                "x", "b", Map.of("pod", "b"), null, List.of("10.0.1.2"), false, List.of(), "node-1");
 
         // When
         PolicyResult result = engine.evaluate(new Connection(a, b, Protocol.TCP, 80));
@@ -45,18 +53,27 @@ class PolicyEngineTest {
     @Test
     void fabric8ObjectsWithoutDefaultsAreDefaulted() {
         // Given: an egress-only object with no policyTypes, as a Git manifest would be
-        NetworkPolicy policy = new NetworkPolicyBuilder().withNewMetadata().withName("egress").withNamespace("x")
-                .endMetadata().withNewSpec().withNewPodSelector().endPodSelector().addNewEgress().endEgress().endSpec()
+        NetworkPolicy policy = new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName("egress")
+                .withNamespace("x")
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .endPodSelector()
+                .addNewEgress()
+                .endEgress()
+                .endSpec()
                 .build();
         PolicyEngine engine = PolicyEngine.compile(List.of(policy), Map.of(), CniProfile.CONFORMANCE);
-        PolicyEndpoint.Pod a = new PolicyEndpoint.Pod("x", "a", Map.of(), Map.of(), List.of("10.0.1.1"), false,
-                List.of(), "node-1");
+        PolicyEndpoint.Pod a =
+                new PolicyEndpoint.Pod("x", "a", Map.of(), Map.of(), List.of("10.0.1.1"), false, List.of(), "node-1");
 
         // When
-        PolicyResult ingress = engine.evaluate(new Connection(PolicyEndpoint.Address.external("8.8.8.8"), a,
-                Protocol.TCP, 80));
-        PolicyResult egress = engine.evaluate(new Connection(a, PolicyEndpoint.Address.external("8.8.8.8"),
-                Protocol.TCP, 80));
+        PolicyResult ingress =
+                engine.evaluate(new Connection(PolicyEndpoint.Address.external("8.8.8.8"), a, Protocol.TCP, 80));
+        PolicyResult egress =
+                engine.evaluate(new Connection(a, PolicyEndpoint.Address.external("8.8.8.8"), Protocol.TCP, 80));
 
         // Then
         assertThat(ingress.verdict()).isEqualTo(PolicyVerdict.DENY);
@@ -66,13 +83,18 @@ class PolicyEngineTest {
     @Test
     void sameLabelsGiveTheSameAnswerFromTheMemo() {
         // Given
-        NetpolModel.Fixture fixture = NetpolModel.fixture(policy("x", "deny-a", "podSelector: {matchLabels: {pod: a}}\n"));
+        NetpolModel.Fixture fixture =
+                NetpolModel.fixture(policy("x", "deny-a", "podSelector: {matchLabels: {pod: a}}\n"));
 
         // When
         PolicyResult first = fixture.judge("y/a", "x/a", Protocol.TCP, 80);
         PolicyResult again = fixture.judge("y/a", "x/a", Protocol.TCP, 80);
-        PolicyResult relabelled = fixture.judge(fixture.pod("y/a"), new PolicyEndpoint.Pod("x", "a",
-                Map.of("pod", "z"), null, List.of("10.0.1.1"), false, List.of(), "node-1"), Protocol.TCP, 80);
+        PolicyResult relabelled = fixture.judge(
+                fixture.pod("y/a"),
+                new PolicyEndpoint.Pod(
+                        "x", "a", Map.of("pod", "z"), null, List.of("10.0.1.1"), false, List.of(), "node-1"),
+                Protocol.TCP,
+                80);
 
         // Then
         assertThat(first).isEqualTo(again);

@@ -63,8 +63,10 @@ class PolicyExplanationTest {
         // Then
         assertThat(result.verdict()).isEqualTo(PolicyVerdict.DENY);
         assertThat(result.decidedBy()).containsExactly("x/deny", "x/from-b-80");
-        assertThat(result.ingress().reasons()).anySatisfy(r -> assertThat(r).contains("x/deny has no ingress rules"))
-                .anySatisfy(r -> assertThat(r).contains("x/from-b-80#ingress[0]").contains("ports do not match TCP/81"));
+        assertThat(result.ingress().reasons())
+                .anySatisfy(r -> assertThat(r).contains("x/deny has no ingress rules"))
+                .anySatisfy(
+                        r -> assertThat(r).contains("x/from-b-80#ingress[0]").contains("ports do not match TCP/81"));
         assertThat(result.explain()).startsWith("DENY by x/deny, x/from-b-80");
         assertThat(result.toDecision().verdict()).isEqualTo(PolicyVerdict.DENY);
     }
@@ -72,8 +74,8 @@ class PolicyExplanationTest {
     @Test
     void ipBlockOnPodIpIsFlaggedCniDependentUnderConformance() {
         // Given
-        NetpolModel.Fixture fixture = fixture(CniProfile.CONFORMANCE,
-                NetpolRulesConformanceTest.egressTo("ipBlock: {cidr: 10.0.2.0/24}"));
+        NetpolModel.Fixture fixture =
+                fixture(CniProfile.CONFORMANCE, NetpolRulesConformanceTest.egressTo("ipBlock: {cidr: 10.0.2.0/24}"));
 
         // When
         PolicyResult result = judge(fixture, "x/a > y/a tcp/80");
@@ -81,22 +83,30 @@ class PolicyExplanationTest {
         // Then
         assertThat(result.verdict()).isEqualTo(PolicyVerdict.ALLOW);
         assertThat(result.cniDependent()).isTrue();
-        assertThat(result.cniDependentBecause()).singleElement().asString().contains("R4.8").contains("DENY");
+        assertThat(result.cniDependentBecause())
+                .singleElement()
+                .asString()
+                .contains("R4.8")
+                .contains("DENY");
         assertThat(result.indeterminateBecause()).isEmpty();
     }
 
     @Test
     void unknownCniSaysWhichBehaviourLeftTheVerdictOpen() {
         // Given
-        NetpolModel.Fixture fixture = fixture(CniProfile.UNKNOWN,
-                NetpolRulesConformanceTest.ingressPorts("{port: 80, endPort: 90}"));
+        NetpolModel.Fixture fixture =
+                fixture(CniProfile.UNKNOWN, NetpolRulesConformanceTest.ingressPorts("{port: 80, endPort: 90}"));
 
         // When
         PolicyResult result = judge(fixture, "y/a > x/a tcp/85");
 
         // Then
         assertThat(result.verdict()).isEqualTo(PolicyVerdict.INDETERMINATE);
-        assertThat(result.indeterminateBecause()).singleElement().asString().contains("R5.7").contains("unknown");
+        assertThat(result.indeterminateBecause())
+                .singleElement()
+                .asString()
+                .contains("R5.7")
+                .contains("unknown");
     }
 
     @Test
@@ -113,9 +123,11 @@ class PolicyExplanationTest {
         PolicyResult result = judge(fixture, "y/a > x/a tcp/80");
 
         // Then
-        assertThat(fixture.engine().problems()).extracting(PolicyProblem::field).containsExactlyInAnyOrder(
-                "spec.ingress[0].ports[0].endPort", "spec.ingress[0].ports[1].port",
-                "spec.ingress[0].ports[2].protocol", "spec.ingress[0].from[0]");
+        assertThat(fixture.engine().problems())
+                .extracting(PolicyProblem::field)
+                .containsExactlyInAnyOrder(
+                        "spec.ingress[0].ports[0].endPort", "spec.ingress[0].ports[1].port",
+                        "spec.ingress[0].ports[2].protocol", "spec.ingress[0].from[0]");
         assertThat(result.verdict()).isEqualTo(PolicyVerdict.INDETERMINATE);
         assertThat(result.indeterminateBecause()).singleElement().asString().contains("x/mixed is invalid");
     }
@@ -123,23 +135,25 @@ class PolicyExplanationTest {
     @Test
     void exceptOutsideCidrIsAProblem() {
         // Given
-        NetpolModel.Fixture fixture = fixture(CniProfile.CONFORMANCE,
+        NetpolModel.Fixture fixture = fixture(
+                CniProfile.CONFORMANCE,
                 NetpolRulesConformanceTest.egressTo("ipBlock: {cidr: 8.8.0.0/16, except: [9.9.9.0/24, 8.8.0.0/16]}"));
 
         // When
         List<PolicyProblem> problems = fixture.engine().problems();
 
         // Then
-        assertThat(problems).extracting(PolicyProblem::field).containsExactly("spec.egress[0].to[0].ipBlock.except[0]",
-                "spec.egress[0].to[0].ipBlock.except[1]");
+        assertThat(problems)
+                .extracting(PolicyProblem::field)
+                .containsExactly("spec.egress[0].to[0].ipBlock.except[0]", "spec.egress[0].to[0].ipBlock.except[1]");
         assertThat(problems).allSatisfy(p -> assertThat(p.message()).contains("strict subset"));
     }
 
     @Test
     void unknownLabelsAreNamedInTheReason() {
         // Given
-        NetpolModel.Fixture fixture = fixture(CniProfile.CONFORMANCE,
-                policy("x", "deny-a", "podSelector: {matchLabels: {pod: a}}\n"));
+        NetpolModel.Fixture fixture =
+                fixture(CniProfile.CONFORMANCE, policy("x", "deny-a", "podSelector: {matchLabels: {pod: a}}\n"));
 
         // When
         PolicyResult result = judge(fixture, "y/a > x/a{?} tcp/80");
@@ -163,7 +177,11 @@ class PolicyExplanationTest {
         PolicyResult result = judge(fixture, "q/p{pod=p} > x/a tcp/80");
 
         // Then
-        assertThat(result.indeterminateBecause()).singleElement().asString().contains("R8.6").contains("namespace q");
+        assertThat(result.indeterminateBecause())
+                .singleElement()
+                .asString()
+                .contains("R8.6")
+                .contains("namespace q");
     }
 
     @Test
@@ -174,8 +192,8 @@ class PolicyExplanationTest {
                 ingress:
                   - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: team}}}]
                 """));
-        PolicyEndpoint.Pod source = new PolicyEndpoint.Pod("team", "p", Map.of(), Map.of("owner", "t"),
-                List.of("10.8.0.1"), false, List.of(), "node-8");
+        PolicyEndpoint.Pod source = new PolicyEndpoint.Pod(
+                "team", "p", Map.of(), Map.of("owner", "t"), List.of("10.8.0.1"), false, List.of(), "node-8");
 
         // When
         PolicyResult result = fixture.judge(source, fixture.pod("x/a"), Protocol.TCP, 80);
@@ -218,8 +236,11 @@ class PolicyExplanationTest {
     void oddInputNeverThrows() {
         // Given
         NetpolModel.Fixture fixture = fixture(CniProfile.CONFORMANCE, DENY_X);
-        Connection odd = new Connection(PolicyEndpoint.Address.external(null),
-                new PolicyEndpoint.Pod("x", "ghost", null, null, null, false, null, null), null, 0);
+        Connection odd = new Connection(
+                PolicyEndpoint.Address.external(null),
+                new PolicyEndpoint.Pod("x", "ghost", null, null, null, false, null, null),
+                null,
+                0);
 
         // When
         PolicyResult result = fixture.engine().evaluate(odd);

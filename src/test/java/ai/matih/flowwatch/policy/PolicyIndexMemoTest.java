@@ -16,10 +16,23 @@ class PolicyIndexMemoTest {
     @Test
     void shouldKeepOneEntryPerWhatTheSelectorsTellApart() {
         // Given: a policy selecting app=db with tier in (a, b)
-        NetworkPolicy policy = new NetworkPolicyBuilder().withNewMetadata().withName("db").withNamespace("x")
-                .endMetadata().withNewSpec().withNewPodSelector().addToMatchLabels("app", "db")
-                .addNewMatchExpression().withKey("tier").withOperator("In").withValues("a", "b").endMatchExpression()
-                .endPodSelector().withPolicyTypes("Ingress").endSpec().build();
+        NetworkPolicy policy = new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .withNamespace("x")
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .addToMatchLabels("app", "db")
+                .addNewMatchExpression()
+                .withKey("tier")
+                .withOperator("In")
+                .withValues("a", "b")
+                .endMatchExpression()
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .endSpec()
+                .build();
         CompiledPolicy compiled = PolicyCompiler.compile(policy, new ArrayList<>());
         PolicyIndex index = new PolicyIndex(Map.of("x", List.of(compiled)));
         String[][] pods = {{"db", "a"}, {"db", "b"}, {"db", "c"}, {"db", "d"}, {"web", "a"}, {"web", "zz"}};
@@ -50,9 +63,18 @@ class PolicyIndexMemoTest {
     @Test
     void shouldTellUnknownLabelsFromNoLabels() {
         // Given
-        NetworkPolicy policy = new NetworkPolicyBuilder().withNewMetadata().withName("db").withNamespace("x")
-                .endMetadata().withNewSpec().withNewPodSelector().addToMatchLabels("app", "db").endPodSelector()
-                .withPolicyTypes("Ingress").endSpec().build();
+        NetworkPolicy policy = new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .withNamespace("x")
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .addToMatchLabels("app", "db")
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .endSpec()
+                .build();
         PolicyIndex index = new PolicyIndex(Map.of("x", List.of(PolicyCompiler.compile(policy, new ArrayList<>()))));
 
         // When
@@ -61,7 +83,9 @@ class PolicyIndexMemoTest {
 
         // Then
         assertThat(none).isEmpty();
-        assertThat(unknown).singleElement().satisfies(s -> assertThat(s.selects().isUnknown()).isTrue());
+        assertThat(unknown)
+                .singleElement()
+                .satisfies(s -> assertThat(s.selects().isUnknown()).isTrue());
         assertThat(index.memoSize()).isEqualTo(2);
     }
 }

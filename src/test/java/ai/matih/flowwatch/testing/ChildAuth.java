@@ -11,12 +11,12 @@ public final class ChildAuth {
 
     private static final Path PUBLIC_KEY = Path.of("src/test/resources/security/test-public-key.pem");
 
-    private ChildAuth() {
-    }
+    private ChildAuth() {}
 
     /** {@code -D} flags for the child JVM: verify tokens with the test public key, issuer and audience. */
     public static List<String> jvmArgs() {
-        return List.of("-Dmp.jwt.verify.publickey.location=" + PUBLIC_KEY.toAbsolutePath(),
+        return List.of(
+                "-Dmp.jwt.verify.publickey.location=" + PUBLIC_KEY.toAbsolutePath(),
                 "-Dmp.jwt.verify.issuer=" + Tokens.ISSUER,
                 "-Dmp.jwt.verify.audiences=" + Tokens.AUDIENCE);
     }

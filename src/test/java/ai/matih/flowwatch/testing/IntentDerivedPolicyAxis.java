@@ -4,9 +4,9 @@ import ai.matih.flowwatch.classify.Intent;
 import ai.matih.flowwatch.classify.IntentResult;
 import ai.matih.flowwatch.classify.Party;
 import ai.matih.flowwatch.classify.PolicyAxis;
+import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.policy.PolicyVerdict;
-import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.topology.Topology;
 
 /**
@@ -18,8 +18,8 @@ import ai.matih.flowwatch.topology.Topology;
 public final class IntentDerivedPolicyAxis implements PolicyAxis {
 
     @Override
-    public PolicyDecision decide(Flow flow, Party source, Party destination, IntentResult.Judged intent,
-                                 Topology topology) {
+    public PolicyDecision decide(
+            Flow flow, Party source, Party destination, IntentResult.Judged intent, Topology topology) {
         PolicyVerdict verdict = intent.intent() == Intent.PERMITTED ? PolicyVerdict.ALLOW : PolicyVerdict.DENY;
         String reason = verdict == PolicyVerdict.ALLOW
                 ? "intent permits this connection, so the test policy axis allows it"

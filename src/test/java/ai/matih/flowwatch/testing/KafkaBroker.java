@@ -67,8 +67,9 @@ public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
             case "container" -> true;
             case "embedded" -> false;
             case "" -> dockerAvailable();
-            default -> throw new IllegalArgumentException(
-                    KIND_PROPERTY + " must be 'embedded' or 'container', got '" + kind + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        KIND_PROPERTY + " must be 'embedded' or 'container', got '" + kind + "'");
         };
         long detectedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         String bootstrap;
@@ -84,10 +85,16 @@ public class KafkaBroker implements QuarkusTestResourceLifecycleManager {
             bootstrap = broker.bootstrapServers();
         }
         EmbeddedKafkaBroker.createTopics(bootstrap, DemoTopics.ALL.toArray(String[]::new));
-        LOGGER.infof("Test Kafka: %s at %s, ready in %d ms (broker choice took %d ms)", container
-                ? "Testcontainers " + KAFKA_IMAGE : kind.isEmpty() ? "embedded broker (no Docker engine)"
-                : "embedded broker (" + KIND_PROPERTY + "=embedded)", bootstrap,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), detectedMillis);
+        LOGGER.infof(
+                "Test Kafka: %s at %s, ready in %d ms (broker choice took %d ms)",
+                container
+                        ? "Testcontainers " + KAFKA_IMAGE
+                        : kind.isEmpty()
+                                ? "embedded broker (no Docker engine)"
+                                : "embedded broker (" + KIND_PROPERTY + "=embedded)",
+                bootstrap,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                detectedMillis);
         return bootstrap;
     }
 

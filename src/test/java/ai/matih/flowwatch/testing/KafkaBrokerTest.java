@@ -64,24 +64,34 @@ class KafkaBrokerTest {
         byte[] value = "{\"flow\":{\"verdict\":\"FORWARDED\"}}".getBytes(StandardCharsets.UTF_8);
 
         // When
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(DemoTopics.HUBBLE, key, value)).get(30, TimeUnit.SECONDS);
         }
 
         // Then
         List<ConsumerRecord<String, byte[]>> received = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "round-trip-" + key,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "round-trip-" + key,
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(DemoTopics.HUBBLE));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (received.stream().noneMatch(r -> key.equals(r.key())) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(received::add);
             }
         }
-        assertThat(received).filteredOn(r -> key.equals(r.key())).singleElement()
+        assertThat(received)
+                .filteredOn(r -> key.equals(r.key()))
+                .singleElement()
                 .satisfies(r -> assertThat(r.value()).isEqualTo(value));
     }
 }

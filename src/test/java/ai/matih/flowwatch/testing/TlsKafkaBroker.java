@@ -29,8 +29,7 @@ public final class TlsKafkaBroker {
     private static final String BOOTSTRAP = "flowwatch.test.kafka-tls.bootstrap-servers";
     private static final String DIR = "flowwatch.test.kafka-tls.dir";
 
-    private TlsKafkaBroker() {
-    }
+    private TlsKafkaBroker() {}
 
     /** {@code bootstrap.servers} of the TLS-only listener, starting the broker on first use. */
     public static String bootstrapServers() {
@@ -74,11 +73,17 @@ public final class TlsKafkaBroker {
             Path other = dir.resolve("other.p12");
             keytool(dir, "other", other);
             truststore(other, "other", dir.resolve("wrong-truststore.p12"));
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startWithTls(3, Map.of(
-                    "ssl.keystore.location", keystore.toString(),
-                    "ssl.keystore.password", PASSWORD,
-                    "ssl.key.password", PASSWORD,
-                    "ssl.keystore.type", "PKCS12"));
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startWithTls(
+                    3,
+                    Map.of(
+                            "ssl.keystore.location",
+                            keystore.toString(),
+                            "ssl.keystore.password",
+                            PASSWORD,
+                            "ssl.key.password",
+                            PASSWORD,
+                            "ssl.keystore.type",
+                            "PKCS12"));
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "embedded-kafka-tls-stop"));
             EmbeddedKafkaBroker.createTopics(broker.bootstrapServers(), DemoTopics.ALL.toArray(String[]::new));
             System.setProperty(DIR, dir.toString());
@@ -90,10 +95,32 @@ public final class TlsKafkaBroker {
 
     private static void keytool(Path dir, String alias, Path keystore) throws IOException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", alias,
-                "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost", "-validity", "2",
-                "-ext", "san=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", PASSWORD, "-keypass", PASSWORD)).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(List.of(
+                        keytool.toString(),
+                        "-genkeypair",
+                        "-alias",
+                        alias,
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-dname",
+                        "CN=localhost",
+                        "-validity",
+                        "2",
+                        "-ext",
+                        "san=ip:127.0.0.1,dns:localhost",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        PASSWORD,
+                        "-keypass",
+                        PASSWORD))
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         try {
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
@@ -106,7 +133,8 @@ public final class TlsKafkaBroker {
     }
 
     private static void truststore(Path keystore, String alias, Path truststore) throws IOException {
-        try (InputStream in = Files.newInputStream(keystore); OutputStream out = Files.newOutputStream(truststore)) {
+        try (InputStream in = Files.newInputStream(keystore);
+                OutputStream out = Files.newOutputStream(truststore)) {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(in, PASSWORD.toCharArray());
             KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -124,11 +152,16 @@ public final class TlsKafkaBroker {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "kafka.bootstrap.servers", bootstrapServers(),
-                    "kafka.security.protocol", "SSL",
-                    "kafka.ssl.truststore.location", truststore().toString(),
-                    "kafka.ssl.truststore.password", PASSWORD,
-                    "kafka.ssl.truststore.type", "PKCS12");
+                    "kafka.bootstrap.servers",
+                    bootstrapServers(),
+                    "kafka.security.protocol",
+                    "SSL",
+                    "kafka.ssl.truststore.location",
+                    truststore().toString(),
+                    "kafka.ssl.truststore.password",
+                    PASSWORD,
+                    "kafka.ssl.truststore.type",
+                    "PKCS12");
         }
     }
 }

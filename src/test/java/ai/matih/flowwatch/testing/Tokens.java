@@ -5,8 +5,8 @@ import static io.restassured.RestAssured.given;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
-import java.security.GeneralSecurityException;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Set;
 
@@ -21,51 +21,80 @@ public final class Tokens {
     public static final String AUDIENCE = "flowwatch";
     public static final String ADMIN_GROUP = "flowwatch-admin";
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** An admin: group {@value #ADMIN_GROUP}. */
     public static String admin() {
-        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("admin@flowwatch.test").groups(Set.of(ADMIN_GROUP))
-                .expiresIn(3600).sign();
+        return Jwt.issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject("admin@flowwatch.test")
+                .groups(Set.of(ADMIN_GROUP))
+                .expiresIn(3600)
+                .sign();
     }
 
     /** A caller scoped to one tenant (claim {@code tenant}). */
     public static String tenant(String tenant) {
-        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("ci@" + tenant).claim("tenant", tenant)
-                .groups(Set.of("developers")).expiresIn(3600).sign();
+        return Jwt.issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject("ci@" + tenant)
+                .claim("tenant", tenant)
+                .groups(Set.of("developers"))
+                .expiresIn(3600)
+                .sign();
     }
 
     /** A valid token with neither the admin group nor a tenant claim. */
     public static String unscoped() {
-        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("nobody").groups(Set.of("developers")).expiresIn(3600)
+        return Jwt.issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject("nobody")
+                .groups(Set.of("developers"))
+                .expiresIn(3600)
                 .sign();
     }
 
     /** An admin token that expired an hour ago. */
     public static String expired() {
         Instant now = Instant.now();
-        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("admin@flowwatch.test").groups(Set.of(ADMIN_GROUP))
-                .issuedAt(now.minusSeconds(7200)).expiresAt(now.minusSeconds(3600)).sign();
+        return Jwt.issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject("admin@flowwatch.test")
+                .groups(Set.of(ADMIN_GROUP))
+                .issuedAt(now.minusSeconds(7200))
+                .expiresAt(now.minusSeconds(3600))
+                .sign();
     }
 
     /** An admin token from another issuer, signed with the right key. */
     public static String wrongIssuer() {
-        return Jwt.issuer("https://evil.example").audience(AUDIENCE).subject("admin@flowwatch.test")
-                .groups(Set.of(ADMIN_GROUP)).expiresIn(3600).sign();
+        return Jwt.issuer("https://evil.example")
+                .audience(AUDIENCE)
+                .subject("admin@flowwatch.test")
+                .groups(Set.of(ADMIN_GROUP))
+                .expiresIn(3600)
+                .sign();
     }
 
     /** An admin token for another audience. */
     public static String wrongAudience() {
-        return Jwt.issuer(ISSUER).audience("someone-else").subject("admin@flowwatch.test")
-                .groups(Set.of(ADMIN_GROUP)).expiresIn(3600).sign();
+        return Jwt.issuer(ISSUER)
+                .audience("someone-else")
+                .subject("admin@flowwatch.test")
+                .groups(Set.of(ADMIN_GROUP))
+                .expiresIn(3600)
+                .sign();
     }
 
     /** An admin token signed with a key flowwatch does not trust. */
     public static String wrongKey() {
         try {
-            return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("admin@flowwatch.test").groups(Set.of(ADMIN_GROUP))
-                    .expiresIn(3600).sign(KeyUtils.readPrivateKey("security/other-private-key.pem"));
+            return Jwt.issuer(ISSUER)
+                    .audience(AUDIENCE)
+                    .subject("admin@flowwatch.test")
+                    .groups(Set.of(ADMIN_GROUP))
+                    .expiresIn(3600)
+                    .sign(KeyUtils.readPrivateKey("security/other-private-key.pem"));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

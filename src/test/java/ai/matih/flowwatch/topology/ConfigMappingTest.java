@@ -28,8 +28,10 @@ class ConfigMappingTest {
 
         // Then
         assertThat(rules).hasToString(TenancyRules.defaults().toString());
-        assertThat(cluster.internalCidrs()).containsExactly("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8");
-        assertThat(cluster.internalNetworks()).extracting(Object::toString)
+        assertThat(cluster.internalCidrs())
+                .containsExactly("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8");
+        assertThat(cluster.internalNetworks())
+                .extracting(Object::toString)
                 .containsExactly("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8");
         assertThat(cluster.dnsSelector()).isEqualTo(new DnsSelector("kube-system", Map.of("k8s-app", "kube-dns")));
         assertThat(topology.path()).isEqualTo(TopologyConfig.NONE);
@@ -55,9 +57,12 @@ class ConfigMappingTest {
         TenancyRules rules = config.tenancy().rules();
 
         // Then
-        assertThat(rules.describe("x", Map.of("example.com/role", "cp"), true).role()).isEqualTo(Role.CONTROL_PLANE);
+        assertThat(rules.describe("x", Map.of("example.com/role", "cp"), true).role())
+                .isEqualTo(Role.CONTROL_PLANE);
         assertThat(rules.describe("tenant-acme-prod", Map.of(), true).tenant()).isEqualTo("acme");
-        assertThat(config.cluster().internalNetworks()).extracting(Object::toString).containsExactly("100.64.0.0/10");
+        assertThat(config.cluster().internalNetworks())
+                .extracting(Object::toString)
+                .containsExactly("100.64.0.0/10");
         assertThat(config.cluster().dnsSelector())
                 .isEqualTo(new DnsSelector("dns", Map.of("app", "coredns", "tier", "node")));
         assertThat(config.topology().hasPath()).isTrue();
@@ -68,24 +73,48 @@ class ConfigMappingTest {
         Consumer<TestConfig> rules = c -> c.tenancy().rules();
         Consumer<TestConfig> cidrs = c -> c.cluster().internalNetworks();
         Consumer<TestConfig> dns = c -> c.cluster().dnsSelector();
-        Consumer<TestConfig> holder = c -> new TopologyHolder(c.tenancy(), c.cluster(), c.topology(),
-                new SimpleMeterRegistry());
+        Consumer<TestConfig> holder =
+                c -> new TopologyHolder(c.tenancy(), c.cluster(), c.topology(), new SimpleMeterRegistry());
         return Stream.of(
-                Arguments.of("flowwatch.tenancy.namespace-pattern", "matih-(?<tenant>[a-z", rules,
+                Arguments.of(
+                        "flowwatch.tenancy.namespace-pattern",
+                        "matih-(?<tenant>[a-z",
+                        rules,
                         "flowwatch.tenancy.namespace-pattern='matih-(?<tenant>[a-z' is not a valid regular expression"),
-                Arguments.of("flowwatch.tenancy.namespace-pattern", "matih-data-plane-(?<t>.+)", rules,
+                Arguments.of(
+                        "flowwatch.tenancy.namespace-pattern",
+                        "matih-data-plane-(?<t>.+)",
+                        rules,
                         "flowwatch.tenancy.namespace-pattern='matih-data-plane-(?<t>.+)' has no named group 'tenant'"),
-                Arguments.of("flowwatch.cluster.internal-cidrs", "10.0.0.0/8,10.0.0.0/40", cidrs,
+                Arguments.of(
+                        "flowwatch.cluster.internal-cidrs",
+                        "10.0.0.0/8,10.0.0.0/40",
+                        cidrs,
                         "flowwatch.cluster.internal-cidrs: '10.0.0.0/40' is not a CIDR or IP address"),
-                Arguments.of("flowwatch.cluster.dns", "k8s-app=kube-dns", dns,
+                Arguments.of(
+                        "flowwatch.cluster.dns",
+                        "k8s-app=kube-dns",
+                        dns,
                         "flowwatch.cluster.dns='k8s-app=kube-dns' has no '<namespace>/' prefix"),
-                Arguments.of("flowwatch.cluster.dns", "kube-system/k8s-app", dns,
+                Arguments.of(
+                        "flowwatch.cluster.dns",
+                        "kube-system/k8s-app",
+                        dns,
                         "flowwatch.cluster.dns='kube-system/k8s-app' has a malformed label 'k8s-app'"),
-                Arguments.of("flowwatch.cluster.dns", "kube-system/a=b,", dns,
+                Arguments.of(
+                        "flowwatch.cluster.dns",
+                        "kube-system/a=b,",
+                        dns,
                         "flowwatch.cluster.dns='kube-system/a=b,' has a malformed label ''"),
-                Arguments.of("flowwatch.topology.reload-interval", "0s", holder,
+                Arguments.of(
+                        "flowwatch.topology.reload-interval",
+                        "0s",
+                        holder,
                         "flowwatch.topology.reload-interval='PT0S' must be positive"),
-                Arguments.of("flowwatch.cluster.internal-cidrs", "example.com", holder,
+                Arguments.of(
+                        "flowwatch.cluster.internal-cidrs",
+                        "example.com",
+                        holder,
                         "flowwatch.cluster.internal-cidrs: 'example.com' is not a CIDR or IP address"));
     }
 

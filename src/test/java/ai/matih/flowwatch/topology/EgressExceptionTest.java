@@ -18,20 +18,32 @@ class EgressExceptionTest {
     private static final Instant EXPIRES = Instant.parse("2030-01-01T00:00:00Z");
     private static final Instant BEFORE = EXPIRES.minusSeconds(1);
 
-    private static final EgressException PAYMENTS = new EgressException("payments", "acme-corp",
+    private static final EgressException PAYMENTS = new EgressException(
+            "payments",
+            "acme-corp",
             List.of(EgressException.parseCidr("203.0.113.0/24"), EgressException.parseCidr("2001:db8::/32")),
-            List.of(new EgressException.PortRange(443, 443, null),
+            List.of(
+                    new EgressException.PortRange(443, 443, null),
                     new EgressException.PortRange(8000, 8100, Protocol.TCP),
                     new EgressException.PortRange(53, 53, Protocol.UDP)),
-            List.of("api.payments.example.com"), "payments-team", EXPIRES, "gateway");
-    private static final EgressException ANY_PORT_FOREVER = new EgressException("ntp", "globex",
-            List.of(EgressException.parseCidr("192.0.2.10")), List.of(), List.of(), null, null, null);
+            List.of("api.payments.example.com"),
+            "payments-team",
+            EXPIRES,
+            "gateway");
+    private static final EgressException ANY_PORT_FOREVER = new EgressException(
+            "ntp", "globex", List.of(EgressException.parseCidr("192.0.2.10")), List.of(), List.of(), null, null, null);
 
     static Stream<Arguments> shouldDecideWhetherExceptionPermits() {
         return Stream.of(
                 Arguments.of("IPv4 in CIDR, listed port", PAYMENTS, "203.0.113.5", 443, Protocol.TCP, BEFORE, true),
-                Arguments.of("port without protocol matches any protocol", PAYMENTS, "203.0.113.5", 443,
-                        Protocol.UDP, BEFORE, true),
+                Arguments.of(
+                        "port without protocol matches any protocol",
+                        PAYMENTS,
+                        "203.0.113.5",
+                        443,
+                        Protocol.UDP,
+                        BEFORE,
+                        true),
                 Arguments.of("IPv4 outside CIDR", PAYMENTS, "203.0.114.5", 443, Protocol.TCP, BEFORE, false),
                 Arguments.of("unlisted port", PAYMENTS, "203.0.113.5", 444, Protocol.TCP, BEFORE, false),
                 Arguments.of("first port of range", PAYMENTS, "203.0.113.5", 8000, Protocol.TCP, BEFORE, true),
@@ -42,22 +54,45 @@ class EgressExceptionTest {
                 Arguments.of("UDP-only port over TCP", PAYMENTS, "203.0.113.5", 53, Protocol.TCP, BEFORE, false),
                 Arguments.of("IPv6 in CIDR", PAYMENTS, "2001:db8::1", 443, Protocol.TCP, BEFORE, true),
                 Arguments.of("IPv6 outside CIDR", PAYMENTS, "2001:db9::1", 443, Protocol.TCP, BEFORE, false),
-                Arguments.of("IPv4-mapped IPv6 is not the IPv4 network", PAYMENTS, "::ffff:203.0.113.5", 443,
-                        Protocol.TCP, BEFORE, false),
-                Arguments.of("at the expiry instant", PAYMENTS, "203.0.113.5", 443, Protocol.TCP, EXPIRES, false),
-                Arguments.of("after expiry", PAYMENTS, "203.0.113.5", 443, Protocol.TCP, EXPIRES.plusSeconds(1),
+                Arguments.of(
+                        "IPv4-mapped IPv6 is not the IPv4 network",
+                        PAYMENTS,
+                        "::ffff:203.0.113.5",
+                        443,
+                        Protocol.TCP,
+                        BEFORE,
                         false),
+                Arguments.of("at the expiry instant", PAYMENTS, "203.0.113.5", 443, Protocol.TCP, EXPIRES, false),
+                Arguments.of("after expiry", PAYMENTS, "203.0.113.5", 443, Protocol.TCP, EXPIRES.plusSeconds(1), false),
                 Arguments.of("no IP", PAYMENTS, null, 443, Protocol.TCP, BEFORE, false),
-                Arguments.of("single address, any port, never expires", ANY_PORT_FOREVER, "192.0.2.10", 123,
-                        Protocol.UDP, Instant.parse("2100-01-01T00:00:00Z"), true),
-                Arguments.of("next to the single address", ANY_PORT_FOREVER, "192.0.2.11", 123, Protocol.UDP,
-                        BEFORE, false));
+                Arguments.of(
+                        "single address, any port, never expires",
+                        ANY_PORT_FOREVER,
+                        "192.0.2.10",
+                        123,
+                        Protocol.UDP,
+                        Instant.parse("2100-01-01T00:00:00Z"),
+                        true),
+                Arguments.of(
+                        "next to the single address",
+                        ANY_PORT_FOREVER,
+                        "192.0.2.11",
+                        123,
+                        Protocol.UDP,
+                        BEFORE,
+                        false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource
-    void shouldDecideWhetherExceptionPermits(String description, EgressException exception, String ip, int port,
-                                             Protocol protocol, Instant at, boolean permitted) {
+    void shouldDecideWhetherExceptionPermits(
+            String description,
+            EgressException exception,
+            String ip,
+            int port,
+            Protocol protocol,
+            Instant at,
+            boolean permitted) {
         // Given
         IPAddress address = Topology.parseIp(ip);
 

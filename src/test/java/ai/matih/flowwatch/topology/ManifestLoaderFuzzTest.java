@@ -12,8 +12,10 @@ import java.util.List;
  */
 class ManifestLoaderFuzzTest {
 
-    private static final ManifestLoader LOADER = new ManifestLoader(TenancyRules.defaults(),
-            List.of(EgressException.parseCidr("10.0.0.0/8")), DnsSelector.parse("kube-system/k8s-app=kube-dns"));
+    private static final ManifestLoader LOADER = new ManifestLoader(
+            TenancyRules.defaults(),
+            List.of(EgressException.parseCidr("10.0.0.0/8")),
+            DnsSelector.parse("kube-system/k8s-app=kube-dns"));
 
     @FuzzTest(maxExecutions = 1_000_000, maxDuration = "60m")
     void parse(String manifests) {

@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.topology;
 
-import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -90,8 +90,8 @@ class TopologyHolderTest {
     void shouldReloadChangedFilesAndKeepPreviousSnapshotWhenChangeIsBroken() throws IOException {
         // Given
         Path file = Files.writeString(dir.resolve("namespaces.yaml"), ACME);
-        holder = holder(Map.of("flowwatch.topology.path", dir.toString(),
-                "flowwatch.topology.reload-interval", "50ms"));
+        holder =
+                holder(Map.of("flowwatch.topology.path", dir.toString(), "flowwatch.topology.reload-interval", "50ms"));
         holder.start();
         assertThat(holder.current().namespaces()).containsOnlyKeys("matih-data-plane-acme-corp");
 
@@ -100,8 +100,10 @@ class TopologyHolderTest {
         replace(dir.resolve("control-plane.yml"), CONTROL_PLANE);
 
         // Then
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(holder.current().namespaces())
-                .containsOnlyKeys("matih-data-plane-acme-corp", "matih-data-plane-globex", "matih-control-plane"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(holder.current().namespaces())
+                        .containsOnlyKeys(
+                                "matih-data-plane-acme-corp", "matih-data-plane-globex", "matih-control-plane"));
         assertThat(gauge(Role.TENANT)).isEqualTo(2.0);
         assertThat(gauge(Role.CONTROL_PLANE)).isEqualTo(1.0);
 
@@ -110,41 +112,50 @@ class TopologyHolderTest {
         replace(file, ACME + GLOBEX + "---\napiVersion: v1\nkind: Namespace\nmetadata: {labels: {}}\n");
 
         // Then
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(holder.lastError())
-                .isEqualTo(file + ", document 3, field metadata.name: is missing"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(holder.lastError())
+                        .isEqualTo(file + ", document 3, field metadata.name: is missing"));
         assertThat(holder.current()).isSameAs(before);
         assertThat(holder.loaded()).isTrue();
         assertThat(readiness().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
-        assertThat(readiness().getData()).hasValueSatisfying(d -> assertThat(d)
-                .containsEntry("lastError", file + ", document 3, field metadata.name: is missing"));
+        assertThat(readiness().getData())
+                .hasValueSatisfying(d -> assertThat(d)
+                        .containsEntry("lastError", file + ", document 3, field metadata.name: is missing"));
     }
 
     @Test
     void shouldKeepAuditStreamChangesAcrossFileReloads() throws IOException {
         // Given: acme-corp's namespace relabelled by the audit stream
         Path file = Files.writeString(dir.resolve("namespaces.yaml"), ACME);
-        holder = holder(Map.of("flowwatch.topology.path", dir.toString(),
-                "flowwatch.topology.reload-interval", "50ms"));
+        holder =
+                holder(Map.of("flowwatch.topology.path", dir.toString(), "flowwatch.topology.reload-interval", "50ms"));
         holder.start();
-        holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-acme-corp",
-                Map.of("matih.ai/role", "shared-infra"), Instant.now()));
-        assertThat(holder.current().namespaces().get("matih-data-plane-acme-corp").role()).isEqualTo(Role.SHARED_INFRA);
+        holder.apply(new TopologyChange.NamespaceLabels(
+                "matih-data-plane-acme-corp", Map.of("matih.ai/role", "shared-infra"), Instant.now()));
+        assertThat(holder.current()
+                        .namespaces()
+                        .get("matih-data-plane-acme-corp")
+                        .role())
+                .isEqualTo(Role.SHARED_INFRA);
 
         // When: the files change and are reloaded
         replace(file, ACME + GLOBEX);
 
         // Then
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(holder.current().namespaces())
-                .containsKey("matih-data-plane-globex"));
-        assertThat(holder.current().namespaces().get("matih-data-plane-acme-corp").role()).isEqualTo(Role.SHARED_INFRA);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(holder.current().namespaces()).containsKey("matih-data-plane-globex"));
+        assertThat(holder.current()
+                        .namespaces()
+                        .get("matih-data-plane-acme-corp")
+                        .role())
+                .isEqualTo(Role.SHARED_INFRA);
     }
 
     @Test
     void shouldNotRetryUnchangedBrokenFilesButRecoverWhenFixed() throws IOException {
         // Given
         Path file = Files.writeString(dir.resolve("broken.yaml"), "kind: [");
-        holder = holder(Map.of("flowwatch.topology.path", file.toString(),
-                "flowwatch.topology.reload-interval", "1h"));
+        holder = holder(Map.of("flowwatch.topology.path", file.toString(), "flowwatch.topology.reload-interval", "1h"));
         holder.start();
         assertThat(holder.loaded()).isFalse();
         assertThat(readiness().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
@@ -166,8 +177,8 @@ class TopologyHolderTest {
     void shouldStayNotReadyWhilePathIsMissing() {
         // Given
         Path missing = dir.resolve("later");
-        holder = holder(Map.of("flowwatch.topology.path", missing.toString(),
-                "flowwatch.topology.kubernetes.enabled", "true"));
+        holder = holder(
+                Map.of("flowwatch.topology.path", missing.toString(), "flowwatch.topology.kubernetes.enabled", "true"));
 
         // When
         holder.start();
@@ -178,11 +189,12 @@ class TopologyHolderTest {
         assertThat(holder.lastLoadAttempt()).isNotNull();
         assertThat(readiness.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
         assertThat(readiness.getName()).isEqualTo("topology");
-        assertThat(readiness.getData()).hasValueSatisfying(d -> assertThat(d)
-                .containsEntry("lastError", missing + ": does not exist")
-                .containsEntry("origin", Topology.EMPTY_ORIGIN)
-                .containsEntry("namespaces", 0L)
-                .doesNotContainKey("loadedAt"));
+        assertThat(readiness.getData())
+                .hasValueSatisfying(d -> assertThat(d)
+                        .containsEntry("lastError", missing + ": does not exist")
+                        .containsEntry("origin", Topology.EMPTY_ORIGIN)
+                        .containsEntry("namespaces", 0L)
+                        .doesNotContainKey("loadedAt"));
     }
 
     @Test
@@ -213,7 +225,10 @@ class TopologyHolderTest {
     }
 
     private double gauge(Role role) {
-        return registry.get(TopologyHolder.NAMESPACES_METER).tag(TopologyHolder.ROLE_TAG, role.tag()).gauge().value();
+        return registry.get(TopologyHolder.NAMESPACES_METER)
+                .tag(TopologyHolder.ROLE_TAG, role.tag())
+                .gauge()
+                .value();
     }
 
     private HealthCheckResponse readiness() {

@@ -59,13 +59,21 @@ class TopologyOverlayTest {
         // counted; namespaces of the manifests stay
         assertThat(applied).isEqualTo(10_000);
         assertThat(holder.overlay().size()).isEqualTo(1000);
-        assertThat(holder.current().namespaces()).hasSize(1002).containsKeys(ACME, GLOBEX)
+        assertThat(holder.current().namespaces())
+                .hasSize(1002)
+                .containsKeys(ACME, GLOBEX)
                 .containsKey("hostile-" + Integer.toString(9_999 * 7919, 36))
                 .doesNotContainKey("hostile-" + Integer.toString(8_999 * 7919, 36));
-        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER).functionCounter().count()).isEqualTo(9000);
-        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count()).isZero();
-        assertThat(registry.get(TopologyHolder.OVERLAY_OBJECTS_METER).gauge().value()).isEqualTo(1000);
-        assertThat(registry.get(TopologyHolder.OVERLAY_BYTES_METER).gauge().value()).isPositive();
+        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER)
+                        .functionCounter()
+                        .count())
+                .isEqualTo(9000);
+        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count())
+                .isZero();
+        assertThat(registry.get(TopologyHolder.OVERLAY_OBJECTS_METER).gauge().value())
+                .isEqualTo(1000);
+        assertThat(registry.get(TopologyHolder.OVERLAY_BYTES_METER).gauge().value())
+                .isPositive();
         // each change replaced the namespaces only: the policies and pods of the snapshot were never rebuilt
         assertThat(holder.current().networkPolicies()).isSameAs(before.networkPolicies());
         assertThat(holder.current().podsByName()).isSameAs(before.podsByName());
@@ -93,11 +101,17 @@ class TopologyOverlayTest {
         assertThat(smallTaken).isTrue();
         assertThat(deletionTaken).isTrue();
         assertThat(holder.overlay().bytes()).isLessThanOrEqualTo(4096 + 512);
-        assertThat(holder.current().namespaces()).doesNotContainKeys("heavy", GLOBEX, "small")
+        assertThat(holder.current().namespaces())
+                .doesNotContainKeys("heavy", GLOBEX, "small")
                 .containsKey("more-49");
-        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count()).isEqualTo(1);
-        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER).functionCounter().count()).isPositive();
-        assertThat(holder.current().networkPolicies()).extracting(p -> p.getMetadata().getNamespace())
+        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER)
+                        .functionCounter()
+                        .count())
+                .isPositive();
+        assertThat(holder.current().networkPolicies())
+                .extracting(p -> p.getMetadata().getNamespace())
                 .containsExactly(ACME);
     }
 
@@ -110,25 +124,32 @@ class TopologyOverlayTest {
         holder.apply(new TopologyChange.PolicyUpserted(policy("matih-data-plane-fake-1", "p"), NOW));
 
         // When: a manifest namespace is relabelled, then a real namespace is created
-        boolean relabelTaken = holder.apply(new TopologyChange.NamespaceLabels(ACME,
-                Map.of("matih.ai/role", "shared-infra"), NOW));
-        boolean realTaken = holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-initech",
-                Map.of("matih.ai/tenant", "initech"), NOW.plusSeconds(1)));
+        boolean relabelTaken =
+                holder.apply(new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/role", "shared-infra"), NOW));
+        boolean realTaken = holder.apply(new TopologyChange.NamespaceLabels(
+                "matih-data-plane-initech", Map.of("matih.ai/tenant", "initech"), NOW.plusSeconds(1)));
 
         // Then: both taken; the learnt objects changed least recently gave way, the bound holds
         assertThat(relabelTaken).isTrue();
         assertThat(realTaken).isTrue();
-        assertThat(holder.overlay().keys()).containsExactlyInAnyOrder("namespace/" + ACME,
-                "namespace/matih-data-plane-initech");
+        assertThat(holder.overlay().keys())
+                .containsExactlyInAnyOrder("namespace/" + ACME, "namespace/matih-data-plane-initech");
         assertThat(holder.current().namespaces().get(ACME).role()).isEqualTo(Role.SHARED_INFRA);
-        assertThat(holder.current().namespaces()).containsKey("matih-data-plane-initech")
+        assertThat(holder.current().namespaces())
+                .containsKey("matih-data-plane-initech")
                 .doesNotContainKeys("matih-data-plane-fake-1", "matih-data-plane-fake-2");
-        assertThat(holder.current().networkPolicies()).extracting(p -> p.getMetadata().getNamespace())
+        assertThat(holder.current().networkPolicies())
+                .extracting(p -> p.getMetadata().getNamespace())
                 .doesNotContain("matih-data-plane-fake-1");
-        assertThat(view(holder.current())).isEqualTo(view(holder.overlay().applyTo(
-                holder.loader().parse(MANIFESTS, "test").topology())));
-        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER).functionCounter().count()).isEqualTo(3);
-        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count()).isZero();
+        assertThat(view(holder.current()))
+                .isEqualTo(view(holder.overlay()
+                        .applyTo(holder.loader().parse(MANIFESTS, "test").topology())));
+        assertThat(registry.get(TopologyHolder.OVERLAY_EVICTED_METER)
+                        .functionCounter()
+                        .count())
+                .isEqualTo(3);
+        assertThat(registry.get(TopologyHolder.OVERLAY_REFUSED_METER).counter().count())
+                .isZero();
     }
 
     @Test
@@ -140,8 +161,8 @@ class TopologyOverlayTest {
         // When: a relabel and its undo, a deletion of what never existed, a policy written as the manifests have it
         holder.apply(new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/role", "shared-infra"), NOW));
         boolean relabelled = holder.current().namespaces().get(ACME).role() == Role.SHARED_INFRA;
-        holder.apply(new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/tenant", "acme-corp"),
-                NOW.plusSeconds(1)));
+        holder.apply(
+                new TopologyChange.NamespaceLabels(ACME, Map.of("matih.ai/tenant", "acme-corp"), NOW.plusSeconds(1)));
         holder.apply(new TopologyChange.NamespaceDeleted("never-existed", NOW));
         holder.apply(new TopologyChange.PolicyDeleted(ACME, "never-existed", NOW));
         holder.apply(new TopologyChange.PolicyUpserted(sameAsManifest, NOW));
@@ -157,8 +178,8 @@ class TopologyOverlayTest {
     void shouldDropLearntObjectsTheReloadedManifestsHave() {
         // Given: a namespace learnt from the audit stream
         TopologyHolder holder = holder(Map.of());
-        holder.apply(new TopologyChange.NamespaceLabels("matih-data-plane-initech",
-                Map.of("matih.ai/tenant", "initech"), NOW));
+        holder.apply(new TopologyChange.NamespaceLabels(
+                "matih-data-plane-initech", Map.of("matih.ai/tenant", "initech"), NOW));
         assertThat(holder.overlay().keys()).containsExactly("namespace/matih-data-plane-initech");
 
         // When: the manifests now have it too
@@ -171,7 +192,8 @@ class TopologyOverlayTest {
 
         // Then
         assertThat(holder.overlay().size()).isZero();
-        assertThat(holder.current().namespaces().get("matih-data-plane-initech").tenant()).isEqualTo("initech");
+        assertThat(holder.current().namespaces().get("matih-data-plane-initech").tenant())
+                .isEqualTo("initech");
     }
 
     @Test
@@ -187,7 +209,8 @@ class TopologyOverlayTest {
         // Then: neither the namespace nor its policy is left in the overlay or the snapshot
         assertThat(holder.overlay().size()).isZero();
         assertThat(holder.current().namespaces()).doesNotContainKey("team");
-        assertThat(holder.current().networkPolicies()).extracting(p -> p.getMetadata().getNamespace())
+        assertThat(holder.current().networkPolicies())
+                .extracting(p -> p.getMetadata().getNamespace())
                 .doesNotContain("team");
     }
 
@@ -207,29 +230,47 @@ class TopologyOverlayTest {
             TopologyChange change = switch (random.nextInt(4)) {
                 case 0 -> new TopologyChange.NamespaceLabels(ns, Map.of("v", "" + random.nextInt(3)), at);
                 case 1 -> new TopologyChange.NamespaceDeleted(ns, at);
-                case 2 -> new TopologyChange.PolicyUpserted(random.nextBoolean() ? policy(ns, "default-deny-all")
-                        : policy(ns, "p" + random.nextInt(3)), at);
-                default -> new TopologyChange.PolicyDeleted(ns, random.nextBoolean() ? "default-deny-all"
-                        : "p" + random.nextInt(3), at);
+                case 2 ->
+                    new TopologyChange.PolicyUpserted(
+                            random.nextBoolean() ? policy(ns, "default-deny-all") : policy(ns, "p" + random.nextInt(3)),
+                            at);
+                default ->
+                    new TopologyChange.PolicyDeleted(
+                            ns, random.nextBoolean() ? "default-deny-all" : "p" + random.nextInt(3), at);
             };
             holder.apply(change);
             Topology whole = holder.overlay().applyTo(base);
-            assertThat(view(holder.current())).as("after change %d: %s", i, change).isEqualTo(view(whole));
+            assertThat(view(holder.current()))
+                    .as("after change %d: %s", i, change)
+                    .isEqualTo(view(whole));
         }
     }
 
     private static Map<String, Object> view(Topology t) {
         Map<String, Object> view = new TreeMap<>();
         t.namespaces().forEach((name, info) -> view.put("namespace/" + name, info));
-        view.put("policies", t.networkPolicies().stream()
-                .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName() + "@" + p.hashCode())
-                .sorted().collect(Collectors.toList()));
+        view.put(
+                "policies",
+                t.networkPolicies().stream()
+                        .map(p -> p.getMetadata().getNamespace() + "/"
+                                + p.getMetadata().getName() + "@" + p.hashCode())
+                        .sorted()
+                        .collect(Collectors.toList()));
         return view;
     }
 
     private static NetworkPolicy policy(String namespace, String name) {
-        return new NetworkPolicyBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withNewSpec().withNewPodSelector().endPodSelector().withPolicyTypes("Ingress").endSpec().build();
+        return new NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .endPodSelector()
+                .withPolicyTypes("Ingress")
+                .endSpec()
+                .build();
     }
 
     private TopologyHolder holder(Map<String, String> properties) {

@@ -1,23 +1,13 @@
 package ai.matih.flowwatch.violation;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.stream.Stream;
-import org.assertj.core.api.Assertions;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.classify.ViolationFactory;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
@@ -25,20 +15,30 @@ import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.testing.TestTopologies;
 import ai.matih.flowwatch.topology.Topology;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The store's durable form: what a restart or another instance reads back from the violations topic. */
 class DurableViolationStoreTest {
 
     private static final Topology TOPOLOGY = TestTopologies.seed();
     private final FlowClassifier classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
-    private final ViolationFactory factory = new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5),
-            "matih.ai/tenant");
+    private final ViolationFactory factory =
+            new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5), "matih.ai/tenant");
 
     private Draft draft(int sourcePort, String uuid, String point) {
         return draft(sourcePort, uuid, point, 1);
@@ -46,12 +46,34 @@ class DurableViolationStoreTest {
 
     /** A report standing for {@code connections} attempts of one attempt key (aggregated logs). */
     private Draft draft(int sourcePort, String uuid, String point, long connections) {
-        Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
-                Map.of("app", "api"), Map.of(), null);
-        Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"), Map.of(),
+        Endpoint src = new Endpoint(
+                EndpointKind.POD,
+                ACME,
+                "api-7d9f8c6b5-x1a2b",
+                "api",
+                "10.244.1.10",
+                Map.of("app", "api"),
+                Map.of(),
                 null);
-        Flow flow = new Flow(SourceFormat.HUBBLE, NOW, NOW, src, dst, Protocol.TCP, 5432, sourcePort, Observed.DENIED,
-                Initiation.INITIATING, point, "worker-2", List.of(), "POLICY_DENIED", connections, uuid);
+        Endpoint dst = new Endpoint(
+                EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"), Map.of(), null);
+        Flow flow = new Flow(
+                SourceFormat.HUBBLE,
+                NOW,
+                NOW,
+                src,
+                dst,
+                Protocol.TCP,
+                5432,
+                sourcePort,
+                Observed.DENIED,
+                Initiation.INITIATING,
+                point,
+                "worker-2",
+                List.of(),
+                "POLICY_DENIED",
+                connections,
+                uuid);
         return factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TOPOLOGY));
     }
 
@@ -86,7 +108,9 @@ class DurableViolationStoreTest {
     void theOtherReportOfAnAttemptAfterARestartDoesNotCountAgain() {
         // Given the first observation point's report merged before the restart
         ViolationStore before = new ViolationStore(1000, 4096);
-        String id = before.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 10L << 16).violation().id();
+        String id = before.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 10L << 16)
+                .violation()
+                .id();
         ViolationStore after = new ViolationStore(1000, 4096);
         copy(before, after, id);
 
@@ -104,7 +128,9 @@ class DurableViolationStoreTest {
         // Given two instances, each owning one partition, and a reader of their writes
         ViolationStore a = new ViolationStore(1000, 4096);
         ViolationStore b = new ViolationStore(1000, 4096);
-        String id = a.merge(draft(40000, "u1", "TO_ENDPOINT"), "hubble-flows:0", 1L << 16).violation().id();
+        String id = a.merge(draft(40000, "u1", "TO_ENDPOINT"), "hubble-flows:0", 1L << 16)
+                .violation()
+                .id();
         a.merge(draft(40001, "u2", "TO_ENDPOINT"), "hubble-flows:0", 2L << 16);
         b.merge(draft(40002, "u3", "TO_ENDPOINT"), "hubble-flows:1", 1L << 16);
         ViolationStore reader1 = new ViolationStore(1000, 4096);
@@ -145,7 +171,9 @@ class DurableViolationStoreTest {
         // the other's write, and a third attempt seen by instance a only
         ViolationStore a = new ViolationStore(1000, 4096);
         ViolationStore b = new ViolationStore(1000, 4096);
-        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 1L << 16).violation().id();
+        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 1L << 16)
+                .violation()
+                .id();
         b.merge(draft(40000, "u2", "TO_ENDPOINT"), "hubble-flows:1", 1L << 16);
         a.merge(draft(40001, "u3", "FROM_ENDPOINT"), "hubble-flows:0", 2L << 16);
         ViolationStore a1 = write(a, id);
@@ -160,9 +188,15 @@ class DurableViolationStoreTest {
         ViolationStore b2 = write(b, id);
         copy(b2, a, id);
         copy(a2, b, id);
-        List<ViolationStore> readers = List.of(readerOf(id, a1, b1, a2, b2), readerOf(id, b1, a1, b2, a2),
-                readerOf(id, a2, b2), readerOf(id, b2, a2), readerOf(id, a2, b1, b2, a1), readerOf(id, b1, a2, b2),
-                readerOf(id, a1, a2, b1, b2), readerOf(id, b2, b1, a1, a2));
+        List<ViolationStore> readers = List.of(
+                readerOf(id, a1, b1, a2, b2),
+                readerOf(id, b1, a1, b2, a2),
+                readerOf(id, a2, b2),
+                readerOf(id, b2, a2),
+                readerOf(id, a2, b1, b2, a1),
+                readerOf(id, b1, a2, b2),
+                readerOf(id, a1, a2, b1, b2),
+                readerOf(id, b2, b1, a1, a2));
 
         // Then the attempt counts once, its two reports are two observations, on both instances and every reader
         assertThat(a.get(id).count()).isEqualTo(4);
@@ -180,7 +214,9 @@ class DurableViolationStoreTest {
         // Given an attempt both instances counted, settled by instance a (which then wrote again)
         ViolationStore a = new ViolationStore(1000, 4096);
         ViolationStore b = new ViolationStore(1000, 4096);
-        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 1L << 16).violation().id();
+        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT"), "hubble-flows:0", 1L << 16)
+                .violation()
+                .id();
         b.merge(draft(40000, "u2", "TO_ENDPOINT"), "hubble-flows:1", 1L << 16);
         copy(b, a, id);
         a.merge(draft(40001, "u3", "FROM_ENDPOINT"), "hubble-flows:0", 2L << 16);
@@ -232,7 +268,9 @@ class DurableViolationStoreTest {
         // Given one attempt key reported for 1 attempt on partition 0 (instance a) and 3 on partition 1 (instance b)
         ViolationStore a = new ViolationStore(1000, 4096);
         ViolationStore b = new ViolationStore(1000, 4096);
-        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT", 1), "hubble-flows:0", 1L << 16).violation().id();
+        String id = a.merge(draft(40000, "u1", "FROM_ENDPOINT", 1), "hubble-flows:0", 1L << 16)
+                .violation()
+                .id();
         b.merge(draft(40000, "u2", "TO_ENDPOINT", 3), "hubble-flows:1", 1L << 16);
         ViolationStore a1 = write(a, id);
         ViolationStore b1 = write(b, id);
@@ -246,8 +284,13 @@ class DurableViolationStoreTest {
         ViolationStore b2 = write(b, id);
         copy(b2, a, id);
         copy(write(a, id), b, id);
-        List<ViolationStore> readers = List.of(readerOf(id, a1, b1, a2, b2), readerOf(id, b1, a2, a1, b2),
-                readerOf(id, a2, b2), readerOf(id, b2, a2), readerOf(id, b1, a1), readerOf(id, a1, a2, b1));
+        List<ViolationStore> readers = List.of(
+                readerOf(id, a1, b1, a2, b2),
+                readerOf(id, b1, a2, a1, b2),
+                readerOf(id, a2, b2),
+                readerOf(id, b2, a2),
+                readerOf(id, b1, a1),
+                readerOf(id, a1, a2, b1));
 
         // Then every instance and reader counts the largest report: 3 attempts
         assertThat(a.get(id).count()).isEqualTo(3);
@@ -260,27 +303,26 @@ class DurableViolationStoreTest {
                 Arguments.of("unknown version", new byte[] {9}),
                 Arguments.of("truncated", new byte[] {2, 0, 0}),
                 Arguments.of("negative part count", new byte[] {2, -1, -1, -1, -1}),
-                Arguments.of("negative attempt count",
-                        new byte[] {2, 0, 0, 0, 0, -1, -1, -1, -1}),
-                Arguments.of("bytes after the end",
-                        new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}),
-                Arguments.of("credit of an unknown partition", new byte[] {2,
-                        0, 0, 0, 0, // no parts
-                        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, // one credit, partition 0
-                        0, 0, 0, 0}),
-                Arguments.of("negative connections", new byte[] {2,
-                        0, 0, 0, 0,
-                        0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0,
-                        0, 0, 0, 0,
-                        0, 0, 0, 0}));
+                Arguments.of("negative attempt count", new byte[] {2, 0, 0, 0, 0, -1, -1, -1, -1}),
+                Arguments.of("bytes after the end", new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}),
+                Arguments.of("credit of an unknown partition", new byte[] {
+                    2, 0, 0, 0, 0, // no parts
+                    0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, // one credit, partition 0
+                    0, 0, 0, 0
+                }),
+                Arguments.of("negative connections", new byte[] {
+                    2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 42, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0,
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedMemories")
     void aMalformedReplayMemoryIsRejectedWithAnIllegalArgument(String what, byte[] bytes) {
         // When / Then
-        Assertions.assertThatThrownBy(() -> ReplayMemory.decode(bytes, 16)).as(what)
+        Assertions.assertThatThrownBy(() -> ReplayMemory.decode(bytes, 16))
+                .as(what)
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -288,6 +330,7 @@ class DurableViolationStoreTest {
     void aWellFormedEmptyMemoryDecodes() {
         // Given the encoded form with no parts, attempts or fingerprints; When / Then
         assertThat(ReplayMemory.decode(new byte[] {2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 16)
-                .applied("p:0", 0)).isFalse();
+                        .applied("p:0", 0))
+                .isFalse();
     }
 }

@@ -19,8 +19,8 @@ class ViolationRecorderTest {
     private static final String ACME = "matih-data-plane-acme-corp";
     private static final String GLOBEX = "matih-data-plane-globex";
     private static final String PARTITION = "hubble-flows:0";
-    private static final AuditEvidence LABEL_CHANGE = new AuditEvidence("e1", "alice", "patch",
-            "namespaces/" + GLOBEX, 200, "10.0.0.9", NOW.minusSeconds(30));
+    private static final AuditEvidence LABEL_CHANGE =
+            new AuditEvidence("e1", "alice", "patch", "namespaces/" + GLOBEX, 200, "10.0.0.9", NOW.minusSeconds(30));
 
     private final ViolationStore store = new ViolationStore(1000, 4096);
     private final RecordingMeter meter = new RecordingMeter();
@@ -31,8 +31,8 @@ class ViolationRecorderTest {
         lookups.incrementAndGet();
         return GLOBEX.equals(destination) && !at.isBefore(LABEL_CHANGE.at()) ? LABEL_CHANGE : null;
     };
-    private final ViolationRecorder recorder = new ViolationRecorder(store, changes, meter,
-            new ViolationListeners(List.of(listener)), journal);
+    private final ViolationRecorder recorder =
+            new ViolationRecorder(store, changes, meter, new ViolationListeners(List.of(listener)), journal);
 
     @Test
     void aNewFlowViolationIsStoredWithTheChangeThatExplainsItCountedToldAndJournaled() {
@@ -106,14 +106,23 @@ class ViolationRecorderTest {
     @Test
     void anAuditDetectionIsStoredCountedToldAndJournaledOnceThoughItsEventComesTwice() {
         // Given
-        Violation detection = Violation.builder().id("a1").type(ViolationType.POLICY_TAMPERING)
-                .severity(Severity.CRITICAL).tenant("acme-corp").reason("bob deleted default-deny-all")
-                .sourceFormat("audit").seen(NOW).count(1).observations(1)
-                .evidence(Violation.Evidence.ofAudit(LABEL_CHANGE)).build();
+        Violation detection = Violation.builder()
+                .id("a1")
+                .type(ViolationType.POLICY_TAMPERING)
+                .severity(Severity.CRITICAL)
+                .tenant("acme-corp")
+                .reason("bob deleted default-deny-all")
+                .sourceFormat("audit")
+                .seen(NOW)
+                .count(1)
+                .observations(1)
+                .evidence(Violation.Evidence.ofAudit(LABEL_CHANGE))
+                .build();
 
         // When
         boolean first = recorder.detected(detection);
-        boolean again = recorder.detected(detection.toBuilder().reason("replayed").build());
+        boolean again =
+                recorder.detected(detection.toBuilder().reason("replayed").build());
 
         // Then
         assertThat(first).isTrue();
@@ -140,19 +149,28 @@ class ViolationRecorderTest {
 
     /** A report of one attempt from acme-corp's api to {@code destination}'s db. */
     private static Draft draft(String id, String destination, long attemptKey, long fingerprint) {
-        Violation template = Violation.builder().id(id).type(ViolationType.ISOLATION_BREACH)
-                .severity(Severity.CRITICAL).category(Category.CROSS_TENANT).tenant("acme-corp").peerTenant("globex")
+        Violation template = Violation.builder()
+                .id(id)
+                .type(ViolationType.ISOLATION_BREACH)
+                .severity(Severity.CRITICAL)
+                .category(Category.CROSS_TENANT)
+                .tenant("acme-corp")
+                .peerTenant("globex")
                 .source(new EndpointView(ACME, "api", "api-0", "10.244.1.10", "acme-corp", "tenant", false, null))
-                .destination(new EndpointView(destination, "db", "db-0", "10.244.2.12", "globex", "tenant", false,
-                        null))
-                .protocol("TCP").port(5432).observed("ALLOWED").reason("cross-tenant").sourceFormat("hubble")
-                .seen(NOW).evidence(new Violation.Evidence(null, List.of(), List.of("TO_ENDPOINT"), null, null))
+                .destination(
+                        new EndpointView(destination, "db", "db-0", "10.244.2.12", "globex", "tenant", false, null))
+                .protocol("TCP")
+                .port(5432)
+                .observed("ALLOWED")
+                .reason("cross-tenant")
+                .sourceFormat("hubble")
+                .seen(NOW)
+                .evidence(new Violation.Evidence(null, List.of(), List.of("TO_ENDPOINT"), null, null))
                 .build();
         return new Draft(template, NOW, attemptKey, 1, fingerprint, "TO_ENDPOINT");
     }
 
-    private record Told(Violation violation, boolean created) {
-    }
+    private record Told(Violation violation, boolean created) {}
 
     private static final class RecordingListener implements ViolationListener {
         private final List<Told> told = new ArrayList<>();
@@ -192,8 +210,10 @@ class ViolationRecorderTest {
         public List<CompletableFuture<?>> flush() {
             batches++;
             open = false;
-            List<CompletableFuture<?>> writes = pending.stream().distinct()
-                    .<CompletableFuture<?>>map(id -> CompletableFuture.completedFuture(id)).toList();
+            List<CompletableFuture<?>> writes = pending.stream()
+                    .distinct()
+                    .<CompletableFuture<?>>map(id -> CompletableFuture.completedFuture(id))
+                    .toList();
             pending.clear();
             return writes;
         }

@@ -1,15 +1,13 @@
 package ai.matih.flowwatch.violation;
 
-import java.time.Instant;
-import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.classify.ViolationFactory;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
@@ -17,11 +15,13 @@ import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.testing.TestTopologies;
 import ai.matih.flowwatch.topology.Topology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.ref.Reference;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +33,8 @@ class ViolationStoreBoundsTest {
     private static final Topology TOPOLOGY = TestTopologies.seed();
     private static final long MIB = 1024 * 1024;
     private final FlowClassifier classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
-    private final ViolationFactory factory = new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5),
-            "matih.ai/tenant");
+    private final ViolationFactory factory =
+            new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5), "matih.ai/tenant");
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Map<Integer, Draft> templates = new HashMap<>();
 
@@ -62,8 +62,8 @@ class ViolationStoreBoundsTest {
         assertThat(grown).as("heap grown after GC").isLessThan(2 * budget);
         assertThat(forgotten()).isGreaterThan(0);
         assertThat(gauge("attempts")).isEqualTo((double) store.memoryBytes());
-        assertThat(store.query(ViolationFilter.ALL, 100, null).items()).allSatisfy(v -> assertThat(v.count())
-                .isEqualTo(2_000));
+        assertThat(store.query(ViolationFilter.ALL, 100, null).items())
+                .allSatisfy(v -> assertThat(v.count()).isEqualTo(2_000));
     }
 
     @Test
@@ -96,7 +96,8 @@ class ViolationStoreBoundsTest {
         assertThat(mostForgottenByOneMerge).isLessThanOrEqualTo(2.0 * 2 * ViolationStore.TRIM_SLICE);
         assertThat(most).isLessThanOrEqualTo(budget + (violations / ViolationStore.TRIM_SLICE + 2) * entry);
         assertThat(gauge("attempts")).isEqualTo((double) store.memoryBytes());
-        assertThat(store.query(ViolationFilter.ALL, violations, null).items()).hasSize(violations)
+        assertThat(store.query(ViolationFilter.ALL, violations, null).items())
+                .hasSize(violations)
                 .allSatisfy(v -> assertThat(v.count()).isEqualTo(3));
     }
 
@@ -130,7 +131,8 @@ class ViolationStoreBoundsTest {
     @Test
     void shouldEvictTheOldestPastTheByteBound() {
         // Given: room for about 20 violations by bytes, 1,000 by count
-        Violation sample = new ViolationStore(1000, 4096).merge(draft(0, 1, "s", "drop")).violation();
+        Violation sample =
+                new ViolationStore(1000, 4096).merge(draft(0, 1, "s", "drop")).violation();
         long bound = 20 * ViolationSizes.bytes(sample);
         ViolationStore store = store(1000, bound);
 
@@ -142,7 +144,11 @@ class ViolationStoreBoundsTest {
         // Then
         assertThat(store.violationBytes()).isLessThanOrEqualTo(bound);
         assertThat(store.size()).isBetween(15, 20);
-        assertThat(store.query(ViolationFilter.ALL, 1, null).items().get(0).destination().workload())
+        assertThat(store.query(ViolationFilter.ALL, 1, null)
+                        .items()
+                        .get(0)
+                        .destination()
+                        .workload())
                 .isEqualTo("svc99");
         assertThat(evicted("max-stored-bytes")).isEqualTo(100 - store.size());
         assertThat(evicted("max-stored")).isZero();
@@ -164,7 +170,8 @@ class ViolationStoreBoundsTest {
         // Then
         assertThat(counted.count()).isEqualTo(first.count() + 1);
         assertThat(afterCounters).isEqualTo(bytes).isEqualTo(ViolationSizes.bytes(counted));
-        assertThat(reported.evidence().reporters()).hasSize(first.evidence().reporters().size() + 1);
+        assertThat(reported.evidence().reporters())
+                .hasSize(first.evidence().reporters().size() + 1);
         assertThat(store.violationBytes()).isGreaterThan(bytes).isEqualTo(ViolationSizes.bytes(reported));
     }
 
@@ -220,7 +227,8 @@ class ViolationStoreBoundsTest {
         store = null;
         long measured = withStore - usedHeapAfterGc();
         assertThat(size).isEqualTo(10_000);
-        assertThat(estimate).as("estimate against %d measured", measured)
+        assertThat(estimate)
+                .as("estimate against %d measured", measured)
                 .isGreaterThanOrEqualTo(measured * 4 / 5)
                 .isLessThanOrEqualTo(measured * 3);
     }
@@ -236,17 +244,51 @@ class ViolationStoreBoundsTest {
      */
     private Draft draft(int violation, int sourcePort, String uuid, String observationPoint) {
         Draft first = templates.computeIfAbsent(violation, v -> draft(v, 1, "t", "drop", NOW));
-        return new Draft(first.template(), first.time(), 31L * violation + sourcePort, 1, uuid.hashCode() * 31L
-                + violation, observationPoint);
+        return new Draft(
+                first.template(),
+                first.time(),
+                31L * violation + sourcePort,
+                1,
+                uuid.hashCode() * 31L + violation,
+                observationPoint);
     }
 
     private Draft draft(int violation, int sourcePort, String uuid, String observationPoint, Instant at) {
-        Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
-                Map.of("app", "api"), Map.of(), null);
-        Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "svc" + violation + "-0", "svc" + violation,
-                "10.244.2." + (violation % 250), Map.of("app", "db"), Map.of(), null);
-        Flow flow = new Flow(SourceFormat.HUBBLE, at, at, src, dst, Protocol.TCP, 5432, sourcePort, Observed.DENIED,
-                Initiation.INITIATING, observationPoint, "worker-2", List.of(), "POLICY_DENIED", 1, uuid);
+        Endpoint src = new Endpoint(
+                EndpointKind.POD,
+                ACME,
+                "api-7d9f8c6b5-x1a2b",
+                "api",
+                "10.244.1.10",
+                Map.of("app", "api"),
+                Map.of(),
+                null);
+        Endpoint dst = new Endpoint(
+                EndpointKind.POD,
+                GLOBEX,
+                "svc" + violation + "-0",
+                "svc" + violation,
+                "10.244.2." + (violation % 250),
+                Map.of("app", "db"),
+                Map.of(),
+                null);
+        Flow flow = new Flow(
+                SourceFormat.HUBBLE,
+                at,
+                at,
+                src,
+                dst,
+                Protocol.TCP,
+                5432,
+                sourcePort,
+                Observed.DENIED,
+                Initiation.INITIATING,
+                observationPoint,
+                "worker-2",
+                List.of(),
+                "POLICY_DENIED",
+                1,
+                uuid);
         return factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TOPOLOGY));
     }
 
@@ -255,11 +297,17 @@ class ViolationStoreBoundsTest {
     }
 
     private double evicted(String reason) {
-        return registry.get(ViolationStore.EVICTIONS_METER).tag(ViolationStore.REASON_TAG, reason).counter().count();
+        return registry.get(ViolationStore.EVICTIONS_METER)
+                .tag(ViolationStore.REASON_TAG, reason)
+                .counter()
+                .count();
     }
 
     private double gauge(String part) {
-        return registry.get(ViolationStore.BYTES_METER).tag(ViolationStore.PART_TAG, part).gauge().value();
+        return registry.get(ViolationStore.BYTES_METER)
+                .tag(ViolationStore.PART_TAG, part)
+                .gauge()
+                .value();
     }
 
     private static long usedHeapAfterGc() {

@@ -1,14 +1,13 @@
 package ai.matih.flowwatch.violation;
 
-import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.classify.ViolationFactory;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
@@ -16,6 +15,7 @@ import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.testing.TestTopologies;
 import ai.matih.flowwatch.topology.Topology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,8 +37,8 @@ class ViolationStoreIndexTest {
     private static final Topology TOPOLOGY = TestTopologies.seed();
     private static final long MIB = 1024 * 1024;
     private final FlowClassifier classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
-    private final ViolationFactory factory = new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5),
-            "matih.ai/tenant");
+    private final ViolationFactory factory =
+            new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5), "matih.ai/tenant");
 
     @Test
     void shouldKeepOneCurrentEntryPerTenantAcrossUpdates() {
@@ -54,8 +54,11 @@ class ViolationStoreIndexTest {
         // Then
         Violation current = store.get(first.violation().id());
         assertThat(current.count()).isEqualTo(5);
-        for (String tenant : List.of(first.violation().tenant(), first.violation().destination().tenant())) {
-            assertThat(store.query(tenantFilter(tenant), 10, null).items()).as(tenant).containsExactly(current);
+        for (String tenant : List.of(
+                first.violation().tenant(), first.violation().destination().tenant())) {
+            assertThat(store.query(tenantFilter(tenant), 10, null).items())
+                    .as(tenant)
+                    .containsExactly(current);
         }
         assertThat(store.query(ViolationFilter.ALL, 10, null).items()).containsExactly(current);
     }
@@ -77,7 +80,8 @@ class ViolationStoreIndexTest {
                 .as("the old tenant is still named by the destination only if it is the destination's")
                 .allSatisfy(found -> assertThat(found).isEqualTo(moved));
         assertThat(store.query(tenantFilter(oldTenant), 10, null).items().isEmpty())
-                .isEqualTo(!oldTenant.equals(moved.destination().tenant()) && !oldTenant.equals(moved.source().tenant()));
+                .isEqualTo(!oldTenant.equals(moved.destination().tenant())
+                        && !oldTenant.equals(moved.source().tenant()));
     }
 
     @Test
@@ -97,8 +101,8 @@ class ViolationStoreIndexTest {
     @Test
     void shouldIndexExactlyTheStoredViolationsUnderConcurrentMergesAndEvictions() throws Exception {
         // Given: 4 writers over 400 violations of one tenant pair, room for 100
-        ViolationStore store = new ViolationStore(new ViolationStore.Limits(100, 256 * MIB, 64, 64 * MIB),
-                new SimpleMeterRegistry());
+        ViolationStore store =
+                new ViolationStore(new ViolationStore.Limits(100, 256 * MIB, 64, 64 * MIB), new SimpleMeterRegistry());
         List<List<Draft>> work = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             List<Draft> drafts = new ArrayList<>();
@@ -126,10 +130,12 @@ class ViolationStoreIndexTest {
         // Then
         List<Violation> all = store.query(ViolationFilter.ALL, 1_000, null).items();
         assertThat(all).hasSize(store.size()).hasSizeLessThanOrEqualTo(100);
-        assertThat(all.stream().map(v -> store.get(v.id())).collect(Collectors.toList())).isEqualTo(all);
+        assertThat(all.stream().map(v -> store.get(v.id())).collect(Collectors.toList()))
+                .isEqualTo(all);
         Violation any = all.get(0);
         for (String tenant : List.of(any.tenant(), any.destination().tenant())) {
-            assertThat(store.query(tenantFilter(tenant), 1_000, null).items()).as(tenant)
+            assertThat(store.query(tenantFilter(tenant), 1_000, null).items())
+                    .as(tenant)
                     .containsExactlyElementsOf(all);
         }
     }
@@ -143,12 +149,40 @@ class ViolationStoreIndexTest {
     }
 
     private Draft draft(int violation, int sourcePort, Instant at) {
-        Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
-                Map.of("app", "api"), Map.of(), null);
-        Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "svc" + violation + "-0", "svc" + violation,
-                "10.244.2." + (violation % 250), Map.of("app", "db"), Map.of(), null);
-        Flow flow = new Flow(SourceFormat.HUBBLE, at, at, src, dst, Protocol.TCP, 5432, sourcePort, Observed.DENIED,
-                Initiation.INITIATING, "drop", "worker-2", List.of(), "POLICY_DENIED", 1,
+        Endpoint src = new Endpoint(
+                EndpointKind.POD,
+                ACME,
+                "api-7d9f8c6b5-x1a2b",
+                "api",
+                "10.244.1.10",
+                Map.of("app", "api"),
+                Map.of(),
+                null);
+        Endpoint dst = new Endpoint(
+                EndpointKind.POD,
+                GLOBEX,
+                "svc" + violation + "-0",
+                "svc" + violation,
+                "10.244.2." + (violation % 250),
+                Map.of("app", "db"),
+                Map.of(),
+                null);
+        Flow flow = new Flow(
+                SourceFormat.HUBBLE,
+                at,
+                at,
+                src,
+                dst,
+                Protocol.TCP,
+                5432,
+                sourcePort,
+                Observed.DENIED,
+                Initiation.INITIATING,
+                "drop",
+                "worker-2",
+                List.of(),
+                "POLICY_DENIED",
+                1,
                 "u-" + violation + "-" + sourcePort);
         return factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TOPOLOGY));
     }

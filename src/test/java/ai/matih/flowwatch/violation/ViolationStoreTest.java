@@ -1,6 +1,5 @@
 package ai.matih.flowwatch.violation;
 
-import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;
@@ -9,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.classify.ViolationFactory;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
@@ -18,6 +17,7 @@ import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.testing.TestTopologies;
 import ai.matih.flowwatch.topology.Topology;
 import java.time.Duration;
@@ -30,8 +30,8 @@ class ViolationStoreTest {
 
     private static final Topology TOPOLOGY = TestTopologies.seed();
     private final FlowClassifier classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
-    private final ViolationFactory factory = new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5),
-            "matih.ai/tenant");
+    private final ViolationFactory factory =
+            new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5), "matih.ai/tenant");
     private final ViolationStore store = new ViolationStore(1000, 4096);
 
     private Merge report(Flow flow) {
@@ -41,19 +41,56 @@ class ViolationStoreTest {
     }
 
     private static Flow hubble(int sourcePort, String uuid, String observationPoint, Instant at) {
-        Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
-                Map.of("app", "api"), Map.of(), null);
-        Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"), Map.of(), null);
-        return new Flow(SourceFormat.HUBBLE, at, at, src, dst, Protocol.TCP, 5432, sourcePort, Observed.DENIED,
-                Initiation.INITIATING, observationPoint, "worker-2", List.of(), "POLICY_DENIED", 1, uuid);
+        Endpoint src = new Endpoint(
+                EndpointKind.POD,
+                ACME,
+                "api-7d9f8c6b5-x1a2b",
+                "api",
+                "10.244.1.10",
+                Map.of("app", "api"),
+                Map.of(),
+                null);
+        Endpoint dst = new Endpoint(
+                EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"), Map.of(), null);
+        return new Flow(
+                SourceFormat.HUBBLE,
+                at,
+                at,
+                src,
+                dst,
+                Protocol.TCP,
+                5432,
+                sourcePort,
+                Observed.DENIED,
+                Initiation.INITIATING,
+                observationPoint,
+                "worker-2",
+                List.of(),
+                "POLICY_DENIED",
+                1,
+                uuid);
     }
 
     private static Flow calico(String reporter, String host, long started, Instant start) {
         Endpoint src = new Endpoint(EndpointKind.POD, ACME, null, "api", null, Map.of(), Map.of(), null);
         Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, null, "db", null, Map.of(), Map.of(), null);
-        return new Flow(SourceFormat.CALICO, start, start.plusSeconds(300), src, dst, Protocol.TCP, 5432, -1,
-                Observed.DENIED, Initiation.INITIATING, reporter, host, List.of("globex/default-deny-all"), null,
-                started, null);
+        return new Flow(
+                SourceFormat.CALICO,
+                start,
+                start.plusSeconds(300),
+                src,
+                dst,
+                Protocol.TCP,
+                5432,
+                -1,
+                Observed.DENIED,
+                Initiation.INITIATING,
+                reporter,
+                host,
+                List.of("globex/default-deny-all"),
+                null,
+                started,
+                null);
     }
 
     @Test
@@ -76,8 +113,11 @@ class ViolationStoreTest {
     @Test
     void countsRetransmitsAndObservationPointsOfOneAttemptOnce() {
         // Given: a policy-verdict event, a drop and two retransmitted drops of the same SYN
-        List<Flow> reports = List.of(hubble(44916, "u1", "policy-verdict", NOW), hubble(44916, "u2", "drop", NOW),
-                hubble(44916, "u3", "drop", NOW.plusSeconds(1)), hubble(44916, "u4", "drop", NOW.plusSeconds(3)));
+        List<Flow> reports = List.of(
+                hubble(44916, "u1", "policy-verdict", NOW),
+                hubble(44916, "u2", "drop", NOW),
+                hubble(44916, "u3", "drop", NOW.plusSeconds(1)),
+                hubble(44916, "u4", "drop", NOW.plusSeconds(3)));
         // When
         reports.forEach(this::report);
         // Then
@@ -133,8 +173,9 @@ class ViolationStoreTest {
         Flow later = hubble(44916, "u9", "drop", NOW.plus(Duration.ofMinutes(20)));
         // When
         String id = report(flow).violation().id();
-        String sameElsewhere = other.merge(factory.flagged(flow,
-                (Outcome.Flagged) classifier.classify(flow, TOPOLOGY))).violation().id();
+        String sameElsewhere = other.merge(factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TOPOLOGY)))
+                .violation()
+                .id();
         String nextWindow = report(later).violation().id();
         // Then
         assertThat(sameElsewhere).isEqualTo(id);
@@ -148,8 +189,9 @@ class ViolationStoreTest {
         // Then
         assertThat(v.tenant()).isEqualTo("acme-corp");
         assertThat(v.peerTenant()).isEqualTo("globex");
-        assertThat(v.source()).isEqualTo(new EndpointView(ACME, "api", "api-7d9f8c6b5-x1a2b", "10.244.1.10", "acme-corp",
-                "tenant", false, null));
+        assertThat(v.source())
+                .isEqualTo(new EndpointView(
+                        ACME, "api", "api-7d9f8c6b5-x1a2b", "10.244.1.10", "acme-corp", "tenant", false, null));
         assertThat(v.destination().tenant()).isEqualTo("globex");
         assertThat(v.protocol()).isEqualTo("TCP");
         assertThat(v.port()).isEqualTo(5432);
@@ -168,8 +210,23 @@ class ViolationStoreTest {
         for (int i = 0; i < 5; i++) {
             Endpoint dst = pod(GLOBEX, "svc" + i);
             Flow f = TestTopologies.flow(pod(ACME, "api"), dst, Protocol.TCP, 80, Observed.DENIED);
-            Flow at = new Flow(f.format(), NOW.plusSeconds(60L * i), null, f.source(), f.destination(), f.protocol(),
-                    f.port(), 1000 + i, f.observed(), f.initiation(), null, null, List.of(), null, 1, null);
+            Flow at = new Flow(
+                    f.format(),
+                    NOW.plusSeconds(60L * i),
+                    null,
+                    f.source(),
+                    f.destination(),
+                    f.protocol(),
+                    f.port(),
+                    1000 + i,
+                    f.observed(),
+                    f.initiation(),
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    1,
+                    null);
             report(at);
         }
         // When
@@ -178,7 +235,8 @@ class ViolationStoreTest {
         ViolationPage page3 = store.query(ViolationFilter.ALL, 2, ViolationOrder.parseCursor(page2.nextCursor()));
         ViolationPage forGlobex = store.query(new ViolationFilter("globex", null, null, null, null, null), 10, null);
         ViolationPage forOther = store.query(new ViolationFilter("initech", null, null, null, null, null), 10, null);
-        ViolationPage since = store.query(new ViolationFilter(null, null, null, null, NOW.plusSeconds(150), null), 10, null);
+        ViolationPage since =
+                store.query(new ViolationFilter(null, null, null, null, NOW.plusSeconds(150), null), 10, null);
         // Then
         assertThat(page1.items()).extracting(v -> v.destination().workload()).containsExactly("svc4", "svc3");
         assertThat(page2.items()).extracting(v -> v.destination().workload()).containsExactly("svc2", "svc1");
@@ -196,13 +254,29 @@ class ViolationStoreTest {
         // When
         for (int i = 0; i < 5; i++) {
             Flow f = TestTopologies.flow(pod(ACME, "api"), pod(GLOBEX, "svc" + i), Protocol.TCP, 80, Observed.DENIED);
-            Flow at = new Flow(f.format(), NOW.plusSeconds(i), null, f.source(), f.destination(), f.protocol(), f.port(),
-                    1000 + i, f.observed(), f.initiation(), null, null, List.of(), null, 1, null);
+            Flow at = new Flow(
+                    f.format(),
+                    NOW.plusSeconds(i),
+                    null,
+                    f.source(),
+                    f.destination(),
+                    f.protocol(),
+                    f.port(),
+                    1000 + i,
+                    f.observed(),
+                    f.initiation(),
+                    null,
+                    null,
+                    List.of(),
+                    null,
+                    1,
+                    null);
             small.merge(factory.flagged(at, (Outcome.Flagged) classifier.classify(at, TOPOLOGY)));
         }
         // Then
         assertThat(small.size()).isEqualTo(3);
-        assertThat(small.query(ViolationFilter.ALL, 10, null).items()).extracting(v -> v.destination().workload())
+        assertThat(small.query(ViolationFilter.ALL, 10, null).items())
+                .extracting(v -> v.destination().workload())
                 .containsExactly("svc4", "svc3", "svc2");
     }
 

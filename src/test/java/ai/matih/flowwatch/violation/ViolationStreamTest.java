@@ -1,15 +1,13 @@
 package ai.matih.flowwatch.violation;
 
-import java.util.stream.IntStream;
-import ai.matih.flowwatch.classify.ViolationFactory;
 import static ai.matih.flowwatch.testing.TestTopologies.ACME;
 import static ai.matih.flowwatch.testing.TestTopologies.GLOBEX;
 import static ai.matih.flowwatch.testing.TestTopologies.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.classify.FlowClassifier;
-import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.classify.Outcome;
+import ai.matih.flowwatch.classify.ViolationFactory;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
@@ -17,12 +15,14 @@ import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
+import ai.matih.flowwatch.testing.IntentDerivedPolicyAxis;
 import ai.matih.flowwatch.testing.TestTopologies;
 import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ViolationStreamTest {
@@ -33,8 +33,8 @@ class ViolationStreamTest {
     @Test
     void givenAClientBusyWritingWhileABatchChangesManyViolations_whenItAsksAgain_thenItGetsEveryOneInOrder() {
         // Given a subscriber with no outstanding demand (the SSE writer between two writes)
-        AssertSubscriber<Violation> client = stream.subscribe(ViolationFilter.ALL)
-                .subscribe().withSubscriber(AssertSubscriber.create(0));
+        AssertSubscriber<Violation> client =
+                stream.subscribe(ViolationFilter.ALL).subscribe().withSubscriber(AssertSubscriber.create(0));
         // When a batch changes 60 violations and the client then asks for more
         violations.forEach(v -> stream.changed(v, true));
         client.request(1000);
@@ -45,8 +45,8 @@ class ViolationStreamTest {
 
     @Test
     void givenAClientFurtherBehindThanTheBuffer_whenMoreArrive_thenItIsDisconnectedNotSilentlySkipped() {
-        AssertSubscriber<Violation> client = stream.subscribe(ViolationFilter.ALL)
-                .subscribe().withSubscriber(AssertSubscriber.create(0));
+        AssertSubscriber<Violation> client =
+                stream.subscribe(ViolationFilter.ALL).subscribe().withSubscriber(AssertSubscriber.create(0));
         for (int i = 0; i <= ViolationStream.BUFFER; i++) {
             stream.changed(violations.get(i % violations.size()), false);
         }
@@ -56,10 +56,14 @@ class ViolationStreamTest {
     @Test
     void givenAFilter_whenViolationsOfSeveralTenantsArrive_thenTheClientGetsOnlyTheMatchingOnes() {
         String tenant = violations.get(0).tenant();
-        AssertSubscriber<Violation> client = stream.subscribe(new ViolationFilter("nobody", null, null, null, null, null))
-                .subscribe().withSubscriber(AssertSubscriber.create(100));
-        AssertSubscriber<Violation> matching = stream.subscribe(new ViolationFilter(tenant, null, null, null, null, null))
-                .subscribe().withSubscriber(AssertSubscriber.create(100));
+        AssertSubscriber<Violation> client = stream.subscribe(
+                        new ViolationFilter("nobody", null, null, null, null, null))
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(100));
+        AssertSubscriber<Violation> matching = stream.subscribe(
+                        new ViolationFilter(tenant, null, null, null, null, null))
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(100));
         violations.forEach(v -> stream.changed(v, true));
         assertThat(client.getItems()).isEmpty();
         assertThat(matching.getItems()).hasSize(violations.size());
@@ -67,18 +71,43 @@ class ViolationStreamTest {
 
     private static List<Violation> violations(int n) {
         FlowClassifier classifier = new FlowClassifier(new IntentDerivedPolicyAxis());
-        ViolationFactory factory = new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5),
-                "matih.ai/tenant");
-        Endpoint src = new Endpoint(EndpointKind.POD, ACME, "api-7d9f8c6b5-x1a2b", "api", "10.244.1.10",
-                Map.of("app", "api"), Map.of(), null);
-        Endpoint dst = new Endpoint(EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"),
-                Map.of(), null);
+        ViolationFactory factory =
+                new ViolationFactory(Duration.ofMinutes(15), Duration.ofMinutes(5), "matih.ai/tenant");
+        Endpoint src = new Endpoint(
+                EndpointKind.POD,
+                ACME,
+                "api-7d9f8c6b5-x1a2b",
+                "api",
+                "10.244.1.10",
+                Map.of("app", "api"),
+                Map.of(),
+                null);
+        Endpoint dst = new Endpoint(
+                EndpointKind.POD, GLOBEX, "db-0", "db", "10.244.2.12", Map.of("app", "db"), Map.of(), null);
         ViolationStore store = new ViolationStore(1000, 4096);
-        return IntStream.range(0, n).mapToObj(i -> {
-            Flow flow = new Flow(SourceFormat.HUBBLE, NOW, NOW, src, dst, Protocol.TCP, 1000 + i, 40000, Observed.DENIED,
-                    Initiation.INITIATING, "TO_ENDPOINT", "worker-2", List.of(), "POLICY_DENIED", 1, "u" + i);
-            return store.merge(factory.flagged(flow, (Outcome.Flagged) classifier.classify(flow, TestTopologies.seed())))
-                    .violation();
-        }).toList();
+        return IntStream.range(0, n)
+                .mapToObj(i -> {
+                    Flow flow = new Flow(
+                            SourceFormat.HUBBLE,
+                            NOW,
+                            NOW,
+                            src,
+                            dst,
+                            Protocol.TCP,
+                            1000 + i,
+                            40000,
+                            Observed.DENIED,
+                            Initiation.INITIATING,
+                            "TO_ENDPOINT",
+                            "worker-2",
+                            List.of(),
+                            "POLICY_DENIED",
+                            1,
+                            "u" + i);
+                    return store.merge(factory.flagged(
+                                    flow, (Outcome.Flagged) classifier.classify(flow, TestTopologies.seed())))
+                            .violation();
+                })
+                .toList();
     }
 }

@@ -22,15 +22,31 @@ class ViolationTest {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     private static Violation.Builder complete() {
-        return Violation.builder().id("ab12").type(ViolationType.ISOLATION_BREACH).severity(Severity.CRITICAL)
-                .category(Category.CROSS_TENANT).tenant("acme-corp").peerTenant("globex")
+        return Violation.builder()
+                .id("ab12")
+                .type(ViolationType.ISOLATION_BREACH)
+                .severity(Severity.CRITICAL)
+                .category(Category.CROSS_TENANT)
+                .tenant("acme-corp")
+                .peerTenant("globex")
                 .source(new EndpointView("acme", "api", "api-0", "10.0.0.1", "acme-corp", "tenant", false, null))
                 .destination(new EndpointView("globex", "db", "db-0", "10.0.0.2", "globex", "tenant", false, null))
-                .protocol("TCP").port(5432).observed("ALLOWED").policy("ALLOW").intent("FORBIDDEN")
-                .cause(Cause.POLICY_PERMITS).reason("acme-corp → globex: cross-tenant").decidedBy(List.of("globex/a"))
-                .sourceFormat("hubble").node("worker-1").firstSeen(AT).lastSeen(AT.plusSeconds(5)).count(3)
-                .observations(6).evidence(new Violation.Evidence("POLICY_DENIED", List.of("globex/a"),
-                        List.of("TO_ENDPOINT"), "allowed by globex/a", null));
+                .protocol("TCP")
+                .port(5432)
+                .observed("ALLOWED")
+                .policy("ALLOW")
+                .intent("FORBIDDEN")
+                .cause(Cause.POLICY_PERMITS)
+                .reason("acme-corp → globex: cross-tenant")
+                .decidedBy(List.of("globex/a"))
+                .sourceFormat("hubble")
+                .node("worker-1")
+                .firstSeen(AT)
+                .lastSeen(AT.plusSeconds(5))
+                .count(3)
+                .observations(6)
+                .evidence(new Violation.Evidence(
+                        "POLICY_DENIED", List.of("globex/a"), List.of("TO_ENDPOINT"), "allowed by globex/a", null));
     }
 
     static Stream<Arguments> requiredFields() {
@@ -47,7 +63,8 @@ class ViolationTest {
         Violation.Builder builder = unset.apply(complete());
 
         // When and Then
-        assertThatThrownBy(builder::build).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining(" " + field);
     }
 
@@ -95,9 +112,31 @@ class ViolationTest {
         // Then: the record's components in order, and it reads back equal
         List<String> names = new ArrayList<>();
         json.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactly("id", "type", "severity", "category", "tenant", "peerTenant", "source",
-                "destination", "protocol", "port", "observed", "policy", "intent", "cause", "reason", "decidedBy",
-                "sourceFormat", "node", "firstSeen", "lastSeen", "count", "observations", "evidence");
+        assertThat(names)
+                .containsExactly(
+                        "id",
+                        "type",
+                        "severity",
+                        "category",
+                        "tenant",
+                        "peerTenant",
+                        "source",
+                        "destination",
+                        "protocol",
+                        "port",
+                        "observed",
+                        "policy",
+                        "intent",
+                        "cause",
+                        "reason",
+                        "decidedBy",
+                        "sourceFormat",
+                        "node",
+                        "firstSeen",
+                        "lastSeen",
+                        "count",
+                        "observations",
+                        "evidence");
         assertThat(JSON.readValue(JSON.writeValueAsBytes(v), Violation.class)).isEqualTo(v);
     }
 

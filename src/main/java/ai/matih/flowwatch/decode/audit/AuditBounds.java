@@ -1,10 +1,5 @@
 package ai.matih.flowwatch.decode.audit;
 
-import ai.matih.flowwatch.decode.DecodeException;
-import ai.matih.flowwatch.decode.InputBounds;
-import ai.matih.flowwatch.decode.RejectReason;
-import ai.matih.flowwatch.decode.json.JsonCodec;
-import ai.matih.flowwatch.decode.json.JsonFields;
 import static ai.matih.flowwatch.decode.InputBounds.MAX_GROUPS;
 import static ai.matih.flowwatch.decode.InputBounds.MAX_ID_CHARS;
 import static ai.matih.flowwatch.decode.InputBounds.MAX_LABELS;
@@ -16,6 +11,11 @@ import static ai.matih.flowwatch.decode.InputBounds.MAX_URI_BYTES;
 import static ai.matih.flowwatch.decode.InputBounds.MAX_USER_BYTES;
 
 import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.InputBounds;
+import ai.matih.flowwatch.decode.RejectReason;
+import ai.matih.flowwatch.decode.json.JsonCodec;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.flow.KubernetesNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
@@ -33,8 +33,7 @@ public final class AuditBounds {
 
     private static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
 
-    private AuditBounds() {
-    }
+    private AuditBounds() {}
 
     /**
      * The event as flowwatch may keep it: {@code e} itself when every field is within bounds, or a copy whose free
@@ -58,8 +57,8 @@ public final class AuditBounds {
             throw InputBounds.invalidName("objectRef.resource", "resource name (DNS-1123 label)", e.resource());
         }
         if (e.subresource() != null && !KubernetesNames.isDnsLabel(e.subresource())) {
-            throw InputBounds.invalidName("objectRef.subresource", "subresource name (DNS-1123 label)",
-                    e.subresource());
+            throw InputBounds.invalidName(
+                    "objectRef.subresource", "subresource name (DNS-1123 label)", e.subresource());
         }
         namespace(e.namespace(), "objectRef.namespace");
         String name = objectName(e.resource(), e.name(), "objectRef.name");
@@ -69,13 +68,33 @@ public final class AuditBounds {
         String requestUri = InputBounds.clip(e.requestUri(), MAX_URI_BYTES);
         String userAgent = InputBounds.clip(e.userAgent(), MAX_TEXT_BYTES);
         String decision = InputBounds.clip(e.decision(), MAX_TEXT_BYTES);
-        if (requestUri == e.requestUri() && userAgent == e.userAgent() && decision == e.decision()
+        if (requestUri == e.requestUri()
+                && userAgent == e.userAgent()
+                && decision == e.decision()
                 && name == e.name()) {
             return e;
         }
-        return new AuditEvent(e.auditId(), e.stage(), e.level(), e.verb(), requestUri, e.username(), e.groups(),
-                e.sourceIp(), userAgent, e.apiGroup(), e.resource(), e.subresource(), e.namespace(), name,
-                e.responseCode(), decision, e.dryRun(), e.truncated(), e.stageTimestamp(), e.requestObject(),
+        return new AuditEvent(
+                e.auditId(),
+                e.stage(),
+                e.level(),
+                e.verb(),
+                requestUri,
+                e.username(),
+                e.groups(),
+                e.sourceIp(),
+                userAgent,
+                e.apiGroup(),
+                e.resource(),
+                e.subresource(),
+                e.namespace(),
+                name,
+                e.responseCode(),
+                decision,
+                e.dryRun(),
+                e.truncated(),
+                e.stageTimestamp(),
+                e.requestObject(),
                 e.responseObject());
     }
 
@@ -84,8 +103,8 @@ public final class AuditBounds {
             return;
         }
         if (!KubernetesNames.isToken(value, max)) {
-            throw InputBounds.invalidValue(field, "expected 1 to " + max
-                    + " letters, digits, '-', '_', '.' and ':'", value);
+            throw InputBounds.invalidValue(
+                    field, "expected 1 to " + max + " letters, digits, '-', '_', '.' and ':'", value);
         }
     }
 
@@ -94,10 +113,11 @@ public final class AuditBounds {
             text(username, "user.username");
             if (username.startsWith(SERVICE_ACCOUNT_PREFIX)) {
                 int colon = username.indexOf(':', SERVICE_ACCOUNT_PREFIX.length());
-                if (colon < 0 || !KubernetesNames.isDnsLabel(username.substring(SERVICE_ACCOUNT_PREFIX.length(), colon))
+                if (colon < 0
+                        || !KubernetesNames.isDnsLabel(username.substring(SERVICE_ACCOUNT_PREFIX.length(), colon))
                         || !KubernetesNames.isDnsSubdomain(username.substring(colon + 1))) {
-                    throw InputBounds.invalidName("user.username",
-                            "service account (system:serviceaccount:<namespace>:<name>)", username);
+                    throw InputBounds.invalidName(
+                            "user.username", "service account (system:serviceaccount:<namespace>:<name>)", username);
                 }
             }
         }
@@ -124,8 +144,7 @@ public final class AuditBounds {
 
     private static void namespace(String namespace, String field) {
         if (namespace != null && !KubernetesNames.isDnsLabel(namespace)) {
-            throw InputBounds.invalidName(field, "namespace name (DNS-1123 label, 63 characters at most)",
-                    namespace);
+            throw InputBounds.invalidName(field, "namespace name (DNS-1123 label, 63 characters at most)", namespace);
         }
     }
 
@@ -145,8 +164,7 @@ public final class AuditBounds {
         }
         if ("pods".equals(resource) || "networkpolicies".equals(resource)) {
             if (!KubernetesNames.isDnsSubdomain(name)) {
-                throw InputBounds.invalidName(field, "object name (DNS-1123 subdomain, 253 characters at most)",
-                        name);
+                throw InputBounds.invalidName(field, "object name (DNS-1123 subdomain, 253 characters at most)", name);
             }
             return name;
         }
@@ -171,16 +189,18 @@ public final class AuditBounds {
             JsonNode name = metadata.get("name");
             if (name != null && !name.isNull()) {
                 String text = name.isTextual() ? name.textValue() : null;
-                boolean valid = "namespaces".equals(resource) ? KubernetesNames.isDnsLabel(text)
+                boolean valid = "namespaces".equals(resource)
+                        ? KubernetesNames.isDnsLabel(text)
                         : KubernetesNames.isDnsSubdomain(text);
                 if (!valid) {
-                    throw InputBounds.invalidName(path + ".name", "object name", text == null ? JsonFields.kind(name)
-                            : text);
+                    throw InputBounds.invalidName(
+                            path + ".name", "object name", text == null ? JsonFields.kind(name) : text);
                 }
             }
             JsonNode namespace = metadata.get("namespace");
             if (namespace != null && !namespace.isNull()) {
-                namespace(namespace.isTextual() ? namespace.textValue() : JsonFields.kind(namespace),
+                namespace(
+                        namespace.isTextual() ? namespace.textValue() : JsonFields.kind(namespace),
                         path + ".namespace");
             }
             JsonNode labels = metadata.get("labels");
@@ -213,8 +233,10 @@ public final class AuditBounds {
             }
             String text = value.isNull() ? "" : value.isTextual() ? value.textValue() : null;
             if (!KubernetesNames.isLabelValue(text)) {
-                throw new DecodeException(RejectReason.INVALID_VALUE, field + ": value of label " + key
-                        + " is not a Kubernetes label value (a string of 63 characters at most)");
+                throw new DecodeException(
+                        RejectReason.INVALID_VALUE,
+                        field + ": value of label " + key
+                                + " is not a Kubernetes label value (a string of 63 characters at most)");
             }
             bytes += key.length() + text.length();
             if (bytes > MAX_LABEL_BYTES) {
@@ -226,8 +248,7 @@ public final class AuditBounds {
     /** A JSON-patch body: bounded in operations; what it does to labels has the label syntax and bounds. */
     private static void jsonPatch(JsonNode patch, String field) {
         if (patch.size() > MAX_PATCH_OPERATIONS) {
-            throw InputBounds.tooLarge(field, patch.size() + " patch operations, more than "
-                    + MAX_PATCH_OPERATIONS);
+            throw InputBounds.tooLarge(field, patch.size() + " patch operations, more than " + MAX_PATCH_OPERATIONS);
         }
         int labelOperations = 0;
         for (int i = 0; i < patch.size(); i++) {
@@ -247,15 +268,19 @@ public final class AuditBounds {
                 if (++labelOperations > MAX_LABELS) {
                     throw InputBounds.tooManyLabels(field, labelOperations);
                 }
-                String key = p.substring("/metadata/labels/".length()).replace("~1", "/").replace("~0", "~");
+                String key = p.substring("/metadata/labels/".length())
+                        .replace("~1", "/")
+                        .replace("~0", "~");
                 if (!KubernetesNames.isLabelKey(key)) {
                     throw InputBounds.invalidName(item + ".path", "label key", key);
                 }
                 JsonNode value = op.get("value");
-                if (value != null && !value.isNull() && !(value.isTextual()
-                        && KubernetesNames.isLabelValue(value.textValue()))) {
-                    throw new DecodeException(RejectReason.INVALID_VALUE, item + ".value: not a Kubernetes label"
-                            + " value (a string of 63 characters at most)");
+                if (value != null
+                        && !value.isNull()
+                        && !(value.isTextual() && KubernetesNames.isLabelValue(value.textValue()))) {
+                    throw new DecodeException(
+                            RejectReason.INVALID_VALUE,
+                            item + ".value: not a Kubernetes label" + " value (a string of 63 characters at most)");
                 }
             }
         }
@@ -300,8 +325,8 @@ public final class AuditBounds {
             String item = field + "[" + i + "]";
             JsonNode key = expression.get("key");
             if (key != null && !(key.isTextual() && KubernetesNames.isLabelKey(key.textValue()))) {
-                throw InputBounds.invalidName(item + ".key", "label key",
-                        key.isTextual() ? key.textValue() : JsonFields.kind(key));
+                throw InputBounds.invalidName(
+                        item + ".key", "label key", key.isTextual() ? key.textValue() : JsonFields.kind(key));
             }
             bytes += key == null ? 0 : key.textValue().length();
             JsonNode values = expression.get("values");
@@ -312,8 +337,10 @@ public final class AuditBounds {
                 for (int j = 0; j < values.size(); j++) {
                     JsonNode v = values.get(j);
                     if (!v.isTextual() || !KubernetesNames.isLabelValue(v.textValue())) {
-                        throw new DecodeException(RejectReason.INVALID_VALUE, item + ".values[" + j
-                                + "]: not a Kubernetes label value (a string of 63 characters at most)");
+                        throw new DecodeException(
+                                RejectReason.INVALID_VALUE,
+                                item + ".values[" + j
+                                        + "]: not a Kubernetes label value (a string of 63 characters at most)");
                     }
                     bytes += v.textValue().length();
                 }

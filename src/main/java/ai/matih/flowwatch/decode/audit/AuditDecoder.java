@@ -34,7 +34,8 @@ public final class AuditDecoder implements TreeDecoder {
     @Override
     public void decode(JsonNode doc, DocumentContext ctx) {
         if (!doc.isObject()) {
-            throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
+            throw new DecodeException(
+                    RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
         }
         decode(doc, ctx, 0);
     }
@@ -50,10 +51,13 @@ public final class AuditDecoder implements TreeDecoder {
                 }
                 decode(aksInner(doc), ctx, depth + 1);
             }
-            case GKE_AUDIT -> throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
-                    "GKE Cloud Audit Log (protoPayload) is not an audit.k8s.io Event");
-            case UNKNOWN -> throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
-                    "not an audit Event: no kind Event/EventList or auditID, stage and verb");
+            case GKE_AUDIT ->
+                throw new DecodeException(
+                        RejectReason.UNKNOWN_FORMAT, "GKE Cloud Audit Log (protoPayload) is not an audit.k8s.io Event");
+            case UNKNOWN ->
+                throw new DecodeException(
+                        RejectReason.UNKNOWN_FORMAT,
+                        "not an audit Event: no kind Event/EventList or auditID, stage and verb");
             default -> throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the audit topic");
         }
     }
@@ -68,8 +72,8 @@ public final class AuditDecoder implements TreeDecoder {
             log = codec.parse(s, "properties.log");
         }
         if (!log.isObject()) {
-            throw DecodeException.invalid("properties.log", "expected an object or a JSON string, got "
-                    + JsonFields.kind(log));
+            throw DecodeException.invalid(
+                    "properties.log", "expected an object or a JSON string, got " + JsonFields.kind(log));
         }
         return log;
     }
@@ -160,9 +164,27 @@ public final class AuditDecoder implements TreeDecoder {
         boolean keepBodies = "namespaces".equals(resource) || "networkpolicies".equals(resource);
         JsonNode requestObject = keepBodies ? get(e, "requestObject") : null;
         JsonNode responseObject = keepBodies ? get(e, "responseObject") : null;
-        return new AuditEvent(auditId, text(e, "stage", "stage"), text(e, "level", "level"), verb, requestUri,
-                username, groups, sourceIp, text(e, "userAgent", "userAgent"), apiGroup, resource, subresource,
-                namespace, name, code, decision, isDryRun(requestUri), truncated, stageTimestamp, requestObject,
+        return new AuditEvent(
+                auditId,
+                text(e, "stage", "stage"),
+                text(e, "level", "level"),
+                verb,
+                requestUri,
+                username,
+                groups,
+                sourceIp,
+                text(e, "userAgent", "userAgent"),
+                apiGroup,
+                resource,
+                subresource,
+                namespace,
+                name,
+                code,
+                decision,
+                isDryRun(requestUri),
+                truncated,
+                stageTimestamp,
+                requestObject,
                 responseObject);
     }
 

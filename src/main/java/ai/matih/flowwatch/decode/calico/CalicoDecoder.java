@@ -20,7 +20,8 @@ public final class CalicoDecoder implements TreeDecoder {
     @Override
     public void decode(JsonNode doc, DocumentContext ctx) {
         if (!doc.isObject()) {
-            throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
+            throw new DecodeException(
+                    RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
         }
         Shape shape = Shape.of(doc);
         switch (shape) {
@@ -30,8 +31,10 @@ public final class CalicoDecoder implements TreeDecoder {
                 ctx.flow(goldmane.decodeKeyed(flow != null && flow.isObject() ? flow : doc, ctx.receivedAt()));
             }
             case WHISKER -> ctx.flow(goldmane.decodeWhisker(doc, ctx.receivedAt()));
-            case UNKNOWN -> throw new DecodeException(RejectReason.UNKNOWN_FORMAT,
-                    "not a Calico flow: no Key, source/dest endpoint fields or action");
+            case UNKNOWN ->
+                throw new DecodeException(
+                        RejectReason.UNKNOWN_FORMAT,
+                        "not a Calico flow: no Key, source/dest endpoint fields or action");
             default -> throw new DecodeException(RejectReason.MISROUTED, shape.description() + " on the calico topic");
         }
     }

@@ -1,11 +1,11 @@
 package ai.matih.flowwatch.decode.calico;
 
-import ai.matih.flowwatch.flow.Endpoint;
-import ai.matih.flowwatch.flow.EndpointKind;
-import ai.matih.flowwatch.flow.Workloads;
 import ai.matih.flowwatch.decode.DecodeException;
 import ai.matih.flowwatch.decode.InputBounds;
 import ai.matih.flowwatch.decode.json.JsonFields;
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.List;
@@ -15,10 +15,15 @@ import java.util.Map;
 /** Endpoint and label helpers shared by the Calico formats. */
 final class CalicoEndpoints {
 
-    enum Type { WEP, HEP, NETWORK_SET, NETWORK, UNKNOWN }
-
-    private CalicoEndpoints() {
+    enum Type {
+        WEP,
+        HEP,
+        NETWORK_SET,
+        NETWORK,
+        UNKNOWN
     }
+
+    private CalicoEndpoints() {}
 
     /** Parses wep/hep/ns/net, Goldmane enum numbers 1..4 and their names. Null when absent. */
     static Type type(JsonNode value, String path) {
@@ -87,8 +92,8 @@ final class CalicoEndpoints {
      * @param name      exact name (pod name for wep) or null
      * @param aggr      aggregated name (prefix with -*, pub, pvt, PUBLIC NETWORK, ...) or null
      */
-    static Endpoint endpoint(Type type, String namespace, String name, String aggr, String ip,
-                             Map<String, String> labels) {
+    static Endpoint endpoint(
+            Type type, String namespace, String name, String aggr, String ip, Map<String, String> labels) {
         String anyName = aggr != null ? aggr : name;
         Type t = type;
         if (t == null) {
@@ -103,18 +108,41 @@ final class CalicoEndpoints {
         return switch (t) {
             case WEP -> {
                 String pod = name == null || name.endsWith("-*") ? null : name;
-                yield new Endpoint(EndpointKind.POD, namespace, pod, Workloads.of(anyName, labels), ip,
-                        Map.copyOf(labels), Map.of(), null);
+                yield new Endpoint(
+                        EndpointKind.POD,
+                        namespace,
+                        pod,
+                        Workloads.of(anyName, labels),
+                        ip,
+                        Map.copyOf(labels),
+                        Map.of(),
+                        null);
             }
             case HEP -> new Endpoint(EndpointKind.HOST, null, null, null, ip, Map.copyOf(labels), Map.of(), anyName);
-            case NETWORK_SET -> new Endpoint(EndpointKind.NETWORK, namespace, null, null, ip, Map.copyOf(labels),
-                    Map.of(), name != null ? name : aggr);
-            case NETWORK -> isPublic(anyName)
-                    ? new Endpoint(EndpointKind.WORLD, null, null, null, ip, Map.of(), Map.of(), "pub")
-                    : new Endpoint(EndpointKind.NETWORK, null, null, null, ip, Map.of(), Map.of(),
-                            isPrivate(anyName) ? "pvt" : anyName);
-            default -> new Endpoint(EndpointKind.UNKNOWN, namespace, null, null, ip, Map.copyOf(labels), Map.of(),
-                    anyName);
+            case NETWORK_SET ->
+                new Endpoint(
+                        EndpointKind.NETWORK,
+                        namespace,
+                        null,
+                        null,
+                        ip,
+                        Map.copyOf(labels),
+                        Map.of(),
+                        name != null ? name : aggr);
+            case NETWORK ->
+                isPublic(anyName)
+                        ? new Endpoint(EndpointKind.WORLD, null, null, null, ip, Map.of(), Map.of(), "pub")
+                        : new Endpoint(
+                                EndpointKind.NETWORK,
+                                null,
+                                null,
+                                null,
+                                ip,
+                                Map.of(),
+                                Map.of(),
+                                isPrivate(anyName) ? "pvt" : anyName);
+            default ->
+                new Endpoint(EndpointKind.UNKNOWN, namespace, null, null, ip, Map.copyOf(labels), Map.of(), anyName);
         };
     }
 

@@ -78,9 +78,23 @@ final class CalicoEnterpriseDecoder {
         if (connections < 1) {
             connections = longValue(get(d, "num_flows"), "num_flows", 1);
         }
-        return new Flow(SourceFormat.CALICO, time, intervalEnd, source, destination, protocol, port, sourcePort,
-                verdict.observed(), Initiation.INITIATING, reporter(text(d, "reporter", "reporter")),
-                sentinelText(d, "host", "host"), verdict.policies(), verdict.detail(), connections, null);
+        return new Flow(
+                SourceFormat.CALICO,
+                time,
+                intervalEnd,
+                source,
+                destination,
+                protocol,
+                port,
+                sourcePort,
+                verdict.observed(),
+                Initiation.INITIATING,
+                reporter(text(d, "reporter", "reporter")),
+                sentinelText(d, "host", "host"),
+                verdict.policies(),
+                verdict.detail(),
+                connections,
+                null);
     }
 
     /** "dst, fwd" becomes "dst,fwd"; lower case. */
@@ -108,7 +122,12 @@ final class CalicoEnterpriseDecoder {
         static final Side DEST = of("dest");
 
         private static Side of(String side) {
-            return new Side(side + "_type", side + "_namespace", side + "_name", side + "_name_aggr", side + "_ip",
+            return new Side(
+                    side + "_type",
+                    side + "_namespace",
+                    side + "_name",
+                    side + "_name_aggr",
+                    side + "_ip",
                     side + "_labels");
         }
     }
@@ -119,8 +138,8 @@ final class CalicoEnterpriseDecoder {
         String name = sentinelText(d, side.name(), side.name());
         String aggr = sentinelText(d, side.nameAggr(), side.nameAggr());
         String ip = sentinelText(d, side.ip(), side.ip());
-        return CalicoEndpoints.endpoint(type, namespace, name, aggr, ip,
-                CalicoEndpoints.labels(get(d, side.labels()), side.labels()));
+        return CalicoEndpoints.endpoint(
+                type, namespace, name, aggr, ip, CalicoEndpoints.labels(get(d, side.labels()), side.labels()));
     }
 
     /** Parses "idx|tier|name|action|rule" strings, sorted by index; malformed strings are skipped. */

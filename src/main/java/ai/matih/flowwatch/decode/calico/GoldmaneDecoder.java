@@ -3,13 +3,13 @@ package ai.matih.flowwatch.decode.calico;
 import static ai.matih.flowwatch.decode.json.JsonFields.get;
 import static ai.matih.flowwatch.decode.json.JsonFields.longValue;
 
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
-import ai.matih.flowwatch.decode.DecodeException;
-import ai.matih.flowwatch.decode.json.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,24 +58,53 @@ final class GoldmaneDecoder {
         static final Paths FLAT = of("");
 
         private static Paths of(String keyPath) {
-            return new Paths(keyPath + "action", keyPath + "proto", keyPath + "dest_port", keyPath + "reporter",
-                    Side.of(keyPath, "source"), Side.of(keyPath, "dest"));
+            return new Paths(
+                    keyPath + "action",
+                    keyPath + "proto",
+                    keyPath + "dest_port",
+                    keyPath + "reporter",
+                    Side.of(keyPath, "source"),
+                    Side.of(keyPath, "dest"));
         }
     }
 
     /** One side's field names (struct-tag and lowerCamel) and paths. */
-    private record Side(String type, String camelType, String typePath, String namespace, String camelNamespace,
-                        String namespacePath, String name, String camelName, String namePath, String labels,
-                        String camelLabels) {
+    private record Side(
+            String type,
+            String camelType,
+            String typePath,
+            String namespace,
+            String camelNamespace,
+            String namespacePath,
+            String name,
+            String camelName,
+            String namePath,
+            String labels,
+            String camelLabels) {
         private static Side of(String keyPath, String side) {
-            return new Side(side + "_type", side + "Type", keyPath + side + "_type", side + "_namespace",
-                    side + "Namespace", keyPath + side + "_namespace", side + "_name", side + "Name",
-                    keyPath + side + "_name", side + "_labels", side + "Labels");
+            return new Side(
+                    side + "_type",
+                    side + "Type",
+                    keyPath + side + "_type",
+                    side + "_namespace",
+                    side + "Namespace",
+                    keyPath + side + "_namespace",
+                    side + "_name",
+                    side + "Name",
+                    keyPath + side + "_name",
+                    side + "_labels",
+                    side + "Labels");
         }
     }
 
-    private Flow build(JsonNode flow, JsonNode key, Paths paths, JsonNode proto, List<PolicyHit> enforced,
-                       List<PolicyHit> pending, Instant receivedAt) {
+    private Flow build(
+            JsonNode flow,
+            JsonNode key,
+            Paths paths,
+            JsonNode proto,
+            List<PolicyHit> enforced,
+            List<PolicyHit> pending,
+            Instant receivedAt) {
         Instant start = JsonFields.epochSecondsOrRfc3339(get(flow, "start_time", "startTime"), "start_time");
         Instant end = JsonFields.epochSecondsOrRfc3339(get(flow, "end_time", "endTime"), "end_time");
         if (start == null) {
@@ -100,18 +129,31 @@ final class GoldmaneDecoder {
         Endpoint source = endpoint(flow, key, paths.source());
         Endpoint destination = endpoint(flow, key, paths.dest());
         Verdicts.Verdict verdict = Verdicts.of("deny".equals(action), enforced, pending);
-        long connections = longValue(get(flow, "num_connections_started", "numConnectionsStarted"),
-                "num_connections_started", 1);
-        return new Flow(SourceFormat.GOLDMANE, start, end == null ? start : end, source, destination, protocol, port,
-                -1, verdict.observed(), Initiation.INITIATING,
-                reporter(get(key, "reporter"), paths.reporter()), null, verdict.policies(), verdict.detail(),
-                connections, null);
+        long connections =
+                longValue(get(flow, "num_connections_started", "numConnectionsStarted"), "num_connections_started", 1);
+        return new Flow(
+                SourceFormat.GOLDMANE,
+                start,
+                end == null ? start : end,
+                source,
+                destination,
+                protocol,
+                port,
+                -1,
+                verdict.observed(),
+                Initiation.INITIATING,
+                reporter(get(key, "reporter"), paths.reporter()),
+                null,
+                verdict.policies(),
+                verdict.detail(),
+                connections,
+                null);
     }
 
     private static Endpoint endpoint(JsonNode flow, JsonNode key, Side side) {
         CalicoEndpoints.Type type = CalicoEndpoints.type(get(key, side.type(), side.camelType()), side.typePath());
-        String namespace = blank(JsonFields.asText(get(key, side.namespace(), side.camelNamespace()),
-                side.namespacePath()));
+        String namespace =
+                blank(JsonFields.asText(get(key, side.namespace(), side.camelNamespace()), side.namespacePath()));
         String name = blank(JsonFields.asText(get(key, side.name(), side.camelName()), side.namePath()));
         var labels = CalicoEndpoints.labels(get(flow, side.labels(), side.camelLabels()), side.labels());
         // Goldmane names are aggregated (pod prefix, pub/pvt, set name): never an exact pod.

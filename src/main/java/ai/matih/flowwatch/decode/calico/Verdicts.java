@@ -7,11 +7,9 @@ import java.util.List;
 /** Derives observed, deciding policies and detail from a Calico action and its policy hits. */
 final class Verdicts {
 
-    record Verdict(Observed observed, List<String> policies, String detail) {
-    }
+    record Verdict(Observed observed, List<String> policies, String detail) {}
 
-    private Verdicts() {
-    }
+    private Verdicts() {}
 
     /**
      * @param deny     the flow's action is deny
@@ -27,7 +25,8 @@ final class Verdicts {
                     policies.add(hit.name());
                 }
             }
-            String detail = decisive == null ? "denied" : "denied by " + decisive.name() + " (" + decisive.ruleText() + ")";
+            String detail =
+                    decisive == null ? "denied" : "denied by " + decisive.name() + " (" + decisive.ruleText() + ")";
             return new Verdict(Observed.DENIED, policies, detail);
         }
         PolicyHit allow = PolicyHit.last(enforced, "allow");
@@ -36,7 +35,9 @@ final class Verdicts {
         }
         PolicyHit lastPending = pending.isEmpty() ? null : pending.get(pending.size() - 1);
         if (lastPending != null && lastPending.isDeny()) {
-            return new Verdict(Observed.AUDIT, policies,
+            return new Verdict(
+                    Observed.AUDIT,
+                    policies,
                     "staged deny by " + lastPending.name() + " (" + lastPending.ruleText() + ")");
         }
         String detail = allow == null ? "allowed" : "allowed by " + allow.name() + " (" + allow.ruleText() + ")";

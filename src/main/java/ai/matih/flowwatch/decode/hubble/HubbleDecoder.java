@@ -20,11 +20,7 @@ import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.flow.Initiation;
-import ai.matih.flowwatch.flow.ObservationSide;
-import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
-import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.flow.Workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -44,26 +40,28 @@ public final class HubbleDecoder implements TreeDecoder {
     private static final String POLICY_LABEL_PREFIX = "io.cilium.k8s.policy.";
     private static final String POD_NAMESPACE_LABEL = "io.kubernetes.pod.namespace";
     /** The fields naming the policies that decided, in the order their names are listed in evidence. */
-    static final List<String> POLICY_FIELDS = List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by",
-            "egress_allowed_by");
+    static final List<String> POLICY_FIELDS =
+            List.of("ingress_denied_by", "egress_denied_by", "ingress_allowed_by", "egress_allowed_by");
 
     @Override
     public void decode(JsonNode doc, DocumentContext ctx) {
         if (!doc.isObject()) {
-            throw new DecodeException(RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
+            throw new DecodeException(
+                    RejectReason.UNKNOWN_FORMAT, "expected a JSON object, got " + JsonFields.kind(doc));
         }
         JsonNode flowField = get(doc, "flow");
         if (flowField != null) {
             JsonNode flow = asObject(flowField, "flow");
             Instant wrapperTime = rfc3339(get(doc, "time"), "time");
-            ctx.flow(decodeFlow(flow, text(doc, "node_name", "node_name"),
-                    wrapperTime != null ? wrapperTime : ctx.receivedAt()));
+            ctx.flow(decodeFlow(
+                    flow, text(doc, "node_name", "node_name"), wrapperTime != null ? wrapperTime : ctx.receivedAt()));
             return;
         }
         JsonNode lost = get(doc, "lost_events");
         if (lost != null) {
             JsonNode lostObject = asObject(lost, "lost_events");
-            long count = longValue(get(lostObject, "num_events_lost", "numEventsLost"), "lost_events.num_events_lost", 0);
+            long count =
+                    longValue(get(lostObject, "num_events_lost", "numEventsLost"), "lost_events.num_events_lost", 0);
             ctx.skipped("lost_events", Math.max(0, count));
             return;
         }
@@ -162,8 +160,10 @@ public final class HubbleDecoder implements TreeDecoder {
         if (aggregate != null) {
             h.connections = longValue(get(aggregate, "ingress_flow_count"), "flow.aggregate.ingress_flow_count", 0)
                     + longValue(get(aggregate, "egress_flow_count"), "flow.aggregate.egress_flow_count", 0)
-                    + longValue(get(aggregate, "unknown_direction_flow_count"),
-                            "flow.aggregate.unknown_direction_flow_count", 0);
+                    + longValue(
+                            get(aggregate, "unknown_direction_flow_count"),
+                            "flow.aggregate.unknown_direction_flow_count",
+                            0);
         }
     }
 
@@ -222,13 +222,20 @@ public final class HubbleDecoder implements TreeDecoder {
             if (workload == null) {
                 workload = Workloads.of(pod, labels);
             }
-            return new Endpoint(EndpointKind.POD, namespace, pod, workload, null, Map.copyOf(labels),
-                    Map.copyOf(namespaceLabels), null);
+            return new Endpoint(
+                    EndpointKind.POD,
+                    namespace,
+                    pod,
+                    workload,
+                    null,
+                    Map.copyOf(labels),
+                    Map.copyOf(namespaceLabels),
+                    null);
         }
         long identity = longValue(get(e, "identity"), path + ".identity", 0);
         if (!reserved.isEmpty()) {
-            boolean world = reserved.contains("world") || reserved.contains("world-ipv4")
-                    || reserved.contains("world-ipv6");
+            boolean world =
+                    reserved.contains("world") || reserved.contains("world-ipv4") || reserved.contains("world-ipv6");
             if (reserved.contains("kube-apiserver")) {
                 return simple(EndpointKind.RESERVED, "kube-apiserver");
             }
@@ -261,8 +268,8 @@ public final class HubbleDecoder implements TreeDecoder {
     }
 
     /** Splits {@code source:key=value} on the first ':' and then the first '='. */
-    static void parseLabel(String label, Map<String, String> labels, Map<String, String> namespaceLabels,
-                           List<String> reserved) {
+    static void parseLabel(
+            String label, Map<String, String> labels, Map<String, String> namespaceLabels, List<String> reserved) {
         int colon = label.indexOf(':');
         int equals = label.indexOf('=');
         String source = "";

@@ -1,19 +1,19 @@
 package ai.matih.flowwatch.decode.hubble;
 
-import java.util.function.Function;
-import ai.matih.flowwatch.flow.Endpoint;
-import ai.matih.flowwatch.flow.Flow;
-import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.decode.FastPath;
 import ai.matih.flowwatch.decode.FastPathFallbacks;
+import ai.matih.flowwatch.decode.ScannerFastPath;
 import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.decode.json.JsonScanner;
-import ai.matih.flowwatch.decode.ScannerFastPath;
 import ai.matih.flowwatch.decode.json.SliceCache;
+import ai.matih.flowwatch.flow.Endpoint;
+import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * The fast path for Hubble exporter lines ({@code {"flow":{...},"node_name","time"}}, one or several per record):
@@ -30,6 +30,7 @@ public final class HubbleFastPath extends ScannerFastPath {
 
     /** At most 4,096 × 4 KB of keys (16 MB) however hostile the input; larger endpoints are decoded every time. */
     private static final int ENDPOINT_CACHE_SLOTS = 4096;
+
     private static final int ENDPOINT_CACHE_MAX_BYTES = 4096;
     /** Endpoint objects sit at depth 3 (line, flow, endpoint); what they hold may nest this much deeper. */
     private static final int ENDPOINT_MAX_DEPTH = JsonScanner.MAX_DEPTH - 3;
@@ -53,18 +54,20 @@ public final class HubbleFastPath extends ScannerFastPath {
     private static final byte[] UUID = ascii("uuid");
     private static final byte[] TRAFFIC_DIRECTION = ascii("traffic_direction");
     private static final byte[] AGGREGATE = ascii("aggregate");
-    private static final byte[][] POLICY_FIELDS = HubbleDecoder.POLICY_FIELDS.stream().map(HubbleFastPath::ascii)
-            .toArray(byte[][]::new);
+    private static final byte[][] POLICY_FIELDS =
+            HubbleDecoder.POLICY_FIELDS.stream().map(HubbleFastPath::ascii).toArray(byte[][]::new);
     private static final byte[] SUB_TYPE = ascii("sub_type");
     private static final byte[] SOURCE_PORT = ascii("source_port");
     private static final byte[] DESTINATION_PORT = ascii("destination_port");
     private static final byte[] FLAGS = ascii("flags");
     private static final byte[] SYN = ascii("SYN");
     private static final byte[] ACK = ascii("ACK");
-    private static final byte[][] PROTOCOL_NAMES = {ascii("TCP"), ascii("UDP"), ascii("SCTP"), ascii("ICMPv4"),
-            ascii("ICMPv6")};
-    private static final Protocol[] PROTOCOLS = {Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP,
-            Protocol.ICMPV6};
+    private static final byte[][] PROTOCOL_NAMES = {
+        ascii("TCP"), ascii("UDP"), ascii("SCTP"), ascii("ICMPv4"), ascii("ICMPv6")
+    };
+    private static final Protocol[] PROTOCOLS = {
+        Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP, Protocol.ICMPV6
+    };
 
     private final JsonCodec codec;
     private final SliceCache<Endpoint> endpoints = new SliceCache<>(ENDPOINT_CACHE_SLOTS, ENDPOINT_CACHE_MAX_BYTES);

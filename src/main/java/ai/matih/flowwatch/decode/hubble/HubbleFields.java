@@ -1,14 +1,14 @@
 package ai.matih.flowwatch.decode.hubble;
 
+import ai.matih.flowwatch.decode.DecodeException;
+import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
-import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.ObservationSide;
+import ai.matih.flowwatch.flow.Observed;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
-import ai.matih.flowwatch.decode.DecodeException;
-import ai.matih.flowwatch.decode.json.JsonFields;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +23,7 @@ final class HubbleFields {
     Instant time;
     /** {@code flow.time} as written (the exporter repeats it in the wrapper: parsed once). */
     String timeText;
+
     Instant wrapperTime;
     String wrapperNode;
     String verdict;
@@ -34,6 +35,7 @@ final class HubbleFields {
     String destinationIp;
     /** Endpoints as the record describes them, without their IP (taken from {@code flow.IP}). */
     Endpoint source;
+
     Endpoint destination;
     Protocol protocol = Protocol.OTHER;
     int sourcePort = -1;
@@ -70,7 +72,8 @@ final class HubbleFields {
                     detail = "AUDIT: would be denied by policy";
                 }
                 case "DROPPED" -> {
-                    if ("POLICY_DENIED".equals(dropReason) || "POLICY_DENY".equals(dropReason)
+                    if ("POLICY_DENIED".equals(dropReason)
+                            || "POLICY_DENY".equals(dropReason)
                             || "AUTH_REQUIRED".equals(dropReason)) {
                         observed = Observed.DENIED;
                         detail = "DROPPED " + dropReason;
@@ -119,8 +122,23 @@ final class HubbleFields {
         String reportingNode = node == null || node.isEmpty() ? wrapperNode : node;
         Endpoint from = source == null ? Endpoint.unknown(sourceIp) : source.withIp(sourceIp);
         Endpoint to = destination == null ? Endpoint.unknown(destinationIp) : destination.withIp(destinationIp);
-        return new Flow(SourceFormat.HUBBLE, at, at, from, to, protocol, destinationPort, sourcePort, observed,
-                initiation, reporter, blankToNull(reportingNode), policies, detail, connections, blankToNull(uuid),
+        return new Flow(
+                SourceFormat.HUBBLE,
+                at,
+                at,
+                from,
+                to,
+                protocol,
+                destinationPort,
+                sourcePort,
+                observed,
+                initiation,
+                reporter,
+                blankToNull(reportingNode),
+                policies,
+                detail,
+                connections,
+                blankToNull(uuid),
                 side(trafficDirection, reporter));
     }
 

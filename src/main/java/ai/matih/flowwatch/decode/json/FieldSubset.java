@@ -35,11 +35,13 @@ public final class FieldSubset {
 
     /** Open addressing over the names (wanted, then declineOn); slots hold index + 1, 0 is empty. */
     private final int[] slots;
+
     private final byte[][] names;
     private final String[] fields;
     private final int wantedCount;
     /** At most 2,048 × 4 KB of keys (8 MB) however hostile the input; larger values are decoded every time. */
     private final SliceCache<JsonNode> values = new SliceCache<>(2048, 4096);
+
     private final Function<byte[], JsonNode> parse;
 
     public FieldSubset(JsonCodec codec, Set<String> wanted, Set<String> declineOn) {

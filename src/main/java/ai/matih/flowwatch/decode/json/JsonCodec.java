@@ -99,21 +99,26 @@ public final class JsonCodec {
             if (t instanceof StreamConstraintsException sce) {
                 String msg = String.valueOf(sce.getOriginalMessage());
                 if (msg.contains("nesting depth")) {
-                    return new DecodeException(RejectReason.TOO_DEEP,
-                            what + ": nested deeper than " + MAX_NESTING_DEPTH + " levels");
+                    return new DecodeException(
+                            RejectReason.TOO_DEEP, what + ": nested deeper than " + MAX_NESTING_DEPTH + " levels");
                 }
                 return new DecodeException(RejectReason.INVALID_VALUE, what + ": " + JsonFields.clip(msg));
             }
         }
         if (e instanceof JsonProcessingException jpe) {
             String msg = jpe.getOriginalMessage();
-            String first = msg == null ? "syntax error" : msg.lines().findFirst().orElse("syntax error");
-            String where = jpe.getLocation() == null ? ""
-                    : " at line " + jpe.getLocation().getLineNr() + " column " + jpe.getLocation().getColumnNr();
+            String first =
+                    msg == null ? "syntax error" : msg.lines().findFirst().orElse("syntax error");
+            String where = jpe.getLocation() == null
+                    ? ""
+                    : " at line " + jpe.getLocation().getLineNr() + " column "
+                            + jpe.getLocation().getColumnNr();
             String kind = isEndOfInput(e) ? "truncated JSON" : "invalid JSON";
-            return new DecodeException(RejectReason.INVALID_JSON, what + ": " + kind + where + ": " + JsonFields.clip(first));
+            return new DecodeException(
+                    RejectReason.INVALID_JSON, what + ": " + kind + where + ": " + JsonFields.clip(first));
         }
-        return new DecodeException(RejectReason.INVALID_JSON, what + ": " + e.getClass().getSimpleName());
+        return new DecodeException(
+                RejectReason.INVALID_JSON, what + ": " + e.getClass().getSimpleName());
     }
 
     /** True when the token starts a JSON value that can be a document. */

@@ -1,16 +1,16 @@
 package ai.matih.flowwatch.decode.json;
 
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.util.Locale;
 import ai.matih.flowwatch.decode.DecodeException;
 import ai.matih.flowwatch.decode.RejectReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Typed, strict access to fields of a Jackson tree. Absent and JSON {@code null} read as "not there"; a value
@@ -21,8 +21,7 @@ public final class JsonFields {
     /** Longest detail text taken from anything derived from the payload. */
     public static final int MAX_ECHO = 60;
 
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     /** The child, or null when absent or JSON null. */
     public static JsonNode get(JsonNode node, String field) {
@@ -219,8 +218,14 @@ public final class JsonFields {
      */
     public static Instant parseUtc(String s) {
         int n = s.length();
-        if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z') {
+        if (n < 20
+                || n > 30
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':'
+                || s.charAt(n - 1) != 'Z') {
             return null;
         }
         int year = digits(s, 0, 4);
@@ -229,8 +234,17 @@ public final class JsonFields {
         int hour = digits(s, 11, 13);
         int minute = digits(s, 14, 16);
         int second = digits(s, 17, 19);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > YearMonth.of(year, month)
-                .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 28 && day > YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return null;
         }
         int nanos = 0;

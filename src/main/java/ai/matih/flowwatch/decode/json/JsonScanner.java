@@ -21,6 +21,7 @@ public final class JsonScanner {
 
     /** Deeper nesting is left to Jackson (whose limit is {@link JsonCodec#MAX_NESTING_DEPTH}). */
     public static final int MAX_DEPTH = 32;
+
     private static final int MAX_STRING_BYTES = 64 * 1024;
     private static final int MAX_NUMBER_BYTES = 32;
     /** Jackson's limit is 4096 (JsonCodec); flow-log names are short. */

@@ -19,8 +19,7 @@ import java.util.function.Function;
  */
 public final class SliceCache<V> {
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Object[] slots;
     private final int mask;
@@ -89,6 +88,5 @@ public final class SliceCache<V> {
         return (int) (h ^ (h >>> 32));
     }
 
-    private record Entry<V>(byte[] key, int hash, V value) {
-    }
+    private record Entry<V>(byte[] key, int hash, V value) {}
 }

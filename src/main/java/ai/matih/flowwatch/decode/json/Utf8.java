@@ -9,18 +9,23 @@ public final class Utf8 {
 
     /** Reads 8 bytes at once: the ASCII runs that make up almost all of a flow record are skipped a word at a time. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private static final long HIGH_BITS = 0x8080808080808080L;
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** The offset of the first byte that is not well-formed UTF-8 (RFC 3629), or -1. */
     public static int firstInvalid(byte[] b) {
         int i = 0;
         int n = b.length;
         while (i < n) {
-            while (i + 32 <= n && (((long) LONGS.get(b, i) | (long) LONGS.get(b, i + 8) | (long) LONGS.get(b, i + 16)
-                    | (long) LONGS.get(b, i + 24)) & HIGH_BITS) == 0) {
+            while (i + 32 <= n
+                    && (((long) LONGS.get(b, i)
+                                            | (long) LONGS.get(b, i + 8)
+                                            | (long) LONGS.get(b, i + 16)
+                                            | (long) LONGS.get(b, i + 24))
+                                    & HIGH_BITS)
+                            == 0) {
                 i += 32;
             }
             if (i == n) {

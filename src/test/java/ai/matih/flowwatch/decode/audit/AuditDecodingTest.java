@@ -148,7 +148,8 @@ class AuditDecodingTest {
     }
 
     static Stream<Arguments> dryRunFromTheQuery() {
-        return Stream.of(Arguments.of("/api/v1/namespaces/a?dryRun=All", true),
+        return Stream.of(
+                Arguments.of("/api/v1/namespaces/a?dryRun=All", true),
                 Arguments.of("/api/v1/namespaces/a?x=1&dryRun=All&y=2", true),
                 Arguments.of("/api/v1/namespaces/a?dryRun=None", false),
                 Arguments.of("/api/v1/namespaces/dryRun=All", false),
@@ -171,9 +172,10 @@ class AuditDecodingTest {
     @Test
     void deliversEveryGoodItemOfAnEventListAndRejectsTheBadOne() {
         // Given
-        String value = "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[" + event(1, "/a", "namespaces")
-                + ",{\"kind\":\"Event\",\"auditID\":\"x\",\"stage\":\"ResponseComplete\",\"stageTimestamp\":\"2024-05-01T10:00:00Z\"},"
-                + event(3, "/b", "pods") + "]}";
+        String value =
+                "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"items\":[" + event(1, "/a", "namespaces")
+                        + ",{\"kind\":\"Event\",\"auditID\":\"x\",\"stage\":\"ResponseComplete\",\"stageTimestamp\":\"2024-05-01T10:00:00Z\"},"
+                        + event(3, "/b", "pods") + "]}";
 
         // When
         RecordingSink sink = decode(Formats.AUDIT, value);
@@ -206,8 +208,8 @@ class AuditDecodingTest {
     void decodesLogWrappedAndCriPrefixedAuditLines() {
         // Given
         String escaped = event(1, "/a", "pods").replace("\"", "\\\"");
-        String value = "{\"log\":\"" + escaped + "\",\"stream\":\"stdout\"}\n"
-                + "2024-05-01T10:00:00.000Z stdout F " + event(2, "/b", "pods") + "\n";
+        String value = "{\"log\":\"" + escaped + "\",\"stream\":\"stdout\"}\n" + "2024-05-01T10:00:00.000Z stdout F "
+                + event(2, "/b", "pods") + "\n";
 
         // When
         RecordingSink sink = decode(Formats.AUDIT, value);
@@ -220,7 +222,8 @@ class AuditDecodingTest {
     @Test
     void acceptsAnEventWithoutKindAndFallsBackToTheLegacyTimestamp() {
         // Given
-        String value = "{\"auditID\":\"a1\",\"stage\":\"ResponseComplete\",\"verb\":\"get\",\"timestamp\":\"2018-10-26T13:00:25Z\"}";
+        String value =
+                "{\"auditID\":\"a1\",\"stage\":\"ResponseComplete\",\"verb\":\"get\",\"timestamp\":\"2018-10-26T13:00:25Z\"}";
 
         // When
         RecordingSink sink = decode(Formats.AUDIT, value);
@@ -234,20 +237,39 @@ class AuditDecodingTest {
 
     static Stream<Arguments> rejectsBadAuditDocuments() {
         return Stream.of(
-                Arguments.of("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":\"get\",\"stageTimestamp\":\"2024-05-01T10:00:00Z\"}",
-                        RejectReason.MISSING_FIELD, "auditID"),
-                Arguments.of("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a\",\"verb\":\"get\"}",
-                        RejectReason.MISSING_FIELD, "stageTimestamp"),
-                Arguments.of("{\"kind\":\"Event\",\"auditID\":\"a\",\"verb\":\"get\",\"stageTimestamp\":\"x\"}",
-                        RejectReason.INVALID_VALUE, "stageTimestamp"),
-                Arguments.of("{\"kind\":\"Event\",\"auditID\":\"a\",\"verb\":\"get\",\"stageTimestamp\":\"2024-05-01T10:00:00Z\","
-                        + "\"sourceIPs\":\"1.2.3.4\"}", RejectReason.INVALID_VALUE, "sourceIPs"),
+                Arguments.of(
+                        "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"verb\":\"get\",\"stageTimestamp\":\"2024-05-01T10:00:00Z\"}",
+                        RejectReason.MISSING_FIELD,
+                        "auditID"),
+                Arguments.of(
+                        "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a\",\"verb\":\"get\"}",
+                        RejectReason.MISSING_FIELD,
+                        "stageTimestamp"),
+                Arguments.of(
+                        "{\"kind\":\"Event\",\"auditID\":\"a\",\"verb\":\"get\",\"stageTimestamp\":\"x\"}",
+                        RejectReason.INVALID_VALUE,
+                        "stageTimestamp"),
+                Arguments.of(
+                        "{\"kind\":\"Event\",\"auditID\":\"a\",\"verb\":\"get\",\"stageTimestamp\":\"2024-05-01T10:00:00Z\","
+                                + "\"sourceIPs\":\"1.2.3.4\"}",
+                        RejectReason.INVALID_VALUE,
+                        "sourceIPs"),
                 Arguments.of("{\"kind\":\"EventList\",\"items\":{}}", RejectReason.INVALID_VALUE, "items"),
-                Arguments.of("{\"category\":\"kube-audit\",\"properties\":{\"log\":\"{not json\"}}", RejectReason.INVALID_JSON,
+                Arguments.of(
+                        "{\"category\":\"kube-audit\",\"properties\":{\"log\":\"{not json\"}}",
+                        RejectReason.INVALID_JSON,
                         "properties.log"),
-                Arguments.of(sampleText("hubble-cilium-docs-export-fieldmask.jsonl").lines().findFirst().orElseThrow(),
-                        RejectReason.MISROUTED, "Hubble"),
-                Arguments.of(sampleText("calico-enterprise-observability-clinic-deny.json"), RejectReason.MISROUTED, "Calico"),
+                Arguments.of(
+                        sampleText("hubble-cilium-docs-export-fieldmask.jsonl")
+                                .lines()
+                                .findFirst()
+                                .orElseThrow(),
+                        RejectReason.MISROUTED,
+                        "Hubble"),
+                Arguments.of(
+                        sampleText("calico-enterprise-observability-clinic-deny.json"),
+                        RejectReason.MISROUTED,
+                        "Calico"),
                 Arguments.of("{\"kind\":\"Pod\"}", RejectReason.UNKNOWN_FORMAT, "audit"));
     }
 
@@ -266,11 +288,13 @@ class AuditDecodingTest {
     @Test
     void rejectsAnEventListItemThatIsNotAnObjectByIndex() {
         // When
-        RecordingSink sink = decode(Formats.AUDIT, "{\"kind\":\"EventList\",\"items\":[" + event(1, "/", "pods") + ",7]}");
+        RecordingSink sink =
+                decode(Formats.AUDIT, "{\"kind\":\"EventList\",\"items\":[" + event(1, "/", "pods") + ",7]}");
 
         // Then
         assertThat(sink.audits).hasSize(1);
-        assertThat(sink.rejections).extracting(Rejection::reason, Rejection::detail)
+        assertThat(sink.rejections)
+                .extracting(Rejection::reason, Rejection::detail)
                 .containsExactly(tuple(RejectReason.INVALID_VALUE, "items[1]: item: expected an object"));
     }
 }

@@ -64,8 +64,8 @@ public class CalicoDecodingTest {
         Instant received = Instant.parse("2026-11-26T07:00:00Z");
         RecordingSink sink = new RecordingSink();
         // When
-        new RecordDecoder().decode(Formats.CALICO,
-                sample("calico-enterprise-tigera-docs-prednat-net.json"), received, sink);
+        new RecordDecoder()
+                .decode(Formats.CALICO, sample("calico-enterprise-tigera-docs-prednat-net.json"), received, sink);
         // Then
         assertThat(sink.rejections).isEmpty();
         assertThat(sink.flows).singleElement().satisfies(f -> {
@@ -184,25 +184,29 @@ public class CalicoDecodingTest {
     }
 
     public static Stream<Arguments> goldmaneSerialisations() {
-        String emitter = "{\"Key\":{\"source_name\":\"client-7d4d858f75-*\",\"source_namespace\":\"matih-data-plane-a\","
-                + "\"source_type\":1,\"dest_name\":\"pub\",\"dest_type\":4,\"dest_port\":443,\"proto\":\"tcp\","
-                + "\"reporter\":1,\"action\":2,\"policies\":{\"enforced_policies\":[{\"kind\":6,\"namespace\":"
-                + "\"matih-data-plane-a\",\"name\":\"default-deny\",\"tier\":\"default\",\"action\":2,\"policy_index\":0,"
-                + "\"rule_index\":-1}]}},\"start_time\":1700000000,\"end_time\":1700000300,"
-                + "\"source_labels\":[\"app=client\",\"pod-template-hash=7d4d858f75\"],\"num_connections_started\":4}";
-        String protojson = "{\"Key\":{\"source_name\":\"client-7d4d858f75-*\",\"source_namespace\":\"matih-data-plane-a\","
-                + "\"source_type\":\"WorkloadEndpoint\",\"dest_name\":\"pub\",\"dest_type\":\"Network\",\"dest_port\":\"443\","
-                + "\"proto\":\"tcp\",\"reporter\":\"Src\",\"action\":\"Deny\",\"policies\":{\"enforced_policies\":[{\"kind\":"
-                + "\"NetworkPolicy\",\"namespace\":\"matih-data-plane-a\",\"name\":\"default-deny\",\"tier\":\"default\","
-                + "\"action\":\"Deny\",\"rule_index\":\"-1\"}]}},\"start_time\":\"1700000000\",\"end_time\":\"1700000300\","
-                + "\"source_labels\":[\"app=client\",\"pod-template-hash=7d4d858f75\"],\"num_connections_started\":\"4\"}";
+        String emitter =
+                "{\"Key\":{\"source_name\":\"client-7d4d858f75-*\",\"source_namespace\":\"matih-data-plane-a\","
+                        + "\"source_type\":1,\"dest_name\":\"pub\",\"dest_type\":4,\"dest_port\":443,\"proto\":\"tcp\","
+                        + "\"reporter\":1,\"action\":2,\"policies\":{\"enforced_policies\":[{\"kind\":6,\"namespace\":"
+                        + "\"matih-data-plane-a\",\"name\":\"default-deny\",\"tier\":\"default\",\"action\":2,\"policy_index\":0,"
+                        + "\"rule_index\":-1}]}},\"start_time\":1700000000,\"end_time\":1700000300,"
+                        + "\"source_labels\":[\"app=client\",\"pod-template-hash=7d4d858f75\"],\"num_connections_started\":4}";
+        String protojson =
+                "{\"Key\":{\"source_name\":\"client-7d4d858f75-*\",\"source_namespace\":\"matih-data-plane-a\","
+                        + "\"source_type\":\"WorkloadEndpoint\",\"dest_name\":\"pub\",\"dest_type\":\"Network\",\"dest_port\":\"443\","
+                        + "\"proto\":\"tcp\",\"reporter\":\"Src\",\"action\":\"Deny\",\"policies\":{\"enforced_policies\":[{\"kind\":"
+                        + "\"NetworkPolicy\",\"namespace\":\"matih-data-plane-a\",\"name\":\"default-deny\",\"tier\":\"default\","
+                        + "\"action\":\"Deny\",\"rule_index\":\"-1\"}]}},\"start_time\":\"1700000000\",\"end_time\":\"1700000300\","
+                        + "\"source_labels\":[\"app=client\",\"pod-template-hash=7d4d858f75\"],\"num_connections_started\":\"4\"}";
         String camel = "{\"id\":\"12\",\"flow\":{\"key\":{\"sourceName\":\"client-7d4d858f75-*\",\"sourceNamespace\":"
                 + "\"matih-data-plane-a\",\"sourceType\":\"WorkloadEndpoint\",\"destName\":\"pub\",\"destType\":\"Network\","
                 + "\"destPort\":\"443\",\"proto\":\"tcp\",\"reporter\":\"Src\",\"action\":\"Deny\",\"policies\":{"
                 + "\"enforcedPolicies\":[{\"kind\":\"NetworkPolicy\",\"namespace\":\"matih-data-plane-a\",\"name\":"
                 + "\"default-deny\",\"action\":\"Deny\",\"ruleIndex\":\"-1\"}]}},\"startTime\":\"1700000000\","
                 + "\"endTime\":\"1700000300\",\"sourceLabels\":[\"app=client\",\"pod-template-hash=7d4d858f75\"],\"numConnectionsStarted\":\"4\"}}";
-        return Stream.of(Arguments.of("emitter integer enums", emitter), Arguments.of("protojson string enums", protojson),
+        return Stream.of(
+                Arguments.of("emitter integer enums", emitter),
+                Arguments.of("protojson string enums", protojson),
                 Arguments.of("FlowResult with lowerCamel names", camel));
     }
 
@@ -264,10 +268,12 @@ public class CalicoDecodingTest {
     @MethodSource
     void calicoEndpointTypes(String type, String name, String aggr, EndpointKind kind) {
         // Given
-        String value = "{\"start_time\":1700000000,\"end_time\":1700000300,\"source_ip\":\"10.1.1.1\",\"source_name\":\""
-                + name + "\",\"source_name_aggr\":\"" + aggr + "\",\"source_namespace\":\"-\",\"source_type\":\"" + type
-                + "\",\"dest_ip\":null,\"dest_name\":\"-\",\"dest_name_aggr\":\"db-*\",\"dest_namespace\":\"data\","
-                + "\"dest_type\":\"wep\",\"dest_port\":null,\"proto\":\"icmp\",\"action\":\"allow\",\"reporter\":\"src\"}";
+        String value =
+                "{\"start_time\":1700000000,\"end_time\":1700000300,\"source_ip\":\"10.1.1.1\",\"source_name\":\""
+                        + name + "\",\"source_name_aggr\":\"" + aggr
+                        + "\",\"source_namespace\":\"-\",\"source_type\":\"" + type
+                        + "\",\"dest_ip\":null,\"dest_name\":\"-\",\"dest_name_aggr\":\"db-*\",\"dest_namespace\":\"data\","
+                        + "\"dest_type\":\"wep\",\"dest_port\":null,\"proto\":\"icmp\",\"action\":\"allow\",\"reporter\":\"src\"}";
 
         // When
         RecordingSink sink = decode(Formats.CALICO, value);
@@ -286,18 +292,26 @@ public class CalicoDecodingTest {
     }
 
     static Stream<Arguments> rejectsBadCalicoDocuments() {
-        String base = "{\"start_time\":1700000000,\"source_namespace\":\"a\",\"source_type\":\"wep\",\"dest_namespace\":\"b\","
-                + "\"dest_type\":\"wep\",\"proto\":\"tcp\",\"reporter\":\"src\"";
+        String base =
+                "{\"start_time\":1700000000,\"source_namespace\":\"a\",\"source_type\":\"wep\",\"dest_namespace\":\"b\","
+                        + "\"dest_type\":\"wep\",\"proto\":\"tcp\",\"reporter\":\"src\"";
         return Stream.of(
-                Arguments.of(base + ",\"action\":\"allow\",\"dest_port\":\"abc\"}", RejectReason.INVALID_VALUE, "dest_port"),
+                Arguments.of(
+                        base + ",\"action\":\"allow\",\"dest_port\":\"abc\"}", RejectReason.INVALID_VALUE, "dest_port"),
                 Arguments.of(base + ",\"action\":\"maybe\"}", RejectReason.INVALID_VALUE, "action"),
-                Arguments.of(base + ",\"action\":\"allow\",\"start_time\":\"soon\"}", RejectReason.INVALID_VALUE, "start_time"),
-                Arguments.of(base + ",\"action\":\"allow\",\"source_labels\":{\"labels\":[1]}}", RejectReason.INVALID_VALUE,
+                Arguments.of(
+                        base + ",\"action\":\"allow\",\"start_time\":\"soon\"}",
+                        RejectReason.INVALID_VALUE,
+                        "start_time"),
+                Arguments.of(
+                        base + ",\"action\":\"allow\",\"source_labels\":{\"labels\":[1]}}",
+                        RejectReason.INVALID_VALUE,
                         "source_labels"),
                 Arguments.of(base + "}", RejectReason.MISSING_FIELD, "action"),
                 Arguments.of("{\"Key\":{\"action\":1}}", RejectReason.MISSING_FIELD, "start_time"),
                 Arguments.of("{\"Key\":[]}", RejectReason.INVALID_VALUE, "Key"),
-                Arguments.of(sampleText("hubble-imroc-tke-guide-flowlogs-forwarded.json"), RejectReason.MISROUTED, "Hubble"),
+                Arguments.of(
+                        sampleText("hubble-imroc-tke-guide-flowlogs-forwarded.json"), RejectReason.MISROUTED, "Hubble"),
                 Arguments.of(sampleText("k8s-audit-falco-exec-pod.json"), RejectReason.MISROUTED, "audit"),
                 Arguments.of("{\"something\":\"else\"}", RejectReason.UNKNOWN_FORMAT, "Calico"));
     }

@@ -24,7 +24,8 @@ class HubbleDecodingTest {
 
     private static String flow(String fields) {
         return "{\"flow\":{\"time\":\"2024-05-01T10:00:00.123456789Z\",\"IP\":{\"source\":\"10.0.0.1\",\"destination\":\"10.0.0.2\"},"
-                + "\"l4\":{\"TCP\":{\"source_port\":40000,\"destination_port\":443}}," + fields + "},\"node_name\":\"n1\"}";
+                + "\"l4\":{\"TCP\":{\"source_port\":40000,\"destination_port\":443}}," + fields
+                + "},\"node_name\":\"n1\"}";
     }
 
     @Test
@@ -46,7 +47,8 @@ class HubbleDecodingTest {
         assertThat(reply.destination().namespace()).isEqualTo("kube-system");
         assertThat(reply.destination().pod()).isEqualTo("csi-cbs-controller-7788964bc-lsfw5");
         assertThat(reply.destination().workload()).isEqualTo("csi-cbs-controller");
-        assertThat(reply.destination().labels()).containsEntry("app", "cbs-csi-controller")
+        assertThat(reply.destination().labels())
+                .containsEntry("app", "cbs-csi-controller")
                 .doesNotContainKeys("io.kubernetes.pod.namespace", "io.cilium.k8s.policy.cluster");
         assertThat(reply.destination().namespaceLabels()).containsEntry("kubernetes.io/metadata.name", "kube-system");
         assertThat(reply.reporter()).isEqualTo("TO_ENDPOINT");
@@ -139,7 +141,8 @@ class HubbleDecodingTest {
                 Arguments.of("\"verdict\":\"DROPPED\",\"drop_reason_desc\":\"AUTH_REQUIRED\"", Observed.DENIED),
                 Arguments.of("\"verdict\":\"DROPPED\",\"Type\":\"L7\"", Observed.DENIED),
                 Arguments.of("\"verdict\":\"DROPPED\",\"event_type\":{\"type\":5}", Observed.DENIED),
-                Arguments.of("\"verdict\":\"DROPPED\",\"drop_reason_desc\":\"CT_MAP_INSERTION_FAILED\"", Observed.UNKNOWN),
+                Arguments.of(
+                        "\"verdict\":\"DROPPED\",\"drop_reason_desc\":\"CT_MAP_INSERTION_FAILED\"", Observed.UNKNOWN),
                 Arguments.of("\"verdict\":\"DROPPED\"", Observed.UNKNOWN),
                 Arguments.of("\"verdict\":\"ERROR\"", Observed.UNKNOWN),
                 Arguments.of("\"verdict\":\"TRACED\"", Observed.UNKNOWN),
@@ -165,8 +168,11 @@ class HubbleDecodingTest {
                 Arguments.of("\"is_reply\":false,\"trace_reason\":\"REPLY\"", Initiation.INITIATING),
                 Arguments.of("\"trace_reason\":\"REPLY\"", Initiation.REPLY),
                 Arguments.of("\"trace_reason\":\"NEW\"", Initiation.INITIATING),
-                Arguments.of("\"l4\":{\"TCP\":{\"destination_port\":80,\"flags\":{\"SYN\":true}}}", Initiation.INITIATING),
-                Arguments.of("\"l4\":{\"TCP\":{\"destination_port\":80,\"flags\":{\"SYN\":true,\"ACK\":true}}}", Initiation.REPLY),
+                Arguments.of(
+                        "\"l4\":{\"TCP\":{\"destination_port\":80,\"flags\":{\"SYN\":true}}}", Initiation.INITIATING),
+                Arguments.of(
+                        "\"l4\":{\"TCP\":{\"destination_port\":80,\"flags\":{\"SYN\":true,\"ACK\":true}}}",
+                        Initiation.REPLY),
                 Arguments.of("\"trace_reason\":\"ESTABLISHED\"", Initiation.UNKNOWN));
     }
 
@@ -198,8 +204,8 @@ class HubbleDecodingTest {
         assertThat(sink.flows).singleElement().satisfies(f -> {
             assertThat(f.observed()).isEqualTo(Observed.DENIED);
             assertThat(f.reporter()).isEqualTo("policy-verdict");
-            assertThat(f.policies()).containsExactly("matih-data-plane-a/deny-all",
-                    "CiliumClusterwideNetworkPolicy:ccnp");
+            assertThat(f.policies())
+                    .containsExactly("matih-data-plane-a/deny-all", "CiliumClusterwideNetworkPolicy:ccnp");
             assertThat(f.node()).isEqualTo("n1");
         });
     }
@@ -223,8 +229,10 @@ class HubbleDecodingTest {
 
     static Stream<Arguments> skipsKnownNonFlowLines() {
         return Stream.of(
-                Arguments.of("{\"lost_events\":{\"source\":\"HUBBLE_RING_BUFFER\",\"num_events_lost\":\"42\",\"cpu\":1},\"node_name\":\"n\"}",
-                        "lost_events", 42L),
+                Arguments.of(
+                        "{\"lost_events\":{\"source\":\"HUBBLE_RING_BUFFER\",\"num_events_lost\":\"42\",\"cpu\":1},\"node_name\":\"n\"}",
+                        "lost_events",
+                        42L),
                 Arguments.of("{\"lost_events\":{\"num_events_lost\":7}}", "lost_events", 7L),
                 Arguments.of("{\"agent_event\":{\"type\":\"AGENT_STARTED\"},\"node_name\":\"n\"}", "agent_event", 0L),
                 Arguments.of("{\"debug_event\":{\"type\":\"DBG_GENERIC\"}}", "debug_event", 0L));
@@ -243,17 +251,27 @@ class HubbleDecodingTest {
 
     static Stream<Arguments> rejectsBadHubbleDocuments() {
         return Stream.of(
-                Arguments.of("{\"flow\":{\"verdict\":5,\"time\":\"2024-05-01T10:00:00Z\"}}", RejectReason.INVALID_VALUE, "verdict"),
-                Arguments.of("{\"flow\":{\"l4\":[],\"time\":\"2024-05-01T10:00:00Z\"}}", RejectReason.INVALID_VALUE, "l4"),
+                Arguments.of(
+                        "{\"flow\":{\"verdict\":5,\"time\":\"2024-05-01T10:00:00Z\"}}",
+                        RejectReason.INVALID_VALUE,
+                        "verdict"),
+                Arguments.of(
+                        "{\"flow\":{\"l4\":[],\"time\":\"2024-05-01T10:00:00Z\"}}", RejectReason.INVALID_VALUE, "l4"),
                 Arguments.of("{\"flow\":{\"time\":\"yesterday\"}}", RejectReason.INVALID_VALUE, "time"),
                 Arguments.of("{\"flow\":\"x\"}", RejectReason.INVALID_VALUE, "flow"),
                 Arguments.of("{\"flow\":{\"verdict\":\"FORWARDED\"}}", RejectReason.MISSING_FIELD, "time"),
-                Arguments.of("{\"flow\":{\"time\":\"2024-05-01T10:00:00Z\",\"l4\":{\"TCP\":{\"destination_port\":\"abc\"}}}}",
-                        RejectReason.INVALID_VALUE, "destination_port"),
-                Arguments.of("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a\",\"verb\":\"get\"}",
-                        RejectReason.MISROUTED, "audit"),
-                Arguments.of(RecordingSink.sampleText("calico-enterprise-observability-clinic-deny.json"),
-                        RejectReason.MISROUTED, "Calico"),
+                Arguments.of(
+                        "{\"flow\":{\"time\":\"2024-05-01T10:00:00Z\",\"l4\":{\"TCP\":{\"destination_port\":\"abc\"}}}}",
+                        RejectReason.INVALID_VALUE,
+                        "destination_port"),
+                Arguments.of(
+                        "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"a\",\"verb\":\"get\"}",
+                        RejectReason.MISROUTED,
+                        "audit"),
+                Arguments.of(
+                        RecordingSink.sampleText("calico-enterprise-observability-clinic-deny.json"),
+                        RejectReason.MISROUTED,
+                        "Calico"),
                 Arguments.of("{\"hello\":\"world\"}", RejectReason.UNKNOWN_FORMAT, "Hubble"));
     }
 

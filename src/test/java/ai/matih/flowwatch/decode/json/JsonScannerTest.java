@@ -1,9 +1,9 @@
 package ai.matih.flowwatch.decode.json;
 
-import ai.matih.flowwatch.decode.FastPath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.matih.flowwatch.decode.FastPath;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

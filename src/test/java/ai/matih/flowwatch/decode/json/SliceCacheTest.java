@@ -38,12 +38,15 @@ class SliceCacheTest {
             for (int at = 3; at < base.length; at++) {
                 byte[] changed = base.clone();
                 changed[at] ^= 0x20;
-                assertThat(SliceCache.hash(changed, 3, changed.length)).as("length %d, byte %d", length, at - 3)
+                assertThat(SliceCache.hash(changed, 3, changed.length))
+                        .as("length %d, byte %d", length, at - 3)
                         .isNotEqualTo(original);
             }
             byte[] shifted = new byte[length];
             System.arraycopy(base, 3, shifted, 0, length);
-            assertThat(SliceCache.hash(shifted, 0, length)).as("length %d at offset 0", length).isEqualTo(original);
+            assertThat(SliceCache.hash(shifted, 0, length))
+                    .as("length %d at offset 0", length)
+                    .isEqualTo(original);
         }
     }
 
