@@ -39,6 +39,11 @@ public class FlowFormats {
                 throw new IllegalArgumentException(
                         "two formats named " + format.name() + " or reading channel " + format.channel());
             }
+            if (!format.channel().equals(format.defaultTopic())) {
+                // a channel reads the topic named after it unless configuration says otherwise
+                throw new IllegalArgumentException("format " + format.name() + ": its channel " + format.channel()
+                        + " must be named after its default topic " + format.defaultTopic());
+            }
         }
         this.formats = List.copyOf(sorted);
     }

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * The recent topology changes a new violation may be explained by: a change of either endpoint's namespace made
  * shortly before the violation began (learnt from the audit stream, see docs/topology.md). Called on the per-record
- * path, once per new violation: implementations answer from memory and never block.
+ * path, once per new violation, while the store holds that violation's entry: implementations answer from memory,
+ * never block and never use the violation store.
  */
 public interface ChangeEvidence {
 

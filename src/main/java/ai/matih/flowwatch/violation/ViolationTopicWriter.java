@@ -132,8 +132,8 @@ public class ViolationTopicWriter implements ViolationJournal {
      * broker has it or when it was skipped for good (counted), and fails only on a transient failure.
      */
     CompletableFuture<?> write(String id) {
-        int most = cap();
         try {
+            int most = cap();
             return store.withDurableForm(id, persistLimit, (v, memory) -> {
                 byte[] value;
                 try {

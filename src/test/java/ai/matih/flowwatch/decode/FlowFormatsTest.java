@@ -77,6 +77,23 @@ class FlowFormatsTest {
     }
 
     @Test
+    void aFormatWhoseChannelIsNotNamedAfterItsDefaultTopicIsRefused() {
+        // Given a format whose channel would read a topic other than the one the demo broker creates
+        FlowFormat misnamed = new SpaceSeparatedFormat() {
+            @Override
+            public String channel() {
+                return "spaced-channel";
+            }
+        };
+
+        // When it is registered, then the registry refuses it, naming both
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> FlowFormats.builtIn().with(misnamed))
+                .withMessageContaining("spaced-channel")
+                .withMessageContaining("spaced-flows");
+    }
+
+    @Test
     void aTextFormatRegisteredInATestDecodesSpaceSeparatedLinesThroughTheRecordDecoder() {
         // Given a decoder of the built-in formats and a space-separated flow-log format of this test's own
         SpaceSeparatedFormat text = new SpaceSeparatedFormat();
@@ -128,7 +145,7 @@ class FlowFormatsTest {
      * A toy text format: {@code <time> <ns>/<pod> <ip> <ns>/<pod> <ip> <proto> <port> <verdict>} per line, as
      * docs/adding-a-format.md walks through.
      */
-    static final class SpaceSeparatedFormat implements FlowFormat {
+    static class SpaceSeparatedFormat implements FlowFormat {
 
         private static final SourceFormat SPACED = SourceFormat.of("spaced");
 
