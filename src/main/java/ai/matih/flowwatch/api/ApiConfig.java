@@ -24,6 +24,9 @@ public interface ApiConfig {
     /** {@code GET /api/v1/violations/stream}. */
     Streams streams();
 
+    /** The filters of {@code GET /api/v1/violations}, its {@code /stream} and its {@code /summary}. */
+    Filters filters();
+
     /** Bounds of the what-if evaluation. */
     interface Evaluate {
 
@@ -94,5 +97,22 @@ public interface ApiConfig {
         /** The {@code Retry-After} of a 429, in seconds. */
         @WithDefault("5")
         int retryAfterSeconds();
+    }
+
+    /** Bounds of the filters of a query of violations, so that no request can make filtering expensive. */
+    interface Filters {
+
+        /**
+         * The most values one filter parameter may have (repeated, ORed); one more is a 400 naming the parameter.
+         */
+        @WithDefault("32")
+        int maxValuesPerParameter();
+
+        /**
+         * The most values all the query parameters of one request may have together; one more is a 400 naming the
+         * parameter that went past it.
+         */
+        @WithDefault("128")
+        int maxValues();
     }
 }

@@ -1,17 +1,17 @@
 package ai.matih.flowwatch.api;
 
-import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.Role;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyView;
 import ai.matih.flowwatch.violation.AuditEvidence;
+import ai.matih.flowwatch.violation.EndLabels;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationFilter;
+import ai.matih.flowwatch.violation.ViolationScope;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -37,36 +37,24 @@ public final class TenantScope {
 
     private TenantScope() {}
 
-    /** True when the namespace is one of this tenant's (by the tenancy rules and the live topology). */
-    public static boolean owns(String tenant, String namespace, Topology topology) {
-        if (namespace == null) {
-            return false;
-        }
-        NamespaceInfo ns = topology.describe(namespace, Map.of());
-        return ns.role() == Role.TENANT && tenant.equals(ns.tenant());
-    }
-
     /**
-     * The filter a caller's query runs with: a tenant's is forced to its own tenant. Asking for another tenant, or
-     * for a namespace that is not the tenant's, is refused (403) rather than silently answered with nothing.
+     * The filter a caller's query runs with: scoped to the caller before any of its criteria. An admin's compares the
+     * violations as stored; a tenant's takes only the violations naming its tenant and compares each as the tenant is
+     * shown it ({@link #tenantView}), so a criterion on another tenant, its namespaces, pods, addresses or policies
+     * matches nothing, exactly as if there were nothing to match; labels are known only of the tenant's own ends.
      */
     public static ViolationFilter filter(Caller caller, ViolationFilter asked, Topology topology) {
+        EndLabels labels = EndLabels.of(topology);
         if (caller.admin()) {
-            return asked;
+            return asked.scoped(ViolationScope.everything(labels));
         }
-        if (asked.tenant() != null && !asked.tenant().equals(caller.tenant())) {
-            throw caller.outsideScope("tenant", "tenant '" + asked.tenant() + "' is not yours");
-        }
-        if (asked.namespace() != null && !owns(caller.tenant(), asked.namespace(), topology)) {
-            throw caller.outsideScope("namespace", "namespace '" + asked.namespace() + "' is not one of your tenant's");
-        }
-        return new ViolationFilter(
-                caller.tenant(), asked.type(), asked.severity(), asked.namespace(), asked.since(), asked.until());
+        String own = caller.tenant();
+        return asked.scoped(new ViolationScope(own, v -> tenantView(own, v), labels.onlyOf(own)));
     }
 
     /** True when the caller may see this violation at all (its tenant at either end). */
     public static boolean visible(Caller caller, Violation v) {
-        return caller.admin() || new ViolationFilter(caller.tenant(), null, null, null, null, null).matches(v);
+        return caller.admin() || ViolationScope.names(v, caller.tenant());
     }
 
     /** The violation as this caller may see it: unchanged for admins, the tenant view otherwise. */

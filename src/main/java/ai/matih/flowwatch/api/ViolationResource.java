@@ -1,82 +1,100 @@
 package ai.matih.flowwatch.api;
 
-import ai.matih.flowwatch.flow.KubernetesNames;
 import ai.matih.flowwatch.topology.TopologyHolder;
-import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationFilter;
-import ai.matih.flowwatch.violation.ViolationOrder;
 import ai.matih.flowwatch.violation.ViolationPage;
 import ai.matih.flowwatch.violation.ViolationStore;
 import ai.matih.flowwatch.violation.ViolationStream;
-import ai.matih.flowwatch.violation.ViolationType;
+import ai.matih.flowwatch.violation.ViolationSummary;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.DateTimeException;
-import java.time.Duration;
+import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * The REST API of recent violations. A tenant-scoped caller gets only violations with its tenant at either end, the
  * other tenant withheld ({@link TenantScope}); another tenant's violation is answered 404, as if it did not exist.
- * Every query parameter is bounded in length ({@code flowwatch.api.max-parameter-chars}) and every bad value is a
- * 400 problem naming it; open event streams are bounded per caller and in all ({@code flowwatch.api.streams.*}).
+ * The list, its summary and its stream take the same filters ({@link ViolationQueryParameters}), applied after the
+ * caller's scope; every query parameter is bounded ({@code flowwatch.api.max-parameter-chars},
+ * {@code flowwatch.api.filters.*}) and every bad value or unknown name is a 400 problem naming it; open event streams are bounded per caller and in all ({@code flowwatch.api.streams.*}).
  */
 @Path("/api/v1/violations")
 @Produces(MediaType.APPLICATION_JSON)
 public class ViolationResource {
 
-    static final int DEFAULT_LIMIT = 100;
-    static final int MAX_LIMIT = 1000;
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
 
     private final ViolationStore store;
     private final ViolationStream stream;
     private final TopologyHolder topology;
     private final ApiLimits limits;
-    private final int maxChars;
+    private final ViolationQueryParameters parameters;
 
-    public ViolationResource(ViolationStore store, ViolationStream stream, TopologyHolder topology, ApiLimits limits) {
+    public ViolationResource(
+            ViolationStore store,
+            ViolationStream stream,
+            TopologyHolder topology,
+            ApiLimits limits,
+            ViolationQueryParameters parameters) {
         this.store = store;
         this.stream = stream;
         this.topology = topology;
         this.limits = limits;
-        this.maxChars = limits.config().maxParameterChars();
+        this.parameters = parameters;
     }
 
     @GET
-    public ViolationPage list(
-            @QueryParam("tenant") String tenant,
-            @QueryParam("type") String type,
-            @QueryParam("severity") String severity,
-            @QueryParam("namespace") String namespace,
-            @QueryParam("since") String since,
-            @QueryParam("until") String until,
-            @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor,
-            RoutingContext request) {
-        Caller caller = Caller.of(request);
-        ViolationFilter filter = filter(tenant, type, severity, namespace, since, until, Instant.now());
-        if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
-            throw ProblemException.badParameter(
-                    "since", "since (" + filter.since() + ") is after until (" + filter.until() + ")");
+    public ViolationPage list(RoutingContext request) {
+        return page(request);
+    }
+
+    /**
+     * The same page as {@link #list} as CSV ({@link ViolationCsv}): one row per violation, the next page's cursor in
+     * the {@code Link} header ({@code rel="next"}) and in {@value ViolationCsv#NEXT_CURSOR_HEADER}.
+     */
+    @GET
+    @Produces(ViolationCsv.MEDIA_TYPE)
+    public Response listCsv(RoutingContext request) {
+        ViolationPage page = page(request);
+        Response.ResponseBuilder response = Response.ok(ViolationCsv.of(page.items()), ViolationCsv.MEDIA_TYPE);
+        if (page.nextCursor() != null) {
+            response.header(ViolationCsv.NEXT_CURSOR_HEADER, page.nextCursor())
+                    .header(
+                            "Link",
+                            "<"
+                                    + ViolationCsv.nextPage(
+                                            "/api/v1/violations",
+                                            request.request().query(),
+                                            page.nextCursor())
+                                    + ">; rel=\"next\"");
         }
+        return response.build();
+    }
+
+    /** Counts of the violations the same filters match, by type, severity, tenant, category and cause. */
+    @GET
+    @Path("summary")
+    public ViolationSummary summary(RoutingContext request) {
+        Caller caller = Caller.of(request);
+        ViolationQueryParameters.Query query =
+                parameters.parse(request.request().query(), ViolationQueryParameters.Endpoint.SUMMARY, Instant.now());
+        return store.summarize(TenantScope.filter(caller, query.filter(), topology.current()));
+    }
+
+    private ViolationPage page(RoutingContext request) {
+        Caller caller = Caller.of(request);
+        ViolationQueryParameters.Query query =
+                parameters.parse(request.request().query(), ViolationQueryParameters.Endpoint.LIST, Instant.now());
         ViolationPage page = store.query(
-                TenantScope.filter(caller, filter, topology.current()),
-                limit(bounded("limit", limit)),
-                cursor(bounded("cursor", cursor)));
+                TenantScope.filter(caller, query.filter(), topology.current()), query.limit(), query.cursor());
         return caller.admin()
                 ? page
                 : new ViolationPage(
@@ -94,15 +112,14 @@ public class ViolationResource {
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<Violation> stream(
-            @QueryParam("tenant") String tenant,
-            @QueryParam("type") String type,
-            @QueryParam("severity") String severity,
-            @QueryParam("namespace") String namespace,
-            RoutingContext request) {
+    public Multi<Violation> stream(RoutingContext request) {
         Caller caller = Caller.of(request);
         ViolationFilter filter = TenantScope.filter(
-                caller, filter(tenant, type, severity, namespace, null, null, null), topology.current());
+                caller,
+                parameters
+                        .parse(request.request().query(), ViolationQueryParameters.Endpoint.STREAM, Instant.now())
+                        .filter(),
+                topology.current());
         CallerLimits.Permit permit = limits.streams().acquire(caller.limitKey());
         try {
             Multi<Violation> matching = stream.subscribe(filter);
@@ -131,118 +148,5 @@ public class ViolationResource {
             throw ProblemException.notFound("no violation with id " + id + " (it may have been evicted)");
         }
         return TenantScope.redact(caller, v);
-    }
-
-    /** The filter the parameters name, checked in this order; durations in since and until count back from now. */
-    private ViolationFilter filter(
-            String tenant, String type, String severity, String namespace, String since, String until, Instant now) {
-        return new ViolationFilter(
-                name("tenant", bounded("tenant", tenant)),
-                type(bounded("type", type)),
-                severity(bounded("severity", severity)),
-                name("namespace", bounded("namespace", namespace)),
-                instant("since", bounded("since", since), now),
-                instant("until", bounded("until", until), now));
-    }
-
-    private String bounded(String parameter, String value) {
-        return Parameters.bounded(parameter, value, maxChars);
-    }
-
-    private static String name(String parameter, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        if (!KubernetesNames.isDnsSubdomain(value)) {
-            throw ProblemException.badParameter(
-                    parameter,
-                    parameter + " '" + Parameters.shown(value)
-                            + "' is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')");
-        }
-        return value;
-    }
-
-    private static ViolationType type(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        ViolationType t = ViolationType.parse(value);
-        if (t == null) {
-            throw ProblemException.badParameter(
-                    "type",
-                    "type '" + Parameters.shown(value) + "' is not one of " + Arrays.toString(ViolationType.values()));
-        }
-        return t;
-    }
-
-    private static Severity severity(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        Severity s = Severity.parse(value);
-        if (s == null) {
-            throw ProblemException.badParameter(
-                    "severity", "severity '" + Parameters.shown(value) + "' is not one of critical, warning, info");
-        }
-        return s;
-    }
-
-    /** An ISO-8601 instant, or a duration before now such as {@code 15m}, {@code 2h}, {@code PT30S}. */
-    static Instant instant(String parameter, String value, Instant now) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                Duration d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-                return now.minus(d);
-            }
-            if (value.startsWith("P") || value.startsWith("p")) {
-                return now.minus(Duration.parse(value));
-            }
-            return Instant.parse(value);
-        } catch (DateTimeException | ArithmeticException e) {
-            // not a time, or a duration reaching before any instant: the same answer
-            throw ProblemException.badParameter(
-                    parameter,
-                    parameter + " '" + Parameters.shown(value)
-                            + "' is neither an ISO-8601 instant (2026-01-01T00:00:00Z) nor a duration (15m, 2h, 7d)");
-        }
-    }
-
-    private static int limit(String value) {
-        if (value == null || value.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the problem below
-        }
-        throw ProblemException.badParameter(
-                "limit", "limit '" + Parameters.shown(value) + "' must be a whole number from 1 to " + MAX_LIMIT);
-    }
-
-    private static ViolationOrder cursor(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return ViolationOrder.parseCursor(value);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.badParameter(
-                    "cursor", "cursor is not one this API issued: pass nextCursor unchanged");
-        }
     }
 }

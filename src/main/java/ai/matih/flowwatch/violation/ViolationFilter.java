@@ -1,46 +1,121 @@
 package ai.matih.flowwatch.violation;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * Which violations a query wants; null fields do not filter.
+ * Which violations a query wants: those in its {@link ViolationScope} that match every criterion (one per query
+ * parameter; values of one parameter ORed, parameters ANDed). Pure: the same violation always gives the same answer.
+ * Criteria on fields a tenant's view leaves unchanged are tried first, so a tenant's view of a violation is built
+ * only for those that pass them, and at most once.
  *
- * @param tenant    the tenant at either end
- * @param type      the violation type
- * @param severity  the severity
- * @param namespace the namespace at either end
- * @param since     violations seen at or after this instant (lastSeen)
- * @param until     violations that began at or before this instant (firstSeen)
+ * @param scope    whose view the criteria are compared with
+ * @param criteria the criteria, all of which must match
  */
-public record ViolationFilter(
-        String tenant, ViolationType type, Severity severity, String namespace, Instant since, Instant until) {
+public record ViolationFilter(ViolationScope scope, List<Criterion> criteria) {
 
-    /** No filter. */
-    public static final ViolationFilter ALL = new ViolationFilter(null, null, null, null, null, null);
+    /** Everything. */
+    public static final ViolationFilter ALL = new ViolationFilter(ViolationScope.ALL, List.of());
 
-    /** True when the violation passes every set filter. */
+    public ViolationFilter {
+        Objects.requireNonNull(scope, "scope");
+        List<Criterion> ordered = new ArrayList<>(criteria.size());
+        for (Criterion c : criteria) {
+            if (!c.field().redacted()) {
+                ordered.add(c);
+            }
+        }
+        for (Criterion c : criteria) {
+            if (c.field().redacted()) {
+                ordered.add(c);
+            }
+        }
+        criteria = List.copyOf(ordered);
+    }
+
+    /** These criteria over everything. */
+    public static ViolationFilter of(Criterion... criteria) {
+        return new ViolationFilter(ViolationScope.ALL, List.of(criteria));
+    }
+
+    /** The violations with this tenant at either end. */
+    public static ViolationFilter tenant(String tenant) {
+        return of(Criterion.anyOf(FilterField.TENANT, new FilterValue.Text(tenant)));
+    }
+
+    /** The same criteria in this scope. */
+    public ViolationFilter scoped(ViolationScope newScope) {
+        return new ViolationFilter(newScope, criteria);
+    }
+
+    /** True when the violation is in the scope and passes every criterion. */
     public boolean matches(Violation v) {
-        if (tenant != null
-                && !tenant.equals(v.tenant())
-                && !tenant.equals(v.peerTenant())
-                && !tenant.equals(v.source().tenant())
-                && !tenant.equals(v.destination().tenant())) {
-            return false;
+        return shown(v) != null;
+    }
+
+    /** The violation as the scope shows it when it is in the scope and passes every criterion, else null. */
+    public Violation shown(Violation v) {
+        if (!scope.contains(v)) {
+            return null;
         }
-        if (type != null && type != v.type()) {
-            return false;
+        Violation view = scope.view() == null ? v : null;
+        for (int i = 0; i < criteria.size(); i++) {
+            Criterion c = criteria.get(i);
+            Violation compared = v;
+            if (c.field().redacted()) {
+                if (view == null) {
+                    view = scope.shown(v);
+                }
+                compared = view;
+            }
+            if (!c.matches(compared, scope.labels())) {
+                return null;
+            }
         }
-        if (severity != null && severity != v.severity()) {
-            return false;
+        return view == null ? scope.shown(v) : view;
+    }
+
+    /**
+     * The tenant whose index holds every violation this filter can match: the scope's, else that of a tenant
+     * criterion naming exactly one tenant; null when there is none.
+     */
+    public String indexTenant() {
+        if (scope.tenant() != null) {
+            return scope.tenant();
         }
-        if (namespace != null
-                && !namespace.equals(v.source().namespace())
-                && !namespace.equals(v.destination().namespace())) {
-            return false;
+        for (Criterion c : criteria) {
+            if (c.field() == FilterField.TENANT
+                    && c.include().size() == 1
+                    && c.include().get(0) instanceof FilterValue.Text t) {
+                return t.value();
+            }
         }
-        if (since != null && v.lastSeen().isBefore(since)) {
-            return false;
+        return null;
+    }
+
+    /**
+     * The earliest lastSeen a matching violation can have (the earliest of the included {@code since} values), or
+     * null when any lastSeen can match: newest-first walks stop there.
+     */
+    public Instant earliest() {
+        Instant bound = null;
+        for (Criterion c : criteria) {
+            if (c.field() != FilterField.SINCE || c.include().isEmpty()) {
+                continue;
+            }
+            Instant min = null;
+            for (FilterValue value : c.include()) {
+                Instant at = value.instant();
+                if (at != null && (min == null || at.isBefore(min))) {
+                    min = at;
+                }
+            }
+            if (min != null && (bound == null || min.isAfter(bound))) {
+                bound = min;
+            }
         }
-        return until == null || !v.firstSeen().isAfter(until);
+        return bound;
     }
 }

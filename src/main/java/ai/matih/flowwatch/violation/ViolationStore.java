@@ -355,21 +355,26 @@ public class ViolationStore {
         return byId.size();
     }
 
-    /** A page of violations matching the filter, newest first, after the cursor position (exclusive). */
+    /**
+     * A page of violations matching the filter, newest first, after the cursor position (exclusive). Walks the
+     * index of the filter's tenant when it has one ({@link ViolationFilter#indexTenant()}) and stops at its earliest
+     * lastSeen ({@link ViolationFilter#earliest()}).
+     */
     public ViolationPage query(ViolationFilter filter, int limit, ViolationOrder after) {
-        NavigableMap<ViolationOrder, Violation> source = byTime;
-        if (filter.tenant() != null) {
-            source = byTenant.get(filter.tenant());
-            if (source == null) {
-                return new ViolationPage(List.of(), null);
-            }
+        NavigableMap<ViolationOrder, Violation> source = candidates(filter);
+        if (source == null) {
+            return new ViolationPage(List.of(), null);
         }
         if (after != null) {
             source = source.tailMap(after, false);
         }
+        Instant earliest = filter.earliest();
         List<Violation> items = new ArrayList<>(Math.min(limit, 128));
         String next = null;
         for (Violation v : source.values()) {
+            if (earliest != null && v.lastSeen().isBefore(earliest)) {
+                break;
+            }
             if (!filter.matches(v)) {
                 continue;
             }
@@ -380,6 +385,35 @@ public class ViolationStore {
             items.add(v);
         }
         return new ViolationPage(items, next);
+    }
+
+    /**
+     * Counts of the violations matching the filter, each counted as the filter's scope shows it; walks what
+     * {@link #query} walks.
+     */
+    public ViolationSummary summarize(ViolationFilter filter) {
+        ViolationSummary.Tally tally = new ViolationSummary.Tally();
+        NavigableMap<ViolationOrder, Violation> source = candidates(filter);
+        if (source == null) {
+            return tally.summary();
+        }
+        Instant earliest = filter.earliest();
+        for (Violation v : source.values()) {
+            if (earliest != null && v.lastSeen().isBefore(earliest)) {
+                break;
+            }
+            Violation shown = filter.shown(v);
+            if (shown != null) {
+                tally.add(shown);
+            }
+        }
+        return tally.summary();
+    }
+
+    /** The index holding every violation the filter can match, newest first, or null when none can. */
+    private NavigableMap<ViolationOrder, Violation> candidates(ViolationFilter filter) {
+        String tenant = filter.indexTenant();
+        return tenant == null ? byTime : byTenant.get(tenant);
     }
 
     private static Violation.Evidence withReporter(Violation.Evidence e, String reporter) {

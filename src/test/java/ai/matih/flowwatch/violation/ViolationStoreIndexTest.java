@@ -141,7 +141,7 @@ class ViolationStoreIndexTest {
     }
 
     private static ViolationFilter tenantFilter(String tenant) {
-        return new ViolationFilter(tenant, null, null, null, null, null);
+        return ViolationFilter.tenant(tenant);
     }
 
     private static Violation withTenant(Violation v, String tenant) {

@@ -233,10 +233,12 @@ class ViolationStoreTest {
         ViolationPage page1 = store.query(ViolationFilter.ALL, 2, null);
         ViolationPage page2 = store.query(ViolationFilter.ALL, 2, ViolationOrder.parseCursor(page1.nextCursor()));
         ViolationPage page3 = store.query(ViolationFilter.ALL, 2, ViolationOrder.parseCursor(page2.nextCursor()));
-        ViolationPage forGlobex = store.query(new ViolationFilter("globex", null, null, null, null, null), 10, null);
-        ViolationPage forOther = store.query(new ViolationFilter("initech", null, null, null, null, null), 10, null);
-        ViolationPage since =
-                store.query(new ViolationFilter(null, null, null, null, NOW.plusSeconds(150), null), 10, null);
+        ViolationPage forGlobex = store.query(ViolationFilter.tenant("globex"), 10, null);
+        ViolationPage forOther = store.query(ViolationFilter.tenant("initech"), 10, null);
+        ViolationPage since = store.query(
+                ViolationFilter.of(Criterion.anyOf(FilterField.SINCE, new FilterValue.Time(NOW.plusSeconds(150)))),
+                10,
+                null);
         // Then
         assertThat(page1.items()).extracting(v -> v.destination().workload()).containsExactly("svc4", "svc3");
         assertThat(page2.items()).extracting(v -> v.destination().workload()).containsExactly("svc2", "svc1");

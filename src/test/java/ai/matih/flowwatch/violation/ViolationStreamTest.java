@@ -56,12 +56,10 @@ class ViolationStreamTest {
     @Test
     void givenAFilter_whenViolationsOfSeveralTenantsArrive_thenTheClientGetsOnlyTheMatchingOnes() {
         String tenant = violations.get(0).tenant();
-        AssertSubscriber<Violation> client = stream.subscribe(
-                        new ViolationFilter("nobody", null, null, null, null, null))
+        AssertSubscriber<Violation> client = stream.subscribe(ViolationFilter.tenant("nobody"))
                 .subscribe()
                 .withSubscriber(AssertSubscriber.create(100));
-        AssertSubscriber<Violation> matching = stream.subscribe(
-                        new ViolationFilter(tenant, null, null, null, null, null))
+        AssertSubscriber<Violation> matching = stream.subscribe(ViolationFilter.tenant(tenant))
                 .subscribe()
                 .withSubscriber(AssertSubscriber.create(100));
         violations.forEach(v -> stream.changed(v, true));
