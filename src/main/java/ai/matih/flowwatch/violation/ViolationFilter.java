@@ -50,13 +50,18 @@ public record ViolationFilter(ViolationScope scope, List<Criterion> criteria) {
         return new ViolationFilter(newScope, criteria);
     }
 
-    /** True when the violation is in the scope and passes every criterion. */
+    /** True when the violation is in the scope and passes every criterion; builds the scope's view only if needed. */
     public boolean matches(Violation v) {
-        return shown(v) != null;
+        return check(v, false) != null;
     }
 
     /** The violation as the scope shows it when it is in the scope and passes every criterion, else null. */
     public Violation shown(Violation v) {
+        return check(v, true);
+    }
+
+    /** Null when the violation does not match; else its view when {@code show} (or when built anyway), else itself. */
+    private Violation check(Violation v, boolean show) {
         if (!scope.contains(v)) {
             return null;
         }
@@ -74,7 +79,10 @@ public record ViolationFilter(ViolationScope scope, List<Criterion> criteria) {
                 return null;
             }
         }
-        return view == null ? scope.shown(v) : view;
+        if (view != null) {
+            return view;
+        }
+        return show ? scope.shown(v) : v;
     }
 
     /**

@@ -8,9 +8,11 @@ import ai.matih.flowwatch.topology.PodInfo;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.violation.Cause;
+import ai.matih.flowwatch.violation.EndLabels;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationFilter;
+import ai.matih.flowwatch.violation.ViolationScope;
 import ai.matih.flowwatch.violation.ViolationStore;
 import ai.matih.flowwatch.violation.ViolationSummary;
 import ai.matih.flowwatch.violation.ViolationType;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -353,6 +356,41 @@ class ViolationFilterTest {
                 .isInstanceOfSatisfying(
                         ProblemException.class,
                         e -> assertThat(e.toProblem().parameter()).isEqualTo("tenant"));
+    }
+
+    @Test
+    void aTenantsViewIsBuiltOnlyForTheCriteriaThatReadIt() {
+        // Given a tenant's scope that counts the views it builds
+        AtomicInteger built = new AtomicInteger();
+        ViolationScope scope = new ViolationScope(
+                "acme-corp",
+                v -> {
+                    built.incrementAndGet();
+                    return TenantScope.tenantView("acme-corp", v);
+                },
+                EndLabels.NONE);
+        ViolationFilter unredacted = PARAMETERS
+                .parse(
+                        "type=BLOCKED_ATTEMPT&type=ISOLATION_BREACH&port=!5432",
+                        ViolationQueryParameters.Endpoint.LIST,
+                        NOW)
+                .filter()
+                .scoped(scope);
+        ViolationFilter redacted = PARAMETERS
+                .parse("type=BLOCKED_ATTEMPT&namespace=" + ACME, ViolationQueryParameters.Endpoint.LIST, NOW)
+                .filter()
+                .scoped(scope);
+        // When
+        List<String> first =
+                ALL.stream().filter(unredacted::matches).map(Violation::id).toList();
+        int afterFirst = built.get();
+        List<String> second =
+                ALL.stream().filter(redacted::matches).map(Violation::id).toList();
+        // Then: none for criteria a view leaves unchanged, one for the one violation that passed those first
+        assertThat(first).containsExactly("a2");
+        assertThat(afterFirst).isZero();
+        assertThat(second).containsExactly("a2");
+        assertThat(built).hasValue(1);
     }
 
     @Test
