@@ -18,6 +18,8 @@ public final class ViolationCsv {
 
     /** The media type asked for with {@code Accept}. */
     public static final String MEDIA_TYPE = "text/csv";
+    /** The content type of the answer. */
+    public static final String CONTENT_TYPE = "text/csv; charset=UTF-8";
     /** The header that carries the next page's cursor (also in {@code Link}). */
     public static final String NEXT_CURSOR_HEADER = "Flowwatch-Next-Cursor";
 

@@ -64,7 +64,7 @@ public class ViolationResource {
     @Produces(ViolationCsv.MEDIA_TYPE)
     public Response listCsv(RoutingContext request) {
         ViolationPage page = page(request);
-        Response.ResponseBuilder response = Response.ok(ViolationCsv.of(page.items()), ViolationCsv.MEDIA_TYPE);
+        Response.ResponseBuilder response = Response.ok(ViolationCsv.of(page.items()), ViolationCsv.CONTENT_TYPE);
         if (page.nextCursor() != null) {
             response.header(ViolationCsv.NEXT_CURSOR_HEADER, page.nextCursor())
                     .header(
