@@ -395,10 +395,12 @@ public class ViolationQueryParameters {
             if (value.startsWith("P") || value.startsWith("p")) {
                 return now.minus(Duration.parse(value));
             }
+            // an offset's '+' sent unencoded arrives as a space
+            String text = value.replace(' ', '+');
             try {
-                return Instant.parse(value);
+                return Instant.parse(text);
             } catch (DateTimeException e) {
-                return OffsetDateTime.parse(value).toInstant();
+                return OffsetDateTime.parse(text).toInstant();
             }
         } catch (DateTimeException | ArithmeticException e) {
             // not a time, or a duration reaching before any instant: the same answer

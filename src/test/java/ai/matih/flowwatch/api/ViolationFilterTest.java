@@ -216,6 +216,8 @@ class ViolationFilterTest {
                 Arguments.of("since=PT1H", List.of("a1", "x1")),
                 Arguments.of("since=2026-11-26T07:00:00Z", List.of("a1", "x1")),
                 Arguments.of("since=2026-11-26T09:00:00%2B02:00", List.of("a1", "x1")),
+                Arguments.of("since=2026-11-26T09:00:00+02:00", List.of("a1", "x1")),
+                Arguments.of("since=2026-11-26T03:00:00-04:00", List.of("a1", "x1")),
                 Arguments.of("since=!1h", List.of("a2", "g1")),
                 Arguments.of("until=3h", List.of("g1")),
                 Arguments.of("until=1h", List.of("a2", "g1")),
