@@ -3,6 +3,8 @@ package ai.matih.flowwatch.api;
 import ai.matih.flowwatch.flow.KubernetesNames;
 import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.StreamEvent;
+import ai.matih.flowwatch.violation.StreamPosition;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationFilter;
 import ai.matih.flowwatch.violation.ViolationOrder;
@@ -13,11 +15,15 @@ import ai.matih.flowwatch.violation.ViolationType;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +47,14 @@ public class ViolationResource {
     static final int MAX_LIMIT = 1000;
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
+    /** The header a reconnecting event-stream client sends the id of the last event it got in. */
+    static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
+    /** The same as a query parameter, for clients that cannot set headers. */
+    static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
+    /** The name of the event telling a resuming client that changes may be missing. */
+    static final String GAP_EVENT = "gap";
+    /** The heartbeat's comment; the space makes the line {@code : keep-alive}. */
+    static final String KEEP_ALIVE = " keep-alive";
 
     private final ViolationStore store;
     private final ViolationStream stream;
@@ -87,31 +101,78 @@ public class ViolationResource {
     }
 
     /**
-     * Server-sent events of new and changed violations matching the same filters (no paging). A stream holds one of
-     * its caller's stream permits until the client disconnects; beyond the limit the answer is 429.
+     * Server-sent events of new and changed violations matching the same filters (no paging), each with an id; a
+     * client that reconnects with the id of the last event it got ({@code Last-Event-ID} header, or the
+     * {@code lastEventId} parameter; the header wins) first gets the changes after it that are still kept, then the
+     * live ones (see {@link ViolationStream}). A comment {@code : keep-alive} comes every
+     * {@code flowwatch.api.streams.heartbeat}. A stream holds one of its caller's stream permits until the client
+     * disconnects; beyond the limit the answer is 429.
      */
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<Violation> stream(
+    public Multi<OutboundSseEvent> stream(
             @QueryParam("tenant") String tenant,
             @QueryParam("type") String type,
             @QueryParam("severity") String severity,
             @QueryParam("namespace") String namespace,
+            @QueryParam(LAST_EVENT_ID_PARAMETER) String lastEventId,
+            @HeaderParam(LAST_EVENT_ID_HEADER) String lastEventIdHeader,
+            @Context Sse sse,
             RoutingContext request) {
         Caller caller = Caller.of(request);
         ViolationFilter filter = TenantScope.filter(
                 caller, filter(tenant, type, severity, namespace, null, null, null), topology.current());
+        StreamPosition after = resumeAfter(lastEventIdHeader, lastEventId);
         CallerLimits.Permit permit = limits.streams().acquire(caller.limitKey());
         try {
-            Multi<Violation> matching = stream.subscribe(filter);
-            Multi<Violation> shown = caller.admin() ? matching : matching.map(v -> TenantScope.redact(caller, v));
-            return shown.onTermination().invoke(permit::release);
+            return stream.subscribe(filter, after, limits.config().streams().heartbeat())
+                    .map(e -> event(sse, caller, e))
+                    .onTermination()
+                    .invoke(permit::release);
         } catch (RuntimeException e) {
             permit.release();
             throw e;
         }
+    }
+
+    /** Where a stream resumes: after the header's id, else the parameter's; null when neither is given. */
+    private StreamPosition resumeAfter(String header, String parameter) {
+        StreamPosition fromParameter = position(LAST_EVENT_ID_PARAMETER, bounded(LAST_EVENT_ID_PARAMETER, parameter));
+        StreamPosition fromHeader = position(LAST_EVENT_ID_HEADER, bounded(LAST_EVENT_ID_HEADER, header));
+        return fromHeader != null ? fromHeader : fromParameter;
+    }
+
+    private static StreamPosition position(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return StreamPosition.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter(
+                    name,
+                    name + " '" + Parameters.shown(value) + "' is not an event id of this stream (<epoch>-<sequence>,"
+                            + " as in mfq3x1k2-42): pass the id of the last event received unchanged");
+        }
+    }
+
+    /** One stream event on the wire: a violation as the caller may see it, a notice of a gap, or a heartbeat. */
+    private static OutboundSseEvent event(Sse sse, Caller caller, StreamEvent e) {
+        if (e instanceof StreamEvent.Change c) {
+            return sse.newEventBuilder()
+                    .id(c.id())
+                    .data(Violation.class, TenantScope.redact(caller, c.violation()))
+                    .build();
+        }
+        if (e instanceof StreamEvent.Gap g) {
+            return sse.newEventBuilder()
+                    .name(GAP_EVENT)
+                    .data(StreamEvent.Gap.class, g)
+                    .build();
+        }
+        return sse.newEventBuilder().comment(KEEP_ALIVE).build();
     }
 
     @GET
