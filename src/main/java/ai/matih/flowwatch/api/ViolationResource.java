@@ -31,6 +31,12 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -41,6 +47,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  */
 @Path("/api/v1/violations")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "violations", description = "Recent violations, one at a time, a page at a time or as a live stream")
 public class ViolationResource {
 
     static final int DEFAULT_LIMIT = 100;
@@ -55,6 +62,13 @@ public class ViolationResource {
     static final String GAP_EVENT = "gap";
     /** The heartbeat's comment; the space makes the line {@code : keep-alive}. */
     static final String KEEP_ALIVE = " keep-alive";
+
+    private static final String TENANT = "Violations with this tenant at either end";
+    private static final String TYPE = "The violation type, e.g. ISOLATION_BREACH, BLOCKED_ATTEMPT";
+    private static final String SEVERITY = "critical, warning or info";
+    private static final String NAMESPACE = "Violations with this namespace at either end";
+    private static final String LAST_EVENT_ID = "Resume after this event id (the id: of the last event received):"
+            + " the kept changes after it come first, then the live ones";
 
     private final ViolationStore store;
     private final ViolationStream stream;
@@ -71,16 +85,41 @@ public class ViolationResource {
     }
 
     @GET
+    @Operation(
+            operationId = "listViolations",
+            summary = "Recent violations, newest first",
+            description = "A page of the stored violations matching the filters, newest first (by lastSeen). A "
+                    + "tenant-scoped token gets only violations with its tenant at either end, the other tenant "
+                    + "withheld; asking for another tenant, or a namespace not its tenant's, is a 403.")
+    @APIResponse(
+            responseCode = "200",
+            description = "One page; pass nextCursor back as cursor for the next",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ViolationPage.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
     public ViolationPage list(
-            @QueryParam("tenant") String tenant,
-            @QueryParam("type") String type,
-            @QueryParam("severity") String severity,
-            @QueryParam("namespace") String namespace,
-            @QueryParam("since") String since,
-            @QueryParam("until") String until,
-            @QueryParam("limit") String limit,
-            @QueryParam("cursor") String cursor,
-            RoutingContext request) {
+            @QueryParam("tenant") @Parameter(description = TENANT) String tenant,
+            @QueryParam("type") @Parameter(description = TYPE) String type,
+            @QueryParam("severity") @Parameter(description = SEVERITY) String severity,
+            @QueryParam("namespace") @Parameter(description = NAMESPACE) String namespace,
+            @QueryParam("since")
+                    @Parameter(
+                            description = "Violations seen at or after this time (lastSeen): an ISO-8601 instant, or a"
+                                    + " duration before now (15m, 2h, 7d, PT30S)")
+                    String since,
+            @QueryParam("until")
+                    @Parameter(
+                            description = "Violations that began at or before this time (firstSeen): an ISO-8601"
+                                    + " instant, or a duration before now")
+                    String until,
+            @QueryParam("limit") @Parameter(description = "Violations per page, 1 to 1000 (default 100)") String limit,
+            @QueryParam("cursor") @Parameter(description = "The nextCursor of the previous page, unchanged")
+                    String cursor,
+            @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         ViolationFilter filter = filter(tenant, type, severity, namespace, since, until, Instant.now());
         if (filter.since() != null && filter.until() != null && filter.since().isAfter(filter.until())) {
@@ -112,15 +151,39 @@ public class ViolationResource {
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "streamViolations",
+            summary = "Follow new and changed violations (server-sent events)",
+            description = "Every new or changed violation matching the filters, as it happens: an event with an id: and"
+                    + " the violation as JSON data. A client that reconnects with the id of the last event it got"
+                    + " (Last-Event-ID header, or the lastEventId parameter; the header wins) first gets the changes"
+                    + " after it that flowwatch still keeps, in order, then the live ones, with no gap and no"
+                    + " duplicate. When changes after that id may be missing (flowwatch restarted, another instance"
+                    + " issued it, or more changed since than are kept), an event named gap comes first, then every"
+                    + " kept change. A comment ': keep-alive' comes every flowwatch.api.streams.heartbeat (15 s)."
+                    + " Open streams are bounded per caller and in all (429).")
+    @APIResponse(
+            responseCode = "200",
+            description = "The stream: events of violations (data: a Violation), at most one gap event first (data:"
+                    + " lastEventId and detail), and keep-alive comments",
+            content =
+                    @Content(
+                            mediaType = MediaType.SERVER_SENT_EVENTS,
+                            schema = @Schema(implementation = Violation.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    @APIResponse(responseCode = "429", ref = ApiContract.TOO_MANY_REQUESTS)
     public Multi<OutboundSseEvent> stream(
-            @QueryParam("tenant") String tenant,
-            @QueryParam("type") String type,
-            @QueryParam("severity") String severity,
-            @QueryParam("namespace") String namespace,
-            @QueryParam(LAST_EVENT_ID_PARAMETER) String lastEventId,
-            @HeaderParam(LAST_EVENT_ID_HEADER) String lastEventIdHeader,
+            @QueryParam("tenant") @Parameter(description = TENANT) String tenant,
+            @QueryParam("type") @Parameter(description = TYPE) String type,
+            @QueryParam("severity") @Parameter(description = SEVERITY) String severity,
+            @QueryParam("namespace") @Parameter(description = NAMESPACE) String namespace,
+            @QueryParam(LAST_EVENT_ID_PARAMETER) @Parameter(description = LAST_EVENT_ID) String lastEventId,
+            @HeaderParam(LAST_EVENT_ID_HEADER) @Parameter(description = LAST_EVENT_ID + "; wins over the parameter")
+                    String lastEventIdHeader,
             @Context Sse sse,
-            RoutingContext request) {
+            @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         ViolationFilter filter = TenantScope.filter(
                 caller, filter(tenant, type, severity, namespace, null, null, null), topology.current());
@@ -177,7 +240,25 @@ public class ViolationResource {
 
     @GET
     @Path("{id}")
-    public Violation get(@PathParam("id") String id, RoutingContext request) {
+    @Operation(
+            operationId = "getViolation",
+            summary = "One violation with its evidence",
+            description = "A violation by id. Another tenant's violation is answered 404, as one that does not exist"
+                    + " or was evicted.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The violation, as the token may see it",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Violation.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiContract.NOT_FOUND)
+    public Violation get(
+            @PathParam("id") @Parameter(description = "The violation's id (lower-case hex)") String id,
+            @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         if (!ID.matcher(id).matches()) {
             throw new ProblemException(
