@@ -14,7 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class EventIds {
 
     private final String epoch;
-    private final SecretKeySpec key;
+    private final Cipher encrypt;
+    private final Cipher decrypt;
 
     EventIds(String epoch) {
         this(epoch, randomKey());
@@ -22,7 +23,9 @@ final class EventIds {
 
     EventIds(String epoch, byte[] key) {
         this.epoch = new StreamPosition(epoch, new byte[StreamPosition.TOKEN_BYTES]).epoch();
-        this.key = new SecretKeySpec(key, "AES");
+        SecretKeySpec spec = new SecretKeySpec(key, "AES");
+        this.encrypt = cipher(Cipher.ENCRYPT_MODE, spec);
+        this.decrypt = cipher(Cipher.DECRYPT_MODE, spec);
     }
 
     /** The epoch of this process's ids. */
@@ -35,7 +38,11 @@ final class EventIds {
         byte[] block = ByteBuffer.allocate(StreamPosition.TOKEN_BYTES)
                 .putLong(8, sequence)
                 .array();
-        return new StreamPosition(epoch, cipher(Cipher.ENCRYPT_MODE).doFinalUnchecked(block)).toString();
+        byte[] token;
+        synchronized (encrypt) {
+            token = apply(encrypt, block);
+        }
+        return new StreamPosition(epoch, token).toString();
     }
 
     /** The sequence number of a position this process issued, or -1 when it did not issue it. */
@@ -43,18 +50,30 @@ final class EventIds {
         if (!epoch.equals(position.epoch())) {
             return -1;
         }
-        ByteBuffer block = ByteBuffer.wrap(cipher(Cipher.DECRYPT_MODE).doFinalUnchecked(position.token()));
+        ByteBuffer block;
+        synchronized (decrypt) {
+            block = ByteBuffer.wrap(apply(decrypt, position.token()));
+        }
         long sequence = block.getLong(8);
         return block.getLong(0) == 0 && sequence > 0 ? sequence : -1;
     }
 
-    private Crypt cipher(int mode) {
+    private static Cipher cipher(int mode, SecretKeySpec key) {
         try {
             Cipher c = Cipher.getInstance("AES/ECB/NoPadding");
             c.init(mode, key);
-            return new Crypt(c);
+            return c;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES is not available", e);
+        }
+    }
+
+    /** One whole block through the cipher, which cannot fail; held by the caller. */
+    private static byte[] apply(Cipher cipher, byte[] block) {
+        try {
+            return cipher.doFinal(block);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES failed on one block", e);
         }
     }
 
@@ -62,16 +81,5 @@ final class EventIds {
         byte[] key = new byte[16];
         new SecureRandom().nextBytes(key);
         return key;
-    }
-
-    /** A cipher whose failures, impossible for one whole block, are unchecked. */
-    private record Crypt(Cipher cipher) {
-        byte[] doFinalUnchecked(byte[] block) {
-            try {
-                return cipher.doFinal(block);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES failed on one block", e);
-            }
-        }
     }
 }
