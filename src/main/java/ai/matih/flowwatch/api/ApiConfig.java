@@ -2,6 +2,7 @@ package ai.matih.flowwatch.api;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /**
  * Bounds on what one request to {@code /api/v1/**} may cost flowwatch: the what-if evaluations, the open event
@@ -97,6 +98,13 @@ public interface ApiConfig {
         /** The {@code Retry-After} of a 429, in seconds. */
         @WithDefault("5")
         int retryAfterSeconds();
+
+        /**
+         * How often an open stream sends a heartbeat, the comment line {@code : keep-alive}, so that proxies and load
+         * balancers that cut idle connections keep it open, and a client can tell a quiet stream from a dead one.
+         */
+        @WithDefault("15s")
+        Duration heartbeat();
     }
 
     /** Bounds of the filters of a query of violations, so that no request can make filtering expensive. */

@@ -30,6 +30,9 @@ public class ApiLimits {
         this.evaluations = new CallerLimits(
                 "evaluations running", e.maxConcurrent(), e.maxConcurrentPerCaller(), e.retryAfterSeconds());
         ApiConfig.Streams s = config.streams();
+        if (s.heartbeat().isNegative() || s.heartbeat().isZero()) {
+            throw new IllegalArgumentException("flowwatch.api.streams.heartbeat must be positive: " + s.heartbeat());
+        }
         this.streams = new CallerLimits("event streams open", s.maxOpen(), s.maxOpenPerCaller(), s.retryAfterSeconds());
         AtomicInteger n = new AtomicInteger();
         // nothing waits in a queue: an evaluation runs at once on a free thread or is refused (429). A thread

@@ -18,10 +18,17 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/explain}: how flowwatch would judge a connection on the live topology, axis by axis. The
@@ -35,6 +42,7 @@ import java.util.Map;
  * address no known pod has) gets one and the same 403, so that the answer tells nothing of what is there.
  */
 @Path("/api/v1/explain")
+@Tag(name = "explain", description = "How flowwatch judges one connection on the live topology")
 public class ExplainResource {
 
     /** The one answer to an end a tenant may not explain, whatever is (or is not) there. */
@@ -147,12 +155,34 @@ public class ExplainResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "explainConnection",
+            summary = "How flowwatch judges a connection",
+            description = "Where each end stands in the tenancy model, the intent and why, the NetworkPolicy verdict"
+                    + " of each direction with the policies and rules that decide, and what flowwatch would report if"
+                    + " the CNI said ALLOWED, DENIED or AUDIT. A tenant-scoped token explains connections with one end"
+                    + " in its own namespaces and the other one it may see; any other end is one and the same 403.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The explanation",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Explanation.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
     public Explanation explain(
-            @QueryParam("source") String source,
-            @QueryParam("destination") String destination,
-            @QueryParam("port") String port,
-            @QueryParam("protocol") String protocol,
-            RoutingContext request) {
+            @QueryParam("source")
+                    @Parameter(description = "The initiating end: <namespace>/<pod> or an IP", required = true)
+                    String source,
+            @QueryParam("destination")
+                    @Parameter(description = "The responding end: <namespace>/<pod> or an IP", required = true)
+                    String destination,
+            @QueryParam("port") @Parameter(description = "Destination port, 1-65535 (omit when unknown)") String port,
+            @QueryParam("protocol") @Parameter(description = "TCP (default), UDP, SCTP, ICMP or ICMPv6")
+                    String protocol,
+            @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         ConnectionExplainer.End src = end("source", Parameters.bounded("source", source, maxChars));
         ConnectionExplainer.End dst = end("destination", Parameters.bounded("destination", destination, maxChars));

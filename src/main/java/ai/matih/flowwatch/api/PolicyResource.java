@@ -9,10 +9,18 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The stateless what-if: judges connections against the NetworkPolicies of the manifests in the request,
@@ -30,6 +38,7 @@ import java.util.concurrent.RejectedExecutionException;
  * either); an evaluation that finds no free thread there is answered 429.
  */
 @Path("/api/v1/policy")
+@Tag(name = "policy", description = "Stateless what-if evaluation of NetworkPolicies")
 public class PolicyResource {
 
     private final ApiLimits limits;
@@ -51,7 +60,41 @@ public class PolicyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @EvaluationPermit
-    public Uni<Response> evaluate(byte[] body, @QueryParam("detail") String detail, RoutingContext http) {
+    @Operation(
+            operationId = "evaluatePolicies",
+            summary = "Judge connections against the NetworkPolicies of the given manifests",
+            description = "Stateless what-if, for CI before merging a policy change: the connections of the body are"
+                    + " judged against the NetworkPolicies of its manifests, exactly as Kubernetes defines them;"
+                    + " nothing of flowwatch's own state is read. A tenant-scoped token evaluates only connections with"
+                    + " at least one end a pod of its tenant's namespaces. Evaluations at once are bounded per caller"
+                    + " and in all (429), and so are the work and the answer's size (422).")
+    @RequestBody(
+            required = true,
+            description = "Manifests as multi-document YAML (Namespace, Pod and NetworkPolicy documents) and the"
+                    + " connections to judge",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EvaluateRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "One result per connection",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EvaluateResponse.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    @APIResponse(responseCode = "413", ref = ApiContract.PAYLOAD_TOO_LARGE)
+    @APIResponse(responseCode = "422", ref = ApiContract.UNPROCESSABLE)
+    @APIResponse(responseCode = "429", ref = ApiContract.TOO_MANY_REQUESTS)
+    public Uni<Response> evaluate(
+            byte[] body,
+            @QueryParam("detail")
+                    @Parameter(description = "summary (the default: the first items of each list, and counts) or full")
+                    String detail,
+            @Context RoutingContext http) {
         Caller caller = Caller.of(http);
         // taken by the gate before the body was read; the exchange gives it back unless the evaluation started,
         // which then gives it back as it ends, whether or not its client is still there

@@ -6,11 +6,18 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /api/v1/topology}: what flowwatch knows of the cluster. A thin mapping over {@link TopologyView}. */
 @Path("/api/v1/topology")
+@Tag(name = "topology", description = "What flowwatch knows of the cluster")
 public class TopologyResource {
 
     private final TopologyHolder holder;
@@ -25,7 +32,21 @@ public class TopologyResource {
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public TopologyView get(RoutingContext request) {
+    @Operation(
+            operationId = "getTopology",
+            summary = "The topology snapshot",
+            description = "Tenants, namespaces with their role, policy counts and egress exceptions. A tenant-scoped"
+                    + " token gets its own namespaces and exceptions, with totals over those only.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The snapshot, as the token may see it",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TopologyView.class)))
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    public TopologyView get(@Context RoutingContext request) {
         Caller caller = Caller.of(request);
         return TenantScope.topology(caller, TopologyView.of(holder.current(), Instant.now()));
     }

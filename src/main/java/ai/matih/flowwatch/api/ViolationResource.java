@@ -1,6 +1,8 @@
 package ai.matih.flowwatch.api;
 
 import ai.matih.flowwatch.topology.TopologyHolder;
+import ai.matih.flowwatch.violation.StreamEvent;
+import ai.matih.flowwatch.violation.StreamPosition;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationFilter;
 import ai.matih.flowwatch.violation.ViolationPage;
@@ -10,13 +12,25 @@ import ai.matih.flowwatch.violation.ViolationSummary;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.time.Instant;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -28,9 +42,25 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  */
 @Path("/api/v1/violations")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "violations", description = "Recent violations, one at a time, a page at a time or as a live stream")
 public class ViolationResource {
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{1,64}");
+    /** The header a reconnecting event-stream client sends the id of the last event it got in. */
+    static final String LAST_EVENT_ID_HEADER = "Last-Event-ID";
+    /** The same as a query parameter, for clients that cannot set headers. */
+    static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
+    /** The name of the event telling a resuming client that changes may be missing. */
+    static final String GAP_EVENT = "gap";
+    /** The heartbeat's comment; the space makes the line {@code : keep-alive}. */
+    static final String KEEP_ALIVE = " keep-alive";
+
+    private static final String FILTERS = " The filters (tenant, type, severity, category, cause, observed, namespace,"
+            + " source.namespace, destination.namespace, source.pod, destination.pod, workload, ip, port, protocol,"
+            + " policy, label, since, until) are repeatable (values ORed, parameters ANDed) and negatable with a"
+            + " leading '!'; they are listed as this operation's parameters.";
+    private static final String LAST_EVENT_ID = "Resume after this event id (the id: of the last event received):"
+            + " the kept changes after it come first, then the live ones";
 
     private final ViolationStore store;
     private final ViolationStream stream;
@@ -52,7 +82,31 @@ public class ViolationResource {
     }
 
     @GET
-    public ViolationPage list(RoutingContext request) {
+    @Operation(
+            operationId = "listViolations",
+            summary = "Recent violations, newest first",
+            description = "A page of the stored violations matching the filters, newest first (by lastSeen). A"
+                    + " tenant-scoped token gets only violations with its tenant at either end, the other tenant"
+                    + " withheld; a filter on what the token may not see matches nothing. Accept: text/csv gives the"
+                    + " same page as CSV." + FILTERS)
+    @APIResponse(
+            responseCode = "200",
+            description = "One page; pass nextCursor back as cursor for the next",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = ViolationPage.class)),
+                @Content(
+                        mediaType = ViolationCsv.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description = "RFC 4180 CSV, a header row then a row per violation"))
+            })
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    public ViolationPage list(@Context RoutingContext request) {
         return page(request);
     }
 
@@ -62,7 +116,8 @@ public class ViolationResource {
      */
     @GET
     @Produces(ViolationCsv.MEDIA_TYPE)
-    public Response listCsv(RoutingContext request) {
+    @Operation(hidden = true)
+    public Response listCsv(@Context RoutingContext request) {
         ViolationPage page = page(request);
         Response.ResponseBuilder response = Response.ok(ViolationCsv.of(page.items()), ViolationCsv.CONTENT_TYPE);
         if (page.nextCursor() != null) {
@@ -82,7 +137,22 @@ public class ViolationResource {
     /** Counts of the violations the same filters match, by type, severity, tenant, category and cause. */
     @GET
     @Path("summary")
-    public ViolationSummary summary(RoutingContext request) {
+    @Operation(
+            operationId = "summarizeViolations",
+            summary = "Counts of the violations the filters match",
+            description = "The total and the counts by type, severity, tenant, category and cause of the stored"
+                    + " violations matching the filters, scoped like the list." + FILTERS)
+    @APIResponse(
+            responseCode = "200",
+            description = "The counts",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ViolationSummary.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    public ViolationSummary summary(@Context RoutingContext request) {
         Caller caller = Caller.of(request);
         ViolationQueryParameters.Query query =
                 parameters.parse(request.request().query(), ViolationQueryParameters.Endpoint.SUMMARY, Instant.now());
@@ -105,14 +175,46 @@ public class ViolationResource {
     }
 
     /**
-     * Server-sent events of new and changed violations matching the same filters (no paging). A stream holds one of
-     * its caller's stream permits until the client disconnects; beyond the limit the answer is 429.
+     * Server-sent events of new and changed violations matching the same filters (no paging), each with an id; a
+     * client that reconnects with the id of the last event it got ({@code Last-Event-ID} header, or the
+     * {@code lastEventId} parameter; the header wins) first gets the changes after it that are still kept, then the
+     * live ones (see {@link ViolationStream}). A comment {@code : keep-alive} comes every
+     * {@code flowwatch.api.streams.heartbeat}. A stream holds one of its caller's stream permits until the client
+     * disconnects; beyond the limit the answer is 429.
      */
     @GET
     @Path("stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    public Multi<Violation> stream(RoutingContext request) {
+    @Operation(
+            operationId = "streamViolations",
+            summary = "Follow new and changed violations (server-sent events)",
+            description = "Every new or changed violation matching the filters, as it happens: an event with an id: and"
+                    + " the violation as JSON data. A client that reconnects with the id of the last event it got"
+                    + " (Last-Event-ID header, or the lastEventId parameter; the header wins) first gets the changes"
+                    + " after it that flowwatch still keeps, in order, then the live ones, with no gap and no"
+                    + " duplicate. When changes after that id may be missing (flowwatch restarted, another instance"
+                    + " issued it, or more changed since than are kept), an event named gap comes first, then every"
+                    + " kept change. A comment ': keep-alive' comes every flowwatch.api.streams.heartbeat (15 s)."
+                    + " Open streams are bounded per caller and in all (429)." + FILTERS)
+    @APIResponse(
+            responseCode = "200",
+            description = "The stream: events of violations (data: a Violation), at most one gap event first (data:"
+                    + " lastEventId and detail), and keep-alive comments",
+            content =
+                    @Content(
+                            mediaType = MediaType.SERVER_SENT_EVENTS,
+                            schema = @Schema(implementation = Violation.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    @APIResponse(responseCode = "429", ref = ApiContract.TOO_MANY_REQUESTS)
+    public Multi<OutboundSseEvent> stream(
+            @QueryParam(LAST_EVENT_ID_PARAMETER) @Parameter(description = LAST_EVENT_ID) String lastEventId,
+            @HeaderParam(LAST_EVENT_ID_HEADER) @Parameter(description = LAST_EVENT_ID + "; wins over the parameter")
+                    String lastEventIdHeader,
+            @Context Sse sse,
+            @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         ViolationFilter filter = TenantScope.filter(
                 caller,
@@ -120,20 +222,82 @@ public class ViolationResource {
                         .parse(request.request().query(), ViolationQueryParameters.Endpoint.STREAM, Instant.now())
                         .filter(),
                 topology.current());
+        StreamPosition after = resumeAfter(lastEventIdHeader, lastEventId);
         CallerLimits.Permit permit = limits.streams().acquire(caller.limitKey());
         try {
-            Multi<Violation> matching = stream.subscribe(filter);
-            Multi<Violation> shown = caller.admin() ? matching : matching.map(v -> TenantScope.redact(caller, v));
-            return shown.onTermination().invoke(permit::release);
+            return stream.subscribe(filter, after, limits.config().streams().heartbeat())
+                    .map(e -> event(sse, caller, e))
+                    .onTermination()
+                    .invoke(permit::release);
         } catch (RuntimeException e) {
             permit.release();
             throw e;
         }
     }
 
+    private String bounded(String parameter, String value) {
+        return Parameters.bounded(parameter, value, limits.config().maxParameterChars());
+    }
+
+    /** Where a stream resumes: after the header's id, else the parameter's; null when neither is given. */
+    private StreamPosition resumeAfter(String header, String parameter) {
+        StreamPosition fromParameter = position(LAST_EVENT_ID_PARAMETER, bounded(LAST_EVENT_ID_PARAMETER, parameter));
+        StreamPosition fromHeader = position(LAST_EVENT_ID_HEADER, bounded(LAST_EVENT_ID_HEADER, header));
+        return fromHeader != null ? fromHeader : fromParameter;
+    }
+
+    private static StreamPosition position(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return StreamPosition.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badParameter(
+                    name,
+                    name + " '" + Parameters.shown(value) + "' is not an event id of this stream (<epoch>-<sequence>,"
+                            + " as in mfq3x1k2-42): pass the id of the last event received unchanged");
+        }
+    }
+
+    /** One stream event on the wire: a violation as the caller may see it, a notice of a gap, or a heartbeat. */
+    private static OutboundSseEvent event(Sse sse, Caller caller, StreamEvent e) {
+        if (e instanceof StreamEvent.Change c) {
+            return sse.newEventBuilder()
+                    .id(c.id())
+                    .data(Violation.class, TenantScope.redact(caller, c.violation()))
+                    .build();
+        }
+        if (e instanceof StreamEvent.Gap g) {
+            return sse.newEventBuilder()
+                    .name(GAP_EVENT)
+                    .data(StreamEvent.Gap.class, g)
+                    .build();
+        }
+        return sse.newEventBuilder().comment(KEEP_ALIVE).build();
+    }
+
     @GET
     @Path("{id}")
-    public Violation get(@PathParam("id") String id, RoutingContext request) {
+    @Operation(
+            operationId = "getViolation",
+            summary = "One violation with its evidence",
+            description = "A violation by id. Another tenant's violation is answered 404, as one that does not exist"
+                    + " or was evicted.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The violation, as the token may see it",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Violation.class)))
+    @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
+    @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
+    @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
+    @APIResponse(responseCode = "404", ref = ApiContract.NOT_FOUND)
+    public Violation get(
+            @PathParam("id") @Parameter(description = "The violation's id (lower-case hex)") String id,
+            @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         if (!ID.matcher(id).matches()) {
             throw new ProblemException(
