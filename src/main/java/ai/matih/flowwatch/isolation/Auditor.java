@@ -34,16 +34,28 @@ final class Auditor {
     /** The format the tried connections are described in; never decoded, never counted. */
     private static final SourceFormat FORMAT = SourceFormat.CALICO;
 
+    /** The most namespaces for which closed pairs are remembered across tenants (a square of ints). */
+    static final int MAX_REMEMBERED_NAMESPACES = 2048;
+
     private final Topology topology;
     private final PolicyEngine engine;
     private final Instant now;
     private final Probes probes;
+    private final Map<String, Integer> index = new java.util.HashMap<>();
+    /** Per (from, to) namespace pair: 0 not yet known, 1 open, 2 closed; shared by the tenants of one run. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray closedPairs;
 
     Auditor(Topology topology, PolicyEngine engine, Instant now) {
         this.topology = topology;
         this.engine = engine;
         this.now = now;
         this.probes = new Probes(topology);
+        List<NamespaceInfo> all = probes.namespaces();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(all.get(i).name(), i);
+        }
+        int n = all.size() <= MAX_REMEMBERED_NAMESPACES ? all.size() : 0;
+        this.closedPairs = new java.util.concurrent.atomic.AtomicIntegerArray(n * n);
     }
 
     /** Every tenant of the snapshot, by tenant id. */
@@ -76,7 +88,25 @@ final class Auditor {
                     continue;
                 }
                 Peer peer = new Peer(classOf(other), other.tenant(), other.name());
-                for (Probes.End end : probes.ends(other.name())) {
+                List<Probes.End> theirs = probes.ends(other.name());
+                if (other.role() == Role.TENANT) {
+                    // another tenant's namespace: forbidden whatever the pods and ports, so a direction the policies
+                    // close for any pod on any port (checked once) has nothing to find
+                    boolean egress = !closed(name, other.name(), theirs);
+                    boolean ingress = !closed(other.name(), name, ends);
+                    for (Probes.End end : theirs) {
+                        for (Probes.End mine : ends) {
+                            if (egress) {
+                                tryPorts(mine, end, Direction.EGRESS, peer, findings);
+                            }
+                            if (ingress) {
+                                tryPorts(end, mine, Direction.INGRESS, peer, findings);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                for (Probes.End end : theirs) {
                     both(ends, end, peer, findings);
                 }
             }
@@ -106,15 +136,56 @@ final class Auditor {
         }
     }
 
-    /** The ingress pods labelled for this tenant (real, or one like them) and those labelled otherwise. */
+    /** True when the policies deny every connection from any pod of one namespace to any of another. */
+    private boolean closed(String from, String to, List<Probes.End> destinations) {
+        int n = (int) Math.sqrt(closedPairs.length());
+        Integer i = index.get(from);
+        Integer j = index.get(to);
+        int slot = n > 0 && i != null && j != null ? i * n + j : -1;
+        int known = slot >= 0 ? closedPairs.get(slot) : 0;
+        if (known != 0) {
+            return known == 2;
+        }
+        boolean closed = evaluateClosed(from, to, destinations);
+        if (slot >= 0) {
+            closedPairs.set(slot, closed ? 2 : 1);
+        }
+        return closed;
+    }
+
+    private boolean evaluateClosed(String from, String to, List<Probes.End> destinations) {
+        java.util.Set<ai.matih.flowwatch.flow.Protocol> protocols =
+                java.util.EnumSet.noneOf(ai.matih.flowwatch.flow.Protocol.class);
+        for (Probes.End d : destinations) {
+            d.ports().forEach(p -> protocols.add(p.protocol()));
+        }
+        for (ai.matih.flowwatch.flow.Protocol protocol : protocols) {
+            PolicyResult r = engine.evaluate(
+                    new Connection(probes.wildcard(from), probes.wildcard(to), protocol, Connection.UNKNOWN_PORT));
+            if (r.verdict() != PolicyVerdict.DENY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The ingress pods labelled for this tenant (real, or one like them) and those labelled otherwise; of these, one
+     * per kind the policies of both namespaces can tell apart ({@link Probes#canonical}).
+     */
     private void ingress(String tenant, NamespaceInfo ns, List<Probes.End> own, Findings findings) {
         boolean labelledForTenant = false;
         boolean labelledOtherwise = false;
+        List<String> deciding = new ArrayList<>(findingsNamespaces(own));
+        deciding.add(ns.name());
+        java.util.Set<List<Object>> tried = new java.util.HashSet<>();
         for (Probes.End pod : probes.ends(ns.name())) {
             boolean mine = tenant.equals(pod.tenant());
             labelledForTenant |= mine;
             labelledOtherwise |= !mine && pod.tenant() != null;
-            both(own, pod, new Peer(PeerClass.INGRESS, pod.tenant(), ns.name()), findings);
+            if (mine || tried.add(probes.canonical(pod, deciding))) {
+                both(own, pod, new Peer(PeerClass.INGRESS, pod.tenant(), ns.name()), findings);
+            }
         }
         if (!labelledForTenant) {
             both(own, probes.ingressPod(ns, tenant), new Peer(PeerClass.INGRESS, tenant, ns.name()), findings);
@@ -123,6 +194,10 @@ final class Auditor {
             String other = "not-" + tenant;
             both(own, probes.ingressPod(ns, other), new Peer(PeerClass.INGRESS, other, ns.name()), findings);
         }
+    }
+
+    private static List<String> findingsNamespaces(List<Probes.End> own) {
+        return own.stream().map(e -> e.view().namespace()).distinct().toList();
     }
 
     private void both(List<Probes.End> own, Probes.End peerEnd, Peer peer, Findings findings) {

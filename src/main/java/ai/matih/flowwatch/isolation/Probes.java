@@ -80,6 +80,19 @@ final class Probes {
     private final List<End> dns;
     private final List<End> external;
     private final List<NamespaceInfo> namespaces;
+    private final Map<String, PolicyEndpoint.Pod> wildcards = new LinkedHashMap<>();
+    private final Map<String, Mentions> mentions = new LinkedHashMap<>();
+
+    /**
+     * What the policies of one namespace say of labels: the keys their selectors name and, per key, the values.
+     *
+     * @param values   the values named per key (an Exists or DoesNotExist names the key only)
+     * @param ipBlocks whether some rule has an ipBlock (pod IPs then matter)
+     */
+    record Mentions(Map<String, Set<String>> values, boolean ipBlocks) {
+
+        static final Mentions NONE = new Mentions(Map.of(), false);
+    }
 
     Probes(Topology topology) {
         this.topology = topology;
@@ -118,6 +131,15 @@ final class Probes {
             NamespaceInfo ns = topology.describe(topology.dnsNamespace(), Map.of());
             dnsEnds.add(synthetic(ns, "cluster-dns", topology.dnsSelector(), dnsPorts(), "cluster DNS pod", null));
         }
+        for (NamespaceInfo ns : namespaces) {
+            wildcards.put(
+                    ns.name(), new PolicyEndpoint.Pod(ns.name(), "*", null, ns.labels(), List.of(), false, null, null));
+        }
+        for (NetworkPolicy policy : topology.networkPolicies()) {
+            if (policy.getMetadata() != null && policy.getSpec() != null) {
+                mention(policy);
+            }
+        }
         this.byNamespace = ends;
         this.dns = List.copyOf(dnsEnds);
         this.external = externalEnds(topology);
@@ -130,6 +152,77 @@ final class Probes {
     /** The ends of a known namespace (the cluster DNS pods excluded); empty for an unknown one. */
     List<End> ends(String namespace) {
         return byNamespace.getOrDefault(namespace, List.of());
+    }
+
+    /** Any pod of the namespace, its labels, IPs and ports unknown: what holds for it holds for every pod there. */
+    PolicyEndpoint.Pod wildcard(String namespace) {
+        return wildcards.get(namespace);
+    }
+
+    /**
+     * The pod's labels as the policies of these namespaces can tell them apart: a value no selector of theirs names
+     * is replaced by {@code ~}, a key none names is left out; with its ports, and its IPs when they have ipBlocks.
+     * Pods with the same key are judged alike by those policies.
+     */
+    List<Object> canonical(End pod, List<String> namespaces) {
+        Map<String, String> labels = new java.util.TreeMap<>();
+        boolean ipBlocks = false;
+        for (String ns : namespaces) {
+            Mentions m = mentions.getOrDefault(ns, Mentions.NONE);
+            ipBlocks |= m.ipBlocks();
+            for (Map.Entry<String, String> label : pod.party().labels().entrySet()) {
+                Set<String> named = m.values().get(label.getKey());
+                if (named != null) {
+                    String value = named.contains(label.getValue()) ? label.getValue() : "~";
+                    labels.merge(label.getKey(), value, (a, b) -> a.equals("~") ? b : a);
+                }
+            }
+        }
+        return ipBlocks
+                ? List.of(labels, pod.ports(), String.valueOf(pod.endpoint().ip()))
+                : List.of(labels, pod.ports());
+    }
+
+    private void mention(NetworkPolicy policy) {
+        String ns = policy.getMetadata().getNamespace();
+        Mentions m = mentions.computeIfAbsent(ns, k -> new Mentions(new LinkedHashMap<>(), false));
+        List<io.fabric8.kubernetes.api.model.LabelSelector> selectors = new ArrayList<>();
+        selectors.add(policy.getSpec().getPodSelector());
+        List<NetworkPolicyPeer> peers = new ArrayList<>();
+        for (NetworkPolicyIngressRule rule : nonNull(policy.getSpec().getIngress())) {
+            peers.addAll(nonNull(rule.getFrom()));
+        }
+        for (NetworkPolicyEgressRule rule : nonNull(policy.getSpec().getEgress())) {
+            peers.addAll(nonNull(rule.getTo()));
+        }
+        boolean ipBlocks = m.ipBlocks();
+        for (NetworkPolicyPeer peer : peers) {
+            if (peer == null) {
+                continue;
+            }
+            selectors.add(peer.getPodSelector());
+            selectors.add(peer.getNamespaceSelector());
+            ipBlocks |= peer.getIpBlock() != null;
+        }
+        for (io.fabric8.kubernetes.api.model.LabelSelector selector : selectors) {
+            if (selector == null) {
+                continue;
+            }
+            if (selector.getMatchLabels() != null) {
+                selector.getMatchLabels()
+                        .forEach((k, v) -> m.values()
+                                .computeIfAbsent(k, x -> new HashSet<>())
+                                .add(v));
+            }
+            for (io.fabric8.kubernetes.api.model.LabelSelectorRequirement r : nonNull(selector.getMatchExpressions())) {
+                if (r == null || r.getKey() == null) {
+                    continue;
+                }
+                Set<String> values = m.values().computeIfAbsent(r.getKey(), x -> new HashSet<>());
+                values.addAll(nonNull(r.getValues()));
+            }
+        }
+        mentions.put(ns, new Mentions(m.values(), ipBlocks));
     }
 
     List<End> dns() {
