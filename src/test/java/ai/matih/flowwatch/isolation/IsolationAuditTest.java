@@ -137,6 +137,19 @@ class IsolationAuditTest {
                 .isInstanceOf(UnsupportedOperationException.class);
     }
 
+    @Test
+    void aBoundedEntryKeepsTheFirstFindingsAndCountsTheRest() {
+        // Given
+        TenantIsolation acme = audit(DEMO).tenant("acme-corp");
+        // When
+        TenantIsolation bounded = acme.bounded(1);
+        // Then
+        assertThat(bounded.findings()).containsExactly(acme.findings().get(0));
+        assertThat(bounded.omitted()).isEqualTo(acme.findings().size() - 1);
+        assertThat(bounded.status()).isEqualTo(acme.status());
+        assertThat(acme.bounded(100)).isSameAs(acme);
+    }
+
     record Breakage(
             String name,
             UnaryOperator<String> edit,
