@@ -136,6 +136,15 @@ class IsolationEndToEndTest {
     }
 
     @Test
+    void theAuditIsComputedOncePerTopologySnapshot() {
+        // Given / When two requests on the same snapshot
+        String first = isolation(Tokens.admin(), null).jsonPath().getString("generatedAt");
+        String second = isolation(Tokens.tenant("acme-corp"), null).jsonPath().getString("generatedAt");
+        // Then
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
     void withoutATokenTheAnswerIsUnauthorized() {
         assertThat(given().get("/api/v1/isolation").statusCode()).isEqualTo(401);
     }
