@@ -6,6 +6,7 @@ import ai.matih.flowwatch.classify.IntentResult;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.flow.Initiation;
 import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.policy.Connection;
 import ai.matih.flowwatch.policy.Direction;
@@ -18,10 +19,16 @@ import ai.matih.flowwatch.topology.Topology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Supplier;
 
 /**
  * Audits the tenants of one topology snapshot: for each tenant namespace, every representative connection between
@@ -41,9 +48,9 @@ final class Auditor {
     private final PolicyEngine engine;
     private final Instant now;
     private final Probes probes;
-    private final Map<String, Integer> index = new java.util.HashMap<>();
+    private final Map<String, Integer> index = new HashMap<>();
     /** Per (from, to) namespace pair: 0 not yet known, 1 open, 2 closed; shared by the tenants of one run. */
-    private final java.util.concurrent.atomic.AtomicIntegerArray closedPairs;
+    private final AtomicIntegerArray closedPairs;
 
     Auditor(Topology topology, PolicyEngine engine, Instant now) {
         this.topology = topology;
@@ -55,7 +62,7 @@ final class Auditor {
             index.put(all.get(i).name(), i);
         }
         int n = all.size() <= MAX_REMEMBERED_NAMESPACES ? all.size() : 0;
-        this.closedPairs = new java.util.concurrent.atomic.AtomicIntegerArray(n * n);
+        this.closedPairs = new AtomicIntegerArray(n * n);
     }
 
     /** Every tenant of the snapshot, by tenant id. */
@@ -154,12 +161,11 @@ final class Auditor {
     }
 
     private boolean evaluateClosed(String from, String to, List<Probes.End> destinations) {
-        java.util.Set<ai.matih.flowwatch.flow.Protocol> protocols =
-                java.util.EnumSet.noneOf(ai.matih.flowwatch.flow.Protocol.class);
+        Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
         for (Probes.End d : destinations) {
             d.ports().forEach(p -> protocols.add(p.protocol()));
         }
-        for (ai.matih.flowwatch.flow.Protocol protocol : protocols) {
+        for (Protocol protocol : protocols) {
             PolicyResult r = engine.evaluate(
                     new Connection(probes.wildcard(from), probes.wildcard(to), protocol, Connection.UNKNOWN_PORT));
             if (r.verdict() != PolicyVerdict.DENY) {
@@ -178,7 +184,7 @@ final class Auditor {
         boolean labelledOtherwise = false;
         List<String> deciding = new ArrayList<>(findingsNamespaces(own));
         deciding.add(ns.name());
-        java.util.Set<List<Object>> tried = new java.util.HashSet<>();
+        Set<List<Object>> tried = new HashSet<>();
         for (Probes.End pod : probes.ends(ns.name())) {
             boolean mine = tenant.equals(pod.tenant());
             labelledForTenant |= mine;
@@ -314,7 +320,7 @@ final class Auditor {
                 Peer peer,
                 Example example,
                 List<String> decidedBy,
-                java.util.function.Supplier<String> reason) {
+                Supplier<String> reason) {
             Finding.Key key = new Finding.Key(kind, direction, peer, List.copyOf(decidedBy));
             if (!byKey.containsKey(key)) {
                 byKey.put(key, new Finding(kind, direction, peer, example, decidedBy, reason.get()));

@@ -14,6 +14,8 @@ import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.violation.EndpointView;
 import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
@@ -28,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The representative ends and ports of one topology snapshot that the audit tries: per namespace its real pods (one
@@ -165,7 +168,7 @@ final class Probes {
      * Pods with the same key are judged alike by those policies.
      */
     List<Object> canonical(End pod, List<String> namespaces) {
-        Map<String, String> labels = new java.util.TreeMap<>();
+        Map<String, String> labels = new TreeMap<>();
         boolean ipBlocks = false;
         for (String ns : namespaces) {
             Mentions m = mentions.getOrDefault(ns, Mentions.NONE);
@@ -186,7 +189,7 @@ final class Probes {
     private void mention(NetworkPolicy policy) {
         String ns = policy.getMetadata().getNamespace();
         Mentions m = mentions.computeIfAbsent(ns, k -> new Mentions(new LinkedHashMap<>(), false));
-        List<io.fabric8.kubernetes.api.model.LabelSelector> selectors = new ArrayList<>();
+        List<LabelSelector> selectors = new ArrayList<>();
         selectors.add(policy.getSpec().getPodSelector());
         List<NetworkPolicyPeer> peers = new ArrayList<>();
         for (NetworkPolicyIngressRule rule : nonNull(policy.getSpec().getIngress())) {
@@ -204,7 +207,7 @@ final class Probes {
             selectors.add(peer.getNamespaceSelector());
             ipBlocks |= peer.getIpBlock() != null;
         }
-        for (io.fabric8.kubernetes.api.model.LabelSelector selector : selectors) {
+        for (LabelSelector selector : selectors) {
             if (selector == null) {
                 continue;
             }
@@ -214,7 +217,7 @@ final class Probes {
                                 .computeIfAbsent(k, x -> new HashSet<>())
                                 .add(v));
             }
-            for (io.fabric8.kubernetes.api.model.LabelSelectorRequirement r : nonNull(selector.getMatchExpressions())) {
+            for (LabelSelectorRequirement r : nonNull(selector.getMatchExpressions())) {
                 if (r == null || r.getKey() == null) {
                     continue;
                 }
