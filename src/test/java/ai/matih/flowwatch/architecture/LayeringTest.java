@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ranks, never one of its own rank or above. The ranks, lowest first (docs/architecture.md):
  *
  * <pre>
- * flow, kafka &lt; topology &lt; policy &lt; violation &lt; classify &lt; {audit, alerting, metrics} &lt; decode &lt; ingest &lt; api &lt; demo
+ * flow, kafka &lt; topology &lt; policy &lt; violation &lt; classify &lt; isolation &lt; {audit, alerting, metrics} &lt; decode &lt; ingest &lt; api &lt; demo
  * </pre>
  *
  * A sub-package belongs to the room of its top-level package ({@code decode.hubble} is in {@code decode}).
@@ -37,6 +37,7 @@ class LayeringTest {
             List.of("policy"),
             List.of("violation"),
             List.of("classify"),
+            List.of("isolation"),
             List.of("audit", "alerting", "metrics"),
             List.of("decode"),
             List.of("ingest"),

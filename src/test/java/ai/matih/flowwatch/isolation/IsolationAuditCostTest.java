@@ -1,0 +1,101 @@
+package ai.matih.flowwatch.isolation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.matih.flowwatch.policy.CniProfile;
+import ai.matih.flowwatch.policy.PolicyEngine;
+import ai.matih.flowwatch.topology.Topology;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the audit costs, printed for the record (no timing assertion: the machine varies): the demo topology, and a
+ * generated one of 1,000 tenant namespaces shaped like the seed (three pods, the seed's three policies and an
+ * ingress-controller pod each).
+ */
+class IsolationAuditCostTest {
+
+    static String generated(int tenants) {
+        StringBuilder y = new StringBuilder();
+        y.append(IsolationAuditTest.DEMO);
+        for (int i = 0; i < tenants; i++) {
+            String t = "t" + i;
+            String ns = "matih-data-plane-" + t;
+            y.append("\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ")
+                    .append(ns)
+                    .append("\n  labels:\n    matih.ai/tenant: ")
+                    .append(t)
+                    .append('\n');
+            y.append("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ingress-nginx-")
+                    .append(t)
+                    .append("\n  namespace: matih-ingress\n  labels:\n    app: ingress-nginx\n    matih.ai/tenant: ")
+                    .append(t)
+                    .append("\nspec:\n  containers:\n    - name: main\n      ports:\n        - containerPort: 443\n")
+                    .append("status:\n  podIP: ")
+                    .append(ip(200, i))
+                    .append('\n');
+            String[][] pods = {{"api", "8080"}, {"worker", null}, {"db", "5432"}};
+            for (int p = 0; p < pods.length; p++) {
+                y.append("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ")
+                        .append(pods[p][0])
+                        .append("-0\n  namespace: ")
+                        .append(ns)
+                        .append("\n  labels:\n    app: ")
+                        .append(pods[p][0])
+                        .append("\nspec:\n  containers:\n    - name: main\n");
+                if (pods[p][1] != null) {
+                    y.append("      ports:\n        - containerPort: ")
+                            .append(pods[p][1])
+                            .append('\n');
+                }
+                y.append("status:\n  podIP: ").append(ip(100 + p, i)).append('\n');
+            }
+            String seed = IsolationAuditTest.DEMO.substring(
+                    IsolationAuditTest.DEMO.indexOf("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
+                            + "  name: default-deny-all\n  namespace: matih-data-plane-initech"),
+                    IsolationAuditTest.DEMO.indexOf("---\n# acme-corp's declared egress exception"));
+            y.append("---\n")
+                    .append(seed.replace("matih-data-plane-initech", ns).replace("initech", t));
+        }
+        return y.toString();
+    }
+
+    private static String ip(int b, int i) {
+        return "10." + b + "." + (i / 250) + "." + (i % 250 + 1);
+    }
+
+    @Test
+    void theAuditOfTheDemoAndOfAThousandTenantsIsMeasured() {
+        for (int tenants : new int[] {0, 1_000}) {
+            // Given
+            Topology topology = IsolationAuditTest.topology(generated(tenants));
+            PolicyEngine engine = PolicyEngine.compile(topology, CniProfile.CONFORMANCE);
+            // When
+            long start = System.nanoTime();
+            IsolationReport report = IsolationAudit.audit(topology, CniProfile.CONFORMANCE, Instant.now());
+            long all = System.nanoTime() - start;
+            Auditor auditor = new Auditor(topology, engine, Instant.now());
+            start = System.nanoTime();
+            TenantIsolation one = auditor.audit("acme-corp", List.of("matih-data-plane-acme-corp"));
+            long single = System.nanoTime() - start;
+            // Then
+            System.out.printf(
+                    "isolation audit: %d tenants, %d namespaces, %d policies, %d pods: all tenants %d ms, "
+                            + "one tenant %d ms%n",
+                    report.tenants().size(),
+                    topology.namespaces().size(),
+                    topology.networkPolicies().size(),
+                    topology.podsByName().size(),
+                    all / 1_000_000,
+                    single / 1_000_000);
+            assertThat(report.tenants()).hasSize(3 + tenants);
+            assertThat(one.status()).isEqualTo(IsolationStatus.BREACHABLE);
+            assertThat(report.tenants())
+                    .allSatisfy(t -> assertThat(t.findings())
+                            .filteredOn(f -> f.kind() == FindingKind.PERMITS_FORBIDDEN)
+                            .singleElement()
+                            .satisfies(f -> assertThat(f.peer().peerClass()).isEqualTo(PeerClass.EXTERNAL)));
+        }
+    }
+}
