@@ -4,7 +4,6 @@ import ai.matih.flowwatch.flow.KubernetesNames;
 import ai.matih.flowwatch.isolation.IsolationAudit;
 import ai.matih.flowwatch.isolation.IsolationReport;
 import ai.matih.flowwatch.isolation.TenantIsolation;
-import ai.matih.flowwatch.isolation.TenantView;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,8 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /api/v1/isolation[?tenant=]}: the isolation audit of the current topology, the policies in force checked
- * against the isolation model. A tenant-scoped caller gets its own entry only, in its tenant view
- * ({@link TenantView}); asking for another tenant, existing or not, is refused (403) like everywhere else. Each entry
+ * against the isolation model, for platform administrators: a tenant-scoped caller is refused (403), whatever tenant
+ * it asks for, because the findings of its own entry would show what other tenants' policies and pods open to it. Each entry
  * lists at most {@value #MAX_FINDINGS} findings, the rest counted in {@code omitted}.
  */
 @Path("/api/v1/isolation")
@@ -48,8 +47,7 @@ public class IsolationResource {
             description = "For every tenant namespace, the connectivity the NetworkPolicies in force give with each"
                     + " class of peer, compared with the isolation model: PERMITS_FORBIDDEN (an open door),"
                     + " DENIES_PERMITTED (something the model permits is denied) and INDETERMINATE findings, and the"
-                    + " tenant's status. A tenant-scoped token gets its own entry only; asking for another tenant,"
-                    + " existing or not, is a 403.")
+                    + " tenant's status. For platform administrators: a tenant-scoped token is refused (403).")
     @APIResponse(
             responseCode = "200",
             description = "The audit of the current topology snapshot",
@@ -65,10 +63,13 @@ public class IsolationResource {
             @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         String asked = tenant(Parameters.bounded("tenant", tenant, maxChars));
-        if (!caller.admin() && asked != null && !asked.equals(caller.tenant())) {
-            throw caller.outsideScope("tenant", "tenant '" + asked + "' is not yours");
+        if (!caller.admin()) {
+            // A tenant's view would show what other tenants' policies and pods open to it (ports, addresses, whether
+            // their ingress is open), so the audit is answered to platform administrators only; the same answer
+            // whatever tenant is asked for.
+            throw caller.outsideScope("tenant", "the isolation audit is answered to platform administrators only");
         }
-        String wanted = caller.admin() ? asked : caller.tenant();
+        String wanted = asked;
         IsolationReport report = audit.report();
         List<TenantIsolation> entries;
         if (wanted == null) {
@@ -79,10 +80,7 @@ public class IsolationResource {
         }
         return new IsolationReport(
                 report.generatedAt(),
-                entries.stream()
-                        .map(e -> caller.admin() ? e : TenantView.of(caller.tenant(), e))
-                        .map(e -> e.bounded(MAX_FINDINGS))
-                        .toList());
+                entries.stream().map(e -> e.bounded(MAX_FINDINGS)).toList());
     }
 
     private static String tenant(String value) {

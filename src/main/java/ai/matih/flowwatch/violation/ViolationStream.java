@@ -105,7 +105,7 @@ public class ViolationStream implements ViolationListener {
 
     /** Joins the live feed and reads what it resumes from, in one step; the join ends when the client goes. */
     private Multi<StreamEvent> open(ViolationFilter filter, StreamPosition after) {
-        Tap tap = new Tap(filter::matches);
+        Tap tap = new Tap();
         Resumed resumed = null;
         synchronized (lock) {
             if (after != null) {
@@ -113,8 +113,11 @@ public class ViolationStream implements ViolationListener {
             }
             taps.add(tap);
         }
+        // the client's filter runs here, on a worker thread, never under the lock ingestion takes
         Multi<StreamEvent> live = tap.events
                 .emitOn(Infrastructure.getDefaultWorkerPool())
+                .select()
+                .where(e -> !(e instanceof StreamEvent.Change c) || filter.matches(c.violation()))
                 .onOverflow()
                 .buffer(BUFFER);
         List<StreamEvent> backlog = resumed == null ? List.of() : backlog(resumed, after, filter);
@@ -190,24 +193,17 @@ public class ViolationStream implements ViolationListener {
     }
 
     /**
-     * One subscriber: its filter and its live events, queued (at most {@value #BUFFER}) until it has sent what it
+     * One subscriber: its live events, unfiltered,, queued (at most {@value #BUFFER}) until it has sent what it
      * resumes from, then handed to a worker thread and its buffer.
      */
     private static final class Tap {
 
-        private final Predicate<Violation> filter;
         private final UnicastProcessor<StreamEvent> events =
                 UnicastProcessor.create(new ArrayBlockingQueue<>(BUFFER), null);
 
-        private Tap(Predicate<Violation> filter) {
-            this.filter = filter;
-        }
-
-        /** Under the stream's lock. */
+        /** Under the stream's lock: hands the change on, unfiltered (the filter runs on the client's worker). */
         private void offer(StreamEvent.Change change) {
-            if (filter.test(change.violation())) {
-                events.onNext(change);
-            }
+            events.onNext(change);
         }
     }
 }
