@@ -37,6 +37,8 @@ public class IsolationAudit {
             return audited.report();
         }
         synchronized (this) {
+            // the snapshot again: one that came while this caller waited is newer than the one it read
+            topology = holder.current();
             audited = last.get();
             if (audited == null || audited.topology() != topology) {
                 audited = new Audited(topology, audit(topology, profile, Instant.now()));
