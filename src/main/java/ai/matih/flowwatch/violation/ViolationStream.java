@@ -45,7 +45,8 @@ public class ViolationStream implements ViolationListener {
     /** Guards the log and the subscribers, so that a change is numbered, kept and fanned out in one step. */
     private final Object lock = new Object();
 
-    private final List<Tap> taps = new ArrayList<>();
+    /** Each open stream's live events, unfiltered (its filter runs on its worker thread), at most {@value #BUFFER} queued. */
+    private final List<UnicastProcessor<StreamEvent>> taps = new ArrayList<>();
 
     @Inject
     public ViolationStream(ViolationConfig config, ViolationStore store) {
@@ -74,7 +75,7 @@ public class ViolationStream implements ViolationListener {
             }
             StreamEvent.Change change = new StreamEvent.Change(ids.id(sequence), violation);
             for (int i = 0; i < taps.size(); i++) {
-                taps.get(i).offer(change);
+                taps.get(i).onNext(change);
             }
         }
     }
@@ -105,7 +106,7 @@ public class ViolationStream implements ViolationListener {
 
     /** Joins the live feed and reads what it resumes from, in one step; the join ends when the client goes. */
     private Multi<StreamEvent> open(ViolationFilter filter, StreamPosition after) {
-        Tap tap = new Tap();
+        UnicastProcessor<StreamEvent> tap = UnicastProcessor.create(new ArrayBlockingQueue<>(BUFFER), null);
         Resumed resumed = null;
         synchronized (lock) {
             if (after != null) {
@@ -114,8 +115,7 @@ public class ViolationStream implements ViolationListener {
             taps.add(tap);
         }
         // the client's filter runs here, on a worker thread, never under the lock ingestion takes
-        Multi<StreamEvent> live = tap.events
-                .emitOn(Infrastructure.getDefaultWorkerPool())
+        Multi<StreamEvent> live = tap.emitOn(Infrastructure.getDefaultWorkerPool())
                 .select()
                 .where(e -> !(e instanceof StreamEvent.Change c) || filter.matches(c.violation()))
                 .onOverflow()
@@ -176,7 +176,7 @@ public class ViolationStream implements ViolationListener {
      */
     private record Resumed(List<StreamLog.Entry> entries, String missing) {}
 
-    private void leave(Tap tap) {
+    private void leave(UnicastProcessor<StreamEvent> tap) {
         synchronized (lock) {
             taps.remove(tap);
         }
@@ -190,20 +190,5 @@ public class ViolationStream implements ViolationListener {
     /** The number of the change an id names, or -1 when this stream did not issue it (tests). */
     long sequence(String id) {
         return ids.sequence(StreamPosition.parse(id));
-    }
-
-    /**
-     * One subscriber: its live events, unfiltered,, queued (at most {@value #BUFFER}) until it has sent what it
-     * resumes from, then handed to a worker thread and its buffer.
-     */
-    private static final class Tap {
-
-        private final UnicastProcessor<StreamEvent> events =
-                UnicastProcessor.create(new ArrayBlockingQueue<>(BUFFER), null);
-
-        /** Under the stream's lock: hands the change on, unfiltered (the filter runs on the client's worker). */
-        private void offer(StreamEvent.Change change) {
-            events.onNext(change);
-        }
     }
 }
