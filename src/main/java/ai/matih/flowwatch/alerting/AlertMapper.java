@@ -95,7 +95,6 @@ final class AlertMapper {
             case ENFORCEMENT_GAP -> "The CNI allowed traffic that the network policies deny.";
             case BLOCKED_ATTEMPT -> "Traffic forbidden by tenant isolation was attempted and blocked.";
             case UNEXPECTED_DENY -> "Traffic permitted by tenant isolation was blocked.";
-            case WOULD_BE_BLOCKED -> "Forbidden traffic would be blocked once staged policies are enforced.";
             case UNCLASSIFIED -> "Traffic could not be judged against tenant isolation.";
             case POLICY_TAMPERING -> "A tenant's network policy was changed or removed.";
             case TOPOLOGY_DRIFT -> "A namespace's role or tenant label changed.";

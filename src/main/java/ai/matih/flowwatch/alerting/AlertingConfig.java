@@ -27,7 +27,7 @@ public interface AlertingConfig {
 
     /**
      * The least severe violation that becomes an alert: {@code critical}, {@code warning} (the default) or
-     * {@code info}. With {@code warning}, info violations (blocked attempts, would-be-blocked) never alert.
+     * {@code info}. With {@code warning}, info violations (blocked attempts, unclassified flows) never alert.
      */
     @WithDefault("warning")
     Severity minSeverity();

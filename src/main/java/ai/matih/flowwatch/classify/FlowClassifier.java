@@ -56,11 +56,16 @@ public final class FlowClassifier {
                     dst,
                     src.kind() == Party.Kind.TENANT || dst.kind() == Party.Kind.TENANT);
         }
-        if (observed == Observed.ALLOWED && seenOnlyLeavingSource(flow, dst)) {
-            return new Outcome.Partial("allowed at the source; the destination's report decides");
+        boolean permitted = intent.intent() == Intent.PERMITTED;
+        boolean passed = observed == Observed.ALLOWED || (observed == Observed.AUDIT && !permitted);
+        if (passed && seenOnlyLeavingSource(flow, dst)) {
+            return new Outcome.Partial(
+                    observed == Observed.AUDIT
+                            ? "passed the source under an audit-mode verdict or staged policy; the destination's"
+                                    + " report decides"
+                            : "allowed at the source; the destination's report decides");
         }
         PolicyDecision policy = policyAxis.decide(flow, src, dst, intent, topology);
-        boolean permitted = intent.intent() == Intent.PERMITTED;
         return switch (observed) {
             case ALLOWED -> {
                 if (permitted) {
@@ -76,10 +81,7 @@ public final class FlowClassifier {
                     }
                     yield new Outcome.Normal(intent.reason());
                 }
-                ViolationType breach = dst.kind() == Party.Kind.EXTERNAL
-                        ? ViolationType.UNEXPECTED_EGRESS
-                        : ViolationType.ISOLATION_BREACH;
-                yield flagged(breach, allowedCause(policy.verdict()), intent, policy, src, dst, intent.reason());
+                yield breach(intent, policy, src, dst, intent.reason());
             }
             case DENIED ->
                 permitted
@@ -99,6 +101,8 @@ public final class FlowClassifier {
                                 src,
                                 dst,
                                 intent.reason());
+            // Audit mode and staged policies do not enforce: the connection went through, so forbidden traffic is
+            // judged as if allowed; permitted traffic that a policy would deny once enforced is an unexpected deny.
             case AUDIT, UNKNOWN ->
                 permitted
                         ? flagged(
@@ -109,20 +113,28 @@ public final class FlowClassifier {
                                 src,
                                 dst,
                                 intent.reason() + ", but a staged or audit-mode policy would deny it once enforced")
-                        : flagged(
-                                ViolationType.WOULD_BE_BLOCKED,
-                                deniedCause(policy.verdict()),
+                        : breach(
                                 intent,
                                 policy,
                                 src,
                                 dst,
-                                intent.reason());
+                                intent.reason() + ", and it went through: a staged or audit-mode policy would block"
+                                        + " it only once enforced");
         };
     }
 
+    /** Forbidden traffic that went through: unexpected egress to outside the cluster, else an isolation breach. */
+    private static Outcome.Flagged breach(
+            IntentResult.Judged intent, PolicyDecision policy, Party src, Party dst, String reason) {
+        ViolationType type =
+                dst.kind() == Party.Kind.EXTERNAL ? ViolationType.UNEXPECTED_EGRESS : ViolationType.ISOLATION_BREACH;
+        return flagged(type, allowedCause(policy.verdict()), intent, policy, src, dst, reason);
+    }
+
     /**
-     * An allow reported on the source side of a connection to an in-cluster pod says only that the source's
-     * egress let it out; the destination's ingress may still drop it, and its own report decides.
+     * An allow (or an audit verdict that let forbidden traffic pass) reported on the source side of a connection to an
+     * in-cluster pod says only that the source's egress let it out; the destination's ingress may still drop it, and
+     * its own report decides.
      */
     private static boolean seenOnlyLeavingSource(Flow flow, Party dst) {
         return flow.side() == ObservationSide.SOURCE

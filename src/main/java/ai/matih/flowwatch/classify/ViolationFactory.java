@@ -3,6 +3,8 @@ package ai.matih.flowwatch.classify;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.flow.Observed;
+import ai.matih.flowwatch.flow.SourceFormat;
 import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.violation.Category;
 import ai.matih.flowwatch.violation.Cause;
@@ -101,7 +103,7 @@ public final class ViolationFactory {
             peer = null;
         }
         Violation.Evidence evidence = new Violation.Evidence(
-                flow.verdictDetail(),
+                verdictDetail(flow),
                 flow.policies(),
                 flow.reporter() == null ? List.of() : List.of(flow.reporter()),
                 policyReason,
@@ -130,6 +132,24 @@ public final class ViolationFactory {
                 .build();
         return new Draft(
                 template, flow.time(), attemptKey(flow), flow.connections(), fingerprint(flow), flow.reporter());
+    }
+
+    /**
+     * What the CNI said of its verdict. A connection that passed under a verdict that does not enforce (Cilium's
+     * policy-audit mode, a Calico staged policy) names that verdict and that it would be blocked once enforced.
+     */
+    static String verdictDetail(Flow flow) {
+        String detail = flow.verdictDetail();
+        if (flow.observed() != Observed.AUDIT) {
+            return detail;
+        }
+        String verdict;
+        if (flow.format() == SourceFormat.HUBBLE || detail == null || detail.isBlank()) {
+            verdict = "audit-mode verdict AUDIT";
+        } else {
+            verdict = detail;
+        }
+        return verdict + ": passed, would be blocked once enforced";
     }
 
     /**

@@ -224,7 +224,8 @@ final class DemoTopology {
                         Outcome.DENIED_EGRESS,
                         null,
                         null),
-                // WOULD_BE_BLOCKED: Hubble AUDIT verdict / Calico allow with a pending staged deny.
+                // ISOLATION_BREACH that went through under a Hubble AUDIT verdict / a Calico allow with a pending
+                // staged deny.
                 new Connection(
                         pod(initech, "api"),
                         pod(acme, "db"),

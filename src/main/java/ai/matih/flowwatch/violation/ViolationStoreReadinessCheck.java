@@ -29,7 +29,8 @@ public class ViolationStoreReadinessCheck implements HealthCheck {
                 .withData("topic", topic.topic())
                 .withData("stored", store.size())
                 .withData("read", topic.read())
-                .withData("unreadable", topic.unreadable());
+                .withData("unreadable", topic.unreadable())
+                .withData("upgraded", topic.upgraded());
         if (topic.rebuilt()) {
             builder.withData("rebuildRecords", topic.rebuildRecords()).withData("rebuildMillis", topic.rebuildMillis());
         }

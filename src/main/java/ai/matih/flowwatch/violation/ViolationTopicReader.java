@@ -2,6 +2,8 @@ package ai.matih.flowwatch.violation;
 
 import ai.matih.flowwatch.kafka.TopicsConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -56,6 +58,7 @@ public class ViolationTopicReader {
     private final CountDownLatch rebuilt = new CountDownLatch(1);
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
+    private final AtomicLong upgradedCount = new AtomicLong();
     private volatile long rebuildRecords = -1;
     private volatile long rebuildMillis = -1;
     private volatile String lastError;
@@ -119,6 +122,11 @@ public class ViolationTopicReader {
 
     long unreadable() {
         return unreadable.get();
+    }
+
+    /** Records of a retired violation type read in today's typing. */
+    long upgraded() {
+        return upgradedCount.get();
     }
 
     String lastError() {
@@ -239,7 +247,7 @@ public class ViolationTopicReader {
                 continue;
             }
             try {
-                Violation v = json.readValue(r.value(), Violation.class);
+                Violation v = decode(r.value());
                 Header memory = r.headers().lastHeader(ViolationStore.REPLAY_HEADER);
                 store.restore(v, memory == null ? null : memory.value());
             } catch (IOException | RuntimeException e) {
@@ -251,6 +259,20 @@ public class ViolationTopicReader {
             }
         }
         return n;
+    }
+
+    /** A stored violation; one of a retired type is read in today's typing ({@link ViolationRetiredTypes}). */
+    private Violation decode(byte[] value) throws IOException {
+        try {
+            return json.readValue(value, Violation.class);
+        } catch (InvalidFormatException e) {
+            ObjectNode upgraded = ViolationRetiredTypes.upgrade(json.readTree(value));
+            if (upgraded == null) {
+                throw e;
+            }
+            upgradedCount.incrementAndGet();
+            return json.treeToValue(upgraded, Violation.class);
+        }
     }
 
     private Map<String, Object> clientConfig(String clientId) {

@@ -7,7 +7,6 @@ public enum ViolationType {
     ENFORCEMENT_GAP(Severity.WARNING),
     BLOCKED_ATTEMPT(Severity.INFO),
     UNEXPECTED_DENY(Severity.WARNING),
-    WOULD_BE_BLOCKED(Severity.INFO),
     UNCLASSIFIED(Severity.INFO),
     POLICY_TAMPERING(Severity.CRITICAL),
     TOPOLOGY_DRIFT(Severity.WARNING),

@@ -47,10 +47,6 @@ class AlertMapperTest {
                         "FlowwatchUnexpectedDeny",
                         "Traffic permitted by tenant isolation was blocked."),
                 Arguments.of(
-                        ViolationType.WOULD_BE_BLOCKED,
-                        "FlowwatchWouldBeBlocked",
-                        "Forbidden traffic would be blocked once staged policies are enforced."),
-                Arguments.of(
                         ViolationType.UNCLASSIFIED,
                         "FlowwatchUnclassified",
                         "Traffic could not be judged against tenant isolation."),

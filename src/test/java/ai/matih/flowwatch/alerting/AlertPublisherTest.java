@@ -88,7 +88,7 @@ class AlertPublisherTest {
 
         // When
         publisher.changed(of(ViolationType.BLOCKED_ATTEMPT, Severity.INFO), true);
-        publisher.changed(of(ViolationType.WOULD_BE_BLOCKED, Severity.INFO), true);
+        publisher.changed(of(ViolationType.UNCLASSIFIED, Severity.INFO), true);
         publisher.changed(of(ViolationType.UNEXPECTED_DENY, Severity.WARNING), true);
 
         // Then

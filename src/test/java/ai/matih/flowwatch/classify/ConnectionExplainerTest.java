@@ -116,7 +116,7 @@ class ConnectionExplainerTest {
         assertThat(explanation.outcomes().values())
                 .extracting(ConnectionExplainerTest::type)
                 .containsExactly(
-                        ViolationType.ISOLATION_BREACH, ViolationType.BLOCKED_ATTEMPT, ViolationType.WOULD_BE_BLOCKED);
+                        ViolationType.ISOLATION_BREACH, ViolationType.BLOCKED_ATTEMPT, ViolationType.ISOLATION_BREACH);
     }
 
     @Test

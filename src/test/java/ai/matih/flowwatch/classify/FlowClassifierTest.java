@@ -293,10 +293,10 @@ class FlowClassifierTest {
                         ACME_API,
                         GLOBEX_DB,
                         5432,
-                        ViolationType.WOULD_BE_BLOCKED,
-                        Severity.INFO,
+                        ViolationType.ISOLATION_BREACH,
+                        Severity.CRITICAL,
                         Category.CROSS_TENANT,
-                        Cause.POLICY_DENIES),
+                        Cause.NOT_ENFORCED),
                 arguments(
                         Observed.AUDIT,
                         ACME_API,
@@ -331,6 +331,143 @@ class FlowClassifierTest {
             assertThat(f.category()).isEqualTo(category);
             assertThat(f.cause()).isEqualTo(cause);
         });
+    }
+
+    /**
+     * What the CNI reported (an AUDIT verdict is Cilium's policy-audit mode or a Calico staged deny: the connection
+     * went through) × intent × the policies in force × where it was reported.
+     */
+    static Stream<Arguments> observedByIntentPolicyAndSide() {
+        ObservationSide dst = ObservationSide.DESTINATION;
+        ObservationSide src = ObservationSide.SOURCE;
+        PolicyVerdict allow = PolicyVerdict.ALLOW;
+        PolicyVerdict deny = PolicyVerdict.DENY;
+        return Stream.of(
+                // forbidden (acme-corp → globex), reported at the destination
+                arguments(
+                        Observed.ALLOWED,
+                        GLOBEX_DB,
+                        allow,
+                        dst,
+                        "ISOLATION_BREACH",
+                        Severity.CRITICAL,
+                        Cause.POLICY_PERMITS),
+                arguments(
+                        Observed.ALLOWED,
+                        GLOBEX_DB,
+                        deny,
+                        dst,
+                        "ISOLATION_BREACH",
+                        Severity.CRITICAL,
+                        Cause.NOT_ENFORCED),
+                arguments(
+                        Observed.AUDIT,
+                        GLOBEX_DB,
+                        allow,
+                        dst,
+                        "ISOLATION_BREACH",
+                        Severity.CRITICAL,
+                        Cause.POLICY_PERMITS),
+                arguments(
+                        Observed.AUDIT,
+                        GLOBEX_DB,
+                        deny,
+                        dst,
+                        "ISOLATION_BREACH",
+                        Severity.CRITICAL,
+                        Cause.NOT_ENFORCED),
+                arguments(Observed.DENIED, GLOBEX_DB, allow, dst, "BLOCKED_ATTEMPT", Severity.INFO, Cause.NOT_POLICY),
+                arguments(Observed.DENIED, GLOBEX_DB, deny, dst, "BLOCKED_ATTEMPT", Severity.INFO, Cause.POLICY_DENIES),
+                // forbidden, reported only as it left the source: the destination's report decides
+                arguments(Observed.ALLOWED, GLOBEX_DB, allow, src, "PARTIAL", null, null),
+                arguments(Observed.AUDIT, GLOBEX_DB, deny, src, "PARTIAL", null, null),
+                arguments(Observed.DENIED, GLOBEX_DB, deny, src, "BLOCKED_ATTEMPT", Severity.INFO, Cause.POLICY_DENIES),
+                // forbidden egress to outside the cluster, wherever reported
+                arguments(
+                        Observed.ALLOWED,
+                        world("93.184.216.34"),
+                        deny,
+                        src,
+                        "UNEXPECTED_EGRESS",
+                        Severity.CRITICAL,
+                        Cause.NOT_ENFORCED),
+                arguments(
+                        Observed.AUDIT,
+                        world("93.184.216.34"),
+                        deny,
+                        src,
+                        "UNEXPECTED_EGRESS",
+                        Severity.CRITICAL,
+                        Cause.NOT_ENFORCED),
+                arguments(
+                        Observed.AUDIT,
+                        world("93.184.216.34"),
+                        allow,
+                        dst,
+                        "UNEXPECTED_EGRESS",
+                        Severity.CRITICAL,
+                        Cause.POLICY_PERMITS),
+                arguments(
+                        Observed.DENIED,
+                        world("93.184.216.34"),
+                        deny,
+                        src,
+                        "BLOCKED_ATTEMPT",
+                        Severity.INFO,
+                        Cause.POLICY_DENIES),
+                // permitted (acme-corp → its own namespace)
+                arguments(Observed.ALLOWED, ACME_DB, allow, dst, "NORMAL", null, null),
+                arguments(
+                        Observed.ALLOWED, ACME_DB, deny, dst, "ENFORCEMENT_GAP", Severity.WARNING, Cause.NOT_ENFORCED),
+                arguments(Observed.AUDIT, ACME_DB, allow, dst, "UNEXPECTED_DENY", Severity.WARNING, Cause.NOT_POLICY),
+                arguments(Observed.AUDIT, ACME_DB, deny, dst, "UNEXPECTED_DENY", Severity.WARNING, Cause.POLICY_DENIES),
+                arguments(Observed.AUDIT, ACME_DB, deny, src, "UNEXPECTED_DENY", Severity.WARNING, Cause.POLICY_DENIES),
+                arguments(Observed.DENIED, ACME_DB, allow, dst, "UNEXPECTED_DENY", Severity.WARNING, Cause.NOT_POLICY),
+                arguments(
+                        Observed.DENIED, ACME_DB, deny, dst, "UNEXPECTED_DENY", Severity.WARNING, Cause.POLICY_DENIES),
+                arguments(Observed.ALLOWED, ACME_DB, allow, src, "PARTIAL", null, null));
+    }
+
+    @ParameterizedTest(name = "{0} to {1}, policy {2}, seen at the {3} → {4} {5} {6}")
+    @MethodSource("observedByIntentPolicyAndSide")
+    void judgesEachObservedVerdictByIntentPolicyAndSide(
+            Observed observed,
+            Endpoint dst,
+            PolicyVerdict verdict,
+            ObservationSide side,
+            String classification,
+            Severity severity,
+            Cause cause) {
+        // Given
+        FlowClassifier withPolicy =
+                new FlowClassifier((f, s, d, i, t) -> new PolicyDecision(verdict, List.of("ns/some-policy"), "test"));
+        Flow flow = TestTopologies.flow(ACME_API, dst, Protocol.TCP, 5432, observed, side);
+        // When
+        Outcome outcome = withPolicy.classify(flow, TOPOLOGY);
+        // Then
+        assertThat(outcome.classification()).isEqualTo(classification);
+        if (severity != null) {
+            assertThat(outcome).isInstanceOfSatisfying(Outcome.Flagged.class, f -> {
+                assertThat(f.severity()).isEqualTo(severity);
+                assertThat(f.cause()).isEqualTo(cause);
+            });
+        }
+    }
+
+    @Test
+    void namesTheAuditVerdictInTheReasonOfABreachThatWentThrough() {
+        // Given
+        Flow flow = TestTopologies.flow(
+                ACME_API, GLOBEX_DB, Protocol.TCP, 5432, Observed.AUDIT, ObservationSide.DESTINATION);
+        // When
+        Outcome outcome = classifier.classify(flow, TOPOLOGY);
+        // Then
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        Outcome.Flagged.class,
+                        f -> assertThat(f.reason())
+                                .contains("went through")
+                                .contains("staged or audit-mode policy would block it only once enforced"));
     }
 
     static Stream<Arguments> causesFromThePolicyAxis() {
@@ -375,8 +512,34 @@ class FlowClassifierTest {
                         Observed.AUDIT,
                         GLOBEX_DB,
                         PolicyVerdict.INDETERMINATE,
-                        ViolationType.WOULD_BE_BLOCKED,
-                        Cause.UNKNOWN));
+                        ViolationType.ISOLATION_BREACH,
+                        Cause.UNKNOWN),
+                arguments(
+                        Observed.AUDIT,
+                        GLOBEX_DB,
+                        PolicyVerdict.ALLOW,
+                        ViolationType.ISOLATION_BREACH,
+                        Cause.POLICY_PERMITS),
+                arguments(
+                        Observed.AUDIT,
+                        GLOBEX_DB,
+                        PolicyVerdict.DENY,
+                        ViolationType.ISOLATION_BREACH,
+                        Cause.NOT_ENFORCED),
+                arguments(
+                        Observed.AUDIT,
+                        world("93.184.216.34"),
+                        PolicyVerdict.ALLOW,
+                        ViolationType.UNEXPECTED_EGRESS,
+                        Cause.POLICY_PERMITS),
+                arguments(
+                        Observed.AUDIT,
+                        ACME_DB,
+                        PolicyVerdict.DENY,
+                        ViolationType.UNEXPECTED_DENY,
+                        Cause.POLICY_DENIES),
+                arguments(
+                        Observed.AUDIT, ACME_DB, PolicyVerdict.ALLOW, ViolationType.UNEXPECTED_DENY, Cause.NOT_POLICY));
     }
 
     @ParameterizedTest(name = "{0} to {1} with policy {2} → {3} caused by {4}")

@@ -121,7 +121,7 @@ class AccessMatrixTest {
                 now));
         store.put(violation(
                 A_TO_B,
-                ViolationType.WOULD_BE_BLOCKED,
+                ViolationType.ENFORCEMENT_GAP,
                 A,
                 B,
                 aApi,
@@ -294,7 +294,7 @@ class AccessMatrixTest {
         String a = Tokens.tenant(A);
         List<String> bodies = new ArrayList<>();
         bodies.add(ok(a, "/api/v1/violations?limit=1000"));
-        bodies.add(ok(a, "/api/v1/violations?type=WOULD_BE_BLOCKED"));
+        bodies.add(ok(a, "/api/v1/violations?type=ENFORCEMENT_GAP"));
         bodies.add(ok(a, "/api/v1/violations?tenant=acme-corp&namespace=matih-data-plane-acme-corp"));
         bodies.add(ok(a, "/api/v1/violations/" + A_TO_B));
         bodies.add(ok(a, "/api/v1/violations/" + B_TO_A_AUDIT));
