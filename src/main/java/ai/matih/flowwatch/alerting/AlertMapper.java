@@ -2,17 +2,25 @@ package ai.matih.flowwatch.alerting;
 
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationTenant;
 import ai.matih.flowwatch.violation.ViolationType;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns a violation into its Alertmanager alert. The labels depend only on what identifies the violation, so every
- * update of one violation is the same alert to Alertmanager (same fingerprint): never a duplicate.
+ * Turns a violation into its Alertmanager alerts: one for each tenant it involves ({@link ViolationTenant}), labelled
+ * with that tenant and its {@code side}, so a per-tenant route reaches the tenant that was hit as well as the one the
+ * traffic came from. Each tenant's alert shows the violation as that tenant may see it in the REST API
+ * ({@link AlertRedaction}): the other tenant's namespace, workloads and policies are left out. A violation that
+ * involves no tenant gives one alert without {@code tenant} and {@code side}. The labels depend only on what
+ * identifies the violation and the tenant, so every update of one violation is the same alerts to Alertmanager (same
+ * fingerprints): never a duplicate.
  */
 final class AlertMapper {
 
@@ -20,7 +28,7 @@ final class AlertMapper {
     static final String SEVERITY = "severity";
     static final String TYPE = "type";
     static final String TENANT = "tenant";
-    static final String PEER_TENANT = "peer_tenant";
+    static final String SIDE = "side";
     static final String SOURCE_NAMESPACE = "source_namespace";
     static final String DESTINATION_NAMESPACE = "destination_namespace";
     static final String VIOLATION_ID = "violation_id";
@@ -33,20 +41,39 @@ final class AlertMapper {
 
     private final String violationsBase;
     private final String runbookUrl;
+    private final AlertRedaction redaction;
 
     /**
      * @param externalUrl flowwatch's externally reachable base URL
      * @param runbookUrl  the runbook, absolute or relative to {@code externalUrl}
+     * @param redaction   what a tenant may see of a violation
      */
-    AlertMapper(String externalUrl, String runbookUrl) {
+    AlertMapper(String externalUrl, String runbookUrl, AlertRedaction redaction) {
+        this.redaction = redaction;
         String base = stripTrailingSlash(externalUrl.trim());
         this.violationsBase = base + "/api/v1/violations/";
         String runbook = runbookUrl.trim();
         this.runbookUrl = runbook.contains("://") ? runbook : base + "/" + stripLeadingSlash(runbook);
     }
 
-    /** The alert of a violation, to end at {@code endsAt}. */
-    Alert toAlert(Violation violation, Instant endsAt) {
+    /** The alerts of a violation, to end at {@code endsAt}: its tenant's first, then its peer tenant's. */
+    List<Alert> toAlerts(Violation violation, Instant endsAt) {
+        List<ViolationTenant> tenants = ViolationTenant.of(violation);
+        List<Alert> alerts = new ArrayList<>(tenants.size());
+        for (ViolationTenant tenant : tenants) {
+            alerts.add(toAlert(violation, tenant, endsAt));
+        }
+        return alerts;
+    }
+
+    /** How many alerts {@link #toAlerts} makes of this violation. */
+    static int alertCount(Violation violation) {
+        return ViolationTenant.peer(violation) == null ? 1 : 2;
+    }
+
+    /** The alert of a violation for one tenant it involves, to end at {@code endsAt}. */
+    Alert toAlert(Violation stored, ViolationTenant recipient, Instant endsAt) {
+        Violation violation = recipient.tenant() == null ? stored : redaction.view(recipient.tenant(), stored);
         String name = alertName(violation.type());
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(SUMMARY, summary(violation.type()));
@@ -56,11 +83,14 @@ final class AlertMapper {
         if (startsAt != null && !startsAt.isBefore(endsAt)) {
             startsAt = endsAt.minusSeconds(1);
         }
-        return new Alert(labels(violation), annotations, startsAt, endsAt, generatorUrl(violation.id()));
+        return new Alert(labels(violation, recipient), annotations, startsAt, endsAt, generatorUrl(violation.id()));
     }
 
-    /** The labels of a violation's alert; empty values are left out, as Alertmanager rejects them. */
-    static Map<String, String> labels(Violation violation) {
+    /**
+     * The labels of a violation's alert for one tenant, from the violation as that tenant sees it; empty values are
+     * left out, as Alertmanager rejects them.
+     */
+    static Map<String, String> labels(Violation violation, ViolationTenant recipient) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(ALERTNAME, alertName(violation.type()));
         put(
@@ -68,8 +98,10 @@ final class AlertMapper {
                 SEVERITY,
                 violation.severity() == null ? null : violation.severity().tag());
         put(labels, TYPE, violation.type().name());
-        put(labels, TENANT, violation.tenant());
-        put(labels, PEER_TENANT, violation.peerTenant());
+        if (recipient.tenant() != null) {
+            put(labels, TENANT, recipient.tenant());
+            put(labels, SIDE, recipient.side().tag());
+        }
         put(labels, SOURCE_NAMESPACE, namespace(violation.source()));
         put(labels, DESTINATION_NAMESPACE, namespace(violation.destination()));
         put(labels, VIOLATION_ID, violation.id());

@@ -52,7 +52,7 @@ final class AlertMetrics {
         failed.increment(alerts);
     }
 
-    void dropped() {
-        dropped.increment();
+    void dropped(int alerts) {
+        dropped.increment(alerts);
     }
 }

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Pushes critical and warning violations (at least {@code flowwatch.alertmanager.min-severity}) to Alertmanager as
- * alerts keyed by violation id (docs/alerting.md).
+ * alerts keyed by violation id, one per tenant the violation involves (docs/alerting.md).
  *
  * <p>{@link #changed} runs on the per-record path: it only updates the alert in a bounded map (a violation updated a
  * thousand times a second is one pending alert) and returns. One daemon thread, {@code flowwatch-alert-sender},
@@ -45,15 +45,23 @@ public class AlertPublisher implements ViolationListener {
     private final AtomicBoolean dropWarned = new AtomicBoolean();
     private ScheduledExecutorService executor;
 
+    /**
+     * @param redaction what a tenant may see of a violation, for the alert of that tenant
+     */
     @Inject
-    public AlertPublisher(AlertingConfig config, MeterRegistry registry) {
-        this(config, registry, Clock.systemUTC(), null);
+    public AlertPublisher(AlertingConfig config, MeterRegistry registry, AlertRedaction redaction) {
+        this(config, registry, redaction, Clock.systemUTC(), null);
     }
 
     /**
      * @param transport the delivery, or null for the {@link AlertmanagerClient} of the configuration
      */
-    AlertPublisher(AlertingConfig config, MeterRegistry registry, Clock clock, AlertTransport transport) {
+    AlertPublisher(
+            AlertingConfig config,
+            MeterRegistry registry,
+            AlertRedaction redaction,
+            Clock clock,
+            AlertTransport transport) {
         this.config = config;
         this.active = config.active();
         this.minSeverity = config.minSeverity();
@@ -61,7 +69,7 @@ public class AlertPublisher implements ViolationListener {
         this.pending = new PendingAlerts(config.queueCapacity());
         this.metrics = new AlertMetrics(registry, pending::size);
         if (active) {
-            AlertMapper mapper = new AlertMapper(config.externalUrl(), config.runbookUrl());
+            AlertMapper mapper = new AlertMapper(config.externalUrl(), config.runbookUrl(), redaction);
             AlertTransport delivery = transport != null ? transport : new AlertmanagerClient(config);
             Backoff backoff =
                     new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
@@ -87,7 +95,7 @@ public class AlertPublisher implements ViolationListener {
             return;
         }
         if (!pending.offer(violation, clock.instant())) {
-            metrics.dropped();
+            metrics.dropped(AlertMapper.alertCount(violation));
             if (dropWarned.compareAndSet(false, true)) {
                 LOGGER.warnf(
                         "Alert queue full (%d alerts): violations needing a new alert are dropped and counted "

@@ -11,7 +11,8 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers the held alerts to every Alertmanager. Driven by one thread calling {@link #tick} about once a second
+ * Delivers the held alerts to every Alertmanager (each held violation is one alert per tenant it involves, sent,
+ * re-sent and resolved together). Driven by one thread calling {@link #tick} about once a second
  * (not thread-safe; it needs no locks since only that thread touches it). For each Alertmanager it remembers which
  * version of each alert it has delivered and when, and on each tick it sends, in batches:
  * <ul>
@@ -105,17 +106,28 @@ final class AlertSender {
                 continue;
             }
             List<Pending> due = due(target, snapshot, now);
-            for (int from = 0; from < due.size(); from += batchSize) {
+            int from = 0;
+            while (from < due.size()) {
                 if (System.nanoTime() - deadlineNanos > 0) {
                     return;
                 }
-                List<Pending> batch = due.subList(from, Math.min(due.size(), from + batchSize));
-                if (!send(target, batch, now)) {
+                List<Alert> alerts = new ArrayList<>();
+                int to = from;
+                while (to < due.size()) {
+                    Pending p = due.get(to);
+                    if (!alerts.isEmpty() && alerts.size() + AlertMapper.alertCount(p.violation()) > batchSize) {
+                        break;
+                    }
+                    alerts.addAll(mapper.toAlerts(p.violation(), p.endsAt(quietPeriod)));
+                    to++;
+                }
+                if (!send(target, due.subList(from, to), alerts, now)) {
                     if (target.failures >= maxAttempts || target.permanent) {
                         giveUp(target, due.subList(from, due.size()), now);
                     }
                     break;
                 }
+                from = to;
             }
         }
         forgetResolved(snapshot, now);
@@ -144,11 +156,8 @@ final class AlertSender {
         return due;
     }
 
-    private boolean send(Target target, List<Pending> batch, Instant now) {
-        List<Alert> alerts = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            alerts.add(mapper.toAlert(p.violation(), p.endsAt(quietPeriod)));
-        }
+    /** Posts the alerts of these held violations (at most the batch size, unless one violation alone has more). */
+    private boolean send(Target target, List<Pending> batch, List<Alert> alerts, Instant now) {
         try {
             transport.post(target.url, alerts);
         } catch (DeliveryException e) {
@@ -174,20 +183,22 @@ final class AlertSender {
         for (Pending p : batch) {
             target.delivered.put(p.id(), new Delivered(p.version(), now, p.resolved(now, quietPeriod)));
         }
-        metrics.sent(batch.size());
+        metrics.sent(alerts.size());
         return true;
     }
 
     /** After the last attempt: counts the alerts as failed and marks them handled until their next resend. */
     private void giveUp(Target target, List<Pending> rest, Instant now) {
         LOGGER.warnf(
-                "Alertmanager %s: giving up on %d alerts after %d attempts; active ones are retried at the next "
-                        + "resend",
+                "Alertmanager %s: giving up on the alerts of %d violations after %d attempts; active ones are retried"
+                        + " at the next resend",
                 target.url, rest.size(), target.failures);
+        int alerts = 0;
         for (Pending p : rest) {
             target.delivered.put(p.id(), new Delivered(p.version(), now, p.resolved(now, quietPeriod)));
+            alerts += AlertMapper.alertCount(p.violation());
         }
-        metrics.failed(rest.size());
+        metrics.failed(alerts);
         target.failures = 0;
         target.permanent = false;
     }

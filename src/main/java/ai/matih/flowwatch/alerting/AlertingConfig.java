@@ -49,14 +49,18 @@ public interface AlertingConfig {
     @WithDefault("1m")
     Duration resendInterval();
 
-    /** Most alerts in one POST to an Alertmanager. */
+    /**
+     * Most alerts in one POST to an Alertmanager (the alerts of one violation, one per tenant it involves, always go
+     * in the same POST).
+     */
     @WithDefault("100")
     int batchSize();
 
     /**
-     * Most alerts held at once (active plus awaiting resolution). A violation that would need a new alert beyond
-     * this is dropped and counted as {@code flowwatch_alerts_sent_total{result="dropped"}}; updates of alerts
-     * already held are never dropped.
+     * Most violations whose alerts are held at once (active plus awaiting resolution; a violation between two
+     * tenants holds one alert for each). A violation that would need a new entry beyond this is dropped and its
+     * alerts counted as {@code flowwatch_alerts_sent_total{result="dropped"}}; updates of violations already held
+     * are never dropped.
      */
     @WithDefault("10000")
     int queueCapacity();

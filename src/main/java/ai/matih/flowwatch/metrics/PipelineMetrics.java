@@ -6,6 +6,8 @@ import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationMeter;
+import ai.matih.flowwatch.violation.ViolationSide;
+import ai.matih.flowwatch.violation.ViolationTenant;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,26 +107,37 @@ public class PipelineMetrics implements ViolationMeter {
         return row;
     }
 
-    /** Counts violating connection attempts. */
-    public void violation(String type, String severity, String tenant, long attempts) {
+    /** Counts violating connection attempts of one tenant, at its side of the violation. */
+    public void violation(String type, String severity, String tenant, ViolationSide side, long attempts) {
         if (attempts <= 0) {
             return;
         }
         counter(
                         VIOLATIONS,
-                        "Connection attempts and audit events against intent, by violation type",
+                        "Connection attempts and audit events against intent, by violation type, for each tenant"
+                                + " involved and its side",
                         "type",
                         type,
                         "severity",
                         severity,
                         "tenant",
-                        tenants.tag(tenant))
+                        tenants.tag(tenant),
+                        "side",
+                        side.tag())
                 .increment(attempts);
     }
 
+    /** Counts the attempts once for each tenant the violation involves (its tenant, its peer tenant) at its side. */
     @Override
     public void counted(Violation violation, long attempts) {
-        violation(violation.type().name(), violation.severity().tag(), violation.tenant(), attempts);
+        String type = violation.type().name();
+        String severity = violation.severity().tag();
+        ViolationSide side = ViolationTenant.side(violation);
+        violation(type, severity, violation.tenant(), side, attempts);
+        String peer = ViolationTenant.peer(violation);
+        if (peer != null) {
+            violation(type, severity, peer, side.opposite(), attempts);
+        }
     }
 
     /** Counts one audit event by the detection it raised ({@code none} when none). */

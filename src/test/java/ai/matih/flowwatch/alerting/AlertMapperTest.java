@@ -7,12 +7,14 @@ import static ai.matih.flowwatch.alerting.AlertTestSupport.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import ai.matih.flowwatch.api.TenantAlertRedaction;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationType;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AlertMapperTest {
 
     private static final String RUNBOOK = "https://github.com/matih-ai/flowwatch/blob/main/alerts/runbook.md";
-    private final AlertMapper mapper = new AlertMapper("https://flowwatch.example.com/", RUNBOOK);
+    private final AlertMapper mapper =
+            new AlertMapper("https://flowwatch.example.com/", RUNBOOK, new TenantAlertRedaction());
 
     static Stream<Arguments> shouldNameAndSummariseEveryType() {
         return Stream.of(
@@ -86,23 +89,34 @@ class AlertMapperTest {
                 T0.plusSeconds(5));
 
         // When
-        Alert alert = mapper.toAlert(violation, T0.plusSeconds(600));
+        List<Alert> alerts = mapper.toAlerts(violation, T0.plusSeconds(600));
 
-        // Then
-        assertThat(alert.labels())
+        // Then: one alert per tenant, each with its side and only its own namespace
+        assertThat(alerts).hasSize(2);
+        assertThat(alerts.get(0).labels())
                 .containsOnly(
                         entry("alertname", alertname),
                         entry("severity", type.severity().tag()),
                         entry("type", type.name()),
                         entry("tenant", "acme-corp"),
-                        entry("peer_tenant", "globex"),
+                        entry("side", "source"),
                         entry("source_namespace", ACME_NS),
+                        entry("violation_id", "v-1"));
+        assertThat(alerts.get(1).labels())
+                .containsOnly(
+                        entry("alertname", alertname),
+                        entry("severity", type.severity().tag()),
+                        entry("type", type.name()),
+                        entry("tenant", "globex"),
+                        entry("side", "destination"),
                         entry("destination_namespace", GLOBEX_NS),
                         entry("violation_id", "v-1"));
-        assertThat(alert.annotations())
-                .containsEntry("summary", summary)
-                .containsEntry("runbook_url", RUNBOOK + "#alert-name-" + alertname.toLowerCase());
-        assertThat(alert.annotations().get("summary")).doesNotContain("{{").doesNotContain("acme");
+        for (Alert alert : alerts) {
+            assertThat(alert.annotations())
+                    .containsEntry("summary", summary)
+                    .containsEntry("runbook_url", RUNBOOK + "#alert-name-" + alertname.toLowerCase());
+            assertThat(alert.annotations().get("summary")).doesNotContain("{{").doesNotContain("acme");
+        }
     }
 
     @Test
@@ -118,21 +132,59 @@ class AlertMapperTest {
     }
 
     @Test
-    void shouldDescribeReasonCountAndCause() {
-        // Given
+    void shouldDescribeReasonCountAndCauseAsEachTenantMaySeeThem() {
+        // Given: acme-corp reached globex, whose policy allowed it
         Violation violation = AlertTestSupport.breach("v-1", 3, T0, T0.plusSeconds(5));
 
         // When
-        Alert alert = mapper.toAlert(violation, T0.plusSeconds(600));
+        List<Alert> alerts = mapper.toAlerts(violation, T0.plusSeconds(600));
+
+        // Then: each tenant's alert names its own end and policies, the other tenant's end only as another tenant's
+        assertThat(alerts)
+                .extracting(a -> a.annotations().get("description"))
+                .containsExactly(
+                        "acme-corp api → (another tenant): cross-tenant traffic is forbidden. 3 connection attempts"
+                                + " between 2026-03-01T10:00:00Z and 2026-03-01T10:00:05Z. Cause: policy-permits.",
+                        "(another tenant) → globex api: cross-tenant traffic is forbidden. 3 connection attempts"
+                                + " between 2026-03-01T10:00:00Z and 2026-03-01T10:00:05Z. Cause: policy-permits"
+                                + " (matih-data-plane-globex/allow-all).");
+        assertThat(alerts.get(1).toString()).doesNotContain("acme");
+        assertThat(alerts.get(0).toString()).doesNotContain("globex");
+        for (Alert alert : alerts) {
+            assertThat(alert.startsAt()).isEqualTo(T0);
+            assertThat(alert.endsAt()).isEqualTo(T0.plusSeconds(600));
+            assertThat(alert.generatorUrl()).isEqualTo("https://flowwatch.example.com/api/v1/violations/v-1");
+        }
+    }
+
+    @Test
+    void shouldSendOneUnredactedAlertOfAViolationWithoutTenant() {
+        // Given: no tenant at either end
+        EndpointView monitoring =
+                new EndpointView("monitoring", "prometheus", "prometheus-0", "10.244.3.3", null, "other", false, null);
+        EndpointView unknown = new EndpointView(null, null, null, "10.99.0.1", null, "unknown", false, null);
+        Violation violation = AlertTestSupport.violation(
+                "v-3",
+                ViolationType.ISOLATION_BREACH,
+                Severity.CRITICAL,
+                null,
+                null,
+                monitoring,
+                unknown,
+                "monitoring → 10.99.0.1",
+                1,
+                T0,
+                T0);
+
+        // When
+        List<Alert> alerts = mapper.toAlerts(violation, T0.plusSeconds(600));
 
         // Then
-        assertThat(alert.annotations().get("description"))
-                .isEqualTo("acme-corp → globex: cross-tenant traffic is forbidden. 3 connection attempts between "
-                        + "2026-03-01T10:00:00Z and 2026-03-01T10:00:05Z. Cause: policy-permits "
-                        + "(matih-data-plane-globex/allow-all).");
-        assertThat(alert.startsAt()).isEqualTo(T0);
-        assertThat(alert.endsAt()).isEqualTo(T0.plusSeconds(600));
-        assertThat(alert.generatorUrl()).isEqualTo("https://flowwatch.example.com/api/v1/violations/v-1");
+        assertThat(alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.labels())
+                    .containsOnlyKeys("alertname", "severity", "type", "source_namespace", "violation_id");
+            assertThat(alert.annotations().get("description")).startsWith("monitoring → 10.99.0.1. 1 connection ");
+        });
     }
 
     @Test
@@ -153,13 +205,18 @@ class AlertMapperTest {
                 T0);
 
         // When
-        Alert alert = mapper.toAlert(violation, T0.plusSeconds(600));
+        List<Alert> alerts = mapper.toAlerts(violation, T0.plusSeconds(600));
 
         // Then
-        assertThat(alert.labels())
-                .containsOnlyKeys("alertname", "severity", "type", "tenant", "source_namespace", "violation_id");
-        assertThat(alert.labels().values()).allSatisfy(v -> assertThat(v).isNotBlank());
-        assertThat(alert.annotations().get("description")).startsWith("acme-corp → 8.8.8.8:53. 1 connection attempt ");
+        assertThat(alerts).singleElement().satisfies(alert -> {
+            assertThat(alert.labels())
+                    .containsOnlyKeys(
+                            "alertname", "severity", "type", "tenant", "side", "source_namespace", "violation_id")
+                    .containsEntry("side", "source");
+            assertThat(alert.labels().values()).allSatisfy(v -> assertThat(v).isNotBlank());
+            assertThat(alert.annotations().get("description"))
+                    .startsWith("acme-corp → 8.8.8.8:53. 1 connection attempt ");
+        });
     }
 
     @Test
@@ -169,22 +226,27 @@ class AlertMapperTest {
         Violation later = AlertTestSupport.breach("v-1", 900, T0, T0.plusSeconds(300));
 
         // When
-        Alert a = mapper.toAlert(first, T0.plusSeconds(600));
-        Alert b = mapper.toAlert(later, T0.plusSeconds(900));
+        List<Alert> a = mapper.toAlerts(first, T0.plusSeconds(600));
+        List<Alert> b = mapper.toAlerts(later, T0.plusSeconds(900));
 
-        // Then
-        assertThat(b.labels()).isEqualTo(a.labels());
-        assertThat(b.annotations().get("description"))
-                .isNotEqualTo(a.annotations().get("description"));
+        // Then: the same two alerts, distinct from each other by tenant and side
+        assertThat(b)
+                .extracting(Alert::labels)
+                .isEqualTo(a.stream().map(Alert::labels).toList());
+        assertThat(a.get(0).labels()).isNotEqualTo(a.get(1).labels());
+        assertThat(b.get(1).annotations().get("description"))
+                .isNotEqualTo(a.get(1).annotations().get("description"));
     }
 
     @Test
     void shouldResolveARelativeRunbookAgainstTheExternalUrl() {
         // Given
-        AlertMapper relative = new AlertMapper("http://flowwatch:8080", "/docs/runbook.html");
+        AlertMapper relative =
+                new AlertMapper("http://flowwatch:8080", "/docs/runbook.html", new TenantAlertRedaction());
 
         // When
-        Alert alert = relative.toAlert(AlertTestSupport.breach("a b/c", 1, T0, T0), T0.plusSeconds(1));
+        Alert alert = relative.toAlerts(AlertTestSupport.breach("a b/c", 1, T0, T0), T0.plusSeconds(1))
+                .get(0);
 
         // Then
         assertThat(alert.annotations().get("runbook_url"))
@@ -198,9 +260,10 @@ class AlertMapperTest {
         Instant endsAt = T0;
 
         // When
-        Alert alert = mapper.toAlert(AlertTestSupport.breach("v-1", 1, T0.plusSeconds(5), T0.plusSeconds(5)), endsAt);
+        List<Alert> alerts =
+                mapper.toAlerts(AlertTestSupport.breach("v-1", 1, T0.plusSeconds(5), T0.plusSeconds(5)), endsAt);
 
         // Then
-        assertThat(alert.startsAt()).isBefore(alert.endsAt());
+        assertThat(alerts).allSatisfy(alert -> assertThat(alert.startsAt()).isBefore(alert.endsAt()));
     }
 }

@@ -4,6 +4,10 @@ import static ai.matih.flowwatch.alerting.AlertTestSupport.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.alerting.AlertTestSupport.MutableClock;
+import ai.matih.flowwatch.api.TenantAlertRedaction;
+import ai.matih.flowwatch.violation.EndpointView;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.ViolationType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +31,7 @@ class AlertSenderTest {
     private AlertSender sender(int batchSize, int maxAttempts, String... urls) {
         return new AlertSender(
                 pending,
-                new AlertMapper("http://flowwatch:8080", "runbook.md"),
+                new AlertMapper("http://flowwatch:8080", "runbook.md", new TenantAlertRedaction()),
                 transport,
                 metrics,
                 List.of(urls),
@@ -38,8 +42,27 @@ class AlertSenderTest {
                 maxAttempts);
     }
 
+    /** Raises a violation of one tenant (acme-corp's unexpected egress): one alert. */
     private void raise(String id, long count) {
-        pending.offer(AlertTestSupport.breach(id, count, T0, T0), clock.instant());
+        pending.offer(
+                AlertTestSupport.violation(
+                        id,
+                        ViolationType.UNEXPECTED_EGRESS,
+                        Severity.CRITICAL,
+                        "acme-corp",
+                        null,
+                        AlertTestSupport.endpoint(AlertTestSupport.ACME_NS, "acme-corp"),
+                        new EndpointView(null, null, null, "203.0.113.7", null, "external", true, null),
+                        "acme-corp → 203.0.113.7:443",
+                        count,
+                        T0,
+                        T0),
+                clock.instant());
+    }
+
+    /** Raises a breach from acme-corp to globex: one alert for each tenant. */
+    private void raiseBreach(String id) {
+        pending.offer(AlertTestSupport.breach(id, 1, T0, T0), clock.instant());
     }
 
     private double sent(String result) {
@@ -77,6 +100,45 @@ class AlertSenderTest {
         // Then
         assertThat(transport.posts).extracting(p -> p.alerts().size()).containsExactly(2, 2, 1);
         assertThat(sent("sent")).isEqualTo(5);
+    }
+
+    @Test
+    void shouldBatchTheAlertsOfEachTenantOfAViolationTogether() {
+        // Given: three breaches of two tenants each, four alerts to a request
+        AlertSender sender = sender(4, 5, AM0);
+        for (int i = 0; i < 3; i++) {
+            raiseBreach("v-" + i);
+        }
+
+        // When
+        sender.tick(clock.instant());
+
+        // Then
+        assertThat(transport.posts).extracting(p -> p.alerts().size()).containsExactly(4, 2);
+        assertThat(transport.alertsTo(AM0))
+                .extracting(a -> a.labels().get("tenant") + "/" + a.labels().get("side"))
+                .containsExactly(
+                        "acme-corp/source",
+                        "globex/destination",
+                        "acme-corp/source",
+                        "globex/destination",
+                        "acme-corp/source",
+                        "globex/destination");
+        assertThat(sent("sent")).isEqualTo(6);
+    }
+
+    @Test
+    void shouldCountEachAlertOfAViolationGivenUp() {
+        // Given
+        AlertSender sender = sender(100, 5, AM0);
+        transport.refusing.add(AM0);
+        raiseBreach("v-1");
+
+        // When
+        runFor(sender, Duration.ofSeconds(1));
+
+        // Then
+        assertThat(sent("failed")).isEqualTo(2);
     }
 
     @Test

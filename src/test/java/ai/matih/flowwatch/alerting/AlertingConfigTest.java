@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import ai.matih.flowwatch.api.TenantAlertRedaction;
 import ai.matih.flowwatch.violation.Severity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -147,7 +148,7 @@ class AlertingConfigTest {
                 "flowwatch.alertmanager.basic.password", "s3cret"));
 
         // When / Then: the publisher (built at start) refuses, and the message never shows the password
-        assertThatThrownBy(() -> new AlertPublisher(config, new SimpleMeterRegistry()))
+        assertThatThrownBy(() -> new AlertPublisher(config, new SimpleMeterRegistry(), new TenantAlertRedaction()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("clear text")
                 .hasMessageNotContaining("s3cret");

@@ -6,6 +6,7 @@ import static ai.matih.flowwatch.alerting.AlertTestSupport.endpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.matih.flowwatch.api.TenantAlertRedaction;
 import ai.matih.flowwatch.violation.EndpointView;
 import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The publisher against a real Alertmanager process (no mocks): alerts appear once per violation with the documented
- * labels and annotations, updates do not duplicate them, they resolve after the quiet period, and they survive an
+ * The publisher against a real Alertmanager process (no mocks): alerts appear once per violation and tenant with the
+ * documented labels and annotations, updates do not duplicate them, they resolve after the quiet period, and they survive an
  * Alertmanager restart. Needs {@code prometheus-alertmanager} installed: the test fails without it.
  */
 class AlertmanagerEndToEndTest {
@@ -73,7 +75,7 @@ class AlertmanagerEndToEndTest {
         for (int i = 0; i < properties.length; i += 2) {
             map.put(properties[i], properties[i + 1]);
         }
-        publisher = new AlertPublisher(AlertTestSupport.config(map), registry);
+        publisher = new AlertPublisher(AlertTestSupport.config(map), registry, new TenantAlertRedaction());
         publisher.start();
         return publisher;
     }
@@ -88,6 +90,13 @@ class AlertmanagerEndToEndTest {
     private static Violation breach(String id, long count) {
         Instant now = Instant.now();
         return AlertTestSupport.breach(id, count, now.minusSeconds(60), now);
+    }
+
+    private static JsonNode alertOf(List<JsonNode> alerts, String tenant) {
+        return alerts.stream()
+                .filter(a -> tenant.equals(a.path("labels").path("tenant").asText()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no alert for tenant " + tenant + " in " + alerts));
     }
 
     private static Map<String, String> map(JsonNode node) {
@@ -132,48 +141,73 @@ class AlertmanagerEndToEndTest {
                         now),
                 true);
 
-        // Then: exactly one alert per alerting violation, with the documented labels and annotations
+        // Then: one alert per tenant of each alerting violation, with the documented labels and annotations; the
+        // breach reaches globex, the tenant that was hit, as well as acme-corp, and each sees only its own end
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(alertmanager.alerts("active=true")).hasSize(2);
-            JsonNode alert = alertmanager.alertsOf("v-breach", "").get(0);
-            assertThat(map(alert.path("labels")))
+            assertThat(alertmanager.alerts("active=true")).hasSize(3);
+            List<JsonNode> breach = alertmanager.alertsOf("v-breach", "");
+            assertThat(breach).hasSize(2);
+            JsonNode source = alertOf(breach, "acme-corp");
+            JsonNode destination = alertOf(breach, "globex");
+            assertThat(map(source.path("labels")))
                     .containsExactlyInAnyOrderEntriesOf(Map.of(
                             "alertname", "FlowwatchIsolationBreach",
                             "severity", "critical",
                             "type", "ISOLATION_BREACH",
                             "tenant", "acme-corp",
-                            "peer_tenant", "globex",
+                            "side", "source",
                             "source_namespace", ACME_NS,
+                            "violation_id", "v-breach"));
+            assertThat(map(destination.path("labels")))
+                    .containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "alertname", "FlowwatchIsolationBreach",
+                            "severity", "critical",
+                            "type", "ISOLATION_BREACH",
+                            "tenant", "globex",
+                            "side", "destination",
                             "destination_namespace", GLOBEX_NS,
                             "violation_id", "v-breach"));
-            assertThat(map(alert.path("annotations")))
-                    .containsEntry("summary", "Traffic forbidden by tenant isolation was allowed.")
-                    .containsEntry("runbook_url", RUNBOOK + "#alert-name-flowwatchisolationbreach")
-                    .hasEntrySatisfying(
-                            "description",
-                            d -> assertThat(d)
-                                    .startsWith(
-                                            "acme-corp → globex: cross-tenant traffic is forbidden. 1 connection attempt "));
-            assertThat(alert.path("generatorURL").asText()).isEqualTo(EXTERNAL_URL + "/api/v1/violations/v-breach");
-            assertThat(alert.path("status").path("state").asText()).isEqualTo("active");
+            for (JsonNode alert : breach) {
+                assertThat(map(alert.path("annotations")))
+                        .containsEntry("summary", "Traffic forbidden by tenant isolation was allowed.")
+                        .containsEntry("runbook_url", RUNBOOK + "#alert-name-flowwatchisolationbreach");
+                assertThat(alert.path("generatorURL").asText()).isEqualTo(EXTERNAL_URL + "/api/v1/violations/v-breach");
+                assertThat(alert.path("status").path("state").asText()).isEqualTo("active");
+            }
+            assertThat(destination.path("annotations").path("description").asText())
+                    .startsWith("(another tenant) → globex api: cross-tenant traffic is forbidden. 1 connection"
+                            + " attempt ");
+            assertThat(destination.toString()).doesNotContain("acme");
+            assertThat(source.path("annotations").path("description").asText())
+                    .startsWith("acme-corp api → (another tenant): cross-tenant traffic is forbidden. 1 connection"
+                            + " attempt ");
+            assertThat(source.toString()).doesNotContain("globex");
             assertThat(map(alertmanager.alertsOf("v-egress", "").get(0).path("labels")))
-                    .containsOnlyKeys("alertname", "severity", "type", "tenant", "source_namespace", "violation_id")
-                    .containsEntry("alertname", "FlowwatchUnexpectedEgress");
+                    .containsOnlyKeys(
+                            "alertname", "severity", "type", "tenant", "side", "source_namespace", "violation_id")
+                    .containsEntry("alertname", "FlowwatchUnexpectedEgress")
+                    .containsEntry("side", "source");
             assertThat(alertmanager.alertsOf("v-blocked", "")).isEmpty();
         });
-        String fingerprint =
-                alertmanager.alertsOf("v-breach", "").get(0).path("fingerprint").asText();
+        Map<String, String> fingerprints = new HashMap<>();
+        alertmanager
+                .alertsOf("v-breach", "")
+                .forEach(a -> fingerprints.put(
+                        a.path("labels").path("tenant").asText(),
+                        a.path("fingerprint").asText()));
 
-        // And when the violation is updated many times, it stays one alert whose description follows
+        // And when the violation is updated many times, it stays one alert per tenant whose description follows
         for (int i = 2; i <= 500; i++) {
             publisher.changed(breach("v-breach", i), false);
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(alertmanager.alertsOf("v-breach", "")).singleElement().satisfies(a -> {
-                assertThat(a.path("fingerprint").asText()).isEqualTo(fingerprint);
+            assertThat(alertmanager.alertsOf("v-breach", "")).hasSize(2).allSatisfy(a -> {
+                assertThat(a.path("fingerprint").asText())
+                        .isEqualTo(
+                                fingerprints.get(a.path("labels").path("tenant").asText()));
                 assertThat(a.path("annotations").path("description").asText()).contains(" 500 connection attempts ");
             });
-            assertThat(alertmanager.alerts("")).hasSize(2);
+            assertThat(alertmanager.alerts("")).hasSize(3);
         });
 
         // And when the violations go quiet, Alertmanager resolves them and flowwatch forgets them
@@ -205,11 +239,11 @@ class AlertmanagerEndToEndTest {
 
         // Then
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-            assertThat(alertmanager.alertsOf("v-1", "active=true")).hasSize(1);
-            assertThat(alertmanager.alertsOf("v-2", "active=true")).hasSize(1);
+            assertThat(alertmanager.alertsOf("v-1", "active=true")).hasSize(2);
+            assertThat(alertmanager.alertsOf("v-2", "active=true")).hasSize(2);
         });
         assertThat(sent("failed")).isZero();
-        assertThat(sent("sent")).isEqualTo(2);
+        assertThat(sent("sent")).as("two violations, two tenants each").isEqualTo(4);
     }
 
     @Test
@@ -230,8 +264,8 @@ class AlertmanagerEndToEndTest {
 
         // Then: both arrive once it is back
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(alertmanager.alertsOf("v-outage-1", "active=true")).hasSize(1);
-            assertThat(alertmanager.alertsOf("v-outage-2", "active=true")).hasSize(1);
+            assertThat(alertmanager.alertsOf("v-outage-1", "active=true")).hasSize(2);
+            assertThat(alertmanager.alertsOf("v-outage-2", "active=true")).hasSize(2);
         });
     }
 
@@ -245,6 +279,6 @@ class AlertmanagerEndToEndTest {
         publisher.close();
 
         // Then
-        assertThat(alertmanager.alertsOf("v-last", "active=true")).hasSize(1);
+        assertThat(alertmanager.alertsOf("v-last", "active=true")).hasSize(2);
     }
 }

@@ -3,6 +3,7 @@ package ai.matih.flowwatch.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.matih.flowwatch.api.TenantAlertRedaction;
 import ai.matih.flowwatch.violation.Violation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -62,7 +63,7 @@ class AlertmanagerSecuredEndToEndTest {
         for (int i = 0; i < properties.length; i += 2) {
             map.put(properties[i], properties[i + 1]);
         }
-        publisher = new AlertPublisher(AlertTestSupport.config(map), registry);
+        publisher = new AlertPublisher(AlertTestSupport.config(map), registry, new TenantAlertRedaction());
         publisher.start();
         return publisher;
     }
@@ -91,7 +92,7 @@ class AlertmanagerSecuredEndToEndTest {
         // Then
         await().atMost(Duration.ofSeconds(15))
                 .untilAsserted(() -> assertThat(alertmanager.alertsOf("v-tls", "active=true"))
-                        .hasSize(1));
+                        .hasSize(2));
         assertThat(sent("failed")).isZero();
     }
 
@@ -103,9 +104,9 @@ class AlertmanagerSecuredEndToEndTest {
         // When
         publisher.changed(breach("v-untrusted"), true);
 
-        // Then
+        // Then: the breach's two alerts (one per tenant) failed
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(sent("failed")).isEqualTo(1));
+                .untilAsserted(() -> assertThat(sent("failed")).isEqualTo(2));
         assertThat(alertmanager.alertsOf("v-untrusted", "")).isEmpty();
     }
 
@@ -123,9 +124,9 @@ class AlertmanagerSecuredEndToEndTest {
         // When
         publisher.changed(breach("v-unauthorized"), true);
 
-        // Then
+        // Then: the breach's two alerts (one per tenant) failed
         await().atMost(Duration.ofSeconds(15))
-                .untilAsserted(() -> assertThat(sent("failed")).isEqualTo(1));
+                .untilAsserted(() -> assertThat(sent("failed")).isEqualTo(2));
         assertThat(alertmanager.alertsOf("v-unauthorized", "")).isEmpty();
         assertThat(sent("sent")).isZero();
     }

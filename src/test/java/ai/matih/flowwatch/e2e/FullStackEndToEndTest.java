@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The issue's acceptance, with real programs and no mocks: flowwatch on the test broker, the real Prometheus
  * scraping it with {@code alerts/} loaded, the real Alertmanager with the example configuration
- * ({@link FullStack}). A cross-tenant breach allowed at its destination produces both the alert flowwatch pushes and
- * the rule-based alert in Alertmanager's API with the documented labels; the pushed alert resolves after the quiet
+ * ({@link FullStack}). A cross-tenant breach allowed at its destination produces both the alerts flowwatch pushes (one
+ * for each tenant, at its side) and the rule-based alerts in Alertmanager's API with the documented labels; the pushed alert resolves after the quiet
  * period; every PromQL expression of every dashboard panel is valid and returns data from that Prometheus.
  */
 @QuarkusTest
@@ -90,29 +90,50 @@ class FullStackEndToEndTest {
             wave(producer);
         }
 
-        // Then (a): flowwatch pushes the breach to Alertmanager with the documented labels
+        // Then (a): flowwatch pushes the breach to Alertmanager with the documented labels, once for each tenant:
+        // acme-corp at the source, globex (the tenant that was hit) at the destination, each naming only its own end
         JsonNode pushed = await().atMost(Duration.ofSeconds(30)).until(() -> pushedBreach(true), a -> a != null);
         assertThat(labels(pushed))
                 .containsEntry("alertname", "FlowwatchIsolationBreach")
                 .containsEntry("severity", "critical")
                 .containsEntry("type", "ISOLATION_BREACH")
                 .containsEntry("tenant", TENANT)
-                .containsEntry("peer_tenant", "globex")
+                .containsEntry("side", "source")
                 .containsEntry("source_namespace", ACME)
-                .containsEntry("destination_namespace", GLOBEX)
+                .doesNotContainKey("destination_namespace")
                 .containsKey("violation_id");
         assertThat(pushed.path("annotations").path("runbook_url").asText())
                 .endsWith("/alerts/runbook.md#alert-name-flowwatchisolationbreach");
         assertThat(pushed.path("generatorURL").asText())
                 .endsWith("/api/v1/violations/" + labels(pushed).get("violation_id"));
         String violationId = labels(pushed).get("violation_id");
+        JsonNode victim = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> api.alerts(alertmanager, true).stream()
+                                .filter(a -> violationId.equals(labels(a).get("violation_id")))
+                                .filter(a -> "globex".equals(labels(a).get("tenant")))
+                                .findFirst()
+                                .orElse(null),
+                        a -> a != null);
+        assertThat(labels(victim))
+                .containsEntry("alertname", "FlowwatchIsolationBreach")
+                .containsEntry("severity", "critical")
+                .containsEntry("side", "destination")
+                .containsEntry("destination_namespace", GLOBEX)
+                .doesNotContainKey("source_namespace");
+        assertThat(victim.path("annotations").path("description").asText())
+                .startsWith("(another tenant) → globex")
+                .doesNotContain("acme");
 
         // When: Prometheus has the counters, and a second wave makes them grow (increase() needs two samples)
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(results(
-                                "flowwatch_violations_total{job=\"flowwatch\",type=\"ISOLATION_BREACH\",tenant=\""
-                                        + TENANT + "\"}"))
-                        .isNotEmpty());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(results("flowwatch_violations_total{job=\"flowwatch\",type=\"ISOLATION_BREACH\",tenant=\""
+                            + TENANT + "\",side=\"source\"}"))
+                    .isNotEmpty();
+            assertThat(results("flowwatch_violations_total{job=\"flowwatch\",type=\"ISOLATION_BREACH\","
+                            + "tenant=\"globex\",side=\"destination\"}"))
+                    .isNotEmpty();
+        });
         Instant lastBreach;
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             lastBreach = wave(producer);
@@ -128,11 +149,21 @@ class FullStackEndToEndTest {
                                 .orElse(null),
                         a -> a != null);
         assertThat(labels(ruled))
-                .containsOnlyKeys("alertname", "severity", "type", "tenant")
+                .containsOnlyKeys("alertname", "severity", "type", "tenant", "side")
                 .containsEntry("alertname", "FlowwatchIsolationBreach")
                 .containsEntry("severity", "critical")
                 .containsEntry("type", "ISOLATION_BREACH")
-                .containsEntry("tenant", TENANT);
+                .containsEntry("tenant", TENANT)
+                .containsEntry("side", "source");
+        // and for the tenant that was hit
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(api.alerts(alertmanager, true))
+                        .anySatisfy(a -> assertThat(labels(a))
+                                .containsEntry("alertname", "FlowwatchIsolationBreach")
+                                .containsEntry("tenant", "globex")
+                                .containsEntry("side", "destination")
+                                .doesNotContainKey("violation_id")));
         assertThat(ruled.path("annotations").path("runbook_url").asText())
                 .endsWith("/alerts/runbook.md#alert-name-flowwatchisolationbreach");
         assertThat(ruled.path("annotations").path("summary").asText()).isNotBlank();
@@ -248,7 +279,8 @@ class FullStackEndToEndTest {
                 .filter(a -> "FlowwatchIsolationBreach".equals(labels(a).get("alertname")))
                 .filter(a -> labels(a).containsKey("violation_id"))
                 .filter(a -> TENANT.equals(labels(a).get("tenant"))
-                        && GLOBEX.equals(labels(a).get("destination_namespace")))
+                        && "source".equals(labels(a).get("side"))
+                        && ACME.equals(labels(a).get("source_namespace")))
                 .findFirst()
                 .orElse(null);
     }
@@ -257,7 +289,8 @@ class FullStackEndToEndTest {
         Map<String, String> labels = labels(alert);
         return "FlowwatchIsolationBreach".equals(labels.get("alertname"))
                 && !labels.containsKey("violation_id")
-                && TENANT.equals(labels.get("tenant"));
+                && TENANT.equals(labels.get("tenant"))
+                && "source".equals(labels.get("side"));
     }
 
     private static Map<String, String> labels(JsonNode alert) {

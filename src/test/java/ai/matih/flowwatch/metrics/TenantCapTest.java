@@ -6,6 +6,11 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.TenancyRules;
 import ai.matih.flowwatch.topology.Topology;
+import ai.matih.flowwatch.violation.EndpointView;
+import ai.matih.flowwatch.violation.Severity;
+import ai.matih.flowwatch.violation.Violation;
+import ai.matih.flowwatch.violation.ViolationSide;
+import ai.matih.flowwatch.violation.ViolationType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
@@ -41,7 +46,7 @@ class TenantCapTest {
         PipelineMetrics metrics = new PipelineMetrics(registry, () -> cap);
         // When
         for (int i = 0; i < 10_000; i++) {
-            metrics.violation("ISOLATION_BREACH", "critical", "tenant-" + i, 1);
+            metrics.violation("ISOLATION_BREACH", "critical", "tenant-" + i, ViolationSide.SOURCE, 1);
         }
         // Then
         Set<String> tenants = tenantValues(registry);
@@ -56,6 +61,44 @@ class TenantCapTest {
     }
 
     @Test
+    void twoTenantViolationsCountForEachTenantAtItsSideWithinTheCap() {
+        // Given
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int cap = 20;
+        PipelineMetrics metrics = new PipelineMetrics(registry, () -> cap);
+        // When: 1,000 breaches, each from another tenant into globex
+        for (int i = 0; i < 1000; i++) {
+            metrics.counted(
+                    Violation.builder()
+                            .id("v-" + i)
+                            .type(ViolationType.ISOLATION_BREACH)
+                            .severity(Severity.CRITICAL)
+                            .tenant("tenant-" + i)
+                            .peerTenant("globex")
+                            .source(new EndpointView(
+                                    "ns-" + i, "api", null, null, "tenant-" + i, "tenant", false, null))
+                            .destination(new EndpointView(
+                                    "matih-data-plane-globex", "db", null, null, "globex", "tenant", false, null))
+                            .seen(Instant.parse("2026-11-26T08:00:00Z"))
+                            .build(),
+                    1);
+        }
+        // Then: globex counted at the destination for each; tenant values stay capped, side has two values
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS)
+                        .tag("tenant", "globex")
+                        .tag("side", "destination")
+                        .counter()
+                        .count())
+                .isEqualTo(1000.0);
+        assertThat(tenantValues(registry)).hasSize(cap + 1);
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS).counters())
+                .extracting(c -> c.getId().getTag("side"))
+                .containsOnly("source", "destination");
+        assertThat(registry.find(PipelineMetrics.VIOLATIONS).counters()).hasSizeLessThanOrEqualTo(2 * (cap + 1));
+        assertThat(total(registry)).isEqualTo(2000.0);
+    }
+
+    @Test
     void tenThousandHostileNamespacesDoNotPushATopologyTenantIntoOther() {
         // Given: a topology of three tenants, a cap of 50
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -64,10 +107,10 @@ class TenantCapTest {
         PipelineMetrics metrics = new PipelineMetrics(registry, () -> cap, () -> topology);
         // When: 10,000 tenants unknown to the topology come first, then the topology's own
         for (int i = 0; i < 10_000; i++) {
-            metrics.violation("ISOLATION_BREACH", "critical", "hostile-" + i, 1);
+            metrics.violation("ISOLATION_BREACH", "critical", "hostile-" + i, ViolationSide.SOURCE, 1);
         }
-        metrics.violation("ISOLATION_BREACH", "critical", "acme-corp", 1);
-        metrics.violation("ISOLATION_BREACH", "critical", "initech", 2);
+        metrics.violation("ISOLATION_BREACH", "critical", "acme-corp", ViolationSide.SOURCE, 1);
+        metrics.violation("ISOLATION_BREACH", "critical", "initech", ViolationSide.SOURCE, 2);
         // Then
         Set<String> tenants = tenantValues(registry);
         assertThat(tenants).contains("acme-corp", "initech", TenantTags.OTHER);
