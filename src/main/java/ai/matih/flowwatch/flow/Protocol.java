@@ -2,6 +2,7 @@ package ai.matih.flowwatch.flow;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,12 +42,19 @@ public final class Protocol {
             "ipsec-esp", ESP,
             "ipsec-ah", AH);
 
+    /** Every name and alias, lower case. */
+    private static final Map<String, Protocol> BY_NAME;
+
     static {
+        Map<String, Protocol> names = new HashMap<>(ALIASES);
         for (int n = 0; n < BY_NUMBER.length; n++) {
             if (BY_NUMBER[n] == null) {
                 BY_NUMBER[n] = new Protocol(n, Integer.toString(n), false);
+            } else {
+                names.put(BY_NUMBER[n].name.toLowerCase(Locale.ROOT), BY_NUMBER[n]);
             }
         }
+        BY_NAME = Map.copyOf(names);
     }
 
     private final int number;
@@ -86,17 +94,7 @@ public final class Protocol {
         if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return v.length() > 3 ? null : of(Integer.parseInt(v));
         }
-        String lower = v.toLowerCase(Locale.ROOT);
-        Protocol alias = ALIASES.get(lower);
-        if (alias != null) {
-            return alias;
-        }
-        for (Protocol p : BY_NUMBER) {
-            if (!Character.isDigit(p.name.charAt(0)) && p.name.equalsIgnoreCase(lower)) {
-                return p;
-            }
-        }
-        return null;
+        return BY_NAME.get(v.toLowerCase(Locale.ROOT));
     }
 
     /**
