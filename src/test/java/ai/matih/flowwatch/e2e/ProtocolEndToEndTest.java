@@ -86,6 +86,12 @@ class ProtocolEndToEndTest {
             assertThat(calico).containsEntry("protocol", "ICMP").doesNotContainKey("port");
             assertThat(calico).containsEntry("policy", "DENY");
         });
+        // the protocol filter takes the number as well as the name
+        Tokens.asAdmin()
+                .get("/api/v1/violations?type=ISOLATION_BREACH&protocol=1&source.namespace=matih-data-plane-acme-corp")
+                .then()
+                .statusCode(200)
+                .body("items.protocol", hasItem("ICMP"));
         // and the explanation of the same connection says why the policy axis denies it, and that it is CNI-dependent
         Tokens.asAdmin()
                 .queryParam("source", "matih-data-plane-acme-corp/api-7d9f8c6b5-x1a2b")
