@@ -179,15 +179,22 @@ public class ExplainResource {
             @QueryParam("destination")
                     @Parameter(description = "The responding end: <namespace>/<pod> or an IP", required = true)
                     String destination,
-            @QueryParam("port") @Parameter(description = "Destination port, 1-65535 (omit when unknown)") String port,
-            @QueryParam("protocol") @Parameter(description = "TCP (default), UDP, SCTP, ICMP or ICMPv6")
+            @QueryParam("port")
+                    @Parameter(
+                            description = "Destination port, 1-65535 (omit when unknown, and for a protocol without"
+                                    + " ports such as ICMP)")
+                    String port,
+            @QueryParam("protocol")
+                    @Parameter(
+                            description = "TCP (default), UDP, SCTP, ICMP, ICMPv6, GRE, ESP, AH... or an IANA protocol"
+                                    + " number 0-255")
                     String protocol,
             @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         ConnectionExplainer.End src = end("source", Parameters.bounded("source", source, maxChars));
         ConnectionExplainer.End dst = end("destination", Parameters.bounded("destination", destination, maxChars));
         Protocol p = protocol(Parameters.bounded("protocol", protocol, maxChars));
-        int portNumber = port(Parameters.bounded("port", port, maxChars));
+        int portNumber = port(Parameters.bounded("port", port, maxChars), p);
         ConnectionExplainer.Placed connection = explainer.place(src, dst, p, portNumber);
         if (!caller.admin()) {
             scope(caller, connection);
@@ -275,18 +282,23 @@ public class ExplainResource {
         if (value == null || value.isEmpty()) {
             return Protocol.TCP;
         }
-        Protocol p = Protocol.parseName(value);
+        Protocol p = Protocol.parse(value);
         if (p == null) {
             throw ProblemException.badParameter(
                     "protocol",
-                    "protocol '" + Parameters.shown(value) + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
+                    "protocol '" + Parameters.shown(value)
+                            + "' is not a protocol: TCP, UDP, SCTP, ICMP, ICMPv6, GRE, ESP, AH or a number 0-255");
         }
         return p;
     }
 
-    private static int port(String value) {
+    private static int port(String value, Protocol protocol) {
         if (value == null || value.isEmpty()) {
             return -1;
+        }
+        if (!protocol.hasPorts()) {
+            throw ProblemException.badParameter(
+                    "port", "port '" + Parameters.shown(value) + "': " + protocol + " has no ports; omit port");
         }
         try {
             int n = Integer.parseInt(value);

@@ -71,7 +71,7 @@ public class FilterParameters implements OASFilter {
             case WORKLOAD -> "The workload at either end";
             case IP -> "An address at either end; a CIDR matches the addresses inside it";
             case PORT -> "The destination port";
-            case PROTOCOL -> "TCP, UDP, SCTP, ICMP or ICMPV6";
+            case PROTOCOL -> "TCP, UDP, SCTP, ICMP, ICMPV6, GRE, ESP, AH or an IANA protocol number 0-255";
             case POLICY -> "A policy (or rule) in decidedBy";
             case LABEL -> "key=value on either end's pod labels, where known";
             case SINCE -> "Seen at or after: an RFC 3339 instant or a duration back from now (15m, 2h, 7d)";

@@ -337,7 +337,8 @@ public class ViolationQueryParameters {
         if (p == null) {
             throw ProblemException.badParameter(
                     "protocol",
-                    "protocol '" + Parameters.shown(value) + "' is not one of TCP, UDP, SCTP, ICMP, ICMPv6");
+                    "protocol '" + Parameters.shown(value)
+                            + "' is not a protocol: TCP, UDP, SCTP, ICMP, ICMPv6, GRE, ESP, AH or a number 0-255");
         }
         return new FilterValue.Text(p.name());
     }

@@ -5,6 +5,7 @@ import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.Text;
 import ai.matih.flowwatch.policy.CniProfile;
 import ai.matih.flowwatch.policy.Connection;
+import ai.matih.flowwatch.policy.PodKnowledge;
 import ai.matih.flowwatch.policy.PolicyEndpoint;
 import ai.matih.flowwatch.policy.PolicyEngine;
 import ai.matih.flowwatch.topology.ManifestException;
@@ -16,8 +17,10 @@ import ai.matih.flowwatch.topology.TopologyHolder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import inet.ipaddr.IPAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +35,7 @@ final class WhatIf {
     static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     static final int MAX_CONNECTIONS = 10_000;
     private static final int MAX_IP_CHARS = 64;
+    static final int MAX_POD_CIDRS = 64;
     private static final int MAX_DETAIL_BYTES = 1024;
 
     private final TopologyHolder topology;
@@ -49,6 +53,7 @@ final class WhatIf {
         EvaluateRequest request = read(body);
         List<EvaluateRequest.ConnectionSpec> connections = check(request, caller);
         CniProfile profile = profile(request.cni());
+        PodKnowledge pods = pods(request.podCidrs());
         Topology parsed;
         try {
             parsed = topology.loader().parse(request.manifests(), "manifests").topology();
@@ -75,7 +80,7 @@ final class WhatIf {
         EvaluateResponse.Detail detail = full
                 ? EvaluateResponse.Detail.FULL
                 : new EvaluateResponse.Detail(limits.listItems(), limits.textChars());
-        return write(parsed, engine, connections, detail, full);
+        return write(parsed, pods, engine, connections, detail, full);
     }
 
     private EvaluateRequest read(byte[] body) {
@@ -124,8 +129,7 @@ final class WhatIf {
             }
             shape(spec.source(), at + ".source");
             shape(spec.destination(), at + ".destination");
-            protocol(spec.protocol(), at + ".protocol");
-            port(spec.port(), at + ".port");
+            port(spec.port(), protocol(spec.protocol(), at + ".protocol"), at + ".port");
             if (!caller.admin()
                     && !named(caller.tenant(), spec.source())
                     && !named(caller.tenant(), spec.destination())) {
@@ -138,8 +142,34 @@ final class WhatIf {
         return connections;
     }
 
+    /**
+     * Every pod is in the manifests; the declared pod CIDRs (each a CIDR, at most {@link #MAX_POD_CIDRS}) are where a
+     * pod they leave out may be.
+     */
+    static PodKnowledge pods(List<String> podCidrs) {
+        if (podCidrs == null) {
+            return PodKnowledge.complete(List.of());
+        }
+        if (podCidrs.size() > MAX_POD_CIDRS) {
+            throw field("podCidrs", "at most " + MAX_POD_CIDRS + " pod CIDRs per request");
+        }
+        List<IPAddress> cidrs = new ArrayList<>(podCidrs.size());
+        for (int i = 0; i < podCidrs.size(); i++) {
+            String text = podCidrs.get(i);
+            IPAddress cidr = text == null || text.length() > MAX_IP_CHARS ? null : PodKnowledge.cidr(text);
+            if (cidr == null) {
+                String at = "podCidrs[" + i + "]";
+                throw field(
+                        at, at + " '" + Parameters.shown(text) + "' is not a CIDR (an address and a prefix length)");
+            }
+            cidrs.add(cidr);
+        }
+        return PodKnowledge.complete(cidrs);
+    }
+
     private byte[] write(
             Topology parsed,
+            PodKnowledge pods,
             PolicyEngine engine,
             List<EvaluateRequest.ConnectionSpec> connections,
             EvaluateResponse.Detail detail,
@@ -151,11 +181,12 @@ final class WhatIf {
             for (int i = 0; i < connections.size(); i++) {
                 EvaluateRequest.ConnectionSpec spec = connections.get(i);
                 String at = "connections[" + i + "]";
+                Protocol protocol = protocol(spec.protocol(), at + ".protocol");
                 Connection c = new Connection(
-                        endpoint(parsed, spec.source(), at + ".source"),
-                        endpoint(parsed, spec.destination(), at + ".destination"),
-                        protocol(spec.protocol(), at + ".protocol"),
-                        port(spec.port(), at + ".port"));
+                        endpoint(parsed, spec.source(), at + ".source", pods),
+                        endpoint(parsed, spec.destination(), at + ".destination", pods),
+                        protocol,
+                        port(spec.port(), protocol, at + ".port"));
                 mapper.writeValue(json, EvaluateResponse.Result.of(engine.evaluate(c), detail));
             }
             json.writeEndArray();
@@ -222,7 +253,7 @@ final class WhatIf {
         }
     }
 
-    static PolicyEndpoint endpoint(Topology t, EvaluateRequest.EndpointSpec spec, String at) {
+    static PolicyEndpoint endpoint(Topology t, EvaluateRequest.EndpointSpec spec, String at, PodKnowledge pods) {
         shape(spec, at);
         if (spec.ip() == null) {
             PolicyEndpoint.Pod pod = PolicyEndpoint.resolve(t, spec.namespace(), spec.pod());
@@ -234,23 +265,31 @@ final class WhatIf {
             }
             return pod;
         }
-        return PolicyEndpoint.resolve(t, spec.ip());
+        return PolicyEndpoint.resolve(t, spec.ip(), pods);
     }
 
+    /** A protocol name (TCP, UDP, SCTP, ICMP, ICMPv6, GRE, ESP, AH...) or IANA number 0-255; TCP when absent. */
     static Protocol protocol(String text, String at) {
         if (text == null) {
             return Protocol.TCP;
         }
-        Protocol p = text.length() > 16 ? null : Protocol.parseName(text);
-        if (p == null || !p.hasPorts()) {
-            throw field(at, at + " '" + Parameters.shown(text) + "' is not one of TCP, UDP, SCTP");
+        Protocol p = Protocol.parse(text);
+        if (p == null) {
+            throw field(
+                    at,
+                    at + " '" + Parameters.shown(text)
+                            + "' is not a protocol: TCP, UDP, SCTP, ICMP, ICMPv6, GRE, ESP, AH or a number 0-255");
         }
         return p;
     }
 
-    static int port(Integer port, String at) {
+    /** A port 1-65535, or -1 when absent; a protocol without ports (ICMP...) takes none. */
+    static int port(Integer port, Protocol protocol, String at) {
         if (port == null) {
             return -1;
+        }
+        if (!protocol.hasPorts()) {
+            throw field(at, at + " " + port + ": " + protocol + " has no ports; omit port");
         }
         if (port < 1 || port > 65535) {
             throw field(at, at + " " + port + " is not a port (1-65535)");

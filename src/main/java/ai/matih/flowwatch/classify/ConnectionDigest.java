@@ -49,7 +49,7 @@ final class ConnectionDigest {
         used = 0;
         endpoint(source);
         endpoint(destination);
-        putInt(protocol == null ? NULL : protocol.ordinal());
+        putInt(protocol == null ? NULL : 1000 + protocol.number());
         putInt(port);
         flush();
         try {

@@ -19,10 +19,10 @@ import ai.matih.flowwatch.topology.Topology;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -161,7 +161,7 @@ final class Auditor {
     }
 
     private boolean evaluateClosed(String from, String to, List<Probes.End> destinations) {
-        Set<Protocol> protocols = EnumSet.noneOf(Protocol.class);
+        Set<Protocol> protocols = new LinkedHashSet<>();
         for (Probes.End d : destinations) {
             d.ports().forEach(p -> protocols.add(p.protocol()));
         }

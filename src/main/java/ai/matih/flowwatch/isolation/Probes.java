@@ -298,7 +298,7 @@ final class Probes {
         List<Port> declared = new ArrayList<>();
         for (PodInfo.ContainerPort p : pod.ports()) {
             Protocol protocol = p.protocol() == null ? Protocol.TCP : Protocol.parse(p.protocol());
-            if (p.port() >= 1 && p.port() <= 65535 && protocol.hasPorts()) {
+            if (p.port() >= 1 && p.port() <= 65535 && protocol != null && protocol.policyNameable()) {
                 Port port = new Port(p.port(), protocol);
                 if (!declared.contains(port)) {
                     declared.add(port);
@@ -350,7 +350,7 @@ final class Probes {
             }
             Protocol protocol = p.getProtocol() == null ? Protocol.TCP : Protocol.parseName(p.getProtocol());
             IntOrString port = p.getPort();
-            if (protocol == null || !protocol.hasPorts() || port == null || port.getIntVal() == null) {
+            if (protocol == null || !protocol.policyNameable() || port == null || port.getIntVal() == null) {
                 continue;
             }
             int number = port.getIntVal();

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param source      the initiator
  * @param destination the responder
- * @param protocol    L4 protocol
+ * @param protocol    IP protocol ({@link Protocol#UNKNOWN} when not known)
  * @param port        destination port, or -1 when unknown
  */
 public record Connection(PolicyEndpoint source, PolicyEndpoint destination, Protocol protocol, int port) {
@@ -20,7 +20,7 @@ public record Connection(PolicyEndpoint source, PolicyEndpoint destination, Prot
     public Connection {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(destination, "destination");
-        protocol = protocol == null ? Protocol.OTHER : protocol;
+        protocol = protocol == null ? Protocol.UNKNOWN : protocol;
     }
 
     /** True when the port is a valid port number (1-65535). */

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.policy;
 
+import ai.matih.flowwatch.flow.Protocol;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -68,9 +69,8 @@ final class DirectionEvaluator {
         }
         Ternary isolated = notSelected.not();
         Ternary result = notSelected.or(allowed);
-        if (!ev.protocol().hasPorts() && !isolated.isFalse()) {
-            result = Ternary.unknown("R5.8: NetworkPolicy is defined only for TCP, UDP and SCTP; how " + ev.protocol()
-                    + " is treated for an isolated pod is up to the CNI");
+        if (!ev.protocol().policyNameable() && !isolated.isFalse()) {
+            result = otherProtocol(result, ev, details);
         }
         return result(direction, who, other, ev, isolated, result, selectedBy, allowedBy, details);
     }
@@ -87,9 +87,6 @@ final class DirectionEvaluator {
             details.add(policy.id() + " has no " + direction.field() + " rules: it only isolates (R2.3)");
             return Ternary.FALSE;
         }
-        if (!ev.protocol().hasPorts()) {
-            return Ternary.unknown("R5.8: NetworkPolicy is defined only for TCP, UDP and SCTP");
-        }
         Ternary allows = Ternary.FALSE;
         for (CompiledRule rule : rules) {
             CompiledRule.Outcome outcome = rule.evaluate(other, policy.namespace(), ev);
@@ -103,6 +100,32 @@ final class DirectionEvaluator {
             }
         }
         return allows;
+    }
+
+    /**
+     * R5.8: rules name only TCP, UDP and SCTP, so ICMP or another protocol is allowed for an isolated pod only by a
+     * rule without {@code ports}, when the CNI applies isolation to it (Calico, Cilium); a CNI that does not lets it
+     * through. An unknown protocol may be either kind. The run records that it relied on this.
+     */
+    private static Ternary otherProtocol(Ternary result, Evaluation ev, List<String> details) {
+        ev.usedOtherProtocol = true;
+        if (result.isTrue()) {
+            return result;
+        }
+        Protocol p = ev.protocol();
+        if (ev.variant.otherProtocolsIsolated()) {
+            if (p.known()) {
+                details.add("R5.8: NetworkPolicy rules name only TCP, UDP and SCTP, so " + p
+                        + " is allowed only by a rule without ports");
+            }
+            return result;
+        }
+        if (p.known()) {
+            details.add("R5.8: this CNI does not apply NetworkPolicy isolation to " + p);
+            return Ternary.TRUE;
+        }
+        return result.or(Ternary.unknown("R5.8: the protocol is unknown; if it is not TCP, UDP or SCTP, a CNI that"
+                + " does not isolate such protocols lets it through"));
     }
 
     private static String mismatch(CompiledRule.Outcome outcome, Evaluation ev, ResolvedEnd other) {

@@ -14,6 +14,7 @@ final class Evaluation {
     final ResolvedEnd destination;
     boolean usedPodIpBlock;
     boolean usedEndPort;
+    boolean usedOtherProtocol;
 
     Evaluation(Connection connection, Variant variant, ResolvedEnd source, ResolvedEnd destination) {
         this.connection = connection;
@@ -35,6 +36,11 @@ final class Evaluation {
     }
 
     String describeTraffic() {
-        return connection.protocol() + "/" + (portKnown() ? String.valueOf(port()) : "?");
+        Protocol p = connection.protocol();
+        String port = portKnown() ? String.valueOf(port()) : "?";
+        if (!p.known()) {
+            return "an unknown protocol" + (portKnown() ? " port " + port : "");
+        }
+        return p.hasPorts() ? p + "/" + port : p.toString();
     }
 }

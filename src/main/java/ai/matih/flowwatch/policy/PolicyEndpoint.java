@@ -19,16 +19,36 @@ public sealed interface PolicyEndpoint permits PolicyEndpoint.Pod, PolicyEndpoin
     String describe();
 
     /**
-     * The endpoint behind an IP as the topology knows it: its pod (hostNetwork pods are not indexed by IP and come
-     * back as addresses), else an unresolved in-cluster address when the IP is in the internal CIDRs, else external.
+     * The endpoint behind an IP as the topology knows it, when pods may exist that it does not know
+     * ({@link PodKnowledge#PARTIAL}).
      */
     static PolicyEndpoint resolve(Topology topology, String ip) {
+        return resolve(topology, ip, PodKnowledge.PARTIAL);
+    }
+
+    /**
+     * The endpoint behind an IP as the topology knows it: its pod (hostNetwork pods are not indexed by IP and come
+     * back as addresses); else, for an address no known pod has, an unresolved address when it might be a pod (in the
+     * internal CIDRs while pods are not all known, or inside a declared pod CIDR when they are), a non-pod in-cluster
+     * address when every pod is known, else an external one.
+     */
+    static PolicyEndpoint resolve(Topology topology, String ip, PodKnowledge pods) {
         PodInfo pod = topology.podByIp(ip);
         if (pod != null) {
             return Pod.of(pod, topology.namespaces().get(pod.namespace()));
         }
         IPAddress parsed = Topology.parseIp(ip);
-        return parsed != null && topology.isInternal(parsed) ? Address.unresolved(ip) : Address.external(ip);
+        if (parsed == null) {
+            return Address.external(ip);
+        }
+        boolean internal = topology.isInternal(parsed);
+        if (pods.podsKnown()) {
+            if (pods.mayBeUnlistedPod(parsed)) {
+                return Address.unresolved(ip);
+            }
+            return internal ? new Address(ip, Address.Kind.NON_POD, null) : Address.external(ip);
+        }
+        return internal ? Address.unresolved(ip) : Address.external(ip);
     }
 
     /** The pod {@code namespace/name} as the topology knows it, or null when unknown. */
@@ -142,6 +162,7 @@ public sealed interface PolicyEndpoint permits PolicyEndpoint.Pod, PolicyEndpoin
                 case EXTERNAL -> "external " + ip;
                 case NODE -> "node " + (node == null ? "" : node + " ") + ip;
                 case UNRESOLVED -> "unresolved " + ip;
+                case NON_POD -> "non-pod address " + ip;
             };
         }
 
@@ -152,7 +173,9 @@ public sealed interface PolicyEndpoint permits PolicyEndpoint.Pod, PolicyEndpoin
             /** A node's IP (also what a hostNetwork pod appears as): never matched by pod selectors. */
             NODE,
             /** In-cluster but not attributed: it might be a pod, so pod selectors cannot be decided. */
-            UNRESOLVED
+            UNRESOLVED,
+            /** In-cluster, and no pod has it while every pod is known: never matched by pod selectors. */
+            NON_POD
         }
     }
 }

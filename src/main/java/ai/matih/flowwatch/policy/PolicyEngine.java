@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.policy;
 
+import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.NamespaceInfo;
 import ai.matih.flowwatch.topology.Topology;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -28,15 +29,16 @@ import java.util.Set;
  * {@code kubernetes.io/metadata.name} label is then known, R8.6); an unknown destination port (-1) against a
  * port-restricted rule; an in-cluster address not attributed to a pod, against a selector peer, or as a connection
  * end whose policies would be needed (some policy in the cluster isolates that direction, R8.1/R8.6); a dual-stack pod whose IPs match an ipBlock only in part (R8.4); a node
- * address whose node is unknown against an isolated pod (R7.2); a protocol other than TCP/UDP/SCTP for an isolated pod
- * (R5.8); and an invalid policy (below).
+ * address whose node is unknown against an isolated pod (R7.2); an unknown protocol against a port-restricted rule;
+ * and an invalid policy (below).
  *
  * <p><b>CNI dependence</b>: an evaluation records whether it relied on an ipBlock matching a pod IP (R4.8), on an
- * endPort range beyond {@code port} (R5.7), or on a hostNetwork pod (R4.9/R7.4). If so the connection is re-evaluated
+ * endPort range beyond {@code port} (R5.7), on a hostNetwork pod (R4.9/R7.4), or on how isolation treats a protocol
+ * rules cannot name, such as ICMP (R5.8). If so the connection is re-evaluated
  * under the other CNI behaviours; a verdict that changes is flagged {@link PolicyResult#cniDependent()}, and it is
  * INDETERMINATE when the {@link CniProfile} does not rule the other behaviour out ({@link Support#UNKNOWN}). The
  * default profile is {@link CniProfile#CONFORMANCE} (ipBlock matches pod IPs, endPort enforced, hostNetwork pods as
- * their node IP).
+ * their node IP, isolation covering ICMP and other protocols).
  *
  * <p><b>Invalid policies</b> (VAL, reported in {@link #problems()}) would be rejected by the API server, so whether they
  * are in force is unknown. They never decide a verdict: a pod an invalid policy (maybe) selects has that policy's
@@ -184,7 +186,7 @@ public final class PolicyEngine {
             if (other == first.result().verdict()) {
                 continue;
             }
-            String what = Aspect.describe(base, e.getKey()) + " would give " + other;
+            String what = Aspect.describe(base, e.getKey(), connection.protocol()) + " would give " + other;
             dependent.add(what);
             if (e.getKey().possibleUnder(profile)) {
                 undecided.add("CNI-dependent and the CNI profile '" + profile.name() + "' does not settle it: " + what);
@@ -214,6 +216,9 @@ public final class PolicyEngine {
         }
         if (isHostNetwork(connection.source()) || isHostNetwork(connection.destination())) {
             touched.add(Aspect.HOST_NETWORK);
+        }
+        if (ev.usedOtherProtocol) {
+            touched.add(Aspect.OTHER_PROTOCOLS);
         }
         return new Run(result, touched);
     }
@@ -342,14 +347,17 @@ public final class PolicyEngine {
     private enum Aspect {
         IPBLOCK_POD_IPS,
         END_PORT,
-        HOST_NETWORK;
+        HOST_NETWORK,
+        OTHER_PROTOCOLS;
 
         static List<Variant> variants(Variant base, Set<Aspect> aspects) {
             List<Variant> variants = new ArrayList<>();
             for (boolean ip : values(base.ipBlockMatchesPodIps(), aspects.contains(IPBLOCK_POD_IPS))) {
                 for (boolean end : values(base.endPort(), aspects.contains(END_PORT))) {
                     for (boolean host : values(base.hostNetworkAsNode(), aspects.contains(HOST_NETWORK))) {
-                        variants.add(new Variant(ip, end, host));
+                        for (boolean other : values(base.otherProtocolsIsolated(), aspects.contains(OTHER_PROTOCOLS))) {
+                            variants.add(new Variant(ip, end, host, other));
+                        }
                     }
                 }
             }
@@ -360,7 +368,7 @@ public final class PolicyEngine {
             return vary ? List.of(base, !base) : List.of(base);
         }
 
-        static String describe(Variant base, Variant other) {
+        static String describe(Variant base, Variant other, Protocol protocol) {
             List<String> parts = new ArrayList<>();
             if (base.ipBlockMatchesPodIps() != other.ipBlockMatchesPodIps()) {
                 parts.add(
@@ -379,6 +387,14 @@ public final class PolicyEngine {
                         other.hostNetworkAsNode()
                                 ? "a CNI treating hostNetwork pods as their node IP (R7.4)"
                                 : "a CNI treating hostNetwork pods like other pods (R7.4)");
+            }
+            if (base.otherProtocolsIsolated() != other.otherProtocolsIsolated()) {
+                String what = protocol.known() ? protocol.toString() : "protocols other than TCP, UDP and SCTP";
+                parts.add(
+                        other.otherProtocolsIsolated()
+                                ? "a CNI that applies NetworkPolicy isolation to " + what
+                                        + ", allowing it only by rules without ports (R5.8)"
+                                : "a CNI that does not apply NetworkPolicy isolation to " + what + " (R5.8)");
             }
             return String.join(" and ", parts);
         }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param reasons              human-readable explanation, one line each
  * @param indeterminateBecause why the verdict is INDETERMINATE (UNDEFINED/CNI case or missing data); else empty
  * @param cniDependent         true when the verdict changes with CNI-defined behaviour (R4.8 ipBlock on pod IPs,
- *                             R5.7 endPort, R7.4 hostNetwork); the verdict given is the {@link CniProfile}'s
+ *                             R5.7 endPort, R7.4 hostNetwork, R5.8 isolation of ICMP and other protocols); the
+ *                             verdict given is the {@link CniProfile}'s
  * @param cniDependentBecause  which behaviour, and what the verdict would be otherwise
  */
 public record PolicyResult(

@@ -9,7 +9,8 @@ import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
- * One parsed {@code ports} entry, after defaulting (protocol TCP, R5.1). Protocol must match (R5.4); no port matches
+ * One parsed {@code ports} entry, after defaulting (protocol TCP, R5.1). Protocol must match (R5.4), so an entry never
+ * matches ICMP or another protocol it cannot name (R5.8), and an unknown protocol leaves it undecided; no port matches
  * every port of the protocol (R5.2); a number matches the destination port on the pod (R5.5), with endPort an
  * inclusive range (R5.7); a name matches a port of that name, number and protocol declared by the
  * <em>destination</em> pod and never a non-pod destination (R5.6).
@@ -80,12 +81,18 @@ final class PortMatcher {
 
     /** Whether the connection matches this entry; the destination resolves named ports. */
     Ternary matches(Evaluation ev) {
-        if (!protocol.equals(ev.protocol().name())) {
+        boolean known = ev.protocol().known();
+        if (known && !protocol.equals(ev.protocol().name())) {
             return Ternary.FALSE;
         }
-        if (name != null) {
-            return matchesName(ev);
+        Ternary byPort = name != null ? matchesName(ev) : matchesNumber(ev);
+        if (known || byPort.isFalse()) {
+            return byPort;
         }
+        return byPort.and(Ternary.unknown("the protocol is unknown and " + this + " restricts it"));
+    }
+
+    private Ternary matchesNumber(Evaluation ev) {
         if (port == null) {
             return Ternary.TRUE;
         }

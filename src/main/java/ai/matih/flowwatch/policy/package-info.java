@@ -5,8 +5,9 @@
  * <p>Entry points: {@link ai.matih.flowwatch.policy.PolicyEngine#compile(ai.matih.flowwatch.topology.Topology)} and
  * {@link ai.matih.flowwatch.policy.PolicyEngine#evaluate(ai.matih.flowwatch.policy.Connection)}, which returns a
  * {@link ai.matih.flowwatch.policy.PolicyResult}. Endpoints come from
- * {@link ai.matih.flowwatch.policy.PolicyEndpoint#resolve(ai.matih.flowwatch.topology.Topology, String)} or are built
- * by the caller (null labels or ports mean "unknown").
+ * {@link ai.matih.flowwatch.policy.PolicyEndpoint#resolve(ai.matih.flowwatch.topology.Topology, String,
+ * ai.matih.flowwatch.policy.PodKnowledge)} (what an address no known pod has is depends on whether every pod is known)
+ * or are built by the caller (null labels or ports mean "unknown").
  *
  * <p>{@code decidedBy} entries are {@code namespace/name} for a policy and {@code namespace/name#ingress[i]} or
  * {@code namespace/name#egress[i]} for a rule, with {@code i} the 0-based index into {@code spec.ingress} or

@@ -130,7 +130,7 @@ final class EgressExceptionParser {
             return null;
         }
         Protocol protocol = Protocol.parse(text);
-        if (!protocol.hasPorts()) {
+        if (protocol == null || !protocol.policyNameable()) {
             throw at.error(field, "unknown protocol '" + text + "' (expected TCP, UDP or SCTP)");
         }
         return protocol;

@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param peerTenant   the tenant at the other end, or null
  * @param source       the source endpoint
  * @param destination  the destination endpoint
- * @param protocol     TCP, UDP, SCTP, ICMP, ICMPV6, OTHER; null for audit detections
+ * @param protocol     TCP, UDP, SCTP, ICMP, ICMPV6, GRE, ESP, AH..., an IANA number 0-255 for a protocol without a
+ *                     name, or UNKNOWN; null for audit detections
  * @param port         destination port, or null
  * @param observed     what the CNI did (ALLOWED, DENIED, AUDIT, UNKNOWN); null for audit detections
  * @param policy       the policy axis (ALLOW, DENY, INDETERMINATE); null when not judged

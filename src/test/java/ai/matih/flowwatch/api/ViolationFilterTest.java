@@ -294,7 +294,7 @@ class ViolationFilterTest {
                 Arguments.of("port=90-80", "port"),
                 Arguments.of("port=http", "port"),
                 Arguments.of("protocol=XYZ", "protocol"),
-                Arguments.of("protocol=6", "protocol"),
+                Arguments.of("protocol=256", "protocol"),
                 Arguments.of("policy=a/b/c", "policy"),
                 Arguments.of("policy=ns/p%23rule", "policy"),
                 Arguments.of("label=app", "label"),

@@ -195,7 +195,7 @@ class FlowFormatsTest {
                     null,
                     pod(f[1], f[2]),
                     pod(f[3], f[4]),
-                    Protocol.valueOf(f[5]),
+                    Protocol.parse(f[5]),
                     Integer.parseInt(f[6]),
                     -1,
                     Observed.valueOf(f[7]),

@@ -101,6 +101,13 @@ class HostileParametersTest {
                 Arguments.of(EXPLAIN, "port", "http"),
                 Arguments.of(EXPLAIN, "protocol", "XYZ"),
                 Arguments.of(EXPLAIN, "protocol", LONG),
+                Arguments.of(EXPLAIN, "protocol", "256"),
+                Arguments.of(EXPLAIN, "protocol", "99999999999999999999"),
+                Arguments.of(EXPLAIN, "protocol", "-1"),
+                Arguments.of(EXPLAIN, "protocol", "UNKNOWN"),
+                Arguments.of(EXPLAIN + "&protocol=ICMP", "port", "8"),
+                Arguments.of(EXPLAIN + "&protocol=47", "port", "80"),
+                Arguments.of("/api/v1/violations", "protocol", "256"),
                 Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", LONG),
                 Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", "a/b/c"),
                 Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", "ns/" + "p".repeat(254)),
@@ -198,6 +205,27 @@ class HostileParametersTest {
                         "{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
                                 + ", \"destination\": " + pod + ", \"protocol\": \"" + "X".repeat(5000) + "\"}]}",
                         "connections[0].protocol"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                                + ", \"destination\": " + pod + ", \"protocol\": 999}]}",
+                        "connections[0].protocol"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"connections\": [{\"source\": " + pod
+                                + ", \"destination\": " + pod + ", \"protocol\": \"icmp\", \"port\": 8}]}",
+                        "connections[0].port"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"podCidrs\": [\"" + "1".repeat(5000)
+                                + "\"], \"connections\": [{\"source\": " + pod + ", \"destination\": " + pod + "}]}",
+                        "podCidrs[0]"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"podCidrs\": [null, \"10.0.0.0/8\"]"
+                                + ", \"connections\": [{\"source\": " + pod + ", \"destination\": " + pod + "}]}",
+                        "podCidrs[0]"),
+                Arguments.of(
+                        "{\"manifests\": \"" + manifests + "\", \"podCidrs\": [" + "\"10.0.0.0/8\",".repeat(100)
+                                + "\"10.0.0.0/8\"], \"connections\": [{\"source\": " + pod + ", \"destination\": "
+                                + pod + "}]}",
+                        "podCidrs"),
                 Arguments.of(
                         "{\"manifests\": \"" + manifests + "\", \"cni\": \"" + "c".repeat(5000)
                                 + "\", \"connections\": [{\"source\": " + pod + ", \"destination\": " + pod + "}]}",

@@ -119,7 +119,7 @@ class PolicyApiTest {
     }
 
     @Test
-    void rejectsAProtocolNetworkPoliciesDoNotKnow() {
+    void rejectsAPortForAProtocolWithoutPorts() {
         Map<String, Object> body = Map.of(
                 "manifests",
                 MANIFESTS,
@@ -131,7 +131,8 @@ class PolicyApiTest {
                 .post("/api/v1/policy/evaluate")
                 .then()
                 .statusCode(400)
-                .body("parameter", equalTo("connections[0].protocol"));
+                .body("parameter", equalTo("connections[0].port"))
+                .body("detail", containsString("ICMP has no ports"));
     }
 
     @Test

@@ -698,14 +698,81 @@ class NetpolRulesConformanceTest {
                 "y/a > x/a tcp/80",
                 INDETERMINATE,
                 ingressPorts("{port: 80, endPort: 65537}"));
-        add(cases, "R5.8 ICMP to an isolated pod is INDETERMINATE", "y/a > x/a icmp/0", INDETERMINATE, DENY_X);
+        String allowAllX = policy("x", "allow-all", "podSelector: {}\ningress:\n  - {}\n");
+        String fromY = policy(
+                "x", "from-y", "podSelector: {}\ningress:\n  - from: [{namespaceSelector: {matchLabels: {ns: y}}}]\n");
+        add(cases, "R5.8 ICMP to an isolated pod that no rule allows is DENY", "y/a > x/a icmp/?", DENY, DENY_X);
+        add(
+                cases,
+                CniProfile.UNKNOWN,
+                "R5.8 ICMP to an isolated pod is INDETERMINATE when the CNI is unknown",
+                "y/a > x/a icmp/?",
+                INDETERMINATE,
+                DENY_X);
         add(cases, "R5.8 ICMP between non-isolated pods is allowed", "y/a > z/a icmp/0", ALLOW, DENY_X);
         add(
                 cases,
-                "R5.8 ICMP with an allow-all rule is still INDETERMINATE",
-                "y/a > x/a icmp/0",
+                CniProfile.UNKNOWN,
+                "R5.8 ICMP between non-isolated pods is allowed whatever the CNI",
+                "y/a > z/a icmpv6/?",
+                ALLOW,
+                DENY_X);
+        add(cases, "R5.8 ICMP with an allow-all rule is allowed", "y/a > x/a icmp/?", ALLOW, allowAllX);
+        add(cases, "R5.8 ICMP with a peer-only rule is allowed", "y/a > x/a icmp/?", ALLOW, fromY);
+        add(
+                cases,
+                CniProfile.UNKNOWN,
+                "R5.8 ICMP with a peer-only rule is allowed whatever the CNI",
+                "y/a > x/a icmpv6/?",
+                ALLOW,
+                fromY);
+        add(cases, "R5.8 a peer-only rule does not allow ICMP from another peer", "z/a > x/a icmp/?", DENY, fromY);
+        add(
+                cases,
+                "R5.8 a rule with ports never allows ICMP",
+                "y/a > x/a icmp/?",
+                DENY,
+                ingressPorts("{protocol: TCP}", "{protocol: UDP}", "{protocol: SCTP}"));
+        add(cases, "R5.8 GRE with an allow-all rule is allowed", "y/a > x/a gre/?", ALLOW, allowAllX);
+        add(cases, "R5.8 GRE to an isolated pod is DENY", "y/a > x/a gre/?", DENY, DENY_X);
+        add(cases, "R5.8 a protocol known by its number only is judged", "y/a > x/a 115/?", DENY, DENY_X);
+        add(
+                cases,
+                CniProfile.UNKNOWN,
+                "R5.8 a protocol known by its number only is CNI-dependent",
+                "y/a > x/a 115/?",
                 INDETERMINATE,
-                policy("x", "allow-all", "podSelector: {}\ningress:\n  - {}\n"));
+                DENY_X);
+        add(
+                cases,
+                "R5.8 ICMP in egress: a peer-only rule allows it",
+                "x/a > y/a icmp/?",
+                ALLOW,
+                egressTo("namespaceSelector: {matchLabels: {ns: y}}"));
+        add(
+                cases,
+                "R5.8 ICMP in egress: a rule with ports does not",
+                "x/a > y/a icmp/?",
+                DENY,
+                policy("x", "egress", "podSelector: {}\npolicyTypes: [Egress]\negress:\n  - ports: [{port: 53}]\n"));
+        add(
+                cases,
+                "R8.6 an unknown protocol against a port rule that could match is INDETERMINATE",
+                "y/a > x/a unknown/80",
+                INDETERMINATE,
+                ingressPorts("{port: 80}"));
+        add(
+                cases,
+                "R8.6 an unknown protocol against a port rule whose port differs is DENY",
+                "y/a > x/a unknown/80",
+                DENY,
+                ingressPorts("{port: 443}", "{protocol: UDP, port: 53}"));
+        add(
+                cases,
+                "R8.6 an unknown protocol with an allow-all rule is allowed",
+                "y/a > x/a unknown/?",
+                ALLOW,
+                allowAllX);
         // R6 selectors
         add(cases, "R6.1 matchLabels and matchExpressions are ANDed", "x/b > x/a tcp/80", DENY, fromPods("""
                 matchLabels: {pod: b}

@@ -246,7 +246,9 @@ class PolicyExplanationTest {
         PolicyResult result = fixture.engine().evaluate(odd);
 
         // Then
-        assertThat(result.verdict()).isEqualTo(PolicyVerdict.INDETERMINATE);
-        assertThat(result.indeterminateBecause()).anySatisfy(r -> assertThat(r).contains("R5.8"));
+        // deny-all isolates x/ghost whatever its labels; an unknown protocol is denied too where isolation covers
+        // every protocol, which is CNI-dependent (R5.8)
+        assertThat(result.verdict()).isEqualTo(PolicyVerdict.DENY);
+        assertThat(result.cniDependent()).isTrue();
     }
 }

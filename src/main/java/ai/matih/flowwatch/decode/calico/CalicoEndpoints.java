@@ -5,6 +5,7 @@ import ai.matih.flowwatch.decode.InputBounds;
 import ai.matih.flowwatch.decode.json.JsonFields;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.EndpointKind;
+import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.flow.Workloads;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
@@ -152,6 +153,26 @@ final class CalicoEndpoints {
 
     static boolean isPrivate(String name) {
         return "pvt".equals(name) || "PRIVATE NETWORK".equalsIgnoreCase(name);
+    }
+
+    /**
+     * The protocol of a {@code proto} field: a name ({@code tcp}, {@code icmp}, {@code icmpv6}, {@code gre}...) or an
+     * IANA number 0-255, as a string or a number; {@link Protocol#UNKNOWN} when absent, empty or {@code "-"}; any
+     * other value is rejected.
+     */
+    static Protocol protocol(JsonNode proto, String path) {
+        String text = JsonFields.textOrNumber(proto, path);
+        if (text == null || text.isEmpty() || "-".equals(text)) {
+            return Protocol.UNKNOWN;
+        }
+        Protocol protocol = Protocol.parse(text);
+        if (protocol == null) {
+            throw DecodeException.invalid(
+                    path,
+                    "a protocol name (tcp, udp, sctp, icmp, icmpv6, gre, esp, ah...) or number 0-255, got '"
+                            + JsonFields.clip(text) + "'");
+        }
+        return protocol;
     }
 
     static DecodeException badAction(String path, String action) {

@@ -46,10 +46,10 @@ final class CalicoEnterpriseDecoder {
             throw CalicoEndpoints.badAction("action", actionText);
         }
 
-        Protocol protocol = Protocol.parse(JsonFields.textOrNumber(get(d, "proto"), "proto"));
+        Protocol protocol = CalicoEndpoints.protocol(get(d, "proto"), "proto");
         int port = JsonFields.port(get(d, "dest_port"), "dest_port");
         int sourcePort = JsonFields.port(get(d, "source_port"), "source_port");
-        if (protocol == Protocol.ICMP || protocol == Protocol.ICMPV6) {
+        if (protocol.known() && !protocol.hasPorts()) {
             port = -1;
             sourcePort = -1;
         }

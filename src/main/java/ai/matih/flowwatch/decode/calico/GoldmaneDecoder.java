@@ -121,9 +121,9 @@ final class GoldmaneDecoder {
         if (!"allow".equals(action) && !"deny".equals(action)) {
             throw CalicoEndpoints.badAction(paths.action(), actionNode.asText());
         }
-        Protocol protocol = Protocol.parse(JsonFields.textOrNumber(proto, paths.proto()));
+        Protocol protocol = CalicoEndpoints.protocol(proto, paths.proto());
         int port = JsonFields.port(get(key, "dest_port", "destPort"), paths.destPort());
-        if (port == 0 || protocol == Protocol.ICMP || protocol == Protocol.ICMPV6) {
+        if (port == 0 || (protocol.known() && !protocol.hasPorts())) {
             port = -1;
         }
         Endpoint source = endpoint(flow, key, paths.source());

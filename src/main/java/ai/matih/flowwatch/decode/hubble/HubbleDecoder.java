@@ -103,38 +103,7 @@ public final class HubbleDecoder implements TreeDecoder {
         h.source = endpoint(object(f, "source", "flow.source"), "flow.source");
         h.destination = endpoint(object(f, "destination", "flow.destination"), "flow.destination");
 
-        JsonNode l4 = object(f, "l4", "flow.l4");
-        if (l4 != null) {
-            String which = null;
-            if (get(l4, "TCP") != null) {
-                h.protocol = Protocol.TCP;
-                which = "TCP";
-            } else if (get(l4, "UDP") != null) {
-                h.protocol = Protocol.UDP;
-                which = "UDP";
-            } else if (get(l4, "SCTP") != null) {
-                h.protocol = Protocol.SCTP;
-                which = "SCTP";
-            } else if (get(l4, "ICMPv4") != null) {
-                h.protocol = Protocol.ICMP;
-                asObject(get(l4, "ICMPv4"), "flow.l4.ICMPv4");
-            } else if (get(l4, "ICMPv6") != null) {
-                h.protocol = Protocol.ICMPV6;
-                asObject(get(l4, "ICMPv6"), "flow.l4.ICMPv6");
-            }
-            if (which != null) {
-                JsonNode ports = asObject(get(l4, which), "flow.l4." + which);
-                h.sourcePort = port(get(ports, "source_port"), "flow.l4." + which + ".source_port");
-                h.destinationPort = port(get(ports, "destination_port"), "flow.l4." + which + ".destination_port");
-                if (h.protocol == Protocol.TCP) {
-                    JsonNode flags = object(ports, "flags", "flow.l4.TCP.flags");
-                    if (flags != null) {
-                        h.syn = Boolean.TRUE.equals(bool(get(flags, "SYN"), "flow.l4.TCP.flags.SYN"));
-                        h.ack = Boolean.TRUE.equals(bool(get(flags, "ACK"), "flow.l4.TCP.flags.ACK"));
-                    }
-                }
-            }
-        }
+        l4(object(f, "l4", "flow.l4"), h);
 
         h.isReply = bool(get(f, "is_reply"), "flow.is_reply");
         h.traceReason = text(f, "trace_reason", "flow.trace_reason");
@@ -147,6 +116,50 @@ public final class HubbleDecoder implements TreeDecoder {
         h.uuid = text(f, "uuid", "flow.uuid");
         h.trafficDirection = text(f, "traffic_direction", "flow.traffic_direction");
         return h.toFlow();
+    }
+
+    /** {@code l4}: one protocol object (TCP, UDP, SCTP with ports; ICMPv4, ICMPv6 with type and code; VRRP, IGMP). */
+    private static void l4(JsonNode l4, HubbleFields h) {
+        if (l4 == null) {
+            return;
+        }
+        String which = null;
+        for (var it = l4.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (l4.get(name).isNull()) {
+                continue;
+            }
+            Protocol protocol = HubbleFields.l4Protocol(name);
+            if (protocol == null) {
+                throw DecodeException.invalid(
+                        "flow.l4",
+                        "a protocol object (" + HubbleFields.L4_NAMES + "), got '" + JsonFields.clip(name) + "'");
+            }
+            if (which != null) {
+                throw DecodeException.invalid("flow.l4", "one protocol object, got " + which + " and " + name);
+            }
+            which = name;
+            h.protocol = protocol;
+        }
+        if (which == null) {
+            return;
+        }
+        String path = "flow.l4." + which;
+        JsonNode fields = asObject(get(l4, which), path);
+        if (h.protocol.hasPorts()) {
+            h.sourcePort = port(get(fields, "source_port"), path + ".source_port");
+            h.destinationPort = port(get(fields, "destination_port"), path + ".destination_port");
+            if (h.protocol == Protocol.TCP) {
+                JsonNode flags = object(fields, "flags", "flow.l4.TCP.flags");
+                if (flags != null) {
+                    h.syn = Boolean.TRUE.equals(bool(get(flags, "SYN"), "flow.l4.TCP.flags.SYN"));
+                    h.ack = Boolean.TRUE.equals(bool(get(flags, "ACK"), "flow.l4.TCP.flags.ACK"));
+                }
+            }
+        } else if (h.protocol == Protocol.ICMP || h.protocol == Protocol.ICMPV6) {
+            h.icmpType = HubbleFields.icmpField(longValue(get(fields, "type"), path + ".type", -1));
+            h.icmpCode = HubbleFields.icmpField(longValue(get(fields, "code"), path + ".code", -1));
+        }
     }
 
     static void eventType(JsonNode eventType, HubbleFields h) {

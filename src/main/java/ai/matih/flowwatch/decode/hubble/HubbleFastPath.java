@@ -63,11 +63,12 @@ public final class HubbleFastPath extends ScannerFastPath {
     private static final byte[] SYN = ascii("SYN");
     private static final byte[] ACK = ascii("ACK");
     private static final byte[][] PROTOCOL_NAMES = {
-        ascii("TCP"), ascii("UDP"), ascii("SCTP"), ascii("ICMPv4"), ascii("ICMPv6")
+        ascii("TCP"), ascii("UDP"), ascii("SCTP"), ascii("ICMPv4"), ascii("ICMPv6"), ascii("VRRP"), ascii("IGMP")
     };
     private static final Protocol[] PROTOCOLS = {
-        Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP, Protocol.ICMPV6
+        Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP, Protocol.ICMPV6, Protocol.VRRP, Protocol.IGMP
     };
+    private static final byte[] CODE = ascii("code");
 
     private final JsonCodec codec;
     private final SliceCache<Endpoint> endpoints = new SliceCache<>(ENDPOINT_CACHE_SLOTS, ENDPOINT_CACHE_MAX_BYTES);
@@ -254,7 +255,7 @@ public final class HubbleFastPath extends ScannerFastPath {
         }
     }
 
-    /** {@code l4}: exactly one protocol object, or none. */
+    /** {@code l4}: exactly one protocol object, or none; a member of another name is the tree path's to judge. */
     private static void l4(JsonScanner s, HubbleFields h) {
         if (!enter(s)) {
             return;
@@ -268,22 +269,38 @@ public final class HubbleFastPath extends ScannerFastPath {
                     protocol = PROTOCOLS[i];
                 }
             }
-            if (protocol == null) {
-                s.skipValue(3);
-                continue;
-            }
             if (s.nullValue()) {
                 continue;
             }
-            if (found || s.peek() != '{') {
+            if (protocol == null || found || s.peek() != '{') {
                 throw decline();
             }
             found = true;
             h.protocol = protocol;
-            if (protocol == Protocol.ICMP || protocol == Protocol.ICMPV6) {
-                s.skipValue(3);
-            } else {
+            if (protocol.hasPorts()) {
                 ports(s, protocol == Protocol.TCP, h);
+            } else if (protocol == Protocol.ICMP || protocol == Protocol.ICMPV6) {
+                icmp(s, h);
+            } else {
+                s.skipValue(3);
+            }
+        }
+    }
+
+    /** {@code ICMPv4}/{@code ICMPv6}: type and code. */
+    private static void icmp(JsonScanner s, HubbleFields h) {
+        s.expect('{');
+        int seen = 0;
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, TYPE_LOWER)) {
+                seen = once(seen, 1);
+                h.icmpType = HubbleFields.icmpField(s.naturalNumber(-1));
+            } else if (s.nameIs(n, CODE)) {
+                seen = once(seen, 2);
+                h.icmpCode = HubbleFields.icmpField(s.naturalNumber(-1));
+            } else {
+                s.skipValue(4);
             }
         }
     }

@@ -20,6 +20,9 @@ import java.util.List;
  */
 final class HubbleFields {
 
+    /** The protocol objects {@code l4} may hold, as Hubble names them. */
+    static final String L4_NAMES = "TCP, UDP, SCTP, ICMPv4, ICMPv6, VRRP, IGMP";
+
     Instant time;
     /** {@code flow.time} as written (the exporter repeats it in the wrapper: parsed once). */
     String timeText;
@@ -37,9 +40,13 @@ final class HubbleFields {
     Endpoint source;
 
     Endpoint destination;
-    Protocol protocol = Protocol.OTHER;
+    Protocol protocol = Protocol.UNKNOWN;
     int sourcePort = -1;
     int destinationPort = -1;
+    /** ICMP type and code (0-255), or -1 when absent or not ICMP. */
+    int icmpType = -1;
+
+    int icmpCode = -1;
     boolean syn;
     boolean ack;
     Boolean isReply;
@@ -100,6 +107,10 @@ final class HubbleFields {
             }
         }
 
+        if (icmpType >= 0) {
+            detail = detail + "; " + (protocol == Protocol.ICMP ? "ICMPv4" : "ICMPv6") + " type " + icmpType
+                    + (icmpCode >= 0 ? " code " + icmpCode : "");
+        }
         Initiation initiation;
         if (isReply != null) {
             initiation = isReply ? Initiation.REPLY : Initiation.INITIATING;
@@ -110,6 +121,10 @@ final class HubbleFields {
         } else if (syn && !ack) {
             initiation = Initiation.INITIATING;
         } else if (syn) {
+            initiation = Initiation.REPLY;
+        } else if (icmpEcho(true)) {
+            initiation = Initiation.INITIATING;
+        } else if (icmpEcho(false)) {
             initiation = Initiation.REPLY;
         } else {
             initiation = Initiation.UNKNOWN;
@@ -140,6 +155,33 @@ final class HubbleFields {
                 connections,
                 blankToNull(uuid),
                 side(trafficDirection, reporter));
+    }
+
+    /** The protocol of an {@code l4} member, by its name; null for a name Hubble does not use. */
+    static Protocol l4Protocol(String name) {
+        return switch (name) {
+            case "TCP" -> Protocol.TCP;
+            case "UDP" -> Protocol.UDP;
+            case "SCTP" -> Protocol.SCTP;
+            case "ICMPv4" -> Protocol.ICMP;
+            case "ICMPv6" -> Protocol.ICMPV6;
+            case "VRRP" -> Protocol.VRRP;
+            case "IGMP" -> Protocol.IGMP;
+            default -> null;
+        };
+    }
+
+    /** An ICMP type or code as kept: 0-255, else -1 (absent or out of range). */
+    static int icmpField(long value) {
+        return value >= 0 && value <= 255 ? (int) value : -1;
+    }
+
+    /** An echo request ({@code request}) or echo reply: ICMPv4 types 8 and 0, ICMPv6 types 128 and 129. */
+    private boolean icmpEcho(boolean request) {
+        if (protocol == Protocol.ICMP) {
+            return icmpType == (request ? 8 : 0);
+        }
+        return protocol == Protocol.ICMPV6 && icmpType == (request ? 128 : 129);
     }
 
     /** Policy drop reasons (pkg/monitor/api/drop.go): 133 policy denied, 181 deny rule, 189 auth required. */
