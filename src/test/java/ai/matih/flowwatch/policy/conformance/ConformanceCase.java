@@ -28,7 +28,9 @@ record ConformanceCase(Origin origin, String family, String name, List<Step> ste
         /** kubernetes/kubernetes test/e2e/network/netpol/network_policy.go. */
         UPSTREAM_E2E("kubernetes e2e"),
         /** mattfenwick/cyclonus pkg/generator. */
-        CYCLONUS("cyclonus");
+        CYCLONUS("cyclonus"),
+        /** Seeded random combinations of policy fragments ({@link RandomPolicies}). */
+        RANDOM("random");
 
         private final String label;
 

@@ -127,7 +127,7 @@ class NetworkPolicyConformanceTest {
         assertThat(wrong).as(where + ": upstream expectation " + probe).isEmpty();
     }
 
-    private static String describe(TruthTable table, List<TruthTable.Mismatch> mismatches) {
+    static String describe(TruthTable table, List<TruthTable.Mismatch> mismatches) {
         StringBuilder sb = new StringBuilder();
         mismatches.stream().limit(SHOWN_MISMATCHES).forEach(m -> sb.append(m).append('\n'));
         Set<String> shown = new LinkedHashSet<>();

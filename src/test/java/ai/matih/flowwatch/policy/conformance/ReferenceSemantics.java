@@ -32,9 +32,16 @@ import java.util.Map;
 final class ReferenceSemantics {
 
     private final World world;
+    private final boolean ipBlocksMatchPods;
 
-    ReferenceSemantics(World world) {
+    /**
+     * @param world             the cluster
+     * @param ipBlocksMatchPods whether an {@code ipBlock} matches pod IPs (the upstream conformance behaviour and
+     *                          Calico's) or never does (Cilium's); left to the CNI by Kubernetes
+     */
+    ReferenceSemantics(World world, boolean ipBlocksMatchPods) {
         this.world = world;
+        this.ipBlocksMatchPods = ipBlocksMatchPods;
     }
 
     boolean allows(World.Pod source, World.Pod destination, Protocol protocol, int port) {
@@ -114,7 +121,8 @@ final class ReferenceSemantics {
         for (JsonNode p : peers) {
             if (p.has("ipBlock")) {
                 JsonNode block = p.get("ipBlock");
-                boolean inside = Ipv4.contains(block.get("cidr").asText(), peer.ip());
+                boolean inside =
+                        ipBlocksMatchPods && Ipv4.contains(block.get("cidr").asText(), peer.ip());
                 for (JsonNode except : block.path("except")) {
                     inside &= !Ipv4.contains(except.asText(), peer.ip());
                 }

@@ -7,6 +7,7 @@ import ai.matih.flowwatch.policy.PolicyEndpoint;
 import ai.matih.flowwatch.policy.PolicyEngine;
 import ai.matih.flowwatch.policy.PolicyResult;
 import ai.matih.flowwatch.policy.PolicyVerdict;
+import ai.matih.flowwatch.policy.Support;
 import ai.matih.flowwatch.topology.DnsSelector;
 import ai.matih.flowwatch.topology.ManifestLoader;
 import ai.matih.flowwatch.topology.TenancyRules;
@@ -53,10 +54,19 @@ final class TruthTable {
         this.problems = List.copyOf(problems);
     }
 
+    /** The table under the conformance CNI profile (ipBlocks match pod IPs). */
     static TruthTable of(World world) {
+        return of(world, CniProfile.CONFORMANCE);
+    }
+
+    /** The table under a CNI profile that settles whether ipBlocks match pod IPs. */
+    static TruthTable of(World world, CniProfile profile) {
+        if (profile.ipBlockMatchesPodIps() == Support.UNKNOWN) {
+            throw new IllegalArgumentException("the reference needs a profile that decides ipBlocks: " + profile);
+        }
         Topology topology = LOADER.parse(world.manifests(), "conformance").topology();
-        PolicyEngine compiled = PolicyEngine.compile(topology, CniProfile.CONFORMANCE);
-        ReferenceSemantics oracle = new ReferenceSemantics(world);
+        PolicyEngine compiled = PolicyEngine.compile(topology, profile);
+        ReferenceSemantics oracle = new ReferenceSemantics(world, profile.ipBlockMatchesPodIps() == Support.YES);
         List<String> ids = world.pods().stream().map(World.Pod::id).toList();
         TruthTable table = new TruthTable(
                 ids, compiled.problems().stream().map(Object::toString).toList());
