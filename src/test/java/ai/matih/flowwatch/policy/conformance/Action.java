@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.policy.conformance;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One change to the cluster, as the upstream suites make them. */
@@ -76,7 +77,7 @@ sealed interface Action {
     }
 
     private static Map<String, String> merged(Map<String, String> base, Map<String, String> added) {
-        Map<String, String> labels = new java.util.LinkedHashMap<>(base);
+        Map<String, String> labels = new LinkedHashMap<>(base);
         labels.putAll(added);
         return labels;
     }
