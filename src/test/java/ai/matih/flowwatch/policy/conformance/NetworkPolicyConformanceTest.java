@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NetworkPolicyConformanceTest {
 
-    private static final AtomicLong CASES = new AtomicLong();
+    private static final Map<String, Long> PASSED = new ConcurrentSkipListMap<>();
     private static final AtomicLong STEPS = new AtomicLong();
     private static final AtomicLong CELLS = new AtomicLong();
     private static final AtomicLong UPSTREAM_CELLS = new AtomicLong();
@@ -65,7 +66,7 @@ class NetworkPolicyConformanceTest {
             STEPS.incrementAndGet();
             CELLS.addAndGet(table.size());
         }
-        CASES.incrementAndGet();
+        PASSED.merge(conformanceCase.origin().label(), 1L, Long::sum);
     }
 
     @Test
@@ -103,7 +104,9 @@ class NetworkPolicyConformanceTest {
 
     @AfterAll
     static void summary() {
-        System.out.println("NetworkPolicy conformance: " + CASES.get() + " cases passed, " + STEPS.get()
+        System.out.println("NetworkPolicy conformance: "
+                + PASSED.values().stream().mapToLong(Long::longValue).sum() + " cases passed " + PASSED + ", "
+                + STEPS.get()
                 + " steps, " + CELLS.get() + " truth-table cells (engine = reference), " + UPSTREAM_CELLS.get()
                 + " upstream e2e expectations met");
     }
