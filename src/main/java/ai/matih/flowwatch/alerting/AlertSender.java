@@ -147,7 +147,7 @@ final class AlertSender {
     private boolean send(Target target, List<Pending> batch, Instant now) {
         List<Alert> alerts = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            alerts.add(mapper.toAlert(p.violation(), p.endsAt(quietPeriod)));
+            alerts.add(mapper.toAlert(p.violation(), p.endsAt(quietPeriod, now)));
         }
         try {
             transport.post(target.url, alerts);
