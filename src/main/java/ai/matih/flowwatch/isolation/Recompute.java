@@ -31,7 +31,7 @@ final class Recompute {
         Map<String, List<String>> tenants = tenants(topology);
         List<String> redo = new ArrayList<>();
         for (String tenant : tenants.keySet()) {
-            boolean known = before != null && before.report().tenant(tenant) != null;
+            boolean known = before != null && before.views().containsKey(tenant);
             if (!known
                     || affected instanceof Affected.All
                     || ((Affected.Some) affected).tenants().contains(tenant)) {
@@ -40,6 +40,10 @@ final class Recompute {
         }
         PolicyEngine engine = redo.isEmpty() ? null : PolicyEngine.compile(topology, profile);
         Auditor auditor = redo.isEmpty() ? null : new Auditor(topology, engine, now);
+        Map<String, TenantIsolation> previous = new HashMap<>();
+        if (before != null) {
+            before.report().tenants().forEach(t -> previous.put(t.tenant(), t));
+        }
         Map<String, Redone> fresh = new HashMap<>();
         redo.parallelStream()
                 .map(t -> new Redone(
@@ -52,7 +56,7 @@ final class Recompute {
         for (String tenant : tenants.keySet()) {
             Redone redone = fresh.get(tenant);
             if (redone == null) {
-                entries.add(before.report().tenant(tenant));
+                entries.add(previous.get(tenant));
                 views.put(tenant, before.views().get(tenant));
                 since.put(tenant, before.since().get(tenant));
                 continue;
