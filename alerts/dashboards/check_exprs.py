@@ -24,6 +24,7 @@ METRICS = {
     "flowwatch_topology_namespaces",
     "flowwatch_lost_events_total",
     "flowwatch_alerts_sent_total",
+    "flowwatch_isolation_findings",
     "up",
 }
 # Grafana's variables, as sample values of the right kind.

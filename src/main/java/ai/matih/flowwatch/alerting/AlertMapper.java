@@ -132,6 +132,7 @@ final class AlertMapper {
             case TOPOLOGY_DRIFT -> "A namespace's role or tenant label changed.";
             case FORBIDDEN_API_ACCESS -> "A tenant's service account was refused access to another tenant.";
             case CROSS_TENANT_EXEC -> "A tenant's service account opened a session in another tenant's pod.";
+            case POLICY_GAP -> "A topology change made the network policies allow what tenant isolation forbids.";
         };
     }
 
@@ -169,7 +170,7 @@ final class AlertMapper {
 
     private static boolean isAudit(ViolationType type) {
         return switch (type) {
-            case POLICY_TAMPERING, TOPOLOGY_DRIFT, FORBIDDEN_API_ACCESS, CROSS_TENANT_EXEC -> true;
+            case POLICY_TAMPERING, TOPOLOGY_DRIFT, FORBIDDEN_API_ACCESS, CROSS_TENANT_EXEC, POLICY_GAP -> true;
             default -> false;
         };
     }

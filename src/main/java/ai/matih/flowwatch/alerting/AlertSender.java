@@ -118,7 +118,7 @@ final class AlertSender {
                     if (!alerts.isEmpty() && alerts.size() + AlertMapper.alertCount(p.violation()) > batchSize) {
                         break;
                     }
-                    alerts.addAll(mapper.toAlerts(p.violation(), p.endsAt(quietPeriod)));
+                    alerts.addAll(mapper.toAlerts(p.violation(), p.endsAt(quietPeriod, now)));
                     to++;
                 }
                 if (!send(target, due.subList(from, to), alerts, now)) {

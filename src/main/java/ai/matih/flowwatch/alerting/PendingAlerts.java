@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.alerting;
 
+import ai.matih.flowwatch.isolation.PolicyGaps;
 import ai.matih.flowwatch.violation.Violation;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +36,23 @@ final class PendingAlerts {
             return lastActivity.plus(quietPeriod);
         }
 
-        /** True once the quiet period has passed without update. */
+        /**
+         * When the alert resolves as of {@code now}: a policy gap still open never goes quiet (one quiet period
+         * ahead of each delivery); a resolved one ends when it was resolved; any other violation, as above.
+         */
+        Instant endsAt(Duration quietPeriod, Instant now) {
+            if (PolicyGaps.isOpen(violation)) {
+                return now.plus(quietPeriod);
+            }
+            if (PolicyGaps.isResolved(violation) && violation.lastSeen() != null) {
+                return violation.lastSeen();
+            }
+            return endsAt(quietPeriod);
+        }
+
+        /** True once the quiet period has passed without update (a policy gap: once it is resolved). */
         boolean resolved(Instant now, Duration quietPeriod) {
-            return !endsAt(quietPeriod).isAfter(now);
+            return !endsAt(quietPeriod, now).isAfter(now);
         }
     }
 

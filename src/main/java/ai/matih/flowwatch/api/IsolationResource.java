@@ -20,10 +20,12 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * {@code GET /api/v1/isolation[?tenant=]}: the isolation audit of the current topology, the policies in force checked
- * against the isolation model, for platform administrators: a tenant-scoped caller is refused (403), whatever tenant
- * it asks for, because the findings of its own entry would show what other tenants' policies and pods open to it. Each entry
- * lists at most {@value #MAX_FINDINGS} findings, the rest counted in {@code omitted}.
+ * {@code GET /api/v1/isolation[?tenant=]}: the isolation audit, the policies in force checked against the isolation
+ * model, kept current by {@link IsolationAudit} (this only reads its latest report). An administrator gets every
+ * tenant's entry (or the one asked for) and whether the report is of the current topology. A tenant gets only its own
+ * entry as its own half judges it ({@link IsolationAudit#tenantView}), each other end redacted as violations are for
+ * it ({@link TenantScope}); asking for another tenant gives the same empty answer as asking for an unknown one. Each
+ * entry lists at most {@value #MAX_FINDINGS} findings, the rest counted in {@code omitted}.
  */
 @Path("/api/v1/isolation")
 @Produces(MediaType.APPLICATION_JSON)
@@ -47,39 +49,49 @@ public class IsolationResource {
             description = "For every tenant namespace, the connectivity the NetworkPolicies in force give with each"
                     + " class of peer, compared with the isolation model: PERMITS_FORBIDDEN (an open door),"
                     + " DENIES_PERMITTED (something the model permits is denied) and INDETERMINATE findings, and the"
-                    + " tenant's status. For platform administrators: a tenant-scoped token is refused (403).")
+                    + " tenant's status. A tenant-scoped token gets only its own tenant, judged by its own policies'"
+                    + " half of each verdict, with other tenants' ends redacted; asking for another tenant gives the"
+                    + " same empty answer as an unknown one.")
     @APIResponse(
             responseCode = "200",
             description = "The audit of the current topology snapshot",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = IsolationReport.class)))
+                            schema = @Schema(implementation = IsolationAnswer.class)))
     @APIResponse(responseCode = "400", ref = ApiContract.BAD_REQUEST)
     @APIResponse(responseCode = "401", ref = ApiContract.UNAUTHORIZED)
     @APIResponse(responseCode = "403", ref = ApiContract.FORBIDDEN)
-    public IsolationReport get(
+    public IsolationAnswer get(
             @QueryParam("tenant") @Parameter(description = "Only this tenant's entry (a tenant id)") String tenant,
             @Context RoutingContext request) {
         Caller caller = Caller.of(request);
         String asked = tenant(Parameters.bounded("tenant", tenant, maxChars));
         if (!caller.admin()) {
-            // A tenant's view would show what other tenants' policies and pods open to it (ports, addresses, whether
-            // their ingress is open), so the audit is answered to platform administrators only; the same answer
-            // whatever tenant is asked for.
-            throw caller.outsideScope("tenant", "the isolation audit is answered to platform administrators only");
+            String own = caller.tenant();
+            IsolationAudit.TenantView view = audit.tenantView(own);
+            if (view == null) {
+                return new IsolationAnswer(null, null, List.of());
+            }
+            List<TenantIsolation> entries = asked == null || asked.equals(own)
+                    ? List.of(view.entry()
+                            .viewedBy(own, e -> TenantScope.endpoint(own, e))
+                            .bounded(MAX_FINDINGS))
+                    : List.of();
+            return new IsolationAnswer(view.since(), null, entries);
         }
-        String wanted = asked;
-        IsolationReport report = audit.report();
+        IsolationAudit.Latest latest = audit.latest();
+        IsolationReport report = latest.report();
         List<TenantIsolation> entries;
-        if (wanted == null) {
+        if (asked == null) {
             entries = report.tenants();
         } else {
-            TenantIsolation entry = report.tenant(wanted);
+            TenantIsolation entry = report.tenant(asked);
             entries = entry == null ? List.of() : List.of(entry);
         }
-        return new IsolationReport(
+        return new IsolationAnswer(
                 report.generatedAt(),
+                latest.current(),
                 entries.stream().map(e -> e.bounded(MAX_FINDINGS)).toList());
     }
 

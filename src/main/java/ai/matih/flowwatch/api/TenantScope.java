@@ -126,6 +126,11 @@ public final class TenantScope {
         return new TopologyView(all.loadedAt(), null, tenants, namespaces, policies, pods);
     }
 
+    /** One end (of a violation, of an isolation finding's example) as tenant {@code own} may see it. */
+    public static EndpointView endpoint(String own, EndpointView e) {
+        return end(own, e);
+    }
+
     /** True when this end is the tenant's own (its namespace, or its own ingress pod). */
     private static boolean mine(String own, EndpointView e) {
         return own.equals(e.tenant());

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,7 @@ public class TopologyHolder {
     private volatile String lastError;
     private Map<String, String> lastFingerprint;
     private ScheduledExecutorService watcher;
+    private final CopyOnWriteArrayList<TopologyListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * @throws ConfigurationException naming the key and the value when a setting is invalid
@@ -154,6 +156,22 @@ public class TopologyHolder {
         }
     }
 
+    /** Tells {@code listener} of every snapshot swapped in from now on. */
+    public void addListener(TopologyListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void swapped() {
+        Topology now = current.get();
+        for (TopologyListener listener : listeners) {
+            try {
+                listener.topologyChanged(now);
+            } catch (RuntimeException e) {
+                LOGGER.warnf("A topology listener failed: %s", e.toString());
+            }
+        }
+    }
+
     /** The current snapshot; never null (the empty topology before the first load). */
     public Topology current() {
         return current.get();
@@ -179,6 +197,7 @@ public class TopologyHolder {
         overlay.compactAgainst(topology);
         current.set(overlay.applyTo(topology));
         loaded = true;
+        swapped();
     }
 
     /**
@@ -222,6 +241,7 @@ public class TopologyHolder {
             }
         }
         current.set(overlay.applyChangeOf(key, deletion, next, b));
+        swapped();
         return true;
     }
 
@@ -273,6 +293,7 @@ public class TopologyHolder {
                 base = result.topology();
                 overlay.compactAgainst(base);
                 current.set(overlay.applyTo(base));
+                swapped();
             }
             loaded = true;
             lastError = null;

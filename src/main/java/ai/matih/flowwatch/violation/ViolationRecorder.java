@@ -79,6 +79,15 @@ public class ViolationRecorder {
         return true;
     }
 
+    /**
+     * Records a new state of a stored violation that is neither a flow report nor a new detection (a policy gap
+     * resolved): stored as it is, told to the listeners and journaled, not counted.
+     */
+    public void updated(Violation violation) {
+        store.put(violation);
+        changed(violation, false);
+    }
+
     private void changed(Violation violation, boolean created) {
         listeners.changed(violation, created);
         journal.changed(violation.id());

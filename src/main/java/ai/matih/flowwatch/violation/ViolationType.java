@@ -11,7 +11,8 @@ public enum ViolationType {
     POLICY_TAMPERING(Severity.CRITICAL),
     TOPOLOGY_DRIFT(Severity.WARNING),
     FORBIDDEN_API_ACCESS(Severity.WARNING),
-    CROSS_TENANT_EXEC(Severity.CRITICAL);
+    CROSS_TENANT_EXEC(Severity.CRITICAL),
+    POLICY_GAP(Severity.CRITICAL);
 
     private final Severity severity;
 

@@ -68,7 +68,11 @@ class AlertMapperTest {
                 Arguments.of(
                         ViolationType.CROSS_TENANT_EXEC,
                         "FlowwatchCrossTenantExec",
-                        "A tenant's service account opened a session in another tenant's pod."));
+                        "A tenant's service account opened a session in another tenant's pod."),
+                Arguments.of(
+                        ViolationType.POLICY_GAP,
+                        "FlowwatchPolicyGap",
+                        "A topology change made the network policies allow what tenant isolation forbids."));
     }
 
     @ParameterizedTest

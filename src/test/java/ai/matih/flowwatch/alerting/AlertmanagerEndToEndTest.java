@@ -281,4 +281,44 @@ class AlertmanagerEndToEndTest {
         // Then
         assertThat(alertmanager.alertsOf("v-last", "active=true")).hasSize(2);
     }
+
+    private static Violation gap(String policy, Instant opened, Instant lastSeen) {
+        return Violation.builder()
+                .id("policy-gap-0123456789abcdef0123-1")
+                .type(ViolationType.POLICY_GAP)
+                .severity(Severity.CRITICAL)
+                .tenant("acme-corp")
+                .policy(policy)
+                .intent("FORBIDDEN")
+                .reason("The NetworkPolicies now open a door the isolation model forbids.")
+                .firstSeen(opened)
+                .lastSeen(lastSeen)
+                .count(1)
+                .build();
+    }
+
+    @Test
+    void aPolicyGapStaysActivePastTheQuietPeriodAndResolvesWhenClosed() {
+        // Given: a quiet period of 3 s
+        AlertPublisher publisher = publisher();
+        Instant opened = Instant.now();
+        // When a gap opens and nothing changes for twice the quiet period
+        publisher.changed(gap("ALLOW", opened, opened), true);
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(alertmanager.alertsOf("policy-gap-0123456789abcdef0123-1", "active=true"))
+                                .hasSize(1));
+        await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+        // Then it is still active
+        assertThat(alertmanager.alertsOf("policy-gap-0123456789abcdef0123-1", "active=true"))
+                .hasSize(1);
+        // When it is resolved
+        Instant resolved = Instant.now();
+        publisher.changed(gap(null, opened, resolved), false);
+        // Then Alertmanager has it resolved at once, not a quiet period later
+        await().atMost(Duration.ofSeconds(3))
+                .untilAsserted(
+                        () -> assertThat(alertmanager.alertsOf("policy-gap-0123456789abcdef0123-1", "active=true"))
+                                .isEmpty());
+    }
 }

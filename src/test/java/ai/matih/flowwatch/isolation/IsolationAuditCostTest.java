@@ -98,4 +98,32 @@ class IsolationAuditCostTest {
                             .satisfies(f -> assertThat(f.peer().peerClass()).isEqualTo(PeerClass.EXTERNAL)));
         }
     }
+
+    @Test
+    void theContinuousRecomputeOfOneChangedTenantAndOfAllIsMeasured() {
+        // Given 1,000 tenants audited once (both views), then a policy added in one tenant that reaches no other
+        Topology all = IsolationAuditTest.topology(generated(1_000));
+        String added = generated(1_000) + "\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n"
+                + "  name: api-from-worker\n  namespace: matih-data-plane-t5\nspec:\n  podSelector:\n    matchLabels:\n"
+                + "      app: api\n  policyTypes:\n    - Ingress\n  ingress:\n    - from:\n        - podSelector:\n"
+                + "            matchLabels:\n              app: worker\n";
+        Topology changed = IsolationAuditTest.topology(added);
+        // When
+        long start = System.nanoTime();
+        Audited first = Recompute.of(null, all, CniProfile.CONFORMANCE, Instant.now());
+        long full = System.nanoTime() - start;
+        Affected affected = TopologyDiff.between(all, changed);
+        start = System.nanoTime();
+        Audited next = Recompute.of(first, changed, CniProfile.CONFORMANCE, Instant.now());
+        long single = System.nanoTime() - start;
+        // Then
+        System.out.printf(
+                "isolation recompute: %d tenants, both views, from nothing %d ms; after a change in one tenant "
+                        + "(%s) %d ms%n",
+                first.report().tenants().size(), full / 1_000_000, affected, single / 1_000_000);
+        assertThat(affected).isEqualTo(new Affected.Some(java.util.Set.of("t5")));
+        assertThat(next.views()).hasSize(1_003);
+        assertThat(next.report().tenants()).hasSize(1_003);
+        assertThat(next.report().tenant("t6")).isSameAs(first.report().tenant("t6"));
+    }
 }
