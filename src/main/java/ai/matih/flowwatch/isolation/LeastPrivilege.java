@@ -89,9 +89,15 @@ public class LeastPrivilege {
             }
             if (judged.intent() == Intent.FORBIDDEN) {
                 forbidden.add(o);
+                // the model's reason names the other end: another tenant's is withheld, its category kept
+                String reason = Rules.foreign(o, tenant, topology)
+                        ? "with " + Rules.ANOTHER_TENANT
+                                + (judged.category() == null
+                                        ? ""
+                                        : " (" + judged.category().tag() + ")")
+                        : judged.reason();
                 dropped.add(new Recommendation.Dropped(
-                        Rules.describe(o, tenant),
-                        Rules.clean("forbidden by the isolation model: " + judged.reason())));
+                        Rules.describe(o, tenant), Rules.clean("forbidden by the isolation model: " + reason)));
                 continue;
             }
             if (fromMine && Rules.clusterDns(o, topology)) {

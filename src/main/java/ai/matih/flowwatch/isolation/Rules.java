@@ -4,6 +4,7 @@ import ai.matih.flowwatch.classify.Party;
 import ai.matih.flowwatch.flow.Endpoint;
 import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.Topology;
+import java.util.Map;
 
 /** What the recommendation can say of an observed connection, and how it names it. Pure. */
 final class Rules {
@@ -23,7 +24,7 @@ final class Rules {
         return c.port() == DNS_PORT
                 && (c.protocol() == Protocol.UDP || c.protocol() == Protocol.TCP)
                 && to.namespaceName() != null
-                && topology.isClusterDns(to.namespaceName(), to.labels() == null ? java.util.Map.of() : to.labels());
+                && topology.isClusterDns(to.namespaceName(), to.labels() == null ? Map.of() : to.labels());
     }
 
     /** Why a NetworkPolicy rule cannot allow exactly this connection, or null when it can. */
@@ -40,6 +41,22 @@ final class Rules {
             }
         }
         return null;
+    }
+
+    /** True when an end is another tenant's: its namespace, or an ingress pod labelled for it. */
+    static boolean foreign(Observation o, String tenant, Topology topology) {
+        for (Party p : new Party[] {o.source(), o.destination()}) {
+            if (p.kind() == Party.Kind.TENANT && !tenant.equals(p.tenant())) {
+                return true;
+            }
+            String labelled = p.kind() == Party.Kind.INGRESS && p.labels() != null
+                    ? p.labels().get(topology.rules().tenantLabel())
+                    : null;
+            if (labelled != null && !labelled.equals(tenant)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The connection in a line, another tenant's end withheld. */
