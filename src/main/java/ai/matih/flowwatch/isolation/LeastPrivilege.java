@@ -119,8 +119,52 @@ public class LeastPrivilege {
         }
         List<NetworkPolicy> policies = new ArrayList<>();
         byNamespace.values().forEach(set -> policies.addAll(set.policies(topology)));
+        Verification checked =
+                verify(topology, engine, tenant, byNamespace.keySet(), policies, permitted, forbidden, profile, now);
+        List<String> why = checked.why();
+        int allowed = checked.allowed();
+        if (!why.isEmpty()) {
+            return new RecommendationOutcome.Unsafe(why.subList(0, Math.min(MAX_REASONS, why.size())));
+        }
+        int omitted = Math.max(0, dropped.size() - MAX_DROPPED);
+        return new RecommendationOutcome.Safe(new Recommendation(
+                tenant,
+                List.copyOf(byNamespace.keySet()),
+                now,
+                policies,
+                allowed,
+                dropped.subList(0, dropped.size() - omitted),
+                omitted,
+                new Recommendation.Verified(allowed, checked.denied(), checked.open())));
+    }
+
+    /**
+     * What checking these policies, in place of every policy of the tenant's namespaces, gives.
+     *
+     * @param why     why they are unsafe: empty when they pass
+     * @param allowed permitted observed connections allowed on the tenant's side
+     * @param denied  forbidden observed connections denied on the tenant's side
+     * @param open    PERMITS_FORBIDDEN findings of the tenant with them
+     */
+    record Verification(List<String> why, int allowed, int denied, int open) {}
+
+    /**
+     * Checks policies meant to replace every policy of the tenant's namespaces: none invalid, every permitted
+     * observed connection allowed on the tenant's side, every forbidden one denied there, and no PERMITS_FORBIDDEN
+     * finding of the tenant in the isolation audit with them in force.
+     */
+    static Verification verify(
+            Topology topology,
+            PolicyEngine engine,
+            String tenant,
+            Set<String> namespaces,
+            List<NetworkPolicy> policies,
+            List<Observation> permitted,
+            List<Observation> forbidden,
+            CniProfile profile,
+            Instant now) {
         List<String> why = new ArrayList<>();
-        Topology candidate = replaced(topology, byNamespace.keySet(), policies, now);
+        Topology candidate = replaced(topology, namespaces, policies, now);
         PolicyEngine checked = PolicyEngine.compile(candidate, profile);
         Set<PolicyProblem> known = new HashSet<>(engine.problems());
         checked.problems().stream()
@@ -155,19 +199,7 @@ public class LeastPrivilege {
                 }
             }
         }
-        if (!why.isEmpty()) {
-            return new RecommendationOutcome.Unsafe(why.subList(0, Math.min(MAX_REASONS, why.size())));
-        }
-        int omitted = Math.max(0, dropped.size() - MAX_DROPPED);
-        return new RecommendationOutcome.Safe(new Recommendation(
-                tenant,
-                List.copyOf(byNamespace.keySet()),
-                now,
-                policies,
-                allowed,
-                dropped.subList(0, dropped.size() - omitted),
-                omitted,
-                new Recommendation.Verified(allowed, denied, open)));
+        return new Verification(why, allowed, denied, open);
     }
 
     private static boolean mine(Party p, String tenant, Map<String, PolicySet> namespaces) {

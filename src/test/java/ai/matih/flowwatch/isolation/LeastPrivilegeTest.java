@@ -3,6 +3,8 @@ package ai.matih.flowwatch.isolation;
 import static ai.matih.flowwatch.isolation.RecordedConnections.ACME;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.classify.Intent;
+import ai.matih.flowwatch.classify.IntentResult;
 import ai.matih.flowwatch.classify.PartyResolver;
 import ai.matih.flowwatch.classify.PolicyEndpoints;
 import ai.matih.flowwatch.flow.Flow;
@@ -13,6 +15,7 @@ import ai.matih.flowwatch.policy.PolicyVerdict;
 import ai.matih.flowwatch.topology.Topology;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,5 +166,65 @@ class LeastPrivilegeTest {
                         : List.copyOf(
                                 p.getSpec().getPodSelector().getMatchLabels().keySet()))
                 .doesNotContain("pod-template-hash", "statefulset.kubernetes.io/pod-name");
+    }
+
+    @Test
+    void policiesThatWouldOpenADoorOrCloseAPermittedConnectionFailVerificationSayingWhy() {
+        // Given: the recorded connections as judged on the demo, split as the recommendation splits them
+        PolicyEngine engine = PolicyEngine.compile(DEMO, CniProfile.CONFORMANCE);
+        List<Observation> all = RecordedConnections.remembered(DEMO).of("acme-corp").stream()
+                .map(c -> Observation.judge(c, DEMO, engine, RecordedConnections.AT))
+                .toList();
+        List<Observation> permitted = all.stream()
+                .filter(o -> ((IntentResult.Judged) o.intent()).intent() == Intent.PERMITTED)
+                .toList();
+        List<Observation> forbidden = all.stream()
+                .filter(o -> ((IntentResult.Judged) o.intent()).intent() == Intent.FORBIDDEN)
+                .toList();
+        Recommendation safe = recommend("acme-corp");
+        List<NetworkPolicy> withAllowAll = new ArrayList<>(safe.policies());
+        withAllowAll.addAll(
+                IsolationAuditTest.topology(ChangeImpactTest.ALLOW_ALL_INGRESS).networkPolicies());
+        List<NetworkPolicy> denyOnly = safe.policies().subList(0, 1);
+        // When
+        LeastPrivilege.Verification passes = LeastPrivilege.verify(
+                DEMO,
+                engine,
+                "acme-corp",
+                Set.of(ACME),
+                safe.policies(),
+                permitted,
+                forbidden,
+                CniProfile.CONFORMANCE,
+                RecordedConnections.AT);
+        LeastPrivilege.Verification open = LeastPrivilege.verify(
+                DEMO,
+                engine,
+                "acme-corp",
+                Set.of(ACME),
+                withAllowAll,
+                permitted,
+                forbidden,
+                CniProfile.CONFORMANCE,
+                RecordedConnections.AT);
+        LeastPrivilege.Verification closed = LeastPrivilege.verify(
+                DEMO,
+                engine,
+                "acme-corp",
+                Set.of(ACME),
+                denyOnly,
+                permitted,
+                forbidden,
+                CniProfile.CONFORMANCE,
+                RecordedConnections.AT);
+        // Then
+        assertThat(passes.why()).isEmpty();
+        assertThat(open.why())
+                .anySatisfy(w -> assertThat(w).startsWith("the engine would allow the forbidden connection"))
+                .anySatisfy(w -> assertThat(w).startsWith("the isolation audit finds PERMITS_FORBIDDEN INGRESS"));
+        assertThat(open.open()).isPositive();
+        assertThat(closed.why())
+                .anySatisfy(w -> assertThat(w).startsWith("the engine would deny the permitted connection"));
+        assertThat(closed.allowed()).isLessThan(permitted.size());
     }
 }
