@@ -131,6 +131,11 @@ public final class TenantScope {
         return end(own, e);
     }
 
+    /** One end as this caller may see it: unchanged for admins, another tenant's end withheld for a tenant. */
+    public static EndpointView endpoint(Caller caller, EndpointView e) {
+        return caller.admin() ? e : end(caller.tenant(), e);
+    }
+
     /** True when this end is the tenant's own (its namespace, or its own ingress pod). */
     private static boolean mine(String own, EndpointView e) {
         return own.equals(e.tenant());

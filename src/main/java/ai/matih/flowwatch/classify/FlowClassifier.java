@@ -18,9 +18,16 @@ import ai.matih.flowwatch.violation.ViolationType;
 public final class FlowClassifier {
 
     private final PolicyAxis policyAxis;
+    private final ConnectionMemory memory;
 
     public FlowClassifier(PolicyAxis policyAxis) {
+        this(policyAxis, ConnectionMemory.NONE);
+    }
+
+    /** A classifier that also reports every judged connection with a verdict to {@code memory}. */
+    public FlowClassifier(PolicyAxis policyAxis, ConnectionMemory memory) {
         this.policyAxis = policyAxis;
+        this.memory = memory;
     }
 
     public Outcome classify(Flow flow, Topology topology) {
@@ -66,6 +73,7 @@ public final class FlowClassifier {
                             : "allowed at the source; the destination's report decides");
         }
         PolicyDecision policy = policyAxis.decide(flow, src, dst, intent, topology);
+        memory.observed(flow, src, dst);
         return switch (observed) {
             case ALLOWED -> {
                 if (permitted) {

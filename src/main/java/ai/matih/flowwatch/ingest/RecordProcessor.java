@@ -13,6 +13,7 @@ import ai.matih.flowwatch.decode.FlowFormats;
 import ai.matih.flowwatch.decode.RecordDecoder;
 import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.isolation.RecentConnections;
 import ai.matih.flowwatch.metrics.PipelineMetrics;
 import ai.matih.flowwatch.topology.Topology;
 import ai.matih.flowwatch.topology.TopologyHolder;
@@ -59,6 +60,7 @@ public class RecordProcessor {
             DeadLetterQueue dlq,
             AuditProcessor audit,
             EnginePolicyAxis policyAxis,
+            RecentConnections recentConnections,
             ViolationTopicReader violationTopic,
             MeterRegistry registry,
             FlowFormats formats) {
@@ -69,7 +71,7 @@ public class RecordProcessor {
         this.decoder = new RecordDecoder(
                 formats, config.maxRecordBytes(), config.maxLinesPerRecord(), config.maxRejectionsPerRecord());
         decoder.fastPathFallbacks().forEach(fallbacks -> fallbacks.bindTo(registry));
-        this.classifier = new FlowClassifier(policyAxis);
+        this.classifier = new FlowClassifier(policyAxis, recentConnections);
         this.factory = new ViolationFactory(
                 violations.window(),
                 violations.reportInterval(),

@@ -244,6 +244,8 @@ class AccessMatrixTest {
         m.put("GET /api/v1/explain?source=10.244.1.10&destination=10.244.0.10&port=8080", new int[] {200, 200, 403});
         m.put("GET /api/v1/explain?source=10.244.1.10&destination=10.244.2.12&port=5432", new int[] {200, 403, 403});
         m.put("POST /api/v1/policy/evaluate", new int[] {200, 200, 403});
+        m.put("GET /api/v1/isolation/recommendation?tenant=acme-corp", new int[] {200, 200, 404});
+        m.put("GET /api/v1/isolation/recommendation?tenant=globex", new int[] {200, 404, 200});
         return m;
     }
 

@@ -116,7 +116,11 @@ class HostileParametersTest {
                 Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", "ns/" + "p".repeat(254)),
                 Arguments.of("/api/v1/explain?destination=10.244.0.10", "source", "999.1.1.1"),
                 Arguments.of("/api/v1/explain?source=10.244.1.10", "destination", "NS/pod"),
-                Arguments.of("/api/v1/explain?source=10.244.1.10", "destination", ""));
+                Arguments.of("/api/v1/explain?source=10.244.1.10", "destination", ""),
+                Arguments.of("/api/v1/isolation/recommendation", "tenant", LONG),
+                Arguments.of("/api/v1/isolation/recommendation", "tenant", "../etc"),
+                Arguments.of("/api/v1/isolation/recommendation", "tenant", "UPPER"),
+                Arguments.of("/api/v1/isolation/recommendation", "tenant", "\u0000"));
     }
 
     @ParameterizedTest(name = "{0} {1}={2}")
@@ -252,6 +256,52 @@ class HostileParametersTest {
         assertThat(r.contentType()).startsWith("application/problem+json");
         assertThat(r.jsonPath().getString("parameter")).isEqualTo(field);
         assertThat(r.asString()).hasSizeLessThan(1024);
+    }
+
+    static Stream<Arguments> hostileImpactBodies() {
+        String policy = "apiVersion: networking.k8s.io/v1\\nkind: NetworkPolicy\\nmetadata: {name: p, namespace: "
+                + "matih-data-plane-acme-corp}\\nspec: {podSelector: {}}\\n";
+        return Stream.of(
+                Arguments.of(
+                        "{\"deleted\": [{\"namespace\": \"" + "n".repeat(5000) + "\", \"name\": \"p\"}]}",
+                        "deleted[0].namespace"),
+                Arguments.of("{\"deleted\": [{\"namespace\": \"UPPER\", \"name\": \"p\"}]}", "deleted[0].namespace"),
+                Arguments.of(
+                        "{\"deleted\": [{\"namespace\": \"matih-data-plane-acme-corp\", \"name\": \"a/b\"}]}",
+                        "deleted[0].name"),
+                Arguments.of("{\"deleted\": [null]}", "deleted[0]"),
+                Arguments.of("{\"manifests\": \"kind: [\"}", "manifests"),
+                Arguments.of(
+                        "{\"manifests\": \"apiVersion: v1\\nkind: Pod\\nmetadata: {name: a, namespace: "
+                                + "matih-data-plane-acme-corp}\\n\"}",
+                        "manifests"),
+                Arguments.of(
+                        "{\"manifests\": \""
+                                + policy.replace("{podSelector: {}}", "{podSelector: {}, " + "policyTypes: [Sideways]}")
+                                + "\"}",
+                        "manifests"),
+                Arguments.of("{}", "manifests"),
+                Arguments.of("{\"deleted\": 5}", "body"),
+                Arguments.of("[]", "body"),
+                Arguments.of("", "body"));
+    }
+
+    @ParameterizedTest(name = "impact body naming {1}")
+    @MethodSource("hostileImpactBodies")
+    void aHostileImpactBodyIsABadRequestNamingTheField(String body, String field) {
+        for (String token : new String[] {Tokens.admin(), Tokens.tenant("acme-corp")}) {
+            // Given / When
+            Response r = given().auth()
+                    .oauth2(token)
+                    .contentType("application/json")
+                    .body(body)
+                    .post("/api/v1/policy/impact");
+            // Then
+            assertThat(r.statusCode()).as(r.asString()).isEqualTo(400);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+            assertThat(r.jsonPath().getString("parameter")).isEqualTo(field);
+            assertThat(r.asString()).doesNotContain("at ai.matih").hasSizeLessThan(1024);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
