@@ -77,7 +77,8 @@ public final class AuditTopologyChanges {
                 warnOverBounds(name, labels.size());
                 return Result.OVER_BOUNDS;
             }
-            return new Result(new TopologyChange.NamespaceLabels(name, labels, e.stageTimestamp()), false);
+            return new Result(
+                    new TopologyChange.NamespaceLabels(name, labels, e.stageTimestamp(), responseVersion(e)), false);
         }
         if ("networkpolicies".equals(e.resource()) && "networking.k8s.io".equals(e.apiGroup())) {
             if (delete && e.namespace() != null && e.name() != null) {
@@ -104,6 +105,10 @@ public final class AuditTopologyChanges {
                 if (policy.getMetadata().getNamespace() == null) {
                     policy.getMetadata().setNamespace(e.namespace());
                 }
+                if (body != e.responseObject()) {
+                    // a request body's resourceVersion is the one the write was based on, not the one it made
+                    policy.getMetadata().setResourceVersion(null);
+                }
                 return new Result(new TopologyChange.PolicyUpserted(policy, e.stageTimestamp()), false);
             } catch (IllegalArgumentException ex) {
                 return Result.STALE;
@@ -125,6 +130,15 @@ public final class AuditTopologyChanges {
                             + "keeps its previous labels and the change is counted as stale",
                     skipped, LabelBounds.MAX_LABELS, LabelBounds.MAX_LABEL_BYTES, namespace, labels);
         }
+    }
+
+    /** The object's resourceVersion after the request, from the response body (RequestResponse level), or null. */
+    private static Long responseVersion(AuditEvent e) {
+        JsonNode o = e.responseObject();
+        return o == null
+                ? null
+                : TopologyChange.parseVersion(
+                        o.path("metadata").path("resourceVersion").asText(null));
     }
 
     private static String nameFrom(AuditEvent e) {

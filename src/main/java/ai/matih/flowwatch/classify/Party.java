@@ -12,8 +12,21 @@ import java.util.Map;
  * @param namespace the namespace, or null for non-namespaced parties
  * @param labels    pod labels (from the record, else from the topology)
  * @param why       for {@link Kind#UNKNOWN}: why it could not be placed
+ * @param placedAs  for an endpoint placed by its IP alone: what the IP belongs to ({@code pod <ns>/<name>},
+ *                  {@code pod <ns>/<name> (deleted <instant>, IP remembered)} or {@code node <name>}); else null
  */
-public record Party(Kind kind, Endpoint endpoint, NamespaceInfo namespace, Map<String, String> labels, String why) {
+public record Party(
+        Kind kind,
+        Endpoint endpoint,
+        NamespaceInfo namespace,
+        Map<String, String> labels,
+        String why,
+        String placedAs) {
+
+    /** A party placed by what the record said of it. */
+    public Party(Kind kind, Endpoint endpoint, NamespaceInfo namespace, Map<String, String> labels, String why) {
+        this(kind, endpoint, namespace, labels, why, null);
+    }
 
     /** Where a party stands in the tenancy model. */
     public enum Kind {

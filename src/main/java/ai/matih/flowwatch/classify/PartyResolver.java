@@ -38,14 +38,19 @@ public final class PartyResolver {
         }
         Map<String, String> labels = e.labels().isEmpty() && known != null ? known.labels() : e.labels();
         NamespaceInfo info = topology.describe(namespace, e.namespaceLabels());
-        return new Party(kindOf(info), e, info, labels, null);
+        String placedAs = known != null && e.pod() == null ? placedAs(known) : null;
+        return new Party(kindOf(info), e, info, labels, null, placedAs);
     }
 
     private static Party byIp(Endpoint e, Topology topology) {
         PodInfo known = topology.podByIp(e.ip());
         if (known != null) {
             NamespaceInfo info = topology.describe(known.namespace(), Map.of());
-            return new Party(kindOf(info), e, info, known.labels(), null);
+            return new Party(kindOf(info), e, info, known.labels(), null, placedAs(known));
+        }
+        String node = topology.nodeByIp(e.ip());
+        if (node != null) {
+            return new Party(Party.Kind.CLUSTER, e, null, e.labels(), null, "node " + node);
         }
         IPAddress ip = Topology.parseIp(e.ip());
         if (ip == null) {
@@ -61,6 +66,12 @@ public final class PartyResolver {
                     "in-cluster IP " + e.ip() + " matches no known pod or namespace");
         }
         return new Party(Party.Kind.EXTERNAL, e, null, e.labels(), null);
+    }
+
+    /** What an IP-only end turned out to be, for the evidence; a deleted pod's remembered IP says so. */
+    private static String placedAs(PodInfo pod) {
+        String name = "pod " + pod.namespace() + "/" + pod.name();
+        return pod.deleted() ? name + " (deleted " + pod.deletedAt() + ", IP remembered)" : name;
     }
 
     private static Party.Kind kindOf(NamespaceInfo info) {

@@ -225,7 +225,7 @@ public final class ViolationFactory {
             default -> role = p.namespace().role().tag();
         }
         String namespace = p != null && p.namespaceName() != null ? p.namespaceName() : e.namespace();
-        String name = e.name();
+        String name = e.name() == null && p != null ? p.placedAs() : e.name();
         if (name == null && (e.kind() == EndpointKind.HOST || e.kind() == EndpointKind.WORLD)) {
             name = e.kind().name().toLowerCase(Locale.ROOT);
         }

@@ -26,4 +26,11 @@ public interface TopicsConfig {
     /** Every violation, keyed by its id. */
     @WithDefault("flowwatch-violations")
     String violations();
+
+    /**
+     * The topology changes learnt from the audit stream, compacted, keyed by the object they change; read back at
+     * start so that they survive a restart when the Kubernetes API is not watched.
+     */
+    @WithDefault("flowwatch-topology")
+    String topology();
 }

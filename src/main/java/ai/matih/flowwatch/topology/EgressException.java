@@ -1,6 +1,7 @@
 package ai.matih.flowwatch.topology;
 
 import ai.matih.flowwatch.flow.Protocol;
+import com.fasterxml.jackson.databind.JsonNode;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.time.Instant;
@@ -61,6 +62,19 @@ public record EgressException(
             }
         }
         return false;
+    }
+
+    /**
+     * Reads an EgressException object (a manifest document or an object of the Kubernetes API) with the rules of
+     * manifests: CIDRs, ports and expiry are checked as there.
+     *
+     * @param document the object, with its {@code spec}
+     * @param name     its name
+     * @param source   where it came from, for the error message
+     * @throws ManifestException naming the field when a value is invalid
+     */
+    public static EgressException fromDocument(JsonNode document, String name, String source) {
+        return EgressExceptionParser.parse(document, name, new DocumentPosition(source, name));
     }
 
     /** Parses a CIDR or single address ("203.0.113.0/24", "2001:db8::1"); host bits are ignored. */

@@ -1,5 +1,6 @@
 package ai.matih.flowwatch.topology;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,9 @@ import java.util.Objects;
  * @param node        node name, or null
  * @param hostNetwork true for hostNetwork pods (they appear as their node's IP)
  * @param ports       declared container ports
+ * @param owner       its controller as {@code Kind/name} (e.g. {@code ReplicaSet/web-7d9f}), or null
+ * @param deletedAt   when the pod was deleted, for a pod whose IP is still remembered for late flows; null for a live
+ *                    pod
  */
 public record PodInfo(
         String namespace,
@@ -22,7 +26,31 @@ public record PodInfo(
         List<String> ips,
         String node,
         boolean hostNetwork,
-        List<ContainerPort> ports) {
+        List<ContainerPort> ports,
+        String owner,
+        Instant deletedAt) {
+
+    /** A live pod without a known owner (manifests). */
+    public PodInfo(
+            String namespace,
+            String name,
+            Map<String, String> labels,
+            List<String> ips,
+            String node,
+            boolean hostNetwork,
+            List<ContainerPort> ports) {
+        this(namespace, name, labels, ips, node, hostNetwork, ports, null, null);
+    }
+
+    /** True for a deleted pod whose IP is still remembered. */
+    public boolean deleted() {
+        return deletedAt != null;
+    }
+
+    /** This pod, deleted at {@code at}. */
+    public PodInfo deletedAt(Instant at) {
+        return new PodInfo(namespace, name, labels, ips, node, hostNetwork, ports, owner, at);
+    }
 
     public PodInfo {
         Objects.requireNonNull(namespace, "namespace");

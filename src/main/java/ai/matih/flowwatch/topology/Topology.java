@@ -21,7 +21,11 @@ import java.util.Objects;
  * @param dnsNamespace     namespace of the cluster DNS pods
  * @param dnsSelector      label selector (key=value pairs, ANDed) of the cluster DNS pods
  * @param loadedAt         when the snapshot was built
- * @param origin           where it came from (file path, "audit", "empty")
+ * @param origin           where it came from (file path, "kubernetes", "audit", "empty")
+ * @param nodesByIp        node names by canonical IP, learnt from the pods' host IPs and hostNetwork pods (from the
+ *                         Kubernetes API only; empty otherwise)
+ * @param podsKnown        true when every pod of the cluster is known (the Kubernetes API is watched and its pods are
+ *                         synced): an in-cluster address that is not in {@link #podsByIp()} is then not a pod
  */
 public record Topology(
         Map<String, NamespaceInfo> namespaces,
@@ -34,7 +38,9 @@ public record Topology(
         String dnsNamespace,
         Map<String, String> dnsSelector,
         Instant loadedAt,
-        String origin) {
+        String origin,
+        Map<String, String> nodesByIp,
+        boolean podsKnown) {
 
     public Topology {
         namespaces = Map.copyOf(namespaces);
@@ -46,6 +52,36 @@ public record Topology(
         internalCidrs = List.copyOf(internalCidrs);
         dnsSelector = Map.copyOf(dnsSelector);
         Objects.requireNonNull(loadedAt, "loadedAt");
+        nodesByIp = nodesByIp == null ? Map.of() : Map.copyOf(nodesByIp);
+    }
+
+    /** A snapshot from manifests or tools: no node addresses, and pods not known to be complete. */
+    public Topology(
+            Map<String, NamespaceInfo> namespaces,
+            List<NetworkPolicy> networkPolicies,
+            Map<String, PodInfo> podsByIp,
+            Map<String, PodInfo> podsByName,
+            List<EgressException> egressExceptions,
+            TenancyRules rules,
+            List<IPAddress> internalCidrs,
+            String dnsNamespace,
+            Map<String, String> dnsSelector,
+            Instant loadedAt,
+            String origin) {
+        this(
+                namespaces,
+                networkPolicies,
+                podsByIp,
+                podsByName,
+                egressExceptions,
+                rules,
+                internalCidrs,
+                dnsNamespace,
+                dnsSelector,
+                loadedAt,
+                origin,
+                Map.of(),
+                false);
     }
 
     /** Origin of a topology that holds nothing: no manifests configured, or nothing loaded yet. */
@@ -98,6 +134,24 @@ public record Topology(
             }
         }
         return pod;
+    }
+
+    /**
+     * The node whose address this is (a pod's host IP, or the IP of a hostNetwork pod), or null. Known only when the
+     * Kubernetes API is watched.
+     */
+    public String nodeByIp(String ip) {
+        if (ip == null || nodesByIp.isEmpty()) {
+            return null;
+        }
+        String node = nodesByIp.get(ip);
+        if (node == null) {
+            IPAddress parsed = parseIp(ip);
+            if (parsed != null) {
+                node = nodesByIp.get(parsed.toCanonicalString());
+            }
+        }
+        return node;
     }
 
     /** The known pod with this name, or null. */

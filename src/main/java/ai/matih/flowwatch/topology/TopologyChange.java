@@ -21,16 +21,44 @@ public sealed interface TopologyChange {
     long bytes();
 
     /**
+     * The object's {@code metadata.resourceVersion} after the change, when the audit event carried it; null otherwise.
+     * Compared with what the Kubernetes API reports so that an older change never overrides a newer object.
+     */
+    default Long resourceVersion() {
+        return null;
+    }
+
+    /** Parses a resourceVersion; null when absent or not a number (the API server's are etcd revisions). */
+    static Long parseVersion(String text) {
+        if (text == null || text.isEmpty() || text.length() > 19) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return null;
+            }
+        }
+        return Long.parseLong(text);
+    }
+
+    /**
      * A namespace was created or relabelled.
      *
      * @param name   namespace name
      * @param labels its labels after the change
      * @param at     when
+     * @param resourceVersion the namespace's resourceVersion after the change, or null when unknown
      */
-    record NamespaceLabels(String name, Map<String, String> labels, Instant at) implements TopologyChange {
+    record NamespaceLabels(String name, Map<String, String> labels, Instant at, Long resourceVersion)
+            implements TopologyChange {
         public NamespaceLabels {
             Objects.requireNonNull(name, "name");
             labels = Map.copyOf(labels);
+        }
+
+        /** A change without a known resourceVersion. */
+        public NamespaceLabels(String name, Map<String, String> labels, Instant at) {
+            this(name, labels, at, null);
         }
 
         @Override
@@ -68,6 +96,11 @@ public sealed interface TopologyChange {
         @Override
         public long bytes() {
             return ChangeSizes.policy(key(), policy);
+        }
+
+        @Override
+        public Long resourceVersion() {
+            return TopologyChange.parseVersion(policy.getMetadata().getResourceVersion());
         }
     }
 

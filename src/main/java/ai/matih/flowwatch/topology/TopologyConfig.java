@@ -53,11 +53,27 @@ public interface TopologyConfig {
     interface Kubernetes {
 
         /**
-         * Watch namespaces, pods and NetworkPolicies through the Kubernetes API. Not implemented yet: setting it
-         * to true only logs a warning at start.
+         * Watch Namespaces, Pods, NetworkPolicies and EgressExceptions through the Kubernetes API (informers; API
+         * server and credentials from the {@code quarkus.kubernetes-client.*} keys, in a pod its service account).
+         * The API is then the topology's source and {@link TopologyConfig#path()} is ignored; readiness is DOWN
+         * until the initial lists are synced. When false no Kubernetes client is created.
          */
         @WithDefault("false")
         boolean enabled();
+
+        /**
+         * How long after a change reported by the API the snapshot is rebuilt; the changes meanwhile share one
+         * rebuild (a rollout or a relist of many pods costs one).
+         */
+        @WithDefault("200ms")
+        Duration rebuildDelay();
+
+        /**
+         * How long a deleted pod's IPs stay attributed to it (marked as deleted), so that flows reported late are
+         * still placed; a live pod with the same IP takes it over at once. {@code 0s} forgets them at once.
+         */
+        @WithDefault("2m")
+        Duration deletedPodGrace();
     }
 
     /** True when {@link #path()} names manifests. */

@@ -15,6 +15,7 @@ import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,6 +73,12 @@ public class TopologyHolder {
     private Map<String, String> lastFingerprint;
     private ScheduledExecutorService watcher;
     private final CopyOnWriteArrayList<TopologyListener> listeners = new CopyOnWriteArrayList<>();
+    /** resourceVersions of the objects of the last snapshot from the Kubernetes API (empty for manifests). */
+    private Map<String, Long> versions = Map.of();
+    /** For each audit-learnt object, the resourceVersion the API had reported when the change was learnt. */
+    private final Map<String, Long> learntAgainst = new HashMap<>();
+
+    private volatile Consumer<TopologyChange> onApplied;
 
     /**
      * @throws ConfigurationException naming the key and the value when a setting is invalid
@@ -124,8 +132,15 @@ public class TopologyHolder {
             return;
         }
         if (config.kubernetes().enabled()) {
-            LOGGER.warn("flowwatch.topology.kubernetes.enabled=true is not implemented yet: the Kubernetes API is NOT "
-                    + "watched; only manifests are used");
+            lastLoadAttempt = Instant.now();
+            if (config.hasPath()) {
+                LOGGER.warnf(
+                        "flowwatch.topology.path=%s is ignored: the Kubernetes API is the topology source "
+                                + "(flowwatch.topology.kubernetes.enabled=true)",
+                        config.path());
+            }
+            LOGGER.info("Topology from the Kubernetes API: not ready until the informers' initial lists are synced");
+            return;
         }
         if (!config.hasPath()) {
             lastLoadAttempt = Instant.now();
@@ -201,6 +216,44 @@ public class TopologyHolder {
     }
 
     /**
+     * Replaces the snapshot with one from the Kubernetes API and marks the topology as loaded. {@code versions} holds
+     * the resourceVersion of each object ({@code namespace/<name>}, {@code networkpolicy/<ns>/<name>}). An audit-learnt
+     * change stands until the API reports its object again: it is dropped when the API's object is as new as the
+     * change (same or higher resourceVersion) or, for a change without a resourceVersion, when the API reported the
+     * object (or its deletion) after the change was learnt.
+     */
+    public synchronized void replaceFromCluster(Topology topology, Map<String, Long> versions) {
+        Objects.requireNonNull(topology, "topology");
+        this.versions = Map.copyOf(versions);
+        for (String key : overlay.keys()) {
+            if (superseded(key, overlay.entry(key).resourceVersion())) {
+                overlay.forget(key);
+            }
+        }
+        learntAgainst.keySet().retainAll(overlay.keys());
+        replace(topology);
+        lastError = null;
+    }
+
+    /** Who is told of each change {@link #apply} applied (e.g. to make it durable); null for nobody. */
+    public void onApplied(Consumer<TopologyChange> listener) {
+        onApplied = listener;
+    }
+
+    /** Says why the topology source is not (yet) loaded, shown by the readiness check; null clears it. */
+    public void sourceProblem(String problem) {
+        lastError = problem;
+    }
+
+    private boolean superseded(String key, Long changeVersion) {
+        Long apiVersion = versions.get(key);
+        boolean apiNewer = changeVersion != null && apiVersion != null && apiVersion >= changeVersion;
+        boolean reportedSince = !Objects.equals(apiVersion, learntAgainst.get(key));
+        boolean apiOlder = changeVersion != null && apiVersion != null && apiVersion < changeVersion;
+        return apiNewer || (reportedSince && !apiOlder);
+    }
+
+    /**
      * Applies a change learnt from the audit stream on top of the manifests; it survives file reloads. A change
      * older than the one already known for the same object is ignored. When the overlay is full, the learnt objects
      * changed least recently give way (counted); a change that cannot fit at all is refused (counted). Returns true
@@ -210,6 +263,10 @@ public class TopologyHolder {
         Topology b = base != null ? base : current.get();
         base = b;
         String key = change.key();
+        Long apiVersion = versions.get(key);
+        if (change.resourceVersion() != null && apiVersion != null && apiVersion >= change.resourceVersion()) {
+            return false; // the Kubernetes API already reported this version of the object, or a newer one
+        }
         boolean deletion = change instanceof TopologyChange.NamespaceDeleted
                 || overlay.entry(key) instanceof TopologyChange.NamespaceDeleted;
         TopologyOverlay.Learnt learnt = overlay.learn(change, b);
@@ -242,6 +299,15 @@ public class TopologyHolder {
         }
         current.set(overlay.applyChangeOf(key, deletion, next, b));
         swapped();
+        if (apiVersion != null) {
+            learntAgainst.put(key, apiVersion);
+        } else {
+            learntAgainst.remove(key);
+        }
+        Consumer<TopologyChange> listener = onApplied;
+        if (listener != null) {
+            listener.accept(change);
+        }
         return true;
     }
 

@@ -172,6 +172,11 @@ public final class TopologyOverlay {
         return basePolicy(base, parts[0], parts.length > 1 ? parts[1] : "") != null;
     }
 
+    /** Drops the entry of {@code key}, e.g. when the Kubernetes API reported a newer version of its object. */
+    void forget(String key) {
+        remove(key);
+    }
+
     /** Keys evicted by the last {@link #learn} (valid until the next). */
     List<String> lastEvicted() {
         return lastEvicted;
@@ -450,7 +455,9 @@ public final class TopologyOverlay {
                 from.dnsNamespace(),
                 from.dnsSelector(),
                 from.loadedAt(),
-                origin);
+                origin,
+                from.nodesByIp(),
+                from.podsKnown());
     }
 
     /** The number of objects changed. */

@@ -311,4 +311,53 @@ class AuditTopologyChangesTest {
         int pad = Math.max(2, chars - name.length());
         return "k".repeat(pad / 2) + "." + "e".repeat(pad - pad / 2 - 1) + name;
     }
+
+    @Test
+    void changesCarryTheResourceVersionTheWriteMadeNeverTheOneItWasBasedOn() {
+        // Given a namespace write and a policy write whose responses carry the new resourceVersion, and a policy
+        // update known only from its request (whose resourceVersion is the one the write was based on)
+        String namespace = "{\"metadata\":{\"name\":\"" + ACME
+                + "\",\"resourceVersion\":\"1042\",\"labels\":{\"matih.ai/tenant\":\"acme-corp\"}}}";
+        String policyResponse = POLICY.replace("\"namespace\":", "\"resourceVersion\":\"2001\",\"namespace\":");
+        String policyRequest = POLICY.replace("\"namespace\":", "\"resourceVersion\":\"1999\",\"namespace\":");
+
+        // When they are read
+        TopologyChange ns = AuditTopologyChanges.from(
+                        event("update", "namespaces", "", null, ACME, 200, "ResponseComplete", false, null, namespace),
+                        TOPOLOGY)
+                .change();
+        TopologyChange fromResponse = AuditTopologyChanges.from(
+                        event(
+                                "update",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "allow-all",
+                                200,
+                                "ResponseComplete",
+                                false,
+                                null,
+                                policyResponse),
+                        TOPOLOGY)
+                .change();
+        TopologyChange fromRequest = AuditTopologyChanges.from(
+                        event(
+                                "update",
+                                "networkpolicies",
+                                "networking.k8s.io",
+                                ACME,
+                                "allow-all",
+                                200,
+                                "ResponseComplete",
+                                false,
+                                policyRequest,
+                                null),
+                        TOPOLOGY)
+                .change();
+
+        // Then only the versions the writes made are kept
+        assertThat(ns.resourceVersion()).isEqualTo(1042L);
+        assertThat(fromResponse.resourceVersion()).isEqualTo(2001L);
+        assertThat(fromRequest.resourceVersion()).isNull();
+    }
 }

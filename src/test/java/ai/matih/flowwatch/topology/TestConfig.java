@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /** Builds the topology config mappings from properties with SmallRye Config, without Quarkus. */
-final class TestConfig {
+public final class TestConfig {
 
     private final SmallRyeConfig config;
 
@@ -22,19 +22,19 @@ final class TestConfig {
                 .build();
     }
 
-    static TestConfig of(Map<String, String> properties) {
+    public static TestConfig of(Map<String, String> properties) {
         return new TestConfig(properties);
     }
 
-    TenancyConfig tenancy() {
+    public TenancyConfig tenancy() {
         return config.getConfigMapping(TenancyConfig.class);
     }
 
-    ClusterConfig cluster() {
+    public ClusterConfig cluster() {
         return config.getConfigMapping(ClusterConfig.class);
     }
 
-    TopologyConfig topology() {
+    public TopologyConfig topology() {
         return config.getConfigMapping(TopologyConfig.class);
     }
 }

@@ -177,8 +177,7 @@ class TopologyHolderTest {
     void shouldStayNotReadyWhilePathIsMissing() {
         // Given
         Path missing = dir.resolve("later");
-        holder = holder(
-                Map.of("flowwatch.topology.path", missing.toString(), "flowwatch.topology.kubernetes.enabled", "true"));
+        holder = holder(Map.of("flowwatch.topology.path", missing.toString()));
 
         // When
         holder.start();
@@ -233,5 +232,27 @@ class TopologyHolderTest {
 
     private HealthCheckResponse readiness() {
         return new TopologyReadinessCheck(holder).call();
+    }
+
+    @Test
+    void withTheKubernetesApiItIsNotReadyUntilTheClusterIsSyncedAndIgnoresManifests() throws IOException {
+        // Given manifests and the Kubernetes API as the source
+        Path manifests = Files.writeString(dir.resolve("acme.yaml"), ACME);
+        holder = holder(Map.of(
+                "flowwatch.topology.path", manifests.toString(), "flowwatch.topology.kubernetes.enabled", "true"));
+
+        // When it starts
+        holder.start();
+
+        // Then it waits for the cluster: the manifests are not loaded
+        assertThat(holder.loaded()).isFalse();
+        assertThat(readiness().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
+        assertThat(holder.current().namespaces()).isEmpty();
+
+        // When the first snapshot of the cluster arrives
+        holder.replaceFromCluster(holder.loader().parse(ACME, "kubernetes").topology(), Map.of());
+
+        // Then it is ready
+        assertThat(readiness().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     }
 }
