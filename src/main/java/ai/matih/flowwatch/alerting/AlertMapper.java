@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Turns a violation into its Alertmanager alert. The labels depend only on what identifies the violation, so every
- * update of one violation is the same alert to Alertmanager (same fingerprint): never a duplicate.
+ * update of one violation is the same alert to Alertmanager (same fingerprint): never a duplicate. A violation of a
+ * named cluster ({@code flowwatch.cluster.name}) carries the label {@code cluster}.
  */
 final class AlertMapper {
 
@@ -24,6 +25,7 @@ final class AlertMapper {
     static final String SOURCE_NAMESPACE = "source_namespace";
     static final String DESTINATION_NAMESPACE = "destination_namespace";
     static final String VIOLATION_ID = "violation_id";
+    static final String CLUSTER = "cluster";
     static final String SUMMARY = "summary";
     static final String DESCRIPTION = "description";
     static final String RUNBOOK_URL = "runbook_url";
@@ -73,6 +75,7 @@ final class AlertMapper {
         put(labels, SOURCE_NAMESPACE, namespace(violation.source()));
         put(labels, DESTINATION_NAMESPACE, namespace(violation.destination()));
         put(labels, VIOLATION_ID, violation.id());
+        put(labels, CLUSTER, violation.cluster());
         return labels;
     }
 
