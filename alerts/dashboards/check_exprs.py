@@ -25,6 +25,7 @@ METRICS = {
     "flowwatch_lost_events_total",
     "flowwatch_alerts_sent_total",
     "flowwatch_isolation_findings",
+    "flowwatch_consumer_lag_records",
     "up",
 }
 # Grafana's variables, as sample values of the right kind.
@@ -34,6 +35,7 @@ VARIABLES = {
     "__range": "6h",
     "__range_s": "21600",
     "tenant": "acme-corp",
+    "cluster": "eu-prod-1",
 }
 VARIABLE = re.compile(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)")
 KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "offset", "bool",

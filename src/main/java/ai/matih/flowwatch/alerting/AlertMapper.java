@@ -20,7 +20,8 @@ import java.util.Map;
  * ({@link AlertRedaction}): the other tenant's namespace, workloads and policies are left out. A violation that
  * involves no tenant gives one alert without {@code tenant} and {@code side}. The labels depend only on what
  * identifies the violation and the tenant, so every update of one violation is the same alerts to Alertmanager (same
- * fingerprints): never a duplicate.
+ * fingerprints): never a duplicate. A violation of a named cluster ({@code flowwatch.cluster.name}) carries the
+ * label {@code cluster}.
  */
 final class AlertMapper {
 
@@ -32,6 +33,7 @@ final class AlertMapper {
     static final String SOURCE_NAMESPACE = "source_namespace";
     static final String DESTINATION_NAMESPACE = "destination_namespace";
     static final String VIOLATION_ID = "violation_id";
+    static final String CLUSTER = "cluster";
     static final String SUMMARY = "summary";
     static final String DESCRIPTION = "description";
     static final String RUNBOOK_URL = "runbook_url";
@@ -105,6 +107,7 @@ final class AlertMapper {
         put(labels, SOURCE_NAMESPACE, namespace(violation.source()));
         put(labels, DESTINATION_NAMESPACE, namespace(violation.destination()));
         put(labels, VIOLATION_ID, violation.id());
+        put(labels, CLUSTER, violation.cluster());
         return labels;
     }
 

@@ -6,10 +6,26 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** What flowwatch assumes of the cluster itself (docs/topology.md). */
 @ConfigMapping(prefix = "flowwatch.cluster")
 public interface ClusterConfig {
+
+    /** What {@link #name()} says when the cluster has no name. */
+    String UNNAMED = "none";
+
+    /** A cluster name: letters, digits, {@code -}, {@code _} and {@code .}, at most 63 characters. */
+    Pattern NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
+
+    /**
+     * The name of the cluster this instance watches, for several clusters feeding one Kafka, Alertmanager or
+     * Prometheus: every violation carries it as {@code cluster} and every alert as the label {@code cluster}.
+     * Letters, digits, {@code -}, {@code _} and {@code .}, at most 63 characters; {@code none} leaves it out.
+     */
+    @WithDefault(UNNAMED)
+    String name();
 
     /**
      * Networks that count as in-cluster when a flow gives only an IP (pod and service CIDRs). CIDRs or single
@@ -24,6 +40,23 @@ public interface ClusterConfig {
      */
     @WithDefault("kube-system/k8s-app=kube-dns")
     String dns();
+
+    /**
+     * The validated cluster name, empty when {@link #name()} is {@code none}.
+     *
+     * @throws ConfigurationException naming the key and the value when it is not a valid name
+     */
+    default Optional<String> clusterName() {
+        String name = name().trim();
+        if (name.isEmpty() || UNNAMED.equals(name)) {
+            return Optional.empty();
+        }
+        if (!NAME.matcher(name).matches()) {
+            throw new ConfigurationException("flowwatch.cluster.name='" + name + "' is not a cluster name (letters,"
+                    + " digits, '-', '_' and '.', at most 63 characters, starting and ending with a letter or digit)");
+        }
+        return Optional.of(name);
+    }
 
     /**
      * The validated internal networks.

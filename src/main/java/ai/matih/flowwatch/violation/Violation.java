@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param decidedBy    the policies (and rules) that decided
  * @param sourceFormat the format of the first record (calico, goldmane, hubble, audit)
  * @param node         the node of the first record, or null
+ * @param cluster      the cluster flowwatch watches ({@code flowwatch.cluster.name}), or null when not named
  * @param firstSeen    first connection attempt in the window
  * @param lastSeen     last connection attempt in the window
  * @param count        connection attempts, after merging the reports of one attempt
@@ -58,6 +59,7 @@ public record Violation(
         List<String> decidedBy,
         String sourceFormat,
         String node,
+        String cluster,
         Instant firstSeen,
         Instant lastSeen,
         long count,
@@ -106,6 +108,7 @@ public record Violation(
                 decidedBy,
                 sourceFormat,
                 node,
+                cluster,
                 first,
                 last,
                 newCount,
@@ -173,6 +176,7 @@ public record Violation(
         private List<String> decidedBy = List.of();
         private String sourceFormat;
         private String node;
+        private String cluster;
         private Instant firstSeen;
         private Instant lastSeen;
         private long count;
@@ -200,6 +204,7 @@ public record Violation(
             decidedBy = v.decidedBy;
             sourceFormat = v.sourceFormat;
             node = v.node;
+            cluster = v.cluster;
             firstSeen = v.firstSeen;
             lastSeen = v.lastSeen;
             count = v.count;
@@ -297,6 +302,11 @@ public record Violation(
             return this;
         }
 
+        public Builder cluster(String value) {
+            cluster = value;
+            return this;
+        }
+
         public Builder firstSeen(Instant value) {
             firstSeen = value;
             return this;
@@ -350,6 +360,7 @@ public record Violation(
                     decidedBy,
                     sourceFormat,
                     node,
+                    cluster,
                     firstSeen,
                     lastSeen,
                     count,

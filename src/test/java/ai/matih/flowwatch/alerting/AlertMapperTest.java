@@ -224,6 +224,23 @@ class AlertMapperTest {
     }
 
     @Test
+    void shouldLabelTheAlertWithTheClusterOfItsViolation() {
+        // Given: a violation of cluster eu-prod-1, and one of a cluster without a name
+        Violation named = AlertTestSupport.breach("v-1", 1, T0, T0).toBuilder()
+                .cluster("eu-prod-1")
+                .build();
+        Violation unnamed = AlertTestSupport.breach("v-2", 1, T0, T0);
+
+        // When
+        Alert a = mapper.toAlert(named, T0.plusSeconds(600));
+        Alert b = mapper.toAlert(unnamed, T0.plusSeconds(600));
+
+        // Then
+        assertThat(a.labels()).containsEntry("cluster", "eu-prod-1");
+        assertThat(b.labels()).doesNotContainKey("cluster");
+    }
+
+    @Test
     void shouldKeepTheSameLabelsAcrossUpdates() {
         // Given
         Violation first = AlertTestSupport.breach("v-1", 1, T0, T0);

@@ -34,6 +34,7 @@ class ConfigMappingTest {
                 .extracting(Object::toString)
                 .containsExactly("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fd00::/8");
         assertThat(cluster.dnsSelector()).isEqualTo(new DnsSelector("kube-system", Map.of("k8s-app", "kube-dns")));
+        assertThat(cluster.clusterName()).isEmpty();
         assertThat(topology.path()).isEqualTo(TopologyConfig.NONE);
         assertThat(topology.hasPath()).isFalse();
         assertThat(topology.reloadInterval()).isEqualTo(Duration.ofSeconds(5));
@@ -50,6 +51,7 @@ class ConfigMappingTest {
                 "flowwatch.tenancy.roles.control-plane", "cp",
                 "flowwatch.cluster.internal-cidrs", "100.64.0.0/10",
                 "flowwatch.cluster.dns", "dns/app=coredns, tier=node",
+                "flowwatch.cluster.name", "eu-prod_1.example",
                 "flowwatch.topology.path", "/etc/flowwatch/topology",
                 "flowwatch.topology.reload-interval", "250ms"));
 
@@ -65,6 +67,7 @@ class ConfigMappingTest {
                 .containsExactly("100.64.0.0/10");
         assertThat(config.cluster().dnsSelector())
                 .isEqualTo(new DnsSelector("dns", Map.of("app", "coredns", "tier", "node")));
+        assertThat(config.cluster().clusterName()).contains("eu-prod_1.example");
         assertThat(config.topology().hasPath()).isTrue();
         assertThat(config.topology().reloadInterval()).isEqualTo(Duration.ofMillis(250));
     }
@@ -73,6 +76,7 @@ class ConfigMappingTest {
         Consumer<TestConfig> rules = c -> c.tenancy().rules();
         Consumer<TestConfig> cidrs = c -> c.cluster().internalNetworks();
         Consumer<TestConfig> dns = c -> c.cluster().dnsSelector();
+        Consumer<TestConfig> name = c -> c.cluster().clusterName();
         Consumer<TestConfig> holder =
                 c -> new TopologyHolder(c.tenancy(), c.cluster(), c.topology(), new SimpleMeterRegistry());
         return Stream.of(
@@ -106,6 +110,23 @@ class ConfigMappingTest {
                         "kube-system/a=b,",
                         dns,
                         "flowwatch.cluster.dns='kube-system/a=b,' has a malformed label ''"),
+                Arguments.of(
+                        "flowwatch.cluster.name",
+                        "eu prod",
+                        name,
+                        "flowwatch.cluster.name='eu prod' is not a cluster name"),
+                Arguments.of(
+                        "flowwatch.cluster.name", "-eu", name, "flowwatch.cluster.name='-eu' is not a cluster name"),
+                Arguments.of(
+                        "flowwatch.cluster.name",
+                        "a".repeat(64),
+                        name,
+                        "flowwatch.cluster.name='" + "a".repeat(64) + "' is not a cluster name"),
+                Arguments.of(
+                        "flowwatch.cluster.name",
+                        "eu\u0000prod",
+                        name,
+                        "flowwatch.cluster.name='eu\u0000prod' is not a cluster name"),
                 Arguments.of(
                         "flowwatch.topology.reload-interval",
                         "0s",

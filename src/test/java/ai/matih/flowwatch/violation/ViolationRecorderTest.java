@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every violation gets into the store through the recorder: stored once, whole (with the change that explains it),
@@ -131,6 +134,36 @@ class ViolationRecorderTest {
         assertThat(meter.counted).containsExactly("a1+1");
         assertThat(listener.told).containsExactly(new Told(detection, true));
         assertThat(journal.changed).containsExactly("a1");
+    }
+
+    @ParameterizedTest(name = "cluster {0}: a new flow violation and an audit detection carry {0}")
+    @NullSource
+    @ValueSource(strings = {"eu-prod-1"})
+    void everyNewViolationCarriesTheClusterName(String cluster) {
+        // Given a recorder of a cluster named so (or not named)
+        ViolationRecorder named = new ViolationRecorder(
+                store, changes, meter, new ViolationListeners(List.of(listener)), journal, cluster);
+        Violation detection = Violation.builder()
+                .id("a1")
+                .type(ViolationType.TOPOLOGY_DRIFT)
+                .severity(Severity.WARNING)
+                .tenant("acme-corp")
+                .sourceFormat("audit")
+                .seen(NOW)
+                .count(1)
+                .observations(1)
+                .build();
+
+        // When
+        named.record(draft("v1", GLOBEX, 1, 101), PARTITION, 10L << 16);
+        named.record(draft("v1", GLOBEX, 2, 102), PARTITION, 11L << 16);
+        named.detected(detection);
+
+        // Then: stored, told and kept through merges with the name
+        assertThat(store.get("v1").cluster()).isEqualTo(cluster);
+        assertThat(store.get("v1").count()).isEqualTo(2);
+        assertThat(store.get("a1").cluster()).isEqualTo(cluster);
+        assertThat(listener.told).extracting(t -> t.violation().cluster()).containsOnly(cluster);
     }
 
     @Test

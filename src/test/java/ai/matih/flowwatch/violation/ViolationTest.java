@@ -41,6 +41,7 @@ class ViolationTest {
                 .decidedBy(List.of("globex/a"))
                 .sourceFormat("hubble")
                 .node("worker-1")
+                .cluster("eu-prod-1")
                 .firstSeen(AT)
                 .lastSeen(AT.plusSeconds(5))
                 .count(3)
@@ -132,6 +133,7 @@ class ViolationTest {
                         "decidedBy",
                         "sourceFormat",
                         "node",
+                        "cluster",
                         "firstSeen",
                         "lastSeen",
                         "count",
