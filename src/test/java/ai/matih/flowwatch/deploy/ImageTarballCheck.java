@@ -37,6 +37,7 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -220,6 +221,7 @@ class ImageTarballCheck {
     }
 
     @Test
+    @DisabledIfSystemProperty(named = RUN_PROPERTY, matches = "false")
     void javaRunsFromTheImage() throws Exception {
         // Given
         requireRoot();
@@ -232,6 +234,7 @@ class ImageTarballCheck {
     }
 
     @Test
+    @DisabledIfSystemProperty(named = RUN_PROPERTY, matches = "false")
     void flowwatchStartsFromTheImageAndAnswersItsProbes() throws Exception {
         // Given
         requireRoot();
@@ -280,9 +283,6 @@ class ImageTarballCheck {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private static void requireRoot() throws IOException {
-        if (!Boolean.parseBoolean(System.getProperty(RUN_PROPERTY, "true"))) {
-            fail("-D" + RUN_PROPERTY + "=false: starting from the image is turned off; this test should not run");
-        }
         int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         if (uid != 0) {
             fail("starting from the image needs root (chroot and a private /proc), and this build runs as uid " + uid
