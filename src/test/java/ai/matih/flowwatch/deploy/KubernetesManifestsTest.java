@@ -7,7 +7,6 @@ import ai.matih.flowwatch.topology.EgressException;
 import ai.matih.flowwatch.topology.ManifestLoader;
 import ai.matih.flowwatch.topology.TenancyRules;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -19,7 +18,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +30,8 @@ import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployment manifests of {@code src/main/kubernetes/} parse, carry what each kind needs, and fit together: the
+ * The Kubernetes manifests of {@code deploy/kubernetes/} (all of them: the base with both components, as
+ * {@code overlays/prometheus-operator-informers} renders them) parse, carry what each kind needs, and fit together: the
  * Service selects the Deployment's pods, the ServiceMonitor the Service's management port, the probes the
  * management port, the binding the ServiceAccount; the
  * topology ConfigMap loads as a topology; the NetworkPolicy allows exactly flowwatch's traffic; the PrometheusRule
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class KubernetesManifestsTest {
 
-    private static final Path DIR = Path.of("src/main/kubernetes");
+    private static final Path DIR = Path.of("deploy/kubernetes/overlays/prometheus-operator-informers");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Quarkus's default management port, where /q/health and /q/metrics are served. */
     private static final int MANAGEMENT_PORT = 9000;
@@ -52,6 +51,8 @@ class KubernetesManifestsTest {
         assertThat(byKindAndName.keySet())
                 .containsExactlyInAnyOrder(
                         "Namespace/flowwatch",
+                        "CustomResourceDefinition/egressexceptions.flowwatch.matih.ai",
+                        "PodDisruptionBudget/flowwatch",
                         "ServiceAccount/flowwatch",
                         "ClusterRole/flowwatch",
                         "ClusterRoleBinding/flowwatch",
@@ -65,7 +66,8 @@ class KubernetesManifestsTest {
         byKindAndName.forEach((key, doc) -> {
             assertThat(doc.path("apiVersion").asText()).as(key).isNotBlank();
             if (!doc.path("kind").asText().startsWith("Cluster")
-                    && !"Namespace".equals(doc.path("kind").asText())) {
+                    && !"Namespace".equals(doc.path("kind").asText())
+                    && !"CustomResourceDefinition".equals(doc.path("kind").asText())) {
                 assertThat(doc.path("metadata").path("namespace").asText())
                         .as(key)
                         .isEqualTo("flowwatch");
@@ -87,7 +89,7 @@ class KubernetesManifestsTest {
         assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
                 .isEqualTo("/q/health/live");
         assertThat(container.path("startupProbe").path("httpGet").path("path").asText())
-                .isEqualTo("/q/health/live");
+                .isEqualTo("/q/health/started");
         Map<String, Integer> ports = new HashMap<>();
         container
                 .path("ports")
@@ -192,9 +194,10 @@ class KubernetesManifestsTest {
                 granted.computeIfAbsent(group, g -> new ArrayList<>()).addAll(texts(rule.path("resources")));
             }
         }
-        assertThat(granted).containsOnlyKeys("", "networking.k8s.io");
+        assertThat(granted).containsOnlyKeys("", "networking.k8s.io", "flowwatch.matih.ai");
         assertThat(granted.get("")).containsExactlyInAnyOrder("namespaces", "pods");
         assertThat(granted.get("networking.k8s.io")).containsExactly("networkpolicies");
+        assertThat(granted.get("flowwatch.matih.ai")).containsExactly("egressexceptions");
     }
 
     @Test
@@ -258,31 +261,15 @@ class KubernetesManifestsTest {
 
     private static Map<String, JsonNode> load() {
         Map<String, JsonNode> out = new HashMap<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(DIR, "*.yaml")) {
-            for (Path file : files) {
-                try (MappingIterator<JsonNode> docs =
-                        YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
-                    while (docs.hasNext()) {
-                        JsonNode doc = docs.next();
-                        if (doc == null || doc.isEmpty()) {
-                            continue;
-                        }
-                        String key = doc.path("kind").asText() + "/"
-                                + doc.path("metadata").path("name").asText();
-                        assertThat(doc.path("kind").asText())
-                                .as(file + ": kind")
-                                .isNotBlank();
-                        assertThat(doc.path("metadata").path("name").asText())
-                                .as(file + ": metadata.name")
-                                .isNotBlank();
-                        assertThat(out.put(key, doc))
-                                .as(file + ": duplicate " + key)
-                                .isNull();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + DIR.toAbsolutePath(), e);
+        for (Kustomization.Resource resource : Kustomization.load(DIR).objects()) {
+            JsonNode doc = resource.object();
+            assertThat(doc.path("kind").asText()).as(resource.file() + ": kind").isNotBlank();
+            assertThat(doc.path("metadata").path("name").asText())
+                    .as(resource.file() + ": metadata.name")
+                    .isNotBlank();
+            assertThat(out.put(resource.key(), doc))
+                    .as(resource.file() + ": duplicate " + resource.key())
+                    .isNull();
         }
         return out;
     }
