@@ -5,6 +5,7 @@ import ai.matih.flowwatch.flow.EndpointKind;
 import ai.matih.flowwatch.flow.Flow;
 import ai.matih.flowwatch.policy.CniProfile;
 import ai.matih.flowwatch.policy.Connection;
+import ai.matih.flowwatch.policy.PodKnowledge;
 import ai.matih.flowwatch.policy.PolicyDecision;
 import ai.matih.flowwatch.policy.PolicyEndpoint;
 import ai.matih.flowwatch.policy.PolicyEngine;
@@ -168,9 +169,17 @@ public final class EnginePolicyAxis implements PolicyAxis {
             case CLUSTER ->
                 e.kind() == EndpointKind.HOST
                         ? PolicyEndpoint.Address.node(e.ip(), flow.node())
-                        : PolicyEndpoint.Address.unresolved(e.ip());
+                        : topology.podsKnown() && e.ip() != null
+                                ? PolicyEndpoint.resolve(topology, e.ip(), KNOWN_PODS)
+                                : PolicyEndpoint.Address.unresolved(e.ip());
             default ->
-                e.ip() == null ? PolicyEndpoint.Address.unresolved(null) : PolicyEndpoint.resolve(topology, e.ip());
+                e.ip() == null
+                        ? PolicyEndpoint.Address.unresolved(null)
+                        : PolicyEndpoint.resolve(
+                                topology, e.ip(), topology.podsKnown() ? KNOWN_PODS : PodKnowledge.PARTIAL);
         };
     }
+
+    /** Every pod is known (the Kubernetes API's informers): an address no pod has is not a pod. */
+    private static final PodKnowledge KNOWN_PODS = PodKnowledge.complete(List.of());
 }

@@ -232,12 +232,16 @@ class AlertMapperTest {
         Violation unnamed = AlertTestSupport.breach("v-2", 1, T0, T0);
 
         // When
-        Alert a = mapper.toAlert(named, T0.plusSeconds(600));
-        Alert b = mapper.toAlert(unnamed, T0.plusSeconds(600));
+        List<Alert> a = mapper.toAlerts(named, T0.plusSeconds(600));
+        List<Alert> b = mapper.toAlerts(unnamed, T0.plusSeconds(600));
 
-        // Then
-        assertThat(a.labels()).containsEntry("cluster", "eu-prod-1");
-        assertThat(b.labels()).doesNotContainKey("cluster");
+        // Then: every alert of the violation (one per tenant it involves) carries it
+        assertThat(a)
+                .isNotEmpty()
+                .allSatisfy(alert -> assertThat(alert.labels()).containsEntry("cluster", "eu-prod-1"));
+        assertThat(b)
+                .isNotEmpty()
+                .allSatisfy(alert -> assertThat(alert.labels()).doesNotContainKey("cluster"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package ai.matih.flowwatch.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.matih.flowwatch.api.TenantAlertRedaction;
 import ai.matih.flowwatch.violation.Severity;
 import ai.matih.flowwatch.violation.Violation;
 import ai.matih.flowwatch.violation.ViolationType;
@@ -47,8 +48,9 @@ class PolicyGapAlertTest {
         // Then it ends at once, at the time it was resolved
         assertThat(resolved.endsAt(QUIET, resolvedAt)).isEqualTo(resolvedAt);
         assertThat(resolved.resolved(resolvedAt, QUIET)).isTrue();
-        assertThat(new AlertMapper("http://flowwatch", "runbook")
-                        .toAlert(resolved.violation(), resolved.endsAt(QUIET, resolvedAt))
+        assertThat(new AlertMapper("http://flowwatch", "runbook", new TenantAlertRedaction())
+                        .toAlerts(resolved.violation(), resolved.endsAt(QUIET, resolvedAt))
+                        .get(0)
                         .labels())
                 .containsEntry("alertname", "FlowwatchPolicyGap")
                 .containsEntry("severity", "critical");

@@ -83,7 +83,7 @@ final class CaseData {
         for (JsonNode p : list) {
             List<String> expect = new ArrayList<>();
             p.path("expect").forEach(e -> expect.add(e.asText()));
-            Protocol protocol = Protocol.valueOf(text(p, "protocol"));
+            Protocol protocol = Protocol.parse(text(p, "protocol"));
             probes.add(new ConformanceCase.Probe(protocol, required(p, "port").asInt(), pods, expect));
         }
         return probes;
