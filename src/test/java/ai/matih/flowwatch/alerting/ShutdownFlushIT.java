@@ -110,12 +110,17 @@ class ShutdownFlushIT {
         Duration took = Duration.between(stopping, Instant.now());
         LOGGER.infof("flowwatch stopped in %d ms after SIGTERM", took.toMillis());
 
-        // Then: it ended in time and the alert is in Alertmanager, labelled with the cluster
+        // Then: it ended in time and the breach's alerts (one per tenant it involves) are in Alertmanager, labelled
+        // with the cluster
         assertThat(exited).as("exited within %s", GRACE).isTrue();
         List<JsonNode> alerts = alertmanager.alerts("active=true");
-        assertThat(alerts).hasSize(1);
-        assertThat(alerts.get(0).path("labels").path("alertname").asText()).isEqualTo("FlowwatchIsolationBreach");
-        assertThat(alerts.get(0).path("labels").path("cluster").asText()).isEqualTo("eu-test-1");
+        assertThat(alerts)
+                .extracting(a -> a.path("labels").path("side").asText())
+                .containsExactlyInAnyOrder("source", "destination");
+        assertThat(alerts).allSatisfy(a -> {
+            assertThat(a.path("labels").path("alertname").asText()).isEqualTo("FlowwatchIsolationBreach");
+            assertThat(a.path("labels").path("cluster").asText()).isEqualTo("eu-test-1");
+        });
         assertThat(Files.readString(dir.resolve("flowwatch.log"))).contains("stopped in");
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
