@@ -1,9 +1,13 @@
 package ai.matih.flowwatch.api;
 
+import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Response;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -37,6 +41,30 @@ public class EvaluationGate {
         } catch (ProblemException e) {
             return ProblemMappers.response(e);
         }
+    }
+
+    /**
+     * Runs an evaluation on {@link ApiLimits#evaluationPool()} under the permit of this request: the evaluation takes
+     * the permit over as it starts (none starts once its client has gone) and gives it back as it ends; a full pool
+     * is a 429. Checks that may fail before the evaluation starts belong before this call: the exchange's end gives
+     * the permit back.
+     */
+    public static Uni<Response> evaluate(ApiLimits limits, RoutingContext http, Supplier<Response> evaluation) {
+        Held permit = hold(limits, http);
+        return Uni.createFrom()
+                .item(() -> {
+                    if (!permit.handOver()) {
+                        throw new CancellationException("the client went away before the evaluation started");
+                    }
+                    try {
+                        return evaluation.get();
+                    } finally {
+                        permit.release();
+                    }
+                })
+                .runSubscriptionOn(limits.evaluationPool())
+                .onFailure(RejectedExecutionException.class)
+                .transform(e -> limits.busy());
     }
 
     /**

@@ -23,8 +23,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -94,22 +92,10 @@ public class ImpactResource {
     @APIResponse(responseCode = "429", ref = ApiContract.TOO_MANY_REQUESTS)
     public Uni<Response> impact(byte[] body, @Context RoutingContext http) {
         Caller caller = Caller.of(http);
-        EvaluationGate.Held permit = EvaluationGate.hold(limits, http);
-        return Uni.createFrom()
-                .item(() -> {
-                    if (!permit.handOver()) {
-                        throw new CancellationException("the client went away before the evaluation started");
-                    }
-                    try {
-                        return Response.ok(run(body, caller), MediaType.APPLICATION_JSON)
-                                .build();
-                    } finally {
-                        permit.release();
-                    }
-                })
-                .runSubscriptionOn(limits.evaluationPool())
-                .onFailure(RejectedExecutionException.class)
-                .transform(e -> limits.busy());
+        return EvaluationGate.evaluate(
+                limits,
+                http,
+                () -> Response.ok(run(body, caller), MediaType.APPLICATION_JSON).build());
     }
 
     private byte[] run(byte[] body, Caller caller) {

@@ -12,8 +12,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -96,25 +94,12 @@ public class PolicyResource {
                     String detail,
             @Context RoutingContext http) {
         Caller caller = Caller.of(http);
-        // taken by the gate before the body was read; the exchange gives it back unless the evaluation started,
-        // which then gives it back as it ends, whether or not its client is still there
-        EvaluationGate.Held permit = EvaluationGate.hold(limits, http);
         boolean full = full(detail);
-        return Uni.createFrom()
-                .item(() -> {
-                    if (!permit.handOver()) {
-                        throw new CancellationException("the client went away before the evaluation started");
-                    }
-                    try {
-                        return Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON)
-                                .build();
-                    } finally {
-                        permit.release();
-                    }
-                })
-                .runSubscriptionOn(limits.evaluationPool())
-                .onFailure(RejectedExecutionException.class)
-                .transform(e -> limits.busy());
+        return EvaluationGate.evaluate(
+                limits,
+                http,
+                () -> Response.ok(whatIf.run(body, caller, full), MediaType.APPLICATION_JSON)
+                        .build());
     }
 
     private static boolean full(String detail) {

@@ -19,8 +19,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -88,24 +86,10 @@ public class RecommendationResource {
                     String tenant,
             @Context RoutingContext http) {
         Caller caller = Caller.of(http);
-        EvaluationGate.Held permit = EvaluationGate.hold(limits, http);
-        // a bad or foreign tenant is answered before anything is computed; the exchange's end gives the permit back
+        // a bad or foreign tenant is answered before anything is computed
         String wanted = tenant(caller, Parameters.bounded("tenant", tenant, maxChars));
         boolean json = json(http.request().getHeader(HttpHeaders.ACCEPT));
-        return Uni.createFrom()
-                .item(() -> {
-                    if (!permit.handOver()) {
-                        throw new CancellationException("the client went away before the evaluation started");
-                    }
-                    try {
-                        return answer(recommender.recommend(wanted), json);
-                    } finally {
-                        permit.release();
-                    }
-                })
-                .runSubscriptionOn(limits.evaluationPool())
-                .onFailure(RejectedExecutionException.class)
-                .transform(e -> limits.busy());
+        return EvaluationGate.evaluate(limits, http, () -> answer(recommender.recommend(wanted), json));
     }
 
     private Response answer(RecommendationOutcome outcome, boolean json) {

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import ai.matih.flowwatch.demo.EmbeddedKafkaBroker;
 import ai.matih.flowwatch.testing.ChildAuth;
+import ai.matih.flowwatch.testing.Loopback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,10 +78,10 @@ class ShutdownFlushIT {
         broker.createTopics(new String[] {"hubble-flows", "calico-flows", "k8s-audit", "flowwatch-dlq"});
         alertmanager = AlertmanagerProcess.start(dir);
         alertmanager.stop();
-        int managementPort = freePort();
+        int managementPort = Loopback.freePort();
         Map<String, String> settings = new TreeMap<>();
         settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        settings.put("quarkus.http.port", Integer.toString(freePort()));
+        settings.put("quarkus.http.port", Integer.toString(Loopback.freePort()));
         settings.put("quarkus.management.port", Integer.toString(managementPort));
         settings.put("flowwatch.topology.path", "classpath:demo/topology.yaml");
         settings.put("flowwatch.demo.enabled", "false");
@@ -155,7 +155,7 @@ class ShutdownFlushIT {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(250))
                     .failFast("flowwatch exited", () -> !process.isAlive())
-                    .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
+                    .until(() -> Loopback.status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw new IllegalStateException(
@@ -223,27 +223,5 @@ class ShutdownFlushIT {
             }
         }
         return sum;
-    }
-
-    private static int status(String url) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

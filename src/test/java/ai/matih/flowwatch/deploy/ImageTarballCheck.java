@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import ai.matih.flowwatch.testing.ChildAuth;
 import ai.matih.flowwatch.testing.KafkaBroker;
+import ai.matih.flowwatch.testing.Loopback;
 import ai.matih.flowwatch.testing.Tokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -238,8 +238,8 @@ class ImageTarballCheck {
     void flowwatchStartsFromTheImageAndAnswersItsProbes() throws Exception {
         // Given
         requireRoot();
-        int api = freePort();
-        int management = freePort();
+        int api = Loopback.freePort();
+        int management = Loopback.freePort();
         Path etc = Files.createDirectories(rootfs.resolve("etc/flowwatch"));
         Files.copy(Path.of("src/test/resources/security/test-public-key.pem"), etc.resolve("jwt.pem"));
         Map<String, String> settings = new LinkedHashMap<>(env());
@@ -375,12 +375,6 @@ class ImageTarballCheck {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -2,14 +2,13 @@ package ai.matih.flowwatch.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import ai.matih.flowwatch.testing.Loopback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -73,7 +72,7 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
         Path alerts = alertsDirectory();
         try {
             dir = Files.createTempDirectory("flowwatch-fullstack");
-            int amPort = freePort();
+            int amPort = Loopback.freePort();
             String amUrl = "http://127.0.0.1:" + amPort;
             start(
                     "alertmanager",
@@ -91,8 +90,8 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
             // Ports of their own rather than fixed ones: Prometheus must know the management port (where /q/metrics
             // is served) before Quarkus starts, and other builds on the machine may hold the defaults while this
             // test restarts the application.
-            int appPort = freePort();
-            int managementPort = freePort();
+            int appPort = Loopback.freePort();
+            int managementPort = Loopback.freePort();
             Path config = dir.resolve("prometheus.yml");
             Files.writeString(config, """
                     global:
@@ -110,7 +109,7 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
                         static_configs:
                           - targets: ['127.0.0.1:%d']
                     """.formatted(rules, amPort, managementPort));
-            int promPort = freePort();
+            int promPort = Loopback.freePort();
             String promUrl = "http://127.0.0.1:" + promPort;
             start(
                     "prometheus",
@@ -227,12 +226,6 @@ public final class FullStack implements QuarkusTestResourceLifecycleManager {
         } catch (ConditionTimeoutException | TerminalFailureException e) {
             throw new IllegalStateException(
                     name + " not ready at " + url + ": " + e.getMessage() + ": " + read(log), e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

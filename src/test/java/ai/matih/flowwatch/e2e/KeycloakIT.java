@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import ai.matih.flowwatch.demo.EmbeddedKafkaBroker;
 import ai.matih.flowwatch.testing.KeycloakServer;
+import ai.matih.flowwatch.testing.Loopback;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -212,8 +212,8 @@ class KeycloakIT {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw verify (the package phase builds it)");
         }
-        apiPort = freePort();
-        int managementPort = freePort();
+        apiPort = Loopback.freePort();
+        int managementPort = Loopback.freePort();
         Map<String, String> settings = new TreeMap<>();
         settings.put("kafka.bootstrap.servers", broker.bootstrapServers());
         settings.put("quarkus.http.port", Integer.toString(apiPort));
@@ -240,7 +240,7 @@ class KeycloakIT {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(250))
                     .failFast("flowwatch exited (log " + appLog + ")", () -> !process.isAlive())
-                    .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
+                    .until(() -> Loopback.status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
         } catch (RuntimeException e) {
             process.destroyForcibly();
             throw e;
@@ -274,22 +274,6 @@ class KeycloakIT {
 
     private static JsonNode payload(String token) throws IOException {
         return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
-    }
-
-    private static int status(String url) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     /** A forwarded TCP connection from a tenant's api pod to acme-corp's database: an isolation breach. */
@@ -329,11 +313,5 @@ class KeycloakIT {
         flow.put("traffic_direction", "INGRESS");
         flow.put("is_reply", false);
         return JSON.writeValueAsBytes(Map.of("flow", flow, "node_name", "worker-1", "time", now));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

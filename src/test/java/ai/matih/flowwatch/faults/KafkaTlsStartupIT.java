@@ -3,9 +3,8 @@ package ai.matih.flowwatch.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.matih.flowwatch.testing.ChildAuth;
+import ai.matih.flowwatch.testing.Loopback;
 import ai.matih.flowwatch.testing.TlsKafkaBroker;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +36,9 @@ class KafkaTlsStartupIT {
                 "-Dkafka.ssl.truststore.type=PKCS12",
                 "-Dflowwatch.topology.path=classpath:demo/topology.yaml",
                 "-Dflowwatch.demo.enabled=false",
-                "-Dquarkus.http.port=" + freePort(),
+                "-Dquarkus.http.port=" + Loopback.freePort(),
                 "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.management.port=" + freePort(),
+                "-Dquarkus.management.port=" + Loopback.freePort(),
                 "-Dquarkus.management.host=127.0.0.1"));
         cmd.addAll(ChildAuth.jvmArgs());
         cmd.addAll(List.of("-jar", jar.toString()));
@@ -61,11 +60,5 @@ class KafkaTlsStartupIT {
         assertThat(output)
                 .contains("cannot reach Kafka at " + TlsKafkaBroker.bootstrapServers())
                 .contains("TLS handshake failed");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -84,7 +83,7 @@ public final class KeycloakServer implements AutoCloseable {
             }
         }
         Files.copy(REALM_FILE, imports.resolve(REALM_FILE.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        int port = freePort();
+        int port = Loopback.freePort();
         List<String> cmd = new ArrayList<>(List.of(
                 home.resolve("bin").resolve("kc.sh").toString(),
                 "start-dev",
@@ -92,7 +91,7 @@ public final class KeycloakServer implements AutoCloseable {
                 "--db=dev-mem",
                 "--http-host=127.0.0.1",
                 "--http-port=" + port,
-                "--http-management-port=" + freePort(),
+                "--http-management-port=" + Loopback.freePort(),
                 "--hostname=http://127.0.0.1:" + port));
         Path log = Path.of("target", "keycloak.log").toAbsolutePath();
         Files.createDirectories(log.getParent());
@@ -109,7 +108,7 @@ public final class KeycloakServer implements AutoCloseable {
             await().atMost(STARTED)
                     .pollInterval(Duration.ofMillis(500))
                     .failFast("Keycloak exited (log " + log + ")", () -> !process.isAlive())
-                    .until(() -> server.status(server.realmUrl() + "/.well-known/openid-configuration") == 200);
+                    .until(() -> Loopback.status(server.realmUrl() + "/.well-known/openid-configuration") == 200);
         } catch (ConditionTimeoutException | TerminalFailureException e) {
             server.close();
             throw new IllegalStateException("Keycloak did not start (log " + log + "): " + e.getMessage(), e);
@@ -184,22 +183,6 @@ public final class KeycloakServer implements AutoCloseable {
         }
     }
 
-    private int status(String url) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
     private static Path distribution() {
         String home = System.getProperty(HOME);
         if (home == null || home.isBlank()) {
@@ -229,11 +212,5 @@ public final class KeycloakServer implements AutoCloseable {
                     + " variable KEYCLOAK_JAVA_HOME to one");
         }
         return path;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
