@@ -333,7 +333,7 @@ public class ViolationQueryParameters {
     }
 
     private static FilterValue protocol(String value) {
-        Protocol p = Protocol.parseName(value);
+        Protocol p = Protocol.parse(value);
         if (p == null) {
             throw ProblemException.badParameter(
                     "protocol",

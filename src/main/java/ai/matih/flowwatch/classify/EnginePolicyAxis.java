@@ -169,15 +169,27 @@ public final class EnginePolicyAxis implements PolicyAxis {
             case CLUSTER ->
                 e.kind() == EndpointKind.HOST
                         ? PolicyEndpoint.Address.node(e.ip(), flow.node())
-                        : topology.podsKnown() && e.ip() != null
-                                ? PolicyEndpoint.resolve(topology, e.ip(), KNOWN_PODS)
-                                : PolicyEndpoint.Address.unresolved(e.ip());
+                        : clusterAddress(topology, e.ip());
             default ->
                 e.ip() == null
                         ? PolicyEndpoint.Address.unresolved(null)
                         : PolicyEndpoint.resolve(
                                 topology, e.ip(), topology.podsKnown() ? KNOWN_PODS : PodKnowledge.PARTIAL);
         };
+    }
+
+    /**
+     * An in-cluster address no pod of the topology has: a node's (so R7.2, ingress from a pod's own node, applies),
+     * else, once the informers know every pod, not a pod; else perhaps an unlisted pod.
+     */
+    private static PolicyEndpoint clusterAddress(Topology topology, String ip) {
+        String node = ip == null ? null : topology.nodeByIp(ip);
+        if (node != null) {
+            return PolicyEndpoint.Address.node(ip, node);
+        }
+        return topology.podsKnown() && ip != null
+                ? PolicyEndpoint.resolve(topology, ip, KNOWN_PODS)
+                : PolicyEndpoint.Address.unresolved(ip);
     }
 
     /** Every pod is known (the Kubernetes API's informers): an address no pod has is not a pod. */

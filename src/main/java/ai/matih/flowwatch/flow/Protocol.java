@@ -91,18 +91,20 @@ public final class Protocol {
         if (v.isEmpty() || v.length() > 16) {
             return null;
         }
-        if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (digits(v)) {
             return v.length() > 3 ? null : of(Integer.parseInt(v));
         }
         return BY_NAME.get(v.toLowerCase(Locale.ROOT));
     }
 
-    /**
-     * Parses a protocol as a user writes it in an API request: the same as {@link #parse}, names in any case or an
-     * IANA number 0-255; null when it is not one.
-     */
-    public static Protocol parseName(String value) {
-        return parse(value);
+    private static boolean digits(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The protocol {@link #name()} names, as JSON reads it back; {@link #UNKNOWN} for anything else. */

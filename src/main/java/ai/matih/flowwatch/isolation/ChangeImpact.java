@@ -93,8 +93,8 @@ public class ChangeImpact {
                     + maxWork + " are done per request");
         }
         Set<String> own = tenant == null ? null : namespacesOf(tenant, before, after);
-        IsolationReport audited = IsolationAudit.audit(before, profile, now);
-        IsolationReport changed = IsolationAudit.audit(after, profile, now);
+        IsolationReport audited = new Auditor(before, beforeEngine, now).report();
+        IsolationReport changed = new Auditor(after, afterEngine, now).report();
         List<FindingChange> opened = difference(changed, audited, tenant, own);
         List<FindingChange> closed = difference(audited, changed, tenant, own);
         List<VerdictChange> verdicts = new ArrayList<>();

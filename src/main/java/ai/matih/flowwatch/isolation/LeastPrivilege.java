@@ -188,7 +188,9 @@ public class LeastPrivilege {
                 denied++;
             }
         }
-        TenantIsolation audited = IsolationAudit.audit(candidate, profile, now).tenant(tenant);
+        List<String> tenantNamespaces = Recompute.tenants(candidate).get(tenant);
+        TenantIsolation audited =
+                tenantNamespaces == null ? null : new Auditor(candidate, checked, now).audit(tenant, tenantNamespaces);
         int open = 0;
         if (audited != null) {
             for (Finding f : audited.findings()) {

@@ -348,7 +348,7 @@ final class Probes {
             if (p == null) {
                 continue;
             }
-            Protocol protocol = p.getProtocol() == null ? Protocol.TCP : Protocol.parseName(p.getProtocol());
+            Protocol protocol = p.getProtocol() == null ? Protocol.TCP : Protocol.parse(p.getProtocol());
             IntOrString port = p.getPort();
             if (protocol == null || !protocol.policyNameable() || port == null || port.getIntVal() == null) {
                 continue;

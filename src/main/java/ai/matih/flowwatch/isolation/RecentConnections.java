@@ -196,8 +196,11 @@ public class RecentConnections implements ConnectionMemory {
             forget(h.tenant(), h.seen());
         }
         for (Map.Entry<String, Tenant> e : tenants.entrySet()) {
-            if (e.getValue().connections.isEmpty() && tenants.remove(e.getKey(), e.getValue())) {
+            Tenant t = e.getValue();
+            if (t.connections.isEmpty() && tenants.remove(e.getKey(), t)) {
                 bytes.addAndGet(-TENANT_BYTES);
+                // what a concurrent remember() put in after the check is forgotten with it, bytes and all
+                t.connections.values().forEach(s -> forget(t, s));
             }
         }
     }

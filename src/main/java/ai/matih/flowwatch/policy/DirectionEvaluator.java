@@ -108,10 +108,10 @@ final class DirectionEvaluator {
      * through. An unknown protocol may be either kind. The run records that it relied on this.
      */
     private static Ternary otherProtocol(Ternary result, Evaluation ev, List<String> details) {
-        ev.usedOtherProtocol = true;
         if (result.isTrue()) {
             return result;
         }
+        ev.usedOtherProtocol = true;
         Protocol p = ev.protocol();
         if (ev.variant.otherProtocolsIsolated()) {
             if (p.known()) {

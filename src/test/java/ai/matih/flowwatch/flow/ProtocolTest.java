@@ -43,7 +43,7 @@ class ProtocolTest {
         assertThat(p).isNotNull();
         assertThat(p.name()).isEqualTo(name);
         assertThat(p.number()).isEqualTo(number);
-        assertThat(Protocol.parseName(text)).isSameAs(p);
+        assertThat(Protocol.parse(text)).isSameAs(p);
     }
 
     @ParameterizedTest(name = "{0} is refused")

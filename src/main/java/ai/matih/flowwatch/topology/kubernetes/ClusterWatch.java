@@ -124,11 +124,6 @@ public final class ClusterWatch implements AutoCloseable {
         return done;
     }
 
-    /** True once every informer has listed its objects and the first snapshot is built. */
-    public boolean synced() {
-        return synced && holder.loaded();
-    }
-
     /** How many snapshots were built since start. */
     public long rebuilds() {
         return rebuilds.get();
