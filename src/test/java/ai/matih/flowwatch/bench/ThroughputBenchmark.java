@@ -5,9 +5,7 @@ import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.demo.EmbeddedKafkaBroker;
 import ai.matih.flowwatch.testing.ChildAuth;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -35,24 +33,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -90,7 +80,13 @@ public final class ThroughputBenchmark {
     private static final Pattern UUID_FIELD = Pattern.compile("\"uuid\":\"[^\"]+\"");
     private static final byte[] UUID_KEY = "\"uuid\":\"".getBytes(StandardCharsets.UTF_8);
 
-    private final long target = Long.getLong("bench.records", 2_000_000L);
+    /** Records of each measured mix. */
+    private final long target = Long.getLong("bench.records", 1_000_000L);
+    /** The warm-up ends when the JIT compiler's share of the service's CPU stays below this. */
+    private final double warmupJitShare = Double.parseDouble(System.getProperty("bench.warmup.jit.share", "0.05"));
+
+    private final long warmupMinRecords = Long.getLong("bench.warmup.min.records", 500_000L);
+    private final long warmupMaxSeconds = Long.getLong("bench.warmup.max.seconds", 600L);
     private final int producers = Integer.getInteger("bench.producers", 2);
     private final int latencySeconds = Integer.getInteger("bench.latency.seconds", 10);
     /** Load at the latency rate before the first probe: latency is a steady-state figure, not a start-up one. */
@@ -98,9 +94,9 @@ public final class ThroughputBenchmark {
 
     private final double soakMinutes = Double.parseDouble(System.getProperty("bench.soak.minutes", "0"));
     /** After a soak the topics hold tens of millions of records: the scale-out then runs only when asked for. */
-    private final boolean scaleOut = System.getProperty("bench.scaleout", "").isBlank()
-            ? soakMinutes <= 0
-            : Boolean.parseBoolean(System.getProperty("bench.scaleout"));
+    private final boolean scaleOut = Boolean.parseBoolean(System.getProperty("bench.scaleout", "false"));
+    /** The mix whose phase is recorded with JFR (normal, attack), none by default. */
+    private final String jfrMix = System.getProperty("bench.jfr.mix", "");
 
     private final double soakFraction = Double.parseDouble(System.getProperty("bench.soak.fraction", "0.8"));
     private final boolean jfr = Boolean.parseBoolean(System.getProperty("bench.jfr", "false"));
@@ -119,6 +115,9 @@ public final class ThroughputBenchmark {
     private final AtomicLong violatingConnections = new AtomicLong();
     private final List<byte[][]> replayPool = Collections.synchronizedList(new ArrayList<>());
     private volatile String probeTemplate;
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private int generation;
+    private double produceRate;
 
     public static void main(String[] args) throws Exception {
         int code = new ThroughputBenchmark().run();
@@ -138,89 +137,56 @@ public final class ThroughputBenchmark {
         try (EmbeddedKafkaBroker broker =
                 EmbeddedKafkaBroker.start(0, PARTITIONS, Map.of("group.initial.rebalance.delay.ms", "10000"))) {
             broker.createTopics(DemoTopics.ALL.toArray(String[]::new));
-            long t0 = System.nanoTime();
-            preload(broker.bootstrapServers());
-            double produceSeconds = (System.nanoTime() - t0) / 1e9;
-            double produceRate = records.get() / produceSeconds; // later phases add to records
-            result.put("records", records.get());
-            result.put("documents", documents.get());
-            result.put("mean_record_bytes", bytes.get() / Math.max(1, records.get()));
-            result.put(
-                    "records_by_topic",
-                    Map.copyOf(perTopic.entrySet().stream()
-                            .collect(Collectors.toMap(
-                                    Map.Entry::getKey, e -> e.getValue().get()))));
-            result.put("violating_connections", violatingConnections.get());
-            result.put("produce_records_per_s", Math.round(produceRate));
-            log("preloaded %d records (%d documents) in %.1f s", records.get(), documents.get(), produceSeconds);
-
-            Baseline bareRun = bareConsumer(broker.bootstrapServers());
-            double bare = bareRun.recordsPerSecond();
-            result.put("bare_records_per_s", Math.round(bare));
-            result.put("bare_cpu_us_per_record", round(bareRun.cpuMicrosPerRecord()));
-            result.put("load_average_bare", loadAverage());
-            log("bare consumer: %.0f records/s (%.1f µs CPU per record)", bare, bareRun.cpuMicrosPerRecord());
-            Baseline jackson = jacksonConsumer(broker.bootstrapServers());
-            result.put("jackson_records_per_s", Math.round(jackson.recordsPerSecond()));
-            result.put("jackson_ratio", round(jackson.recordsPerSecond() / bare));
-            result.put("jackson_cpu_us_per_record", round(jackson.cpuMicrosPerRecord()));
-            log(
-                    "Jackson consumer (bytes → JsonNode, nothing else): %.0f records/s (ratio %.2f; %.1f µs CPU per "
-                            + "record)",
-                    jackson.recordsPerSecond(), jackson.recordsPerSecond() / bare, jackson.cpuMicrosPerRecord());
-
+            String bootstrap = broker.bootstrapServers();
             boolean accounted;
-            try (Instance one = Instance.start(this, broker.bootstrapServers(), "bench-single", 1, jfr)) {
-                Measured m = measure(List.of(one), null);
-                accounted = m.accounted;
-                double rate = m.recordsPerSecond;
-                result.put("flowwatch_records_per_s", Math.round(rate));
-                result.put("flowwatch_documents_per_s", Math.round(m.documentsPerSecond));
-                result.put("ratio", round(rate / bare));
-                result.put("ratio_to_jackson", round(rate / jackson.recordsPerSecond()));
-                result.put("flowwatch_steady_records_per_s", Math.round(m.steadyRecordsPerSecond));
-                result.put("steady_ratio", round(m.steadyRecordsPerSecond / bare));
-                result.put("flowwatch_cpu_us_per_record", round(m.cpuMicrosPerRecord));
-                result.put("flowwatch_cpu_us_per_record_by_threads", m.cpuMicrosPerRecordByThreads);
-                result.put("accounted", m.accounted);
-                result.put("counted_documents", m.counted);
-                result.put("load_average_flowwatch", loadAverage());
-                log(
-                        "flowwatch: %.0f records/s (ratio %.2f; second half %.0f records/s, ratio %.2f; %.1f µs CPU per "
-                                + "record), counted %d of %d documents",
-                        rate,
-                        rate / bare,
-                        m.steadyRecordsPerSecond,
-                        m.steadyRecordsPerSecond / bare,
-                        m.cpuMicrosPerRecord,
-                        m.counted,
-                        documents.get());
-                log("flowwatch CPU µs per record by threads: %s", m.cpuMicrosPerRecordByThreads);
-                if (latencySeconds > 0 && probeTemplate != null) {
-                    double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
-                    latency(broker.bootstrapServers(), one, latencyRate > 0 ? latencyRate : rate / 2, result);
+            Map<Mix, Phase> phases = new LinkedHashMap<>();
+            Map<String, Object> mixes = new LinkedHashMap<>();
+            result.put("mixes", mixes);
+            try (Instance one = Instance.start(this, bootstrap, "bench-single", 1, jfr)) {
+                one.awaitUp();
+                accounted = warmUp(bootstrap, one, result);
+                for (Mix mix : List.of(Mix.NORMAL, Mix.ATTACK)) {
+                    if (!accounted) {
+                        break;
+                    }
+                    Phase phase = phase(bootstrap, one, mix);
+                    phases.put(mix, phase);
+                    mixes.put(mix.key, phase.result);
+                    accounted = phase.accounted;
                 }
-                if (soakMinutes > 0) {
+                double slowest = phases.values().stream()
+                        .mapToDouble(ph -> ph.recordsPerSecond)
+                        .min()
+                        .orElse(0);
+                result.put("flowwatch_steady_records_per_s_slowest_mix", Math.round(slowest));
+                if (accounted && latencySeconds > 0 && probeTemplate != null) {
+                    double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
+                    latency(bootstrap, one, latencyRate > 0 ? latencyRate : slowest / 2, result);
+                }
+                if (accounted && soakMinutes > 0) {
                     // offered more than it consumed alone, so it falls behind and what it counts is its maximum;
-                    // but no more than the producer can send without itself taking the cores (twice the consume-only
-                    // rate once left the service 1 % of the CPU)
-                    double offered = Math.min(1.25 * m.steadyRecordsPerSecond, 0.8 * produceRate);
-                    double max = maxUnderLoad(broker.bootstrapServers(), one, offered, result);
-                    accounted &= soak(broker.bootstrapServers(), one, max * soakFraction, result);
+                    // but no more than the producer can send without itself taking the cores
+                    double offered = Math.min(1.25 * slowest, 0.8 * produceRate);
+                    double max = maxUnderLoad(bootstrap, one, offered, result);
+                    accounted &= soak(bootstrap, one, max * soakFraction, result);
                 }
                 result.put("peak_heap_mb", round(one.peakHeap / 1048576.0));
                 result.put("rss_hwm_mb", round(one.rssHighWaterKb() / 1024.0));
             }
-            if (scaleOut) {
-                try (Instance a = Instance.start(this, broker.bootstrapServers(), "bench-scale", 2, false);
-                        Instance b = Instance.start(this, broker.bootstrapServers(), "bench-scale", 3, false)) {
-                    Measured m = measure(List.of(a, b), committedOffsets(broker.bootstrapServers(), "bench-scale"));
+            result.put("records", records.get());
+            result.put("documents", documents.get());
+            if (accounted) {
+                baselines(bootstrap, phases);
+            }
+            if (accounted && scaleOut) {
+                try (Instance a = Instance.start(this, bootstrap, "bench-scale", 2, false);
+                        Instance b = Instance.start(this, bootstrap, "bench-scale", 3, false)) {
+                    Measured m = measure(List.of(a, b), committedOffsets(bootstrap, "bench-scale"));
                     accounted &= m.accounted;
                     result.put("scaleout_redelivered", m.counted - documents.get());
                     result.put("scaleout_instances", 2);
                     result.put("scaleout_partitions", PARTITIONS);
                     result.put("scaleout_records_per_s", Math.round(m.recordsPerSecond));
-                    result.put("scaleout_ratio", round(m.recordsPerSecond / bare));
                     result.put("scaleout_steady_records_per_s", Math.round(m.steadyRecordsPerSecond));
                     result.put("scaleout_accounted", m.accounted);
                     result.put("scaleout_peak_heap_mb", round(Math.max(a.peakHeap, b.peakHeap) / 1048576.0));
@@ -228,6 +194,7 @@ public final class ThroughputBenchmark {
                     log("scale-out: %.0f records/s, counted %d of %d", m.recordsPerSecond, m.counted, documents.get());
                 }
             }
+            result.put("accounted", accounted);
             result.put("load_average_end", loadAverage());
             System.out.println(JSON.writeValueAsString(result));
             if (!accounted) {
@@ -239,17 +206,265 @@ public final class ThroughputBenchmark {
         }
     }
 
-    // ------------------------------------------------------------------------------------------ preload
+    // ------------------------------------------------------------------------------------------ mixes and phases
 
-    private void preload(String bootstrap) throws InterruptedException {
+    /** What a phase produces. */
+    enum Mix {
+        /** The demo generator's mix: mostly Hubble with replies, some Calico and Goldmane, audit events, 1 % violating. */
+        NORMAL("normal"),
+        /** {@link AttackTraffic}: Hubble only, unknown label-heavy pods, 5 %+ denied forbidden connections, a scan. */
+        ATTACK("attack"),
+        /** Both, alternating every thousand connections: the warm-up. */
+        BOTH("warm-up");
+
+        final String key;
+
+        Mix(String key) {
+            this.key = key;
+        }
+    }
+
+    /** One measured phase: its records' offsets (for the baselines), rate and result entry. */
+    private static final class Phase {
+        final Map<TopicPartition, Long> start;
+        final Map<TopicPartition, Long> end;
+        final long records;
+        final long documents;
+        final long bytes;
+        final Map<String, Object> result = new LinkedHashMap<>();
+        double recordsPerSecond;
+        double cpuMicrosPerRecord;
+        boolean accounted;
+
+        Phase(
+                Map<TopicPartition, Long> start,
+                Map<TopicPartition, Long> end,
+                long records,
+                long documents,
+                long bytes) {
+            this.start = start;
+            this.end = end;
+            this.records = records;
+            this.documents = documents;
+            this.bytes = bytes;
+        }
+    }
+
+    /**
+     * Warms the service up, unmeasured: both mixes are produced live while it consumes them, until the JIT compiler's
+     * share of the service's CPU stays under {@code bench.warmup.jit.share} (5 %) over two consecutive 5-second windows
+     * (after at least {@code bench.warmup.min.records}), or {@code bench.warmup.max.seconds} pass; then waits until it
+     * has counted every document. False when it does not count them all.
+     */
+    private boolean warmUp(String bootstrap, Instance one, Map<String, Object> result) throws Exception {
+        long t0 = System.nanoTime();
+        AtomicLong stop = new AtomicLong(Long.MAX_VALUE);
+        List<Thread> threads = producers(bootstrap, Mix.BOTH, stop);
+        Map<String, Double> before = cpuSecondsByThreads(List.of(one));
+        List<Double> shares = new ArrayList<>();
+        boolean reached = false;
+        while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(warmupMaxSeconds)) {
+            Thread.sleep(5_000);
+            one.sample();
+            Map<String, Double> now = cpuSecondsByThreads(List.of(one));
+            double total = sum(now) - sum(before);
+            double jit = now.getOrDefault("jit", 0.0) - before.getOrDefault("jit", 0.0);
+            before = now;
+            double share = total <= 0 ? 1 : jit / total;
+            shares.add(round(share));
+            int n = shares.size();
+            if (records.get() >= warmupMinRecords
+                    && n >= 2
+                    && shares.get(n - 1) < warmupJitShare
+                    && shares.get(n - 2) < warmupJitShare) {
+                reached = true;
+                break;
+            }
+        }
+        stop.set(0);
+        join(threads);
+        boolean drained = one.awaitCount(documents.get(), log -> {});
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        result.put(
+                "warmup",
+                Map.of(
+                        "records", records.get(),
+                        "seconds", round(seconds),
+                        "jit_share_every_5s", shares,
+                        "jit_share_reached", reached,
+                        "accounted", drained));
+        log(
+                "warm-up: %d records in %.0f s, JIT share of the service's CPU every 5 s %s (%s)",
+                records.get(), seconds, shares, reached ? "below " + warmupJitShare : "NOT below " + warmupJitShare);
+        return drained;
+    }
+
+    /**
+     * One measured phase: the service is stopped (SIGSTOP) while the phase's records are produced, so that it then
+     * reads them at its own pace, alone on the machine, as the baselines do; continued (SIGCONT) and timed until it has
+     * counted every document, with the CPU time of each kind of its threads over that time.
+     */
+    private Phase phase(String bootstrap, Instance one, Mix mix) throws Exception {
+        boolean recording = mix.key.equals(jfrMix);
+        if (recording) {
+            one.jcmd("JFR.start", "name=phase", "settings=profile");
+        }
+        one.signal("STOP");
+        Map<TopicPartition, Long> start = endOffsets(bootstrap);
+        long r0 = records.get();
+        long d0 = documents.get();
+        long b0 = bytes.get();
+        long v0 = violatingConnections.get();
+        long t0 = System.nanoTime();
+        AtomicLong stop = new AtomicLong(r0 + target);
+        join(producers(bootstrap, mix, stop));
+        double produceSeconds = (System.nanoTime() - t0) / 1e9;
+        produceRate = (records.get() - r0) / produceSeconds;
+        Map<TopicPartition, Long> end = endOffsets(bootstrap);
+        Phase phase = new Phase(start, end, records.get() - r0, documents.get() - d0, bytes.get() - b0);
+        Map<String, Map.Entry<String, Double>> cpu0 = cpuByThread(one);
+        double process0 = cpuSeconds(List.of(one));
+        long from = System.nanoTime();
+        one.signal("CONT");
+        long[] doneAt = new long[1];
+        phase.accounted = one.awaitCount(documents.get(), at -> doneAt[0] = at);
+        Map<String, Map.Entry<String, Double>> cpu1 = cpuByThread(one);
+        double process1 = cpuSeconds(List.of(one));
+        if (recording) {
+            one.jcmd("JFR.stop", "name=phase", "filename=" + out.resolve("flowwatch-" + mix.key + ".jfr"));
+        }
+        double seconds = (doneAt[0] - from) / 1e9;
+        Map<String, Double> used = new TreeMap<>();
+        cpu1.forEach((tid, now) -> {
+            Map.Entry<String, Double> was = cpu0.get(tid);
+            used.merge(now.getKey(), now.getValue() - (was == null ? 0 : was.getValue()), Double::sum);
+        });
+        // threads that ended during the phase: their time is in the process's total, no longer in any thread's
+        double ended = (process1 - process0) - sum(used);
+        if (ended > 0.01) {
+            used.put("ended_threads", ended);
+        }
+        Map<String, Double> perRecord = new TreeMap<>();
+        used.forEach((kind, cpu) -> perRecord.put(kind, round(cpu * 1e6 / phase.records)));
+        double total = (process1 - process0) * 1e6 / phase.records;
+        phase.recordsPerSecond = seconds <= 0 ? 0 : phase.records / seconds;
+        phase.cpuMicrosPerRecord = total;
+        Map<String, Object> r = phase.result;
+        r.put("records", phase.records);
+        r.put("documents", phase.documents);
+        r.put("mean_record_bytes", phase.bytes / Math.max(1, phase.records));
+        r.put("violating_or_denied_connections", violatingConnections.get() - v0);
+        r.put("flowwatch_records_per_s", Math.round(phase.recordsPerSecond));
+        r.put("flowwatch_cpu_us_per_record", round(total));
+        r.put("flowwatch_cpu_us_per_record_without_jit", round(total - perRecord.getOrDefault("jit", 0.0)));
+        r.put("flowwatch_cpu_us_per_record_by_threads", perRecord);
+        r.put("jit_share", round(total <= 0 ? 0 : perRecord.getOrDefault("jit", 0.0) / total));
+        r.put("accounted", phase.accounted);
+        r.put("load_average", loadAverage());
+        log(
+                "%s mix: %d records (%d B each on average) in %.1f s: %.0f records/s, %.1f µs CPU per record %s, %s",
+                mix.key,
+                phase.records,
+                phase.bytes / Math.max(1, phase.records),
+                seconds,
+                phase.recordsPerSecond,
+                total,
+                perRecord,
+                phase.accounted ? "every document counted" : "NOT every document counted");
+        return phase;
+    }
+
+    /**
+     * The two yardsticks on each phase's records, each in a JVM of its own started for it once the service has stopped
+     * ({@link BaselineConsumer}: its CPU time counted like the service's, all its threads, and not the broker's, which
+     * runs in this JVM); each reads the normal records once unmeasured first (its JIT warm-up).
+     */
+    private void baselines(String bootstrap, Map<Mix, Phase> phases) throws Exception {
+        for (String mode : List.of("bare", "jackson")) {
+            List<Map<String, Object>> specs = new ArrayList<>();
+            for (Map.Entry<Mix, Phase> e : phases.entrySet()) {
+                Phase ph = e.getValue();
+                List<Map<String, Object>> ranges = new ArrayList<>();
+                ph.start.forEach((tp, start) -> ranges.add(Map.of(
+                        "topic", tp.topic(), "partition", tp.partition(), "start", start, "end", ph.end.get(tp))));
+                specs.add(Map.of(
+                        "name",
+                        e.getKey().key,
+                        "ranges",
+                        ranges,
+                        "records",
+                        ph.records,
+                        "expected",
+                        "bare".equals(mode) ? ph.bytes : ph.documents));
+            }
+            Path spec = out.resolve("baseline-" + mode + ".json");
+            JSON.writeValue(spec.toFile(), Map.of("bootstrap", bootstrap, "mode", mode, "phases", specs));
+            Path log = out.resolve("baseline-" + mode + ".log");
+            Process p = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Xmx1g",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            BaselineConsumer.class.getName(),
+                            spec.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            if (!p.waitFor(20, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("the " + mode + " baseline failed; see " + log);
+            }
+            List<String> lines = Files.readAllLines(log);
+            JsonNode measured = JSON.readTree(lines.get(lines.size() - 1));
+            phases.forEach((mix, phase) -> {
+                JsonNode m = measured.get(mix.key);
+                double cpu = m.get("cpu_us_per_record").asDouble();
+                double rate = m.get("records_per_s").asDouble();
+                phase.result.put(mode + "_records_per_s", Math.round(rate));
+                phase.result.put(mode + "_cpu_us_per_record", round(cpu));
+                phase.result.put("cpu_ratio_to_" + mode, round(phase.cpuMicrosPerRecord / cpu));
+                if ("bare".equals(mode)) {
+                    phase.result.put("rate_ratio_to_bare", round(phase.recordsPerSecond / rate));
+                }
+                log(
+                        "%s mix: %s consumer %.0f records/s at %.2f µs CPU per record; flowwatch %.2f µs = %.2f × that",
+                        mix.key, mode, rate, cpu, phase.cpuMicrosPerRecord, phase.cpuMicrosPerRecord / cpu);
+            });
+        }
+    }
+
+    private static double sum(Map<String, Double> cpu) {
+        return cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** The end offset of every input partition. */
+    private static Map<TopicPartition, Long> endOffsets(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            for (var d : admin.describeTopics(INPUTS)
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .values()) {
+                d.partitions()
+                        .forEach(p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest()));
+            }
+            Map<TopicPartition, Long> out = new LinkedHashMap<>();
+            admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ producing
+
+    /** Starts the producer threads for a mix; each stops once {@link #records} reaches {@code stop}. */
+    private List<Thread> producers(String bootstrap, Mix mix, AtomicLong stop) {
         List<Thread> threads = new ArrayList<>();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
         for (int i = 0; i < producers; i++) {
-            int seed = i;
+            int seed = i + 1000 * mix.ordinal() + 17 * generation++;
             Thread t = new Thread(
                     () -> {
                         try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 20)) {
-                            generate(producer, new Random(42 + seed));
+                            generate(producer, new Random(42 + seed), mix, stop);
                         } catch (Throwable e) {
                             failures.add(e);
                         }
@@ -258,6 +473,10 @@ public final class ThroughputBenchmark {
             t.start();
             threads.add(t);
         }
+        return threads;
+    }
+
+    private void join(List<Thread> threads) throws InterruptedException {
         for (Thread t : threads) {
             t.join();
         }
@@ -266,13 +485,19 @@ public final class ThroughputBenchmark {
         }
     }
 
-    /** The mix a cluster produces: mostly Hubble (with replies), some Calico, a few audit events, ~1 % violations. */
-    private void generate(KafkaProducer<byte[], byte[]> producer, Random random) {
+    /** Produces a mix until {@link #records} reaches {@code stop}. */
+    private void generate(KafkaProducer<byte[], byte[]> producer, Random random, Mix mix, AtomicLong stop) {
         DemoRecords demo = new DemoRecords(random, Clock.systemUTC());
-        while (records.get() < target) {
+        AttackTraffic attack = new AttackTraffic(random, Clock.systemUTC());
+        long connections = 0;
+        while (records.get() < stop.get()) {
+            boolean attacking = mix == Mix.ATTACK || (mix == Mix.BOTH && (connections++ / 1000) % 2 == 1);
             List<DemoRecords.Output> batch;
             boolean violation = false;
-            if (random.nextInt(100) < 2) {
+            if (attacking) {
+                batch = attack.next();
+                violation = batch.get(0).value().contains("\"verdict\":\"DROPPED\"");
+            } else if (random.nextInt(100) < 2) {
                 batch = demo.nextAudit(random.nextInt(50) == 0);
             } else {
                 violation = random.nextInt(100) == 0;
@@ -288,6 +513,7 @@ public final class ThroughputBenchmark {
             for (DemoRecords.Output o : batch) {
                 if (probeTemplate == null
                         && violation
+                        && !attacking
                         && DemoTopics.HUBBLE.equals(o.topic())
                         && o.value().contains("\"verdict\":\"DROPPED\"")
                         && PORT.matcher(o.value()).find()) {
@@ -300,7 +526,7 @@ public final class ThroughputBenchmark {
                 documents.addAndGet(documentsIn(value));
                 bytes.addAndGet(value.length);
                 perTopic.computeIfAbsent(o.topic(), k -> new AtomicLong()).incrementAndGet();
-                if (replayPool.size() < 50_000) {
+                if (replayPool.size() < 50_000 && mix == Mix.BOTH) {
                     replayPool.add(new byte[][] {o.topic().getBytes(StandardCharsets.UTF_8), key, value});
                 }
             }
@@ -339,108 +565,6 @@ public final class ThroughputBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------ (a) baselines
-
-    /** A baseline consumer's rate, and the CPU its JVM used per record (all threads: JIT and GC included). */
-    private record Baseline(double recordsPerSecond, double cpuMicrosPerRecord) {}
-
-    /** A bare KafkaConsumer reading every input record as bytes: the machine's limit. */
-    private Baseline bareConsumer(String bootstrap) {
-        return consumeAll(bootstrap, "bare consumer", value -> value.length, bytes.get());
-    }
-
-    /**
-     * A KafkaConsumer that also binds every document of every record to a Jackson tree, and does nothing else: the
-     * issue's second yardstick ("a consumer that also binds JSON with Jackson"), on the same records.
-     */
-    private Baseline jacksonConsumer(String bootstrap) {
-        ObjectReader reader = JSON.readerFor(JsonNode.class);
-        long[] fields = new long[1];
-        Baseline b = consumeAll(
-                bootstrap,
-                "Jackson consumer",
-                value -> {
-                    long n = 0;
-                    try (MappingIterator<JsonNode> docs = reader.readValues(value)) {
-                        while (docs.hasNextValue()) {
-                            fields[0] += docs.nextValue().size();
-                            n++;
-                        }
-                    } catch (IOException e) {
-                        throw new IllegalStateException("a produced record is not JSON", e);
-                    }
-                    return n;
-                },
-                documents.get());
-        if (fields[0] == 0) {
-            throw new IllegalStateException("the Jackson consumer bound no field");
-        }
-        return b;
-    }
-
-    /**
-     * Reads every input record from the beginning, applying {@code work} to each value; fails unless the sum of what
-     * {@code work} returned equals {@code expected}.
-     */
-    private Baseline consumeAll(String bootstrap, String what, ToLongFunction<byte[]> work, long expected) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // large fetches and polls: the consumer at its fastest here (flowwatch's channels fetch less at a
-        // time, for latency: docs/performance.md), so the yardstick is not made easier to approach
-        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : INPUTS) {
-                for (PartitionInfo p : consumer.partitionsFor(topic)) {
-                    partitions.add(new TopicPartition(topic, p.partition()));
-                }
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long total = records.get();
-            long seen = 0;
-            long checksum = 0;
-            long first = 0;
-            long firstCount = 0;
-            double cpuAtFirst = 0;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (seen < total && System.nanoTime() < deadline) {
-                ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
-                if (polled.isEmpty()) {
-                    continue;
-                }
-                if (first == 0) {
-                    first = System.nanoTime();
-                    firstCount = polled.count();
-                    cpuAtFirst = ownCpuSeconds();
-                }
-                for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    checksum += work.applyAsLong(r.value());
-                }
-                seen += polled.count();
-            }
-            long elapsed = System.nanoTime() - first;
-            double cpu = ownCpuSeconds() - cpuAtFirst;
-            if (seen != total || checksum != expected) {
-                throw new IllegalStateException(what + " read " + seen + " records (checksum " + checksum + ") of "
-                        + total + " (checksum " + expected + ")");
-            }
-            return new Baseline((seen - firstCount) / (elapsed / 1e9), cpu * 1e6 / Math.max(1, seen - firstCount));
-        }
-    }
-
-    /** CPU seconds this JVM has used so far; 0 where there is no /proc. */
-    private static double ownCpuSeconds() {
-        try {
-            return statCpuSeconds(Files.readString(Path.of("/proc/self/stat")));
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
 
     // ------------------------------------------------------------------------------------------ (b) flowwatch
 
@@ -484,6 +608,25 @@ public final class ThroughputBenchmark {
             } catch (IOException | RuntimeException e) {
                 return Map.of();
             }
+        }
+        return out;
+    }
+
+    /** CPU seconds each thread of an instance has used so far, with its kind, by thread id; empty without /proc. */
+    private static Map<String, Map.Entry<String, Double>> cpuByThread(Instance i) {
+        Map<String, Map.Entry<String, Double>> out = new LinkedHashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + i.process.pid() + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    double cpu = statCpuSeconds(Files.readString(task.resolve("stat")));
+                    out.put(task.getFileName().toString(), Map.entry(threadKind(name), cpu));
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
         }
         return out;
     }
@@ -957,6 +1100,7 @@ public final class ThroughputBenchmark {
 
         private final Path log;
         private long peakHeap;
+        private boolean metricsUp;
         private long lastHeap;
         private long lastOldGen;
 
@@ -1004,6 +1148,83 @@ public final class ThroughputBenchmark {
                     bench, number, p, "http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort, log);
         }
 
+        /** Waits until the metrics endpoint answers. */
+        void awaitUp() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < deadline) {
+                if (sample() >= 0 && metricsUp) {
+                    return;
+                }
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("flowwatch exited with " + process.exitValue() + "; see " + log);
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("flowwatch did not start in 120 s; see " + log);
+        }
+
+        /** Runs a jcmd command against the process. */
+        void jcmd(String... command) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid())));
+            cmd.addAll(List.of(command));
+            new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start()
+                    .waitFor();
+        }
+
+        /** Sends a signal (STOP, CONT) to the process. */
+        void signal(String name) throws IOException, InterruptedException {
+            int code = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
+            if (code != 0) {
+                throw new IllegalStateException("kill -" + name + " failed with " + code);
+            }
+        }
+
+        /**
+         * Waits until the instance has counted {@code expected} documents, sampling every second and every 100 ms
+         * near the end; gives {@code doneAt} the time it got there, then looks again 1.5 s later (a fast wrong answer
+         * could overshoot). True when it counted exactly {@code expected}.
+         */
+        boolean awaitCount(long expected, java.util.function.LongConsumer doneAt) throws InterruptedException {
+            long start = System.nanoTime();
+            long startCount = sample();
+            long lastChange = start;
+            long previous = startCount;
+            while (true) {
+                long now = System.nanoTime();
+                long count = sample();
+                if (count >= expected) {
+                    doneAt.accept(now);
+                    break;
+                }
+                if (count != previous) {
+                    lastChange = now;
+                    previous = count;
+                }
+                if (!process.isAlive()) {
+                    ThroughputBenchmark.log("instance %d exited with %d; see %s", number, process.exitValue(), log);
+                    return false;
+                }
+                if (now - lastChange > TimeUnit.SECONDS.toNanos(60)) {
+                    ThroughputBenchmark.log("no progress for 60 s at %d of %d documents", count, expected);
+                    return false;
+                }
+                Thread.sleep(samplingPause(start, startCount, now, count, expected));
+            }
+            Thread.sleep(1500);
+            long settled = sample();
+            if (settled != expected) {
+                ThroughputBenchmark.log("counted %d documents, expected %d", settled, expected);
+            }
+            return settled == expected;
+        }
+
         /** flows + rejected + audit events so far (0 while not up); samples the heap. */
         long sample() {
             String text;
@@ -1016,6 +1237,7 @@ public final class ThroughputBenchmark {
                 if (r.statusCode() != 200) {
                     return 0;
                 }
+                metricsUp = true;
                 text = r.body();
             } catch (IOException e) {
                 return 0;

@@ -1,0 +1,160 @@
+package ai.matih.flowwatch.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The throughput benchmark's yardsticks, run in a JVM of their own so that their CPU time is counted as the service's
+ * is (every thread of the process: consumer, JIT compiler, GC) and the broker's is not: {@code bare} reads each
+ * record's bytes and does nothing else (the machine's limit); {@code jackson} also binds every document to a Jackson
+ * {@code JsonNode}. Reads the phases the spec file names (per partition, the offsets from start to end), the first
+ * once more unmeasured before all (its JIT warm-up); prints one JSON line: per phase, records/s and CPU µs per record.
+ */
+public final class BaselineConsumer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BaselineConsumer() {}
+
+    public static void main(String[] args) throws IOException {
+        JsonNode spec = JSON.readTree(Path.of(args[0]).toFile());
+        String bootstrap = spec.get("bootstrap").asText();
+        ToLongFunction<byte[]> work = work(spec.get("mode").asText());
+        List<JsonNode> phases = new ArrayList<>();
+        spec.get("phases").forEach(phases::add);
+        consume(bootstrap, work, phases.get(0));
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (JsonNode phase : phases) {
+            out.put(phase.get("name").asText(), consume(bootstrap, work, phase));
+        }
+        System.out.println(JSON.writeValueAsString(out));
+    }
+
+    private static ToLongFunction<byte[]> work(String mode) {
+        if ("bare".equals(mode)) {
+            return value -> value.length;
+        }
+        ObjectReader reader = JSON.readerFor(JsonNode.class);
+        return value -> {
+            long n = 0;
+            long fields = 0;
+            try (MappingIterator<JsonNode> docs = reader.readValues(value)) {
+                while (docs.hasNextValue()) {
+                    fields += docs.nextValue().size();
+                    n++;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("a produced record is not JSON", e);
+            }
+            if (fields == 0) {
+                throw new IllegalStateException("a document bound no field");
+            }
+            return n;
+        };
+    }
+
+    /**
+     * Reads a phase's records, applying {@code work} to each value; fails unless the sum of what it returned equals
+     * the phase's {@code expected}. Timed from the first poll that returned records, with the CPU time this JVM used
+     * meanwhile.
+     */
+    private static Map<String, Object> consume(String bootstrap, ToLongFunction<byte[]> work, JsonNode phase) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // large fetches and polls: the consumer at its fastest (flowwatch's channels fetch 1 MB per partition and
+        // poll 500 records at a time, for latency), so the yardstick is not made easier to approach; 1 MB per
+        // partition, so that little is fetched past a phase's end (a partition is paused there)
+        c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        Map<TopicPartition, Long> end = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            List<TopicPartition> empty = new ArrayList<>();
+            List<TopicPartition> all = new ArrayList<>();
+            Map<TopicPartition, Long> start = new HashMap<>();
+            for (JsonNode r : phase.get("ranges")) {
+                TopicPartition tp = new TopicPartition(
+                        r.get("topic").asText(), r.get("partition").asInt());
+                all.add(tp);
+                start.put(tp, r.get("start").asLong());
+                end.put(tp, r.get("end").asLong());
+                if (r.get("start").asLong() >= r.get("end").asLong()) {
+                    empty.add(tp);
+                }
+            }
+            consumer.assign(all);
+            start.forEach(consumer::seek);
+            consumer.pause(empty);
+            long total = phase.get("records").asLong();
+            long expected = phase.get("expected").asLong();
+            long seen = 0;
+            long checksum = 0;
+            long first = 0;
+            double cpuAtFirst = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (seen < total && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                if (first == 0) {
+                    first = System.nanoTime();
+                    cpuAtFirst = ownCpuSeconds();
+                }
+                for (TopicPartition tp : polled.partitions()) {
+                    long last = end.get(tp);
+                    for (ConsumerRecord<byte[], byte[]> r : polled.records(tp)) {
+                        if (r.offset() >= last) {
+                            break;
+                        }
+                        checksum += work.applyAsLong(r.value());
+                        seen++;
+                    }
+                    if (consumer.position(tp) >= last) {
+                        consumer.pause(List.of(tp));
+                    }
+                }
+            }
+            long elapsed = System.nanoTime() - first;
+            double cpu = ownCpuSeconds() - cpuAtFirst;
+            if (seen != total || checksum != expected) {
+                throw new IllegalStateException("read " + seen + " records (checksum " + checksum + ") of " + total
+                        + " (checksum " + expected + ")");
+            }
+            return Map.of("records_per_s", seen / (elapsed / 1e9), "cpu_us_per_record", cpu * 1e6 / seen);
+        }
+    }
+
+    /** CPU seconds (user + system) this JVM has used so far, all threads, from /proc; 0 where there is none. */
+    private static double ownCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}
