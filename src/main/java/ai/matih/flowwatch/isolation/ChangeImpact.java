@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The change impact (behind {@code POST /api/v1/policy/impact}): a candidate change (policies added, changed or
@@ -27,8 +28,10 @@ import java.util.TreeSet;
  * findings it opens and closes ({@link IsolationAudit} before and after) and the recently observed connections
  * ({@link RecentConnections}) whose NetworkPolicy verdict it changes. Nothing is applied for real.
  *
- * <p>Scoped to one tenant, only the tenant's findings decided by its own policies alone are shown, and only
- * connections the tenant's memory holds, with the rules of other namespaces left out of their {@code decidedBy}.
+ * <p>Scoped to one tenant, the findings are the tenant's own-half view ({@link IsolationAudit#tenantView}: its own
+ * policies and the isolation model only) before and after the change, compared as the tenant is shown them, so what
+ * it learns depends on its own policies alone; the connections are those the tenant's memory holds, judged by the
+ * policies in force as a record would be, with the rules of other namespaces left out of their {@code decidedBy}.
  */
 @ApplicationScoped
 public class ChangeImpact {
@@ -88,15 +91,30 @@ public class ChangeImpact {
                                 before.networkPolicies().size(),
                                 after.networkPolicies().size()));
         if (work > maxWork) {
-            return new ImpactOutcome.TooMuchWork(connections.size() + " recently observed connections × "
-                    + after.networkPolicies().size() + " NetworkPolicies is " + work + " evaluations; at most "
-                    + maxWork + " are done per request");
+            return new ImpactOutcome.TooMuchWork(
+                    tenant == null
+                            ? connections.size() + " recently observed connections × "
+                                    + after.networkPolicies().size() + " NetworkPolicies is " + work
+                                    + " evaluations; at most " + maxWork + " are done per request"
+                            // the cluster's number of policies is not the tenant's to learn
+                            : connections.size() + " recently observed connections of the tenant, each judged"
+                                    + " against the NetworkPolicies in force, are more evaluations than the at most "
+                                    + maxWork + " done per request");
         }
         Set<String> own = tenant == null ? null : namespacesOf(tenant, before, after);
-        IsolationReport audited = new Auditor(before, beforeEngine, now).report();
-        IsolationReport changed = new Auditor(after, afterEngine, now).report();
-        List<FindingChange> opened = difference(changed, audited, tenant, own);
-        List<FindingChange> closed = difference(audited, changed, tenant, own);
+        List<FindingChange> opened;
+        List<FindingChange> closed;
+        if (tenant == null) {
+            IsolationReport audited = new Auditor(before, beforeEngine, now).report();
+            IsolationReport changed = new Auditor(after, afterEngine, now).report();
+            opened = difference(changed, audited);
+            closed = difference(audited, changed);
+        } else {
+            List<Finding> was = ownView(before, tenant, profile, now);
+            List<Finding> will = ownView(after, tenant, profile, now);
+            opened = difference(tenant, will, was);
+            closed = difference(tenant, was, will);
+        }
         List<VerdictChange> verdicts = new ArrayList<>();
         for (Held h : connections) {
             Observation was = Observation.judge(h.connection(), before, beforeEngine, now);
@@ -135,40 +153,42 @@ public class ChangeImpact {
         return names;
     }
 
+    /**
+     * The tenant's findings in this snapshot as its own half judges them ({@link IsolationAudit#tenantView}), as
+     * the tenant is shown them ({@link TenantIsolation#viewedBy}, the ends left for the caller to redact): only its
+     * own policies decide them, so a door its change opens is shown even when no rule decides it (a default deny
+     * deleted), and another tenant's policies, peers and counts never show; empty when it has no namespace there.
+     */
+    static List<Finding> ownView(Topology topology, String tenant, CniProfile profile, Instant now) {
+        TenantIsolation entry = IsolationAudit.tenantView(topology, tenant, profile, now);
+        return entry == null
+                ? List.of()
+                : entry.viewedBy(tenant, UnaryOperator.identity()).findings();
+    }
+
     /** The findings of {@code in} that {@code notIn} does not have, per tenant, open doors first. */
-    private static List<FindingChange> difference(
-            IsolationReport in, IsolationReport notIn, String tenant, Set<String> own) {
+    private static List<FindingChange> difference(IsolationReport in, IsolationReport notIn) {
         List<FindingChange> found = new ArrayList<>();
         for (TenantIsolation entry : in.tenants()) {
-            if (tenant != null && !tenant.equals(entry.tenant())) {
-                continue;
-            }
             TenantIsolation other = notIn.tenant(entry.tenant());
-            Set<Finding.Key> there = new HashSet<>();
-            if (other != null) {
-                other.findings().forEach(f -> there.add(f.key()));
-            }
-            for (Finding f : entry.findings()) {
-                if (!there.contains(f.key()) && (own == null || decidedOnlyBy(f.decidedBy(), own))) {
-                    found.add(FindingChange.of(entry.tenant(), f));
-                }
-            }
+            found.addAll(difference(entry.tenant(), entry.findings(), other == null ? List.of() : other.findings()));
         }
         found.sort(Comparator.comparing(FindingChange::kind));
         return found;
     }
 
-    /** True when some rules decided it and every one lies in these namespaces. */
-    static boolean decidedOnlyBy(List<String> decidedBy, Set<String> namespaces) {
-        if (decidedBy.isEmpty()) {
-            return false;
-        }
-        for (String rule : decidedBy) {
-            if (!namespaces.contains(namespaceOf(rule))) {
-                return false;
+    /** The tenant's findings of {@code in} that {@code notIn} does not have, open doors first. */
+    private static List<FindingChange> difference(String tenant, List<Finding> in, List<Finding> notIn) {
+        Set<Finding.Key> there = new HashSet<>();
+        notIn.forEach(f -> there.add(f.key()));
+        List<FindingChange> found = new ArrayList<>();
+        for (Finding f : in) {
+            if (!there.contains(f.key())) {
+                found.add(FindingChange.of(tenant, f));
             }
         }
-        return true;
+        found.sort(Comparator.comparing(FindingChange::kind));
+        return found;
     }
 
     /** The rules of these namespaces only (all of them when {@code namespaces} is null). */

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code POST /api/v1/policy/impact} and {@code GET /api/v1/isolation/recommendation} over HTTP on the demo topology,
  * with an admin's and tenants' tokens: what a change opens, closes and flips among the recently observed connections;
- * a tenant changes only its own namespaces and sees only its own; the recommendation's DNS rule names the cluster DNS
- * pods.
+ * a tenant changes only its own namespaces and sees only its own, judged by its own half (a door no rule decides
+ * included); the recommendation's DNS rule names the cluster DNS pods.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaBroker.class, restrictToAnnotatedClass = false)
@@ -199,6 +199,56 @@ class ImpactEndToEndTest {
         assertThat(globex.jsonPath().getList("connections.tenant", String.class))
                 .allSatisfy(t -> assertThat(t).isEqualTo("globex"));
         assertThat(globex.asString()).doesNotContain("acme").doesNotContain("initech");
+    }
+
+    @Test
+    void aTenantDeletingWhatHeldItsIngressIsShownTheDoorNoRuleDecidesAndFailsTheCheck() throws Exception {
+        // Given / When: acme-corp deletes its default deny and its ingress allow-list, nothing selects its pods
+        Response r = impact(
+                Tokens.tenant("acme-corp"),
+                Map.of(
+                        "deleted",
+                        List.of(
+                                Map.of("namespace", ACME, "name", "default-deny-all"),
+                                Map.of("namespace", ACME, "name", "allow-ingress"))));
+        // Then: the door is shown although no rule decides it, so the CI check fails
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        List<Map<String, Object>> open = r.jsonPath().getList("opened.findAll { it.kind == 'PERMITS_FORBIDDEN' }");
+        assertThat(open).anySatisfy(f -> {
+            assertThat(f).containsEntry("direction", "INGRESS").containsEntry("tenant", "acme-corp");
+            assertThat((Map<String, Object>) f.get("peer")).isEqualTo(Map.of("class", "tenant"));
+            assertThat((List<String>) f.get("decidedBy")).isEmpty();
+        });
+        assertThat(r.asString()).doesNotContain("globex").doesNotContain("initech");
+    }
+
+    @Test
+    void aTenantDeletingItsDnsRuleIsShownTheDnsDenialAndItsObservedDnsConnectionByItsOwnPoliciesOnly()
+            throws Exception {
+        // Given / When
+        Response r = impact(
+                Tokens.tenant("acme-corp"),
+                Map.of("deleted", List.of(Map.of("namespace", ACME, "name", "allow-egress"))));
+        // Then
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        JsonPath json = r.jsonPath();
+        assertThat(json.getList("opened.findAll { it.kind == 'DENIES_PERMITTED' }.peer.class", String.class))
+                .contains("dns");
+        assertThat(json.getList("closed.findAll { it.kind == 'PERMITS_FORBIDDEN' }.decidedBy.flatten()", String.class))
+                .contains(ACME + "/allow-egress#egress[2]");
+        List<Map<String, Object>> dns = json.getList("connections.findAll { it.port == 53 }");
+        assertThat(dns).anySatisfy(c -> {
+            assertThat((Map<String, Object>) c.get("destination")).containsEntry("namespace", "kube-system");
+            assertThat((Map<String, Object>) c.get("before")).containsEntry("verdict", "ALLOW");
+            assertThat((Map<String, Object>) c.get("after")).containsEntry("verdict", "DENY");
+        });
+        assertThat(json.getList("opened.decidedBy.flatten()", String.class))
+                .allSatisfy(rule -> assertThat(rule).startsWith(ACME + "/"));
+        assertThat(json.getList("connections.before.decidedBy.flatten()", String.class))
+                .allSatisfy(rule -> assertThat(rule).startsWith(ACME + "/"));
+        assertThat(json.getList("connections.after.decidedBy.flatten()", String.class))
+                .allSatisfy(rule -> assertThat(rule).startsWith(ACME + "/"));
+        assertThat(r.asString()).doesNotContain("globex").doesNotContain("initech");
     }
 
     @Test
