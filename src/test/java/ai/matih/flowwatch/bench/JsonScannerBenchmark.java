@@ -36,7 +36,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Time per record (ns/op) of decoding the same record values five ways, one record per invocation, cycling through
- * {@value #RECORDS} records of one set ({@link ScannerBenchmarkRecords}: Hubble, Calico, label-heavy Hubble):
+ * {@value #RECORDS} records of one set ({@link ScannerBenchmarkRecords}: Hubble, Calico, label-heavy Hubble with the
+ * same endpoints again and again, and with a new endpoint in every line):
  *
  * <ul>
  *   <li>{@code production}: {@link RecordDecoder} as the service runs it for one record (size and UTF-8 checks, the
@@ -72,7 +73,7 @@ public class JsonScannerBenchmark {
     /** The Kafka timestamp given with every record. */
     static final Instant RECEIVED = Instant.parse("2026-12-01T10:00:00Z");
 
-    @Param({"HUBBLE", "CALICO", "HUBBLE_LABEL_HEAVY"})
+    @Param({"HUBBLE", "CALICO", "HUBBLE_LABEL_HEAVY", "HUBBLE_LABEL_HEAVY_DISTINCT"})
     ScannerBenchmarkRecords records;
 
     private byte[][] values;

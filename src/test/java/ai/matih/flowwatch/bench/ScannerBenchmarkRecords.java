@@ -22,7 +22,7 @@ import java.util.Random;
  * the demo generator ({@link DemoRecords}, fixed seed, 1 % violating connections, a clock that advances a
  * millisecond per reading), and Hubble lines whose pod endpoints carry 25-40 more {@code k8s:} labels each (the
  * labels a Helm chart, a service mesh, a cost tool and a team add), the same ones for a pod in every line it appears
- * in, as in a real cluster.
+ * in, as in a real cluster; and those lines again with one label that differs in every line.
  */
 public enum ScannerBenchmarkRecords {
     /** Hubble exporter lines ({@code hubble-flows}), one per record. */
@@ -30,7 +30,13 @@ public enum ScannerBenchmarkRecords {
     /** Calico Enterprise lines and Goldmane flows (Whisker form, emitter NDJSON) as on {@code calico-flows}. */
     CALICO,
     /** The Hubble lines of {@link #HUBBLE} with 25-40 more labels per pod endpoint. */
-    HUBBLE_LABEL_HEAVY;
+    HUBBLE_LABEL_HEAVY,
+    /**
+     * The lines of {@link #HUBBLE_LABEL_HEAVY} with one more label whose value differs in every line (a rollout
+     * revision), so that no endpoint object repeats: an attacker's records, or a cluster in heavy churn, where no
+     * memo of endpoints helps.
+     */
+    HUBBLE_LABEL_HEAVY_DISTINCT;
 
     /** The format whose topic the records are read from. */
     String format() {
@@ -42,7 +48,8 @@ public enum ScannerBenchmarkRecords {
         return switch (this) {
             case HUBBLE -> demo(DemoTopics.HUBBLE, count);
             case CALICO -> demo(DemoTopics.CALICO, count);
-            case HUBBLE_LABEL_HEAVY -> withMoreLabels(demo(DemoTopics.HUBBLE, count));
+            case HUBBLE_LABEL_HEAVY -> withMoreLabels(demo(DemoTopics.HUBBLE, count), false);
+            case HUBBLE_LABEL_HEAVY_DISTINCT -> withMoreLabels(demo(DemoTopics.HUBBLE, count), true);
         };
     }
 
@@ -111,14 +118,14 @@ public enum ScannerBenchmarkRecords {
         return out.toArray(byte[][]::new);
     }
 
-    private static byte[][] withMoreLabels(byte[][] lines) {
+    private static byte[][] withMoreLabels(byte[][] lines, boolean distinct) {
         byte[][] out = new byte[lines.length][];
         for (int i = 0; i < lines.length; i++) {
             try {
                 ObjectNode line = (ObjectNode) JSON.readTree(lines[i]);
                 JsonNode flow = line.get("flow");
-                addLabels(flow.get("source"));
-                addLabels(flow.get("destination"));
+                addLabels(flow.get("source"), distinct ? "r" + i + "-s" : null);
+                addLabels(flow.get("destination"), distinct ? "r" + i + "-d" : null);
                 out[i] = JSON.writeValueAsBytes(line);
             } catch (IOException e) {
                 throw new IllegalStateException("demo line " + i, e);
@@ -127,8 +134,11 @@ public enum ScannerBenchmarkRecords {
         return out;
     }
 
-    /** 25-40 more labels on a pod endpoint, chosen from the pod's name so that a pod always carries the same ones. */
-    private static void addLabels(JsonNode endpoint) {
+    /**
+     * 25-40 more labels on a pod endpoint, chosen from the pod's name so that a pod always carries the same ones,
+     * and the {@code revision} label unless null.
+     */
+    private static void addLabels(JsonNode endpoint, String revision) {
         if (endpoint == null || !endpoint.hasNonNull("pod_name")) {
             return;
         }
@@ -140,6 +150,9 @@ public enum ScannerBenchmarkRecords {
         ArrayNode labels = (ArrayNode) endpoint.get("labels");
         for (String key : keys.subList(0, count)) {
             labels.add("k8s:" + key + "=" + value(key, pod, random));
+        }
+        if (revision != null) {
+            labels.add("k8s:rollout.example.com/revision=" + revision);
         }
     }
 
