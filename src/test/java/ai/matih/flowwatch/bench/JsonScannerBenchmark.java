@@ -36,7 +36,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Time per record (ns/op) of decoding the same record values five ways, one record per invocation, cycling through
- * {@value #RECORDS} records of one set ({@link ScannerBenchmarkRecords}: Hubble, Calico, label-heavy Hubble with the
+ * the records of one set ({@link ScannerBenchmarkRecords}: Hubble, Calico, label-heavy Hubble with the
  * same endpoints again and again, and with a new endpoint in every line):
  *
  * <ul>
@@ -67,9 +67,6 @@ import org.openjdk.jmh.infra.Blackhole;
         jvmArgs = {"-Xmx1g"})
 public class JsonScannerBenchmark {
 
-    /** Records per set: a power of two, cycled. */
-    static final int RECORDS = 4096;
-
     /** The Kafka timestamp given with every record. */
     static final Instant RECEIVED = Instant.parse("2026-12-01T10:00:00Z");
 
@@ -84,7 +81,7 @@ public class JsonScannerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        values = records.build(RECORDS);
+        values = records.build(records.records());
         contenders = new Contenders(records.format());
         List<String> differences = contenders.differences(values);
         if (!differences.isEmpty()) {
@@ -102,7 +99,7 @@ public class JsonScannerBenchmark {
 
     private byte[] next() {
         byte[] value = values[next];
-        next = (next + 1) & (RECORDS - 1);
+        next = (next + 1) & (values.length - 1);
         return value;
     }
 

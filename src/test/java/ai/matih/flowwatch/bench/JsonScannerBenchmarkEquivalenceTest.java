@@ -20,7 +20,7 @@ class JsonScannerBenchmarkEquivalenceTest {
     @EnumSource(ScannerBenchmarkRecords.class)
     void everyContenderDecodesTheProductionDecodersFlowsFromEveryBenchmarkRecord(ScannerBenchmarkRecords set) {
         // Given
-        byte[][] values = set.build(JsonScannerBenchmark.RECORDS);
+        byte[][] values = set.build(set.records());
         JsonScannerBenchmark.Contenders contenders = new JsonScannerBenchmark.Contenders(set.format());
 
         // When
@@ -36,7 +36,7 @@ class JsonScannerBenchmarkEquivalenceTest {
     @EnumSource(ScannerBenchmarkRecords.class)
     void theFastPathTakesEveryBenchmarkRecordSoTheScannerIsWhatIsMeasured(ScannerBenchmarkRecords set) {
         // Given
-        byte[][] values = set.build(JsonScannerBenchmark.RECORDS);
+        byte[][] values = set.build(set.records());
         JsonScannerBenchmark.Contenders contenders = new JsonScannerBenchmark.Contenders(set.format());
 
         // When

@@ -43,6 +43,15 @@ public enum ScannerBenchmarkRecords {
         return this == CALICO ? "calico" : "hubble";
     }
 
+    /**
+     * How many records the benchmark cycles through: 4,096, or for {@link #HUBBLE_LABEL_HEAVY_DISTINCT} 16,384, so
+     * that an endpoint has left the memo's 4,096 slots (almost surely) before its line comes round again. A power of
+     * two.
+     */
+    int records() {
+        return this == HUBBLE_LABEL_HEAVY_DISTINCT ? 16_384 : 4096;
+    }
+
     /** {@code count} record values, the same for every call. */
     byte[][] build(int count) {
         return switch (this) {
