@@ -86,7 +86,11 @@ public sealed interface PolicyEndpoint permits PolicyEndpoint.Pod, PolicyEndpoin
             Objects.requireNonNull(namespace, "namespace");
             Objects.requireNonNull(name, "name");
             labels = labels == null ? null : Map.copyOf(labels);
-            if (namespaceLabels != null) {
+            if (namespaceLabels != null && namespaceLabels.containsKey(NAME_LABEL)) {
+                // a known namespace's labels carry the name already: kept as they are when unmodifiable, so
+                // that the per-record endpoint shares them and compares equal by identity
+                namespaceLabels = Map.copyOf(namespaceLabels);
+            } else if (namespaceLabels != null) {
                 Map<String, String> withName = new LinkedHashMap<>(namespaceLabels);
                 withName.putIfAbsent(NAME_LABEL, namespace);
                 namespaceLabels = Map.copyOf(withName);

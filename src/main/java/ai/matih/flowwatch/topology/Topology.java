@@ -127,7 +127,7 @@ public record Topology(
             return null;
         }
         PodInfo pod = podsByIp.get(ip);
-        if (pod == null) {
+        if (pod == null && !isCanonicalIpv4(ip)) {
             IPAddress parsed = parseIp(ip);
             if (parsed != null) {
                 pod = podsByIp.get(parsed.toCanonicalString());
@@ -145,7 +145,7 @@ public record Topology(
             return null;
         }
         String node = nodesByIp.get(ip);
-        if (node == null) {
+        if (node == null && !isCanonicalIpv4(ip)) {
             IPAddress parsed = parseIp(ip);
             if (parsed != null) {
                 node = nodesByIp.get(parsed.toCanonicalString());
@@ -183,6 +183,43 @@ public record Topology(
     }
 
     /** Parses an IP; null when the text is null or not an address. */
+    /**
+     * True when {@code text} is an IPv4 address written as its canonical string (four decimal numbers 0–255 without
+     * leading zeros, dot-separated), the form the IP indexes are keyed by: a miss for it needs no parse to be sure.
+     */
+    static boolean isCanonicalIpv4(String text) {
+        int n = text.length();
+        if (n < 7 || n > 15) {
+            return false;
+        }
+        int parts = 0;
+        int i = 0;
+        while (i < n) {
+            int start = i;
+            int value = 0;
+            while (i < n && text.charAt(i) != '.') {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9' || i - start == 3) {
+                    return false;
+                }
+                value = value * 10 + (c - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || value > 255 || (digits > 1 && text.charAt(start) == '0')) {
+                return false;
+            }
+            parts++;
+            if (i < n) {
+                i++; // the dot
+                if (i == n) {
+                    return false;
+                }
+            }
+        }
+        return parts == 4;
+    }
+
     public static IPAddress parseIp(String text) {
         if (text == null || text.isEmpty()) {
             return null;

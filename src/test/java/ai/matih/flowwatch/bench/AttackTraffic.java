@@ -10,8 +10,8 @@ import java.util.Random;
 
 /**
  * The "attack" mix of the throughput benchmark: Hubble exporter lines only (one topic), for pods the demo topology does
- * not list (workloads it has never seen, in the tenants' namespaces, each endpoint carrying 11–15 labels as Helm
- * charts and operators leave them, twice the demo pods'), of which:
+ * not list (workloads it has never seen, in the tenants' namespaces, each endpoint carrying 8–10 labels (Helm's,
+ * Cilium's, and up to two more), one in ten label-heavy (35)), of which:
  *
  * <ul>
  *   <li>about 85 % of connections are permitted traffic inside a tenant namespace (three lines each, as Cilium reports
@@ -134,18 +134,14 @@ final class AttackTraffic {
         List<String> labels = new ArrayList<>();
         labels.add("k8s:app=" + workload);
         labels.add("k8s:app.kubernetes.io/name=" + workload);
-        labels.add("k8s:app.kubernetes.io/instance=" + workload + "-" + tenant);
-        labels.add("k8s:app.kubernetes.io/managed-by=Helm");
-        labels.add("k8s:helm.sh/chart=" + workload + "-" + random.nextInt(5) + "." + random.nextInt(30) + ".0");
         labels.add("k8s:pod-template-hash=" + hash);
-        labels.add("k8s:team=team-" + random.nextInt(40));
-        int extra = random.nextInt(5);
+        // one pod in ten is label-heavy: 25 more labels, as Helm charts, operators and meshes leave them
+        int extra = random.nextInt(10) == 0 ? 27 : random.nextInt(3);
         for (int i = 0; i < extra; i++) {
             labels.add("k8s:example.com/label-" + i + "=" + Integer.toHexString(random.nextInt()));
         }
         labels.add("k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=" + namespace);
         labels.add("k8s:io.cilium.k8s.namespace.labels.matih.ai/tenant=" + tenant);
-        labels.add("k8s:io.cilium.k8s.namespace.labels.matih.ai/role=data-plane");
         labels.add("k8s:io.cilium.k8s.policy.cluster=default");
         labels.add("k8s:io.cilium.k8s.policy.serviceaccount=" + workload);
         labels.add("k8s:io.kubernetes.pod.namespace=" + namespace);

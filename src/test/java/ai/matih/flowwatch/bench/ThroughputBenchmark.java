@@ -361,6 +361,9 @@ public final class ThroughputBenchmark {
         r.put("jit_share", round(total <= 0 ? 0 : perRecord.getOrDefault("jit", 0.0) / total));
         r.put("accounted", phase.accounted);
         r.put("load_average", loadAverage());
+        Instant finished = Instant.now().minusNanos(System.nanoTime() - doneAt[0]);
+        r.put("consumed_from", finished.minusNanos(doneAt[0] - from).toString());
+        r.put("consumed_to", finished.toString());
         log(
                 "%s mix: %d records (%d B each on average) in %.1f s: %.0f records/s, %.1f µs CPU per record %s, %s",
                 mix.key,
@@ -1187,20 +1190,35 @@ public final class ThroughputBenchmark {
         }
 
         /**
-         * Waits until the instance has counted {@code expected} documents, sampling every second and every 100 ms
-         * near the end; gives {@code doneAt} the time it got there, then looks again 1.5 s later (a fast wrong answer
-         * could overshoot). True when it counted exactly {@code expected}.
+         * Waits until the instance has counted {@code expected} documents and gives {@code doneAt} the time its work
+         * ended: the end of the last 50 ms in which the process used at least 20 ms of CPU (read from /proc, which
+         * costs the service nothing), confirmed by its metrics once it has been idle for 0.5 s. Rendering
+         * {@code /q/metrics} costs the service CPU, so it is read only then and every 5 s for progress. Looks again
+         * 1.5 s later (a fast wrong answer could overshoot). True when it counted exactly {@code expected}.
          */
         boolean awaitCount(long expected, java.util.function.LongConsumer doneAt) throws InterruptedException {
-            long start = System.nanoTime();
-            long startCount = sample();
-            long lastChange = start;
-            long previous = startCount;
+            long lastBusy = System.nanoTime();
+            long lastScrape = lastBusy;
+            long lastChange = lastBusy;
+            long previous = sample();
+            double cpu = cpuSeconds(List.of(this));
             while (true) {
+                Thread.sleep(50);
                 long now = System.nanoTime();
+                double used = cpuSeconds(List.of(this));
+                if (used - cpu >= 0.02) {
+                    lastBusy = now;
+                }
+                cpu = used;
+                boolean idle = now - lastBusy > TimeUnit.MILLISECONDS.toNanos(500);
+                if (!idle && now - lastScrape < TimeUnit.SECONDS.toNanos(5)) {
+                    continue;
+                }
                 long count = sample();
+                lastScrape = System.nanoTime();
+                cpu = cpuSeconds(List.of(this)); // the scrape's own CPU is not work
                 if (count >= expected) {
-                    doneAt.accept(now);
+                    doneAt.accept(idle ? lastBusy : now);
                     break;
                 }
                 if (count != previous) {
@@ -1215,7 +1233,6 @@ public final class ThroughputBenchmark {
                     ThroughputBenchmark.log("no progress for 60 s at %d of %d documents", count, expected);
                     return false;
                 }
-                Thread.sleep(samplingPause(start, startCount, now, count, expected));
             }
             Thread.sleep(1500);
             long settled = sample();
