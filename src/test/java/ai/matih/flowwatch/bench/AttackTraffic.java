@@ -16,8 +16,8 @@ import java.util.Random;
  * <ul>
  *   <li>about 85 % of connections are permitted traffic inside a tenant namespace (three lines each, as Cilium reports
  *       them: egress, ingress, reply), or to the cluster DNS;
- *   <li>about 12 % are connections from one of 100 pods to one of 10 targets (other tenants' pods, the control plane,
- *       addresses outside the cluster) that the CNI drops, each with a source port of its own, a third of them retried
+ *   <li>about 12 % are connections from one of 100 pods to one of 10 targets (six pods of the tenants, four addresses
+ *       outside the cluster) that the CNI drops, each with a source port of its own, a third of them retried
  *       (the SYN dropped again a second later);
  *   <li>about 3 % are one pod scanning 1,000 ports of another tenant's pod, dropped at the destination.
  *   </ul>
@@ -31,26 +31,26 @@ final class AttackTraffic {
     private static final String[] NODES = {"worker-1", "worker-2", "worker-3"};
     private static final int ATTACKERS = 100;
     private static final int WORKLOADS = 60;
-    private static final String[] TARGETS = {
-        // other tenants' demo pods, the control plane, and addresses outside the cluster
-        "10.244.2.10",
-        "10.244.3.10",
-        "10.244.2.11",
-        "10.244.3.11",
-        "10.244.0.10",
-        "10.244.0.20",
-        "93.184.216.34",
-        "192.0.2.77",
-        "198.51.100.200",
-        "8.8.8.8"
-    };
+    /** Addresses outside the cluster among the targets. */
+    private static final String[] OUTSIDE = {"93.184.216.34", "192.0.2.77", "198.51.100.200", "8.8.8.8"};
+
     private static final String DNS_IP = "10.244.0.53";
 
     private final Random random;
     private final Clock clock;
     private final Endpoint[] attackers = new Endpoint[ATTACKERS];
     private final Endpoint[] workloads = new Endpoint[WORKLOADS];
+    /** Six pods of the tenants (and one of the control plane's namespace), four addresses outside the cluster. */
+    private final Endpoint[] targets = new Endpoint[10];
+
     private final Endpoint scanner;
+    private final Endpoint dnsServer = new Endpoint(
+            "kube-system",
+            DNS_IP,
+            "worker-1",
+            "{\"ID\":1201,\"identity\":31544,\"cluster_name\":\"default\",\"namespace\":\"kube-system\",\"labels\":"
+                    + "[\"k8s:k8s-app=kube-dns\",\"k8s:io.cilium.k8s.policy.cluster=default\","
+                    + "\"k8s:io.kubernetes.pod.namespace=kube-system\"],\"pod_name\":\"coredns-559f6c778d-7xq2m\"}");
     private final Endpoint scanned;
     private int scanPort;
 
@@ -63,6 +63,12 @@ final class AttackTraffic {
         for (int i = 0; i < WORKLOADS; i++) {
             workloads[i] = endpoint(TENANTS[i % 3], "svc-" + i, 60 + i / 250, i % 250 + 1);
         }
+        for (int i = 0; i < 6; i++) {
+            targets[i] = endpoint(TENANTS[i % 3], new String[] {"db", "ledger", "vault"}[i / 2] + "-t", 80, i + 1);
+        }
+        for (int i = 0; i < OUTSIDE.length; i++) {
+            targets[6 + i] = peer(OUTSIDE[i]);
+        }
         scanner = endpoint("globex", "debug-shell", 70, 1);
         scanned = endpoint("acme-corp", "ledger", 70, 2);
     }
@@ -74,12 +80,12 @@ final class AttackTraffic {
         List<DemoRecords.Output> out = new ArrayList<>(3);
         if (pick < 12) {
             Endpoint from = attackers[random.nextInt(ATTACKERS)];
-            String to = TARGETS[random.nextInt(TARGETS.length)];
+            Endpoint to = targets[random.nextInt(targets.length)];
             int port = new int[] {5432, 6379, 443, 8080, 22}[random.nextInt(5)];
             int sport = ephemeralPort();
             int attempts = random.nextInt(3) == 0 ? 2 : 1;
             for (int i = 0; i < attempts; i++) {
-                out.add(line(now.plusSeconds(i), "DROPPED", from, peer(to), sport, port, false, from.node, "EGRESS"));
+                out.add(line(now.plusSeconds(i), "DROPPED", from, to, sport, port, false, from.node, "EGRESS"));
             }
         } else if (pick < 15) {
             scanPort = scanPort % 1000 + 1;
@@ -87,7 +93,7 @@ final class AttackTraffic {
         } else {
             Endpoint from = workloads[random.nextInt(WORKLOADS)];
             boolean dns = random.nextInt(5) == 0;
-            Endpoint to = dns ? peer(DNS_IP) : sameNamespace(from);
+            Endpoint to = dns ? dnsServer : sameNamespace(from);
             int port = dns ? 53 : 8080;
             int sport = ephemeralPort();
             out.add(line(now, "FORWARDED", from, to, sport, port, false, from.node, "EGRESS"));
