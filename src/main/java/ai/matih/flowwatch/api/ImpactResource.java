@@ -36,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * observed connections whose verdict it would change. For CI before a policy change is merged.
  *
  * <p>Admins change anything; a tenant-scoped caller only its tenant's namespaces (403 otherwise) and is answered its
- * own findings decided by its own policies and its own recent connections, another tenant's ends withheld as in
+ * own findings judged by its own half (its own policies against the model) and its own recent connections, another tenant's ends withheld as in
  * violations. Bounded like the evaluation ({@code flowwatch.api.evaluate.*}): a permit per request taken before the
  * body is read (429), the same manifest size, work and answer bounds (422); each list holds at most
  * {@value #MAX_ITEMS} items, the rest counted in {@code omitted}.

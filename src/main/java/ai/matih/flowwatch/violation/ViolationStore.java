@@ -43,6 +43,16 @@ public class ViolationStore {
     /** Kafka header of a violations-topic record that carries the violation's replay memory. */
     public static final String REPLAY_HEADER = "flowwatch-replay";
 
+    /**
+     * Kafka header of a violations-topic record naming the store that wrote it ({@link #writerId()}): a store skips
+     * its own writes when it reads the topic back, since they hold nothing it does not hold already.
+     */
+    public static final String WRITER_HEADER = "flowwatch-writer";
+
+    /** This store's id, new for every process (and every store): written with each record it journals. */
+    private final byte[] writerId =
+            java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static final Logger LOGGER = Logger.getLogger(ViolationStore.class);
     private static final int MAX_REPORTERS = 8;
     private static final int TENANT_FIELDS = 4;
@@ -212,6 +222,16 @@ public class ViolationStore {
         });
         enforceBounds();
         return result[0];
+    }
+
+    /** This store's id on the records it writes to the violations topic ({@link #WRITER_HEADER}). */
+    public byte[] writerId() {
+        return writerId.clone();
+    }
+
+    /** True when {@code id}, a record's {@link #WRITER_HEADER}, is this store's: a write of its own, read back. */
+    public boolean wroteItself(byte[] id) {
+        return id != null && java.util.Arrays.equals(id, writerId);
     }
 
     /**

@@ -42,7 +42,8 @@ import org.jboss.logging.Logger;
  * partition from the beginning to the end offsets taken at start (a plain consumer, no group), and only then lets
  * records be processed ({@link #awaitRebuilt}) and readiness turn UP; it then keeps reading, so every instance of a
  * consumer group sees every instance's violations. Per input partition the more advanced contribution wins
- * ({@link ViolationStore#restore}), so reading one's own writes back changes nothing.
+ * ({@link ViolationStore#restore}), so reading one's own writes back would change nothing: they are skipped, recognised by
+ * their {@link ViolationStore#WRITER_HEADER}.
  */
 @ApplicationScoped
 public class ViolationTopicReader {
@@ -245,6 +246,10 @@ public class ViolationTopicReader {
             if (r.value() == null) {
                 store.remove(r.key());
                 continue;
+            }
+            Header writer = r.headers().lastHeader(ViolationStore.WRITER_HEADER);
+            if (writer != null && store.wroteItself(writer.value())) {
+                continue; // its own write: the store holds it already (or evicted it since, and keeps it so)
             }
             try {
                 Violation v = decode(r.value());

@@ -49,6 +49,7 @@ public class ViolationTopicWriter implements ViolationJournal {
     private static final long WARN_INTERVAL_MILLIS = 10_000;
 
     private final ViolationStore store;
+    private final byte[] writerId;
     private final ObjectMapper json;
     private final String topic;
     private final boolean durable;
@@ -70,6 +71,7 @@ public class ViolationTopicWriter implements ViolationJournal {
             ViolationMeter meter,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.store = store;
+        this.writerId = store.writerId();
         this.maxBytes = limits.maxViolationBytes();
         this.meter = meter;
         this.json = json;
@@ -155,6 +157,7 @@ public class ViolationTopicWriter implements ViolationJournal {
                 }
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(ViolationStore.REPLAY_HEADER, memory);
+                headers.add(ViolationStore.WRITER_HEADER, writerId);
                 return producer.send(new ProducerRecord<>(topic, null, id, value, headers))
                         .exceptionallyCompose(e -> {
                             WriteFailure failure = WriteFailure.permanent(e);

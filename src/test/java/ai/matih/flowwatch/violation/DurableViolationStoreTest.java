@@ -82,6 +82,23 @@ class DurableViolationStoreTest {
     }
 
     @Test
+    void aStoreRecognisesItsOwnWritesAndNoOtherStoresNorARestartedOne() {
+        // Given two stores (two instances, or one before and after a restart)
+        ViolationStore one = new ViolationStore(100, 16);
+        ViolationStore other = new ViolationStore(100, 16);
+        // When / Then: each knows its own writer id, and only its own
+        assertThat(one.wroteItself(one.writerId())).isTrue();
+        assertThat(one.wroteItself(other.writerId())).isFalse();
+        assertThat(other.wroteItself(one.writerId())).isFalse();
+        assertThat(one.wroteItself(null)).isFalse();
+        assertThat(one.wroteItself(new byte[0])).isFalse();
+        // and the id handed out is a copy: changing it changes nothing
+        byte[] copy = one.writerId();
+        copy[0] ^= 1;
+        assertThat(one.wroteItself(copy)).isFalse();
+    }
+
+    @Test
     void aRecordRedeliveredAfterARestartIsNotCountedAgain() {
         // Given an instance that merged two records of partition 0, wrote the violation, and died
         ViolationStore before = new ViolationStore(1000, 4096);
