@@ -252,9 +252,14 @@ final class ReplayMemory {
                 out.writeLong(e.getValue().count());
                 out.writeLong(e.getValue().observations());
             }
-            List<Map.Entry<Long, Attempt>> a = newest(attempts, limit);
-            out.writeInt(a.size());
-            for (Map.Entry<Long, Attempt> e : a) {
+            int a = Math.min(limit, attempts.size());
+            out.writeInt(a);
+            int skip = attempts.size() - a;
+            for (Map.Entry<Long, Attempt> e : attempts.entrySet()) {
+                if (skip > 0) {
+                    skip--; // older than the newest limit: iterated past, without copying (an LRU map has no tail)
+                    continue;
+                }
                 Attempt attempt = e.getValue();
                 out.writeLong(e.getKey());
                 out.writeLong(attempt.connections());
@@ -272,10 +277,15 @@ final class ReplayMemory {
                     }
                 }
             }
-            List<Map.Entry<Long, Boolean>> f = newest(fingerprints, limit);
-            out.writeInt(f.size());
-            for (Map.Entry<Long, Boolean> e : f) {
-                out.writeLong(e.getKey());
+            int f = Math.min(limit, fingerprints.size());
+            out.writeInt(f);
+            skip = fingerprints.size() - f;
+            for (Long fingerprint : fingerprints.keySet()) {
+                if (skip > 0) {
+                    skip--;
+                    continue;
+                }
+                out.writeLong(fingerprint);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -344,19 +354,5 @@ final class ReplayMemory {
             throw new IllegalArgumentException("negative number in replay memory: " + v);
         }
         return v;
-    }
-
-    /** The last {@code limit} entries in access order (oldest of them first, so decoding keeps the order). */
-    private static <V> List<Map.Entry<Long, V>> newest(LinkedHashMap<Long, V> map, int limit) {
-        int skip = Math.max(0, map.size() - limit);
-        List<Map.Entry<Long, V>> out = new ArrayList<>(Math.min(limit, map.size()));
-        Iterator<Map.Entry<Long, V>> it = map.entrySet().iterator();
-        for (int i = 0; it.hasNext(); i++) {
-            Map.Entry<Long, V> e = it.next();
-            if (i >= skip) {
-                out.add(Map.entry(e.getKey(), e.getValue()));
-            }
-        }
-        return out;
     }
 }
