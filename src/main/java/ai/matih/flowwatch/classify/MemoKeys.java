@@ -38,7 +38,8 @@ final class MemoKeys {
 
     /**
      * An upper estimate of the heap a connection kept whole as a key holds beyond the topology: a pod the topology
-     * knows shares its labels, IPs and ports with it (only the copy of its namespace's labels is the key's own);
+     * knows shares its labels, IPs and ports with it (its namespace's labels are counted as if copied, though a known
+     * namespace's are shared too);
      * anything else the record gave counts whole, texts at two bytes a char.
      */
     static long exactBytes(Connection connection, Topology topology) {

@@ -182,7 +182,6 @@ public record Topology(
         return true;
     }
 
-    /** Parses an IP; null when the text is null or not an address. */
     /**
      * True when {@code text} is an IPv4 address written as its canonical string (four decimal numbers 0–255 without
      * leading zeros, dot-separated), the form the IP indexes are keyed by: a miss for it needs no parse to be sure.
@@ -220,6 +219,7 @@ public record Topology(
         return parts == 4;
     }
 
+    /** Parses an IP; null when the text is null or not an address. */
     public static IPAddress parseIp(String text) {
         if (text == null || text.isEmpty()) {
             return null;

@@ -6,13 +6,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,8 +53,7 @@ public class ViolationStore {
     public static final String WRITER_HEADER = "flowwatch-writer";
 
     /** This store's id, new for every process (and every store): written with each record it journals. */
-    private final byte[] writerId =
-            java.util.UUID.randomUUID().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final byte[] writerId = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
 
     private static final Logger LOGGER = Logger.getLogger(ViolationStore.class);
     private static final int MAX_REPORTERS = 8;
@@ -231,7 +233,7 @@ public class ViolationStore {
 
     /** True when {@code id}, a record's {@link #WRITER_HEADER}, is this store's: a write of its own, read back. */
     public boolean wroteItself(byte[] id) {
-        return id != null && java.util.Arrays.equals(id, writerId);
+        return id != null && Arrays.equals(id, writerId);
     }
 
     /**

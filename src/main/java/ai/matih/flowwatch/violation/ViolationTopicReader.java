@@ -42,8 +42,8 @@ import org.jboss.logging.Logger;
  * partition from the beginning to the end offsets taken at start (a plain consumer, no group), and only then lets
  * records be processed ({@link #awaitRebuilt}) and readiness turn UP; it then keeps reading, so every instance of a
  * consumer group sees every instance's violations. Per input partition the more advanced contribution wins
- * ({@link ViolationStore#restore}), so reading one's own writes back would change nothing: they are skipped, recognised by
- * their {@link ViolationStore#WRITER_HEADER}.
+ * ({@link ViolationStore#restore}), so reading one's own writes back changes nothing: in the live tail, those of a violation
+ * the store holds are skipped, recognised by their {@link ViolationStore#WRITER_HEADER}.
  */
 @ApplicationScoped
 public class ViolationTopicReader {
@@ -208,10 +208,12 @@ public class ViolationTopicReader {
             c.seekToBeginning(partitions);
             long started = System.nanoTime();
             Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(30)));
+            Map<Integer, Long> tail = new HashMap<>();
+            end.forEach((tp, offset) -> tail.put(tp.partition(), offset));
             long records = 0;
             if (!rebuilt()) {
                 while (!stopping && !caughtUp(c, end)) {
-                    records += apply(c);
+                    records += apply(c, tail);
                 }
                 rebuildRecords = records;
                 rebuildMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -222,7 +224,7 @@ public class ViolationTopicReader {
                 rebuilt.countDown();
             }
             while (!stopping) {
-                apply(c);
+                apply(c, tail);
             }
         } finally {
             closeConsumer();
@@ -234,7 +236,13 @@ public class ViolationTopicReader {
         return end.isEmpty();
     }
 
-    private int apply(KafkaConsumer<String, byte[]> c) {
+    /**
+     * Applies what one poll returned. A write of this store's own, read back in the live tail (past the end offsets
+     * taken when this reading began) while the store holds its violation, is skipped: the store has it already. Any
+     * other record is applied (restoring is monotonic), so a violation a tombstone removed, or a re-read from the
+     * beginning after a failure, is restored from the store's own later writes as before.
+     */
+    private int apply(KafkaConsumer<String, byte[]> c, Map<Integer, Long> tail) {
         int n = 0;
         for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
             n++;
@@ -247,9 +255,8 @@ public class ViolationTopicReader {
                 store.remove(r.key());
                 continue;
             }
-            Header writer = r.headers().lastHeader(ViolationStore.WRITER_HEADER);
-            if (writer != null && store.wroteItself(writer.value())) {
-                continue; // its own write: the store holds it already (or evicted it since, and keeps it so)
+            if (ownWriteOfAHeldViolation(r, tail)) {
+                continue;
             }
             try {
                 Violation v = decode(r.value());
@@ -264,6 +271,14 @@ public class ViolationTopicReader {
             }
         }
         return n;
+    }
+
+    private boolean ownWriteOfAHeldViolation(ConsumerRecord<String, byte[]> r, Map<Integer, Long> tail) {
+        Header writer = r.headers().lastHeader(ViolationStore.WRITER_HEADER);
+        return writer != null
+                && r.offset() >= tail.getOrDefault(r.partition(), Long.MAX_VALUE)
+                && store.wroteItself(writer.value())
+                && store.get(r.key()) != null;
     }
 
     /** A stored violation; one of a retired type is read in today's typing ({@link ViolationRetiredTypes}). */

@@ -146,7 +146,9 @@ public class ViolationTopicWriter implements ViolationJournal {
                 long size = (long) id.length()
                         + value.length
                         + ViolationStore.REPLAY_HEADER.length()
-                        + (memory == null ? 0 : memory.length);
+                        + (memory == null ? 0 : memory.length)
+                        + ViolationStore.WRITER_HEADER.length()
+                        + writerId.length;
                 if (size > most) {
                     return skip(
                             id,

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 
 /**
  * The "attack" mix of the throughput benchmark: Hubble exporter lines only (one topic), for pods the demo topology does
@@ -40,7 +41,7 @@ final class AttackTraffic {
     private final Clock clock;
     private final Endpoint[] attackers = new Endpoint[ATTACKERS];
     private final Endpoint[] workloads = new Endpoint[WORKLOADS];
-    /** Six pods of the tenants (and one of the control plane's namespace), four addresses outside the cluster. */
+    /** Six pods of the tenants, four addresses outside the cluster. */
     private final Endpoint[] targets = new Endpoint[10];
 
     private final Endpoint scanner;
@@ -141,7 +142,7 @@ final class AttackTraffic {
         labels.add("k8s:app=" + workload);
         labels.add("k8s:app.kubernetes.io/name=" + workload);
         labels.add("k8s:pod-template-hash=" + hash);
-        // one pod in ten is label-heavy: 25 more labels, as Helm charts, operators and meshes leave them
+        // one pod in ten is label-heavy: 27 more labels (35 in all), as Helm charts, operators and meshes leave them
         int extra = random.nextInt(10) == 0 ? 27 : random.nextInt(3);
         for (int i = 0; i < extra; i++) {
             labels.add("k8s:example.com/label-" + i + "=" + Integer.toHexString(random.nextInt()));
@@ -237,7 +238,7 @@ final class AttackTraffic {
         long lo = random.nextLong();
         hi = (hi & ~0xF000L) | 0x4000L;
         lo = (lo & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
-        return new java.util.UUID(hi, lo).toString();
+        return new UUID(hi, lo).toString();
     }
 
     /** One end: its namespace (null outside the pods), address, node and Hubble endpoint object. */

@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -175,6 +176,9 @@ public final class ThroughputBenchmark {
                     double max = maxUnderLoad(bootstrap, one, offered, result);
                     accounted &= soak(bootstrap, one, max * soakFraction, result);
                 }
+                if (Boolean.getBoolean("bench.histogram")) {
+                    one.jcmdTo(out.resolve("flowwatch-histogram.txt"), "GC.class_histogram");
+                }
                 result.put("peak_heap_mb", round(one.peakHeap / 1048576.0));
                 result.put("rss_hwm_mb", round(one.rssHighWaterKb() / 1024.0));
             }
@@ -314,6 +318,7 @@ public final class ThroughputBenchmark {
         if (recording) {
             one.jcmd("JFR.start", "name=phase", "settings=profile");
         }
+        one.awaitIdle();
         one.signal("STOP");
         Map<TopicPartition, Long> start = endOffsets(bootstrap);
         long r0 = records.get();
@@ -333,8 +338,8 @@ public final class ThroughputBenchmark {
         one.signal("CONT");
         long[] doneAt = new long[1];
         phase.accounted = one.awaitCount(documents.get(), at -> doneAt[0] = at);
-        Map<String, Map.Entry<String, Double>> cpu1 = cpuByThread(one);
-        double process1 = cpuSeconds(List.of(one));
+        Map<String, Map.Entry<String, Double>> cpu1 = one.busyThreads;
+        double process1 = one.busyProcess;
         if (recording) {
             one.jcmd("JFR.stop", "name=phase", "filename=" + out.resolve("flowwatch-" + mix.key + ".jfr"));
         }
@@ -1115,6 +1120,10 @@ public final class ThroughputBenchmark {
         private final Path log;
         private long peakHeap;
         private boolean metricsUp;
+        /** The CPU time of each thread, and of the process, at the last busy moment {@link #awaitCount} saw. */
+        private Map<String, Map.Entry<String, Double>> busyThreads = Map.of();
+
+        private double busyProcess;
         private long lastHeap;
         private long lastOldGen;
 
@@ -1177,6 +1186,18 @@ public final class ThroughputBenchmark {
             throw new IllegalStateException("flowwatch did not start in 120 s; see " + log);
         }
 
+        /** Runs a jcmd command against the process, its output into {@code file}. */
+        void jcmdTo(Path file, String... command) throws IOException, InterruptedException {
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid())));
+            cmd.addAll(List.of(command));
+            new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(file.toFile())
+                    .start()
+                    .waitFor();
+        }
+
         /** Runs a jcmd command against the process. */
         void jcmd(String... command) throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>(List.of(
@@ -1187,6 +1208,24 @@ public final class ThroughputBenchmark {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start()
                     .waitFor();
+        }
+
+        /** Waits until the process has used less than 20 ms of CPU in each 50 ms for 0.5 s (at most 60 s). */
+        void awaitIdle() throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long idleSince = System.nanoTime();
+            double cpu = cpuSeconds(List.of(this));
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                double used = cpuSeconds(List.of(this));
+                if (used - cpu >= 0.02) {
+                    idleSince = System.nanoTime();
+                }
+                cpu = used;
+                if (System.nanoTime() - idleSince > TimeUnit.MILLISECONDS.toNanos(500)) {
+                    return;
+                }
+            }
         }
 
         /** Sends a signal (STOP, CONT) to the process. */
@@ -1205,20 +1244,26 @@ public final class ThroughputBenchmark {
          * ended: the end of the last 50 ms in which the process used at least 20 ms of CPU (read from /proc, which
          * costs the service nothing), confirmed by its metrics once it has been idle for 0.5 s. Rendering
          * {@code /q/metrics} costs the service CPU, so it is read only then and every 5 s for progress. Looks again
-         * 1.5 s later (a fast wrong answer could overshoot). True when it counted exactly {@code expected}.
+         * 1.5 s later (a fast wrong answer could overshoot). True when it counted exactly {@code expected}. The CPU
+         * time of the threads and the process at the last busy moment is kept ({@link #busyThreads}), so that what
+         * the idle tail, the confirming scrapes and the settling cost is not charged to the work.
          */
-        boolean awaitCount(long expected, java.util.function.LongConsumer doneAt) throws InterruptedException {
+        boolean awaitCount(long expected, LongConsumer doneAt) throws InterruptedException {
             long lastBusy = System.nanoTime();
             long lastScrape = lastBusy;
             long lastChange = lastBusy;
             long previous = sample();
             double cpu = cpuSeconds(List.of(this));
+            busyThreads = cpuByThread(this);
+            busyProcess = cpu;
             while (true) {
                 Thread.sleep(50);
                 long now = System.nanoTime();
                 double used = cpuSeconds(List.of(this));
                 if (used - cpu >= 0.02) {
                     lastBusy = now;
+                    busyThreads = cpuByThread(this);
+                    busyProcess = cpuSeconds(List.of(this));
                 }
                 cpu = used;
                 boolean idle = now - lastBusy > TimeUnit.MILLISECONDS.toNanos(500);
