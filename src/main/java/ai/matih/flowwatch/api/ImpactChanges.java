@@ -126,14 +126,9 @@ final class ImpactChanges {
             }
             return request;
         } catch (JsonProcessingException e) {
-            String why = e.getOriginalMessage() == null
-                    ? ""
-                    : ": "
-                            + Parameters.shown(
-                                    e.getOriginalMessage().lines().findFirst().orElse(""));
-            throw new ProblemException(400, "Invalid request body", "the request body is not valid JSON" + why, "body");
+            throw WhatIf.invalidBody(e);
         } catch (IOException e) {
-            throw new ProblemException(400, "Invalid request body", "the request body cannot be read", "body");
+            throw WhatIf.unreadableBody();
         }
     }
 

@@ -95,15 +95,25 @@ final class WhatIf {
             if (tooManyConnections(e)) {
                 throw tooManyConnections();
             }
-            String why = e.getOriginalMessage() == null
-                    ? ""
-                    : ": "
-                            + Parameters.shown(
-                                    e.getOriginalMessage().lines().findFirst().orElse(""));
-            throw new ProblemException(400, "Invalid request body", "the request body is not valid JSON" + why, "body");
+            throw invalidBody(e);
         } catch (IOException e) {
-            throw new ProblemException(400, "Invalid request body", "the request body cannot be read", "body");
+            throw unreadableBody();
         }
+    }
+
+    /** The 400 for a request body that is not valid JSON, with the parser's first line of why. */
+    static ProblemException invalidBody(JsonProcessingException e) {
+        String why = e.getOriginalMessage() == null
+                ? ""
+                : ": "
+                        + Parameters.shown(
+                                e.getOriginalMessage().lines().findFirst().orElse(""));
+        return new ProblemException(400, "Invalid request body", "the request body is not valid JSON" + why, "body");
+    }
+
+    /** The 400 for a request body that cannot be read. */
+    static ProblemException unreadableBody() {
+        return new ProblemException(400, "Invalid request body", "the request body cannot be read", "body");
     }
 
     /** Everything about the request that can be checked without parsing the manifests, scope included. */

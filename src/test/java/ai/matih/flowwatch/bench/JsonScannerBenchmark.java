@@ -10,6 +10,7 @@ import ai.matih.flowwatch.decode.FormatDecoder;
 import ai.matih.flowwatch.decode.RecordDecoder;
 import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.decode.Shape;
+import ai.matih.flowwatch.decode.hubble.StreamingHubbleDecoder;
 import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.flow.Flow;
 import java.time.Instant;

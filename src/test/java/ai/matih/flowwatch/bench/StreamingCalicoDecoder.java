@@ -5,6 +5,7 @@ import ai.matih.flowwatch.decode.DecodeSink;
 import ai.matih.flowwatch.decode.DocumentContext;
 import ai.matih.flowwatch.decode.Rejection;
 import ai.matih.flowwatch.decode.calico.CalicoDecoder;
+import ai.matih.flowwatch.decode.calico.CalicoFastPath;
 import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.decode.json.SliceCache;
 import ai.matih.flowwatch.flow.Flow;
@@ -40,48 +41,8 @@ final class StreamingCalicoDecoder {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** The fields the Calico decoders and the shape test read (the fast path's list). */
-    private static final Set<String> WANTED = Set.of(
-            "start_time",
-            "end_time",
-            "@timestamp",
-            "action",
-            "proto",
-            "dest_port",
-            "source_port",
-            "source_type",
-            "source_namespace",
-            "source_name",
-            "source_name_aggr",
-            "source_ip",
-            "source_labels",
-            "dest_type",
-            "dest_namespace",
-            "dest_name",
-            "dest_name_aggr",
-            "dest_ip",
-            "dest_labels",
-            "policies",
-            "num_flows_started",
-            "num_flows",
-            "reporter",
-            "host",
-            "Key",
-            "key",
-            "protocol",
-            "startTime",
-            "endTime",
-            "destPort",
-            "sourceType",
-            "sourceNamespace",
-            "sourceName",
-            "sourceLabels",
-            "destType",
-            "destNamespace",
-            "destName",
-            "destLabels",
-            "num_connections_started",
-            "numConnectionsStarted");
+    /** The fields the Calico decoders and the shape test read: the fast path's own list. */
+    private static final Set<String> WANTED = CalicoFastPath.WANTED;
 
     private final JsonCodec codec;
     private final JsonFactory factory;

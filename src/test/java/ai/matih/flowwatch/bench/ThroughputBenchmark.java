@@ -117,7 +117,6 @@ public final class ThroughputBenchmark {
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong documents = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private final Map<String, AtomicLong> perTopic = new ConcurrentHashMap<>();
     private final AtomicLong violatingConnections = new AtomicLong();
     private final List<byte[][]> replayPool = Collections.synchronizedList(new ArrayList<>());
     private volatile String probeTemplate;
@@ -541,7 +540,6 @@ public final class ThroughputBenchmark {
                 records.incrementAndGet();
                 documents.addAndGet(documentsIn(value));
                 bytes.addAndGet(value.length);
-                perTopic.computeIfAbsent(o.topic(), k -> new AtomicLong()).incrementAndGet();
                 if (replayPool.size() < 50_000 && mix != Mix.ATTACK) {
                     replayPool.add(new byte[][] {o.topic().getBytes(StandardCharsets.UTF_8), key, value});
                 }
@@ -1188,24 +1186,21 @@ public final class ThroughputBenchmark {
 
         /** Runs a jcmd command against the process, its output into {@code file}. */
         void jcmdTo(Path file, String... command) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid())));
-            cmd.addAll(List.of(command));
-            new ProcessBuilder(cmd)
-                    .redirectErrorStream(true)
-                    .redirectOutput(file.toFile())
-                    .start()
-                    .waitFor();
+            jcmd(ProcessBuilder.Redirect.to(file.toFile()), command);
         }
 
         /** Runs a jcmd command against the process. */
         void jcmd(String... command) throws IOException, InterruptedException {
+            jcmd(ProcessBuilder.Redirect.DISCARD, command);
+        }
+
+        private void jcmd(ProcessBuilder.Redirect output, String... command) throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(process.pid())));
             cmd.addAll(List.of(command));
             new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(output)
                     .start()
                     .waitFor();
         }

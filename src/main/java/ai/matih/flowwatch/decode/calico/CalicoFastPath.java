@@ -25,7 +25,7 @@ import java.util.Set;
 public final class CalicoFastPath extends ScannerFastPath {
 
     /** What CalicoEnterpriseDecoder, GoldmaneDecoder and Shape's Calico tests read (both spellings). */
-    private static final Set<String> WANTED = Set.of(
+    public static final Set<String> WANTED = Set.of(
             "start_time",
             "end_time",
             "@timestamp",

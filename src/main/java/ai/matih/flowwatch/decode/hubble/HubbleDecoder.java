@@ -225,27 +225,47 @@ public final class HubbleDecoder implements TreeDecoder {
             }
         }
         InputBounds.checkLabels(labels, namespaceLabels, labelsPath);
+        String workload = null;
+        long identity = 0;
         if (namespace != null) {
-            String workload = null;
             JsonNode workloads = JsonFields.array(e, "workloads", path + ".workloads");
             if (workloads != null && !workloads.isEmpty()) {
                 JsonNode first = asObject(workloads.get(0), path + ".workloads[0]");
                 workload = first == null ? null : blankToNull(text(first, "name", path + ".workloads[0].name"));
             }
-            if (workload == null) {
-                workload = Workloads.of(pod, labels);
-            }
+        } else {
+            identity = longValue(get(e, "identity"), path + ".identity", 0);
+        }
+        return endpoint(namespace, pod, workload, identity, labels, namespaceLabels, reserved);
+    }
+
+    /**
+     * The endpoint an object's fields describe, once read and its labels checked: a pod when it has a namespace (its
+     * workload from {@code workloads}, else from its name and labels), else what its reserved labels or its security
+     * identity say. Shared by every way of reading the object.
+     *
+     * @param workload the first workload's name, or null (read only for a namespaced endpoint)
+     * @param identity the security identity (read only for an endpoint without namespace), 0 when absent
+     */
+    static Endpoint endpoint(
+            String namespace,
+            String pod,
+            String workload,
+            long identity,
+            Map<String, String> labels,
+            Map<String, String> namespaceLabels,
+            List<String> reserved) {
+        if (namespace != null) {
             return new Endpoint(
                     EndpointKind.POD,
                     namespace,
                     pod,
-                    workload,
+                    workload != null ? workload : Workloads.of(pod, labels),
                     null,
                     Map.copyOf(labels),
                     Map.copyOf(namespaceLabels),
                     null);
         }
-        long identity = longValue(get(e, "identity"), path + ".identity", 0);
         if (!reserved.isEmpty()) {
             boolean world =
                     reserved.contains("world") || reserved.contains("world-ipv4") || reserved.contains("world-ipv6");
