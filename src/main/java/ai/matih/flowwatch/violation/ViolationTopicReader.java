@@ -50,6 +50,7 @@ public class ViolationTopicReader {
 
     private static final Logger LOGGER = Logger.getLogger(ViolationTopicReader.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final int FETCH_BYTES = 256 * 1024;
 
     private final ViolationStore store;
     private final ObjectMapper json;
@@ -193,6 +194,10 @@ public class ViolationTopicReader {
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         cfg.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // fetch responses (one buffer each) below half a G1 region of a small heap, as the input channels' (see
+        // application.properties): a larger buffer is allocated outside the young generation and starts a marking cycle
+        cfg.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_BYTES);
+        cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FETCH_BYTES);
         cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg);
         consumer = c;
