@@ -66,10 +66,20 @@ public interface ViolationConfig {
     /**
      * How many of the most recent connection-attempt keys and record fingerprints each write to the violations topic
      * carries, so that reports of one attempt straddling a restart or a rebalance, or merged by two instances at
-     * once, count once (bounds the record size: about 40 bytes per attempt, 8 per fingerprint).
+     * once, count once (bounds the record size: about 13 bytes per attempt, 8 per fingerprint).
      */
     @WithDefault("256")
     int persistedReplayMemory();
+
+    /**
+     * Compression of the violations producer ({@code none}, {@code gzip}, {@code snappy}, {@code lz4} or
+     * {@code zstd}). Off by default: most of a write is its replay memory, random 64-bit keys that do not compress
+     * (snappy took 40 % off a typical write for 7 µs of CPU each, lz4 as much for 7 µs and 50 KB of garbage, in a
+     * single-threaded loop on the benchmark machine; docs/performance.md). Turn it on when broker bytes cost more
+     * than the service's CPU.
+     */
+    @WithDefault("none")
+    String compression();
 
     /** Write violations to the topic and rebuild the store from it on start (off: memory only, nothing durable). */
     @WithDefault("true")

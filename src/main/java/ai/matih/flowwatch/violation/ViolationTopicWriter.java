@@ -79,7 +79,10 @@ public class ViolationTopicWriter implements ViolationJournal {
         this.durable = config.durable();
         this.persistLimit = config.persistedReplayMemory();
         Map<String, Object> overrides = Map.of(
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                5,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "snappy");
         String clientId = "flowwatch-violations";
         this.producer = durable
                 ? new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides)

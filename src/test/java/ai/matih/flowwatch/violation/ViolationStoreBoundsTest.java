@@ -73,10 +73,10 @@ class ViolationStoreBoundsTest {
     @Test
     void shouldTrimABoundedSliceOfViolationsPerMergeAndStillHoldTheBudget() {
         // Given: 2,000 violations, so that a trim of all of them spans several merges
-        long budget = MIB;
-        ViolationStore store = new ViolationStore(new ViolationStore.Limits(10_000, 256 * MIB, 4096, budget), registry);
         int violations = 2_000;
         long entry = ReplayMemory.ATTEMPT_BYTES + ReplayMemory.FINGERPRINT_BYTES;
+        long budget = violations * 2 * entry; // two of the three attempts each
+        ViolationStore store = new ViolationStore(new ViolationStore.Limits(10_000, 256 * MIB, 4096, budget), registry);
         long most = 0;
         int mergesThatTrimmed = 0;
         double mostForgottenByOneMerge = 0;
