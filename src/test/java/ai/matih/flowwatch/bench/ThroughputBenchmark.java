@@ -58,13 +58,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * byte[]>} reads every partition of the three input topics, then one that also binds each document to a Jackson
  * {@code JsonNode} and does nothing else (the second yardstick); (b) {@code target/quarkus-app/quarkus-run.jar} runs
  * as a child process with {@code -Xmx512m} and consumes them from scratch, timed black-box from its {@code /q/metrics};
- * then, while records are produced at half the rate it reached, violations with unique ports are produced and
- * timed until they appear on {@code GET /api/v1/violations/stream}; finally two instances share the partitions in a
+ * then its maximum rate while records are produced live on the same machine, and, while records are produced at half
+ * that rate, violations with unique ports are produced and timed until they appear on
+ * {@code GET /api/v1/violations/stream}; finally two instances share the partitions in a
  * new consumer group (scale-out).
  *
  * <p>System properties: {@code bench.records} (2000000), {@code bench.app} (the quarkus-run.jar),
  * {@code bench.producers} (2), {@code bench.latency.seconds} (10), {@code bench.latency.warmup.seconds} (20: load
- * at the latency rate before the first probe), {@code bench.latency.rate} (0: half the measured rate),
+ * at the latency rate before the first probe), {@code bench.latency.rate} (0: half the maximum measured while producing),
  * {@code bench.soak.minutes} (0: no soak) and {@code bench.soak.fraction} (0.8 of the maximum measured while
  * producing),
  * {@code bench.scaleout} (true, false after a soak),
@@ -164,16 +165,20 @@ public final class ThroughputBenchmark {
                         .min()
                         .orElse(0);
                 result.put("flowwatch_steady_records_per_s_slowest_mix", Math.round(slowest));
+                // The maximum rate end to end: records produced while the service consumes them, on this machine
+                // (broker, producer and service sharing its cores). Offered more than the service consumed alone, so
+                // that it falls behind and what it counts is its maximum; but no more than the producer can send
+                // without itself taking the cores.
+                double live = 0;
+                if (accounted && (latencySeconds > 0 && probeTemplate != null || soakMinutes > 0)) {
+                    live = maxUnderLoad(bootstrap, one, Math.min(1.25 * slowest, 0.8 * produceRate), result);
+                }
                 if (accounted && latencySeconds > 0 && probeTemplate != null) {
                     double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
-                    latency(bootstrap, one, latencyRate > 0 ? latencyRate : slowest / 2, result);
+                    latency(bootstrap, one, latencyRate > 0 ? latencyRate : live / 2, result);
                 }
                 if (accounted && soakMinutes > 0) {
-                    // offered more than it consumed alone, so it falls behind and what it counts is its maximum;
-                    // but no more than the producer can send without itself taking the cores
-                    double offered = Math.min(1.25 * slowest, 0.8 * produceRate);
-                    double max = maxUnderLoad(bootstrap, one, offered, result);
-                    accounted &= soak(bootstrap, one, max * soakFraction, result);
+                    accounted &= soak(bootstrap, one, live * soakFraction, result);
                 }
                 if (Boolean.getBoolean("bench.histogram")) {
                     one.jcmdTo(out.resolve("flowwatch-histogram.txt"), "GC.class_histogram");
