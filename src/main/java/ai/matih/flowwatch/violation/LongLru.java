@@ -32,12 +32,18 @@ final class LongLru {
     private int eldest = NONE;
     private int newest = NONE;
 
+    /** @param slots the slots to start with, rounded up as {@link #slotsFor} does */
     LongLru(int slots) {
-        int n = Math.max(2, slots);
+        int n = slotsFor(slots);
         keys = new long[n];
         older = new int[n];
         newer = new int[n];
         table = new int[tableSize(n)];
+    }
+
+    /** The slots arrays of at least {@code wanted} slots hold: the least power of two, at least 2. */
+    static int slotsFor(int wanted) {
+        return Integer.highestOneBit(Math.max(2, wanted) - 1) << 1;
     }
 
     int size() {
@@ -120,11 +126,13 @@ final class LongLru {
     }
 
     /**
-     * Renumbers the slots in use from 0, least recently used first, into arrays of {@code slots} (at least the size);
-     * {@code moved} is told each move (old slot, new slot), in that order, so that callers carry their arrays along.
+     * Renumbers the slots in use from 0, least recently used first, into arrays of the least power of two that holds
+     * {@code slots} and the size (so that, as when they double, the hash table has two positions per slot and every
+     * slot is needed); {@code moved} is told each move (old slot, new slot), in that order, so that callers carry their
+     * arrays along: size theirs to {@link #slots()} afterwards.
      */
     void compact(int slots, SlotMove moved) {
-        int n = Math.max(Math.max(2, slots), size);
+        int n = slotsFor(Math.max(slots, size));
         long[] k = new long[n];
         int[] o = new int[n];
         int[] w = new int[n];
@@ -167,8 +175,9 @@ final class LongLru {
         }
     }
 
+    /* A power of two, at least twice the slots: twice exactly, since slots are a power of two. */
     private static int tableSize(int slots) {
-        return Integer.highestOneBit(Math.max(2, slots) - 1) << 2; // a power of two, at least twice the slots
+        return Integer.highestOneBit(Math.max(2, slots) - 1) << 2;
     }
 
     private void place(int slot) {

@@ -30,12 +30,12 @@ import java.util.Set;
 final class ReplayMemory {
 
     /**
-     * Estimated heap bytes of one remembered attempt: its key, links and hash-table share ({@link LongLru}), the
-     * attempts it stands for, what was taken back and one partition's credit, about 60 bytes per slot, in arrays that
-     * double as the memory grows (between one and two slots per attempt).
+     * Estimated heap bytes of one remembered attempt, at most: a slot holds its key, links and two hash-table
+     * positions ({@link LongLru}, 24 bytes), the attempts it stands for, what was taken back and one partition's
+     * credit (28 bytes), and the slots are a power of two, so at most twice the attempts (beyond the first two).
      */
-    static final int ATTEMPT_BYTES = 96;
-    /** Estimated heap bytes of one remembered fingerprint: its key, links and hash-table share, as for attempts. */
+    static final int ATTEMPT_BYTES = 104;
+    /** Estimated heap bytes of one remembered fingerprint, at most: two slots of 24 bytes, as for attempts. */
     static final int FINGERPRINT_BYTES = 48;
     /** Estimated heap bytes of the credits of an attempt that two or more partitions credit (rare: two writers). */
     static final int SHARED_CREDITS_BYTES = 192;
@@ -46,7 +46,7 @@ final class ReplayMemory {
     private static final byte VERSION_FIXED = 2;
 
     private static final byte VERSION_WITHOUT_CREDITS = 1;
-    private static final int INITIAL_SLOTS = 4;
+    private static final int INITIAL_SLOTS = 2;
     private static final int NO_PARTITION = -1;
     private static final int SEVERAL_PARTITIONS = -2;
 
@@ -114,7 +114,7 @@ final class ReplayMemory {
             removed++;
         }
         if (removed > 0) {
-            compactAttempts(attempts.size());
+            compactAttempts();
             fingerprints.compact(fingerprints.size(), (from, to) -> {});
         }
         return removed;
@@ -259,8 +259,9 @@ final class ReplayMemory {
         return new Absorbed(advanced, count, observations, taken, settled);
     }
 
-    /** The binary form: parts, then the most recent {@code limit} attempts and fingerprints. */
-    byte[] encode(int limit) {
+    /** The binary form: parts, then the most recent {@code newest} attempts and fingerprints. */
+    byte[] encode(int newest) {
+        int limit = Math.max(0, newest);
         BigEndianOutput out = BigEndianOutput.empty();
         out.writeByte(VERSION);
         out.writeInt(parts.size());
@@ -353,9 +354,10 @@ final class ReplayMemory {
         attempts.remove(slot);
     }
 
-    /** Renumbers the attempts' slots into arrays of {@code slots}, carrying what each stands for along. */
-    private void compactAttempts(int slots) {
-        long[] c = new long[Math.max(2, slots)];
+    /** Renumbers the attempts' slots into arrays just large enough, carrying what each stands for along. */
+    private void compactAttempts() {
+        int slots = attempts.size();
+        long[] c = new long[LongLru.slotsFor(slots)];
         long[] r = new long[c.length];
         int[] p = new int[c.length];
         long[] k = new long[c.length];
@@ -473,6 +475,9 @@ final class ReplayMemory {
                 if (version != VERSION_WITHOUT_CREDITS) {
                     taken = natural(compact ? readVarLong(in) : in.readLong());
                     long k = compact ? readVarLong(in) : count(in);
+                    if (k < 0) {
+                        throw new IllegalArgumentException("negative count in replay memory: " + k);
+                    }
                     Map<String, Long> read = new HashMap<>();
                     for (long j = 0; j < k; j++) {
                         long p = compact ? readVarLong(in) : in.readInt();
@@ -507,16 +512,20 @@ final class ReplayMemory {
     }
 
     /** {@link BigEndianOutput#writeVarLong}'s form: seven bits a byte, least significant first, at most ten bytes. */
-    private static long readVarLong(DataInputStream in) throws IOException {
+    static long readVarLong(DataInputStream in) throws IOException {
         long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
+        for (int shift = 0; shift < 63; shift += 7) {
             int b = in.readUnsignedByte();
             v |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 return v;
             }
         }
-        throw new IllegalArgumentException("malformed number in replay memory");
+        int last = in.readUnsignedByte(); // the tenth byte holds the 64th bit only
+        if (last > 1) {
+            throw new IllegalArgumentException("malformed number in replay memory");
+        }
+        return v | (long) last << 63;
     }
 
     private static int count(DataInputStream in) throws IOException {

@@ -13,9 +13,10 @@ final class ViolationSizes {
 
     /**
      * The violation, its two endpoint views, evidence, lists, instants, the store's map entry, the empty replay memory
-     * with one partition position, the time index and one tenant index entry.
+     * with one partition position (its arrays for two attempts and two fingerprints), the time index and one tenant
+     * index entry.
      */
-    static final int FIXED_BYTES = 800;
+    static final int FIXED_BYTES = 1100;
     /** A second and further tenant index entry (a cross-tenant violation is indexed under both tenants). */
     static final int TENANT_INDEX_BYTES = 96;
 

@@ -82,7 +82,7 @@ public class ViolationTopicWriter implements ViolationJournal {
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
                 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "snappy");
+                config.compression());
         String clientId = "flowwatch-violations";
         this.producer = durable
                 ? new AcknowledgedProducer<>(kafkaConfig, StringSerializer.class, clientId, topic, overrides)

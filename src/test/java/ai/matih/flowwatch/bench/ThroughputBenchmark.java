@@ -169,12 +169,16 @@ public final class ThroughputBenchmark {
                 // (broker, producer and service sharing its cores). Offered more than the service consumed alone, so
                 // that it falls behind and what it counts is its maximum; but no more than the producer can send
                 // without itself taking the cores.
+                double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
+                boolean probing = accounted && latencySeconds > 0 && probeTemplate != null;
                 double live = 0;
-                if (accounted && (latencySeconds > 0 && probeTemplate != null || soakMinutes > 0)) {
+                if (probing && latencyRate <= 0 || accounted && soakMinutes > 0) {
                     live = maxUnderLoad(bootstrap, one, Math.min(1.25 * slowest, 0.8 * produceRate), result);
                 }
-                if (accounted && latencySeconds > 0 && probeTemplate != null) {
-                    double latencyRate = Double.parseDouble(System.getProperty("bench.latency.rate", "0"));
+                if (probing && latencyRate <= 0 && live <= 0) {
+                    log("no latency probes: nothing was counted while producing");
+                    accounted = false;
+                } else if (probing) {
                     latency(bootstrap, one, latencyRate > 0 ? latencyRate : live / 2, result);
                 }
                 if (accounted && soakMinutes > 0) {

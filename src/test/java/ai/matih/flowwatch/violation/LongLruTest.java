@@ -37,6 +37,8 @@ class LongLruTest {
             } else if (op < 97) {
                 if (lru.size() >= bound) {
                     int eldest = lru.eldest();
+                    assertThat(lru.key(eldest))
+                            .isEqualTo(model.keySet().iterator().next());
                     model.remove(lru.key(eldest));
                     lru.remove(eldest);
                 }
@@ -52,7 +54,7 @@ class LongLruTest {
         }
         assertThat(keysEldestFirst(lru)).containsExactlyElementsOf(model.keySet());
         model.forEach((k, s) -> assertThat(lru.find(k)).isEqualTo(s));
-        assertThat(lru.slots()).isLessThanOrEqualTo(2 * bound);
+        assertThat(lru.slots()).isLessThanOrEqualTo(2 * bound).isEqualTo(Integer.highestOneBit(lru.slots()));
     }
 
     @Test
@@ -93,8 +95,8 @@ class LongLruTest {
         List<long[]> moves = new ArrayList<>();
         lru.compact(lru.size(), (from, to) -> moves.add(new long[] {from, to}));
 
-        // Then
-        assertThat(lru.slots()).isEqualTo(50);
+        // Then: 64 slots, the least power of two for 50
+        assertThat(lru.slots()).isEqualTo(64);
         assertThat(lru.key(0)).isEqualTo(3 * 31);
         assertThat(lru.key(49)).isEqualTo(31);
         assertThat(moves).extracting(m -> m[1]).containsExactlyElementsOf(range(50));

@@ -1,11 +1,20 @@
 package ai.matih.flowwatch.violation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The replay memory's bounds and order, which its primitive-array form must keep as the access-ordered maps did. */
 class ReplayMemoryTest {
@@ -130,7 +139,12 @@ class ReplayMemoryTest {
         // When
         ReplayMemory memory = ReplayMemory.decode(bytes.toByteArray(), 16);
 
-        // Then
+        // Then: the same memory as one built by the same merges (written again in version 3, credit included)
+        ReplayMemory same = new ReplayMemory(16);
+        same.contributed(P0, 9L << 16, 3, 3);
+        same.attemptDelta(42, 3, P0);
+        same.remember(77);
+        assertThat(memory.encode(256)).isEqualTo(same.encode(256));
         assertThat(memory.applied(P0, 9L << 16)).isTrue();
         assertThat(memory.seen(77)).isTrue();
         assertThat(memory.attemptDelta(42, 3, P1)).isZero();
@@ -153,5 +167,71 @@ class ReplayMemoryTest {
         // Then: version 2 took 36 bytes per attempt and 8 per fingerprint
         assertThat(encoded.length).isLessThan(256 * (36 + 8) / 2);
         assertThat(ReplayMemory.decode(encoded, 4096).encode(256)).isEqualTo(encoded);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(longs = {0, 1, 127, 128, 300, 1L << 35, Long.MAX_VALUE, -1, Long.MIN_VALUE, 0x8000_0000_0000_0001L})
+    void givenAVariableLengthNumber_whenWrittenAndRead_thenItIsTheSameInAtMostTenBytes(long value) throws IOException {
+        // Given
+        BigEndianOutput out = BigEndianOutput.empty();
+
+        // When
+        out.writeVarLong(value);
+        byte[] bytes = out.toByteArray();
+
+        // Then
+        assertThat(bytes.length).isBetween(1, 10);
+        assertThat(ReplayMemory.readVarLong(new DataInputStream(new ByteArrayInputStream(bytes))))
+                .isEqualTo(value);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedVersion3")
+    void givenAMalformedVersion3Memory_whenDecoded_thenItIsRejectedWithAnIllegalArgument(String what, byte[] bytes) {
+        assertThatThrownBy(() -> ReplayMemory.decode(bytes, 16)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static Stream<Arguments> malformedVersion3() {
+        byte[] eleven = new byte[11];
+        Arrays.fill(eleven, (byte) 0xFF);
+        byte[] tenthTooLarge = {
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            0x02
+        };
+        byte[] negative = {
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            0x01
+        };
+        return Stream.of(
+                Arguments.of("a number of eleven bytes", version3Attempt(eleven)),
+                Arguments.of("a tenth byte beyond the 64th bit", version3Attempt(tenthTooLarge)),
+                Arguments.of("a negative number of attempts it stands for", version3Attempt(negative)),
+                Arguments.of("a truncated number", version3Attempt(new byte[] {(byte) 0x80})));
+    }
+
+    /** Version 3, no parts, one attempt whose "connections" field is {@code number}, then one more byte. */
+    private static byte[] version3Attempt(byte[] number) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(3);
+        bytes.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 1});
+        bytes.writeBytes(new byte[8]); // the attempt key
+        bytes.writeBytes(number);
+        return bytes.toByteArray();
     }
 }
