@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -167,14 +168,13 @@ public class RecentConnections implements ConnectionMemory {
             if (t.bytes.get() <= tenantBudget) {
                 return;
             }
-            List<Seen> all = new ArrayList<>(t.connections.values());
-            all.sort(OLDEST_FIRST);
+            Seen[] all = t.connections.values().toArray(new Seen[0]);
             long target = tenantBudget / 4 * 3;
-            for (Seen s : all) {
+            for (int i : oldestFirst(all)) {
                 if (t.bytes.get() <= target) {
                     break;
                 }
-                forget(t, s);
+                forget(t, all[i]);
             }
         }
     }
@@ -184,16 +184,20 @@ public class RecentConnections implements ConnectionMemory {
         if (bytes.get() <= budget) {
             return;
         }
-        record Held(Tenant tenant, Seen seen) {}
-        List<Held> all = new ArrayList<>();
-        tenants.values().forEach(t -> t.connections.values().forEach(s -> all.add(new Held(t, s))));
-        all.sort(Comparator.comparingLong(h -> h.seen().lastSeen));
+        List<Tenant> owners = new ArrayList<>();
+        List<Seen> held = new ArrayList<>();
+        tenants.values()
+                .forEach(t -> t.connections.values().forEach(s -> {
+                    owners.add(t);
+                    held.add(s);
+                }));
+        Seen[] all = held.toArray(new Seen[0]);
         long target = budget / 4 * 3;
-        for (Held h : all) {
+        for (int i : oldestFirst(all)) {
             if (bytes.get() <= target) {
                 break;
             }
-            forget(h.tenant(), h.seen());
+            forget(owners.get(i), all[i]);
         }
         for (Map.Entry<String, Tenant> e : tenants.entrySet()) {
             Tenant t = e.getValue();
@@ -203,6 +207,41 @@ public class RecentConnections implements ConnectionMemory {
                 t.connections.values().forEach(s -> forget(t, s));
             }
         }
+    }
+
+    /**
+     * The indexes of {@code seen}, seen longest ago first. An eviction runs each time an attacker's new connections
+     * fill a quarter of a bound, so it sorts primitives: each entry's time since the oldest and its index packed into
+     * one {@code long} (no comparator, no boxing).
+     */
+    static int[] oldestFirst(Seen[] seen) {
+        long[] times = new long[seen.length];
+        for (int i = 0; i < seen.length; i++) {
+            times[i] = seen[i].lastSeen; // read once: it may change meanwhile
+        }
+        return oldestFirst(times);
+    }
+
+    /** The indexes of {@code times}, smallest first (equal times in index order). */
+    static int[] oldestFirst(long[] times) {
+        int n = times.length;
+        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
+        long oldest = Long.MAX_VALUE;
+        for (long t : times) {
+            oldest = Math.min(oldest, t);
+        }
+        long cap = (1L << (63 - bits)) - 1;
+        long[] packed = new long[n];
+        for (int i = 0; i < n; i++) {
+            packed[i] = Math.min(cap, times[i] - oldest) << bits | i;
+        }
+        Arrays.sort(packed);
+        int[] order = new int[n];
+        long mask = (1L << bits) - 1;
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) (packed[i] & mask);
+        }
+        return order;
     }
 
     private void forget(Tenant t, Seen s) {

@@ -15,8 +15,11 @@ import ai.matih.flowwatch.flow.Protocol;
 import ai.matih.flowwatch.topology.Topology;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The memory of recent connections: one entry per distinct connection and tenant, bounded, oldest forgotten first. */
@@ -190,5 +193,29 @@ class RecentConnectionsTest {
                 (double) nanos / n, (double) allocated / n);
         assertThat(memory.size()).isEqualTo(1);
         assertThat((double) allocated / n).isLessThan(1.0);
+    }
+
+    @Test
+    void givenTimesWithTiesAndFarApart_whenOrderedOldestFirst_thenTheOrderIsAStableSortOfThem() {
+        // Given: 5,000 times, many equal, some centuries apart (attacker-chosen record times)
+        SplittableRandom random = new SplittableRandom(3);
+        long[] times = new long[5_000];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = random.nextInt(10) == 0
+                    ? random.nextLong(-62_135_596_800_000L, 253_402_300_799_000L) // years 1 to 9999
+                    : 1_700_000_000_000L + random.nextInt(2_000);
+        }
+
+        // When
+        int[] order = RecentConnections.oldestFirst(times);
+
+        // Then
+        List<Integer> expected = IntStream.range(0, times.length)
+                .boxed()
+                .sorted(Comparator.comparingLong(i -> times[i]))
+                .toList();
+        assertThat(order)
+                .containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+        assertThat(RecentConnections.oldestFirst(new long[0])).isEmpty();
     }
 }
