@@ -443,13 +443,21 @@ public final class ThroughputBenchmark {
                 double rate = m.get("records_per_s").asDouble();
                 phase.result.put(mode + "_records_per_s", Math.round(rate));
                 phase.result.put(mode + "_cpu_us_per_record", round(cpu));
+                phase.result.put(mode + "_cpu_us_per_record_passes", m.get("cpu_us_per_record_passes"));
                 phase.result.put("cpu_ratio_to_" + mode, round(phase.cpuMicrosPerRecord / cpu));
                 if ("bare".equals(mode)) {
                     phase.result.put("rate_ratio_to_bare", round(phase.recordsPerSecond / rate));
                 }
                 log(
-                        "%s mix: %s consumer %.0f records/s at %.2f µs CPU per record; flowwatch %.2f µs = %.2f × that",
-                        mix.key, mode, rate, cpu, phase.cpuMicrosPerRecord, phase.cpuMicrosPerRecord / cpu);
+                        "%s mix: %s consumer %.0f records/s at %.2f µs CPU per record (median of %s); flowwatch %.2f µs"
+                                + " = %.2f × that",
+                        mix.key,
+                        mode,
+                        rate,
+                        cpu,
+                        m.get("cpu_us_per_record_passes"),
+                        phase.cpuMicrosPerRecord,
+                        phase.cpuMicrosPerRecord / cpu);
             });
         }
     }
