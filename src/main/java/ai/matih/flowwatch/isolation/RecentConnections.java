@@ -211,8 +211,7 @@ public class RecentConnections implements ConnectionMemory {
 
     /**
      * The indexes of {@code seen}, seen longest ago first. An eviction runs each time an attacker's new connections
-     * fill a quarter of a bound, so it sorts primitives: each entry's time since the oldest and its index packed into
-     * one {@code long} (no comparator, no boxing).
+     * fill a quarter of a bound, so it sorts primitives, not entries with a comparator.
      */
     static int[] oldestFirst(Seen[] seen) {
         long[] times = new long[seen.length];
@@ -222,18 +221,18 @@ public class RecentConnections implements ConnectionMemory {
         return oldestFirst(times);
     }
 
-    /** The indexes of {@code times}, smallest first (equal times in index order). */
+    /**
+     * The indexes of {@code times}, smallest first, equal times in index order: each time's rank among them and its
+     * index packed into one {@code long} and sorted (ranks, not the times, so any {@code long} times order right).
+     */
     static int[] oldestFirst(long[] times) {
         int n = times.length;
         int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
-        long oldest = Long.MAX_VALUE;
-        for (long t : times) {
-            oldest = Math.min(oldest, t);
-        }
-        long cap = (1L << (63 - bits)) - 1;
+        long[] sorted = times.clone();
+        Arrays.sort(sorted);
         long[] packed = new long[n];
         for (int i = 0; i < n; i++) {
-            packed[i] = Math.min(cap, times[i] - oldest) << bits | i;
+            packed[i] = (long) firstAtLeast(sorted, times[i]) << bits | i;
         }
         Arrays.sort(packed);
         int[] order = new int[n];
@@ -242,6 +241,21 @@ public class RecentConnections implements ConnectionMemory {
             order[i] = (int) (packed[i] & mask);
         }
         return order;
+    }
+
+    /** The first index of {@code sorted} holding {@code value} or more. */
+    private static int firstAtLeast(long[] sorted, long value) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted[mid] < value) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     private void forget(Tenant t, Seen s) {

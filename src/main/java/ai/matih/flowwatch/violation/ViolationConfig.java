@@ -74,9 +74,9 @@ public interface ViolationConfig {
     /**
      * Compression of the violations producer ({@code none}, {@code gzip}, {@code snappy}, {@code lz4} or
      * {@code zstd}). Off by default: most of a write is its replay memory, random 64-bit keys that do not compress
-     * (snappy took 40 % off a typical write for 7 µs of CPU each, lz4 as much for 7 µs and 50 KB of garbage, in a
-     * single-threaded loop on the benchmark machine; docs/performance.md). Turn it on when broker bytes cost more
-     * than the service's CPU.
+     * (its JSON does: snappy took 40 % off a typical write for 7 µs of CPU each, lz4 as much for 7 µs and 50 KB of
+     * garbage, in a single-threaded loop on the benchmark machine; docs/performance.md). Turn it on when broker
+     * bytes cost more than the service's CPU.
      */
     @WithDefault("none")
     String compression();

@@ -176,8 +176,8 @@ public final class ThroughputBenchmark {
                     live = maxUnderLoad(bootstrap, one, Math.min(1.25 * slowest, 0.8 * produceRate), result);
                 }
                 if (probing && latencyRate <= 0 && live <= 0) {
-                    log("no latency probes: nothing was counted while producing");
-                    accounted = false;
+                    log("LATENCY NOT MEASURED: nothing was counted while producing");
+                    result.put("latency_measured", false);
                 } else if (probing) {
                     latency(bootstrap, one, latencyRate > 0 ? latencyRate : live / 2, result);
                 }
@@ -449,7 +449,8 @@ public final class ThroughputBenchmark {
                     phase.result.put("rate_ratio_to_bare", round(phase.recordsPerSecond / rate));
                 }
                 log(
-                        "%s mix: %s consumer %.0f records/s at %.2f µs CPU per record (median of %s); flowwatch %.2f µs"
+                        "%s mix: %s consumer %.0f records/s at %.2f µs CPU per record (median of %s, in the order run);"
+                                + " flowwatch %.2f µs"
                                 + " = %.2f × that",
                         mix.key,
                         mode,

@@ -20,7 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The memory of recent connections: one entry per distinct connection and tenant, bounded, oldest forgotten first. */
 class RecentConnectionsTest {
@@ -195,27 +199,45 @@ class RecentConnectionsTest {
         assertThat((double) allocated / n).isLessThan(1.0);
     }
 
-    @Test
-    void givenTimesWithTiesAndFarApart_whenOrderedOldestFirst_thenTheOrderIsAStableSortOfThem() {
-        // Given: 5,000 times, many equal, some centuries apart (attacker-chosen record times)
-        SplittableRandom random = new SplittableRandom(3);
-        long[] times = new long[5_000];
-        for (int i = 0; i < times.length; i++) {
-            times[i] = random.nextInt(10) == 0
-                    ? random.nextLong(-62_135_596_800_000L, 253_402_300_799_000L) // years 1 to 9999
-                    : 1_700_000_000_000L + random.nextInt(2_000);
-        }
-
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("times")
+    void givenTimes_whenOrderedOldestFirst_thenTheOrderIsAStableSortOfThem(String what, long[] times) {
         // When
         int[] order = RecentConnections.oldestFirst(times);
 
         // Then
-        List<Integer> expected = IntStream.range(0, times.length)
+        int[] expected = IntStream.range(0, times.length)
                 .boxed()
                 .sorted(Comparator.comparingLong(i -> times[i]))
-                .toList();
-        assertThat(order)
-                .containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
-        assertThat(RecentConnections.oldestFirst(new long[0])).isEmpty();
+                .mapToInt(Integer::intValue)
+                .toArray();
+        assertThat(order).containsExactly(expected);
+    }
+
+    static Stream<Arguments> times() {
+        SplittableRandom random = new SplittableRandom(3);
+        long now = 1_700_000_000_000L;
+        long[] mixed = new long[5_000];
+        for (int i = 0; i < mixed.length; i++) {
+            mixed[i] = random.nextInt(10) == 0
+                    ? random.nextLong(-62_135_596_800_000L, 253_402_300_799_000L) // years 1 to 9999
+                    : now + random.nextInt(2_000);
+        }
+        long[] planted = new long[200]; // one record time far in the past, then recent times newest first
+        planted[0] = -100_000_000_000_000_000L;
+        for (int i = 1; i < planted.length; i++) {
+            planted[i] = now + planted.length - i;
+        }
+        long[] many = new long[300_000];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = i == 7 ? -62_135_596_800_000L : now - random.nextInt(1_000_000);
+        }
+        return Stream.of(
+                Arguments.of("none", new long[0]),
+                Arguments.of("one", new long[] {now}),
+                Arguments.of("ties, and times centuries apart", mixed),
+                Arguments.of("one planted far in the past", planted),
+                Arguments.of("the whole range of long", new long[] {-1, Long.MIN_VALUE, now, Long.MAX_VALUE, 0}),
+                Arguments.of("300,000 with one from year 1", many));
     }
 }

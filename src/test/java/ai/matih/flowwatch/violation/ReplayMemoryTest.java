@@ -164,8 +164,8 @@ class ReplayMemoryTest {
         // When
         byte[] encoded = memory.encode(256);
 
-        // Then: version 2 took 36 bytes per attempt and 8 per fingerprint
-        assertThat(encoded.length).isLessThan(256 * (36 + 8) / 2);
+        // Then: version 2 took 40 bytes per attempt (one credit) and 8 per fingerprint
+        assertThat(encoded.length).isLessThan(256 * (40 + 8) / 2);
         assertThat(ReplayMemory.decode(encoded, 4096).encode(256)).isEqualTo(encoded);
     }
 
@@ -222,16 +222,30 @@ class ReplayMemoryTest {
                 Arguments.of("a number of eleven bytes", version3Attempt(eleven)),
                 Arguments.of("a tenth byte beyond the 64th bit", version3Attempt(tenthTooLarge)),
                 Arguments.of("a negative number of attempts it stands for", version3Attempt(negative)),
-                Arguments.of("a truncated number", version3Attempt(new byte[] {(byte) 0x80})));
+                Arguments.of("a truncated number", version3Attempt(new byte[] {(byte) 0x80})),
+                Arguments.of("a negative number of credits", version3Attempt(new byte[] {
+                    1,
+                    0,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    (byte) 0xFF,
+                    0x01
+                })));
     }
 
-    /** Version 3, no parts, one attempt whose "connections" field is {@code number}, then one more byte. */
-    private static byte[] version3Attempt(byte[] number) {
+    /** Version 3, no parts, one attempt whose fields from its "connections" on are {@code fields}. */
+    private static byte[] version3Attempt(byte[] fields) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.write(3);
         bytes.writeBytes(new byte[] {0, 0, 0, 0, 0, 0, 0, 1});
         bytes.writeBytes(new byte[8]); // the attempt key
-        bytes.writeBytes(number);
+        bytes.writeBytes(fields);
         return bytes.toByteArray();
     }
 }
