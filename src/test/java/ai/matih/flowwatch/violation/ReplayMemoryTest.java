@@ -192,51 +192,27 @@ class ReplayMemoryTest {
     }
 
     static Stream<Arguments> malformedVersion3() {
-        byte[] eleven = new byte[11];
-        Arrays.fill(eleven, (byte) 0xFF);
-        byte[] tenthTooLarge = {
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            0x02
-        };
-        byte[] negative = {
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            (byte) 0xFF,
-            0x01
-        };
         return Stream.of(
-                Arguments.of("a number of eleven bytes", version3Attempt(eleven)),
-                Arguments.of("a tenth byte beyond the 64th bit", version3Attempt(tenthTooLarge)),
-                Arguments.of("a negative number of attempts it stands for", version3Attempt(negative)),
+                Arguments.of("a number of eleven bytes", version3Attempt(continued(10, 0xFF))),
+                Arguments.of("a tenth byte beyond the 64th bit", version3Attempt(continued(9, 0x02))),
+                Arguments.of("a negative number of attempts it stands for", version3Attempt(continued(9, 0x01))),
                 Arguments.of("a truncated number", version3Attempt(new byte[] {(byte) 0x80})),
-                Arguments.of("a negative number of credits", version3Attempt(new byte[] {
-                    1,
-                    0,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    (byte) 0xFF,
-                    0x01
-                })));
+                Arguments.of(
+                        "a negative number of credits", version3Attempt(concat(new byte[] {1, 0}, continued(9, 1)))));
+    }
+
+    /** {@code n} bytes 0xFF (seven bits each, more to come), then {@code last}. */
+    private static byte[] continued(int n, int last) {
+        byte[] b = new byte[n + 1];
+        Arrays.fill(b, (byte) 0xFF);
+        b[n] = (byte) last;
+        return b;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     /** Version 3, no parts, one attempt whose fields from its "connections" on are {@code fields}. */
