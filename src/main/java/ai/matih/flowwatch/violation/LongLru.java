@@ -110,6 +110,15 @@ final class LongLru {
         return eldest;
     }
 
+    /** The eldest of the {@code n} most recently used slots (all when n is the size or more), or -1 when n is 0. */
+    int newest(int n) {
+        int slot = eldest;
+        for (int skip = size - Math.max(0, n); skip > 0; skip--) {
+            slot = newer[slot];
+        }
+        return slot;
+    }
+
     /** The slot used next after {@code slot} (towards the most recent), or -1 after the most recent. */
     int newer(int slot) {
         return newer[slot];

@@ -136,16 +136,20 @@ final class ReplayMemory {
         return true;
     }
 
-    void remember(long fingerprint) {
-        int slot = fingerprints.find(fingerprint);
-        if (slot >= 0) {
-            fingerprints.touch(slot);
-            return;
+    /**
+     * Remembers a raw record's fingerprint (as a use when it is remembered already).
+     *
+     * @return false when it was remembered already: the record was merged before
+     */
+    boolean remember(long fingerprint) {
+        if (seen(fingerprint)) {
+            return false;
         }
         if (fingerprints.size() >= capacity) {
             fingerprints.remove(fingerprints.eldest());
         }
         fingerprints.add(fingerprint);
+        return true;
     }
 
     /**
@@ -279,11 +283,7 @@ final class ReplayMemory {
         }
         int a = Math.min(limit, attempts.size());
         out.writeInt(a);
-        int slot = attempts.eldest();
-        for (int skip = attempts.size() - a; skip > 0; skip--) {
-            slot = attempts.newer(slot); // older than the newest limit
-        }
-        for (; slot >= 0; slot = attempts.newer(slot)) {
+        for (int slot = attempts.newest(a); slot >= 0; slot = attempts.newer(slot)) {
             out.writeLong(attempts.key(slot));
             out.writeVarLong(connections[slot]);
             out.writeVarLong(retracted[slot]);
@@ -301,11 +301,7 @@ final class ReplayMemory {
         }
         int f = Math.min(limit, fingerprints.size());
         out.writeInt(f);
-        slot = fingerprints.eldest();
-        for (int skip = fingerprints.size() - f; skip > 0; skip--) {
-            slot = fingerprints.newer(slot);
-        }
-        for (; slot >= 0; slot = fingerprints.newer(slot)) {
+        for (int slot = fingerprints.newest(f); slot >= 0; slot = fingerprints.newer(slot)) {
             out.writeLong(fingerprints.key(slot));
         }
         return out.toByteArray();

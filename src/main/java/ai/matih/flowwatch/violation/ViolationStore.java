@@ -201,11 +201,10 @@ public class ViolationStore {
                 return agg;
             }
             Violation old = agg.violation;
-            if (agg.memory.applied(partition, position) || agg.memory.seen(draft.fingerprint())) {
+            if (agg.memory.applied(partition, position) || !agg.memory.remember(draft.fingerprint())) {
                 result[0] = new Merge(old, false, 0, true);
                 return agg;
             }
-            agg.memory.remember(draft.fingerprint());
             long delta = agg.memory.attemptDelta(draft.attemptKey(), draft.connections(), partition);
             agg.memory.contributed(partition, position, delta, 1);
             Instant first = draft.time().isBefore(old.firstSeen()) ? draft.time() : old.firstSeen();

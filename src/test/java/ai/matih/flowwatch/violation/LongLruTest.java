@@ -101,6 +101,10 @@ class LongLruTest {
         assertThat(lru.key(49)).isEqualTo(31);
         assertThat(moves).extracting(m -> m[1]).containsExactlyElementsOf(range(50));
         assertThat(lru.find(99 * 31)).isEqualTo(48);
+        assertThat(lru.key(lru.newest(1))).isEqualTo(31);
+        assertThat(lru.newest(2)).isEqualTo(48);
+        assertThat(lru.newest(0)).isEqualTo(-1);
+        assertThat(lru.newest(500)).isEqualTo(lru.eldest());
     }
 
     private static List<Long> keysEldestFirst(LongLru lru) {
