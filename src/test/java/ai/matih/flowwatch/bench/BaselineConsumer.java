@@ -1,5 +1,13 @@
 package ai.matih.flowwatch.bench;
 
+import ai.matih.flowwatch.audit.AuditEvent;
+import ai.matih.flowwatch.decode.DecodeSink;
+import ai.matih.flowwatch.decode.FlowFormat;
+import ai.matih.flowwatch.decode.FlowFormats;
+import ai.matih.flowwatch.decode.RecordDecoder;
+import ai.matih.flowwatch.decode.Rejection;
+import ai.matih.flowwatch.demo.DemoTopics;
+import ai.matih.flowwatch.flow.Flow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -15,7 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToLongFunction;
+import java.util.function.ToLongBiFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,7 +36,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * The throughput benchmark's yardsticks, run in a JVM of their own so that their CPU time is counted as the service's
  * is (every thread of the process: consumer, JIT compiler, GC) and the broker's is not: {@code bare} reads each
  * record's bytes and does nothing else (the machine's limit); {@code jackson} also binds every document to a Jackson
- * {@code JsonNode}. Reads the phases the spec file names (per partition, the offsets from start to end), the first
+ * {@code JsonNode}; {@code decode} instead decodes every record with flowwatch's own decoder as the service does
+ * (size and UTF-8 checks, the scanner's fast path, the name and label checks), judging nothing: the least any service
+ * that reads these records into flows must spend. Reads the phases the spec file names (per partition, the offsets from start to end), the first
  * once more unmeasured before all (its JIT warm-up), then each phase three times; prints one JSON line: per phase,
  * records/s and CPU µs per record of the pass of median CPU, and the three passes' CPU.
  */
@@ -41,7 +52,7 @@ public final class BaselineConsumer {
     public static void main(String[] args) throws IOException {
         JsonNode spec = JSON.readTree(Path.of(args[0]).toFile());
         String bootstrap = spec.get("bootstrap").asText();
-        ToLongFunction<byte[]> work = work(spec.get("mode").asText());
+        ToLongBiFunction<String, byte[]> work = work(spec.get("mode").asText());
         List<JsonNode> phases = new ArrayList<>();
         spec.get("phases").forEach(phases::add);
         consume(bootstrap, work, phases.get(0));
@@ -52,12 +63,15 @@ public final class BaselineConsumer {
         System.out.println(JSON.writeValueAsString(out));
     }
 
-    private static ToLongFunction<byte[]> work(String mode) {
+    private static ToLongBiFunction<String, byte[]> work(String mode) {
         if ("bare".equals(mode)) {
-            return value -> value.length;
+            return (topic, value) -> value.length;
+        }
+        if ("decode".equals(mode)) {
+            return decoder();
         }
         ObjectReader reader = JSON.readerFor(JsonNode.class);
-        return value -> {
+        return (topic, value) -> {
             long n = 0;
             long fields = 0;
             try (MappingIterator<JsonNode> docs = reader.readValues(value)) {
@@ -76,11 +90,60 @@ public final class BaselineConsumer {
     }
 
     /**
+     * flowwatch's decoder with the service's default limits, the format by the demo topics' names; returns the number
+     * of documents a record held (each a flow, an audit event, a skipped or a rejected document).
+     */
+    private static ToLongBiFunction<String, byte[]> decoder() {
+        FlowFormats formats = FlowFormats.builtIn();
+        Map<String, FlowFormat> byTopic = Map.of(
+                DemoTopics.HUBBLE, formats.named("hubble"),
+                DemoTopics.CALICO, formats.named("calico"),
+                DemoTopics.AUDIT, formats.named("audit"));
+        RecordDecoder decoder = new RecordDecoder(
+                formats,
+                RecordDecoder.DEFAULT_MAX_RECORD_BYTES,
+                RecordDecoder.DEFAULT_MAX_LINES_PER_RECORD,
+                RecordDecoder.DEFAULT_MAX_REJECTIONS_PER_RECORD);
+        CountingSink sink = new CountingSink();
+        Instant received = Instant.now();
+        return (topic, value) -> {
+            long before = sink.documents;
+            decoder.decode(byTopic.get(topic), value, received, sink);
+            return sink.documents - before;
+        };
+    }
+
+    /** Counts what the decoder yields. */
+    private static final class CountingSink implements DecodeSink {
+        long documents;
+
+        @Override
+        public void flow(Flow flow) {
+            documents++;
+        }
+
+        @Override
+        public void audit(AuditEvent event) {
+            documents++;
+        }
+
+        @Override
+        public void skipped(String kind, long lostEvents) {
+            documents++;
+        }
+
+        @Override
+        public void rejected(Rejection rejection) {
+            documents++;
+        }
+    }
+
+    /**
      * The phase read {@value #PASSES} times: the pass of median CPU per record, with every pass's figure. One pass
      * varied by a third between runs (its collector's cycles come or not within a few seconds), which alone could
      * move a ratio to it by as much.
      */
-    private static Map<String, Object> median(String bootstrap, ToLongFunction<byte[]> work, JsonNode phase) {
+    private static Map<String, Object> median(String bootstrap, ToLongBiFunction<String, byte[]> work, JsonNode phase) {
         List<Map<String, Object>> passes = new ArrayList<>();
         for (int i = 0; i < PASSES; i++) {
             passes.add(consume(bootstrap, work, phase));
@@ -99,16 +162,16 @@ public final class BaselineConsumer {
      * the phase's {@code expected}. Timed from the first poll that returned records, with the CPU time this JVM used
      * meanwhile.
      */
-    private static Map<String, Object> consume(String bootstrap, ToLongFunction<byte[]> work, JsonNode phase) {
+    private static Map<String, Object> consume(
+            String bootstrap, ToLongBiFunction<String, byte[]> work, JsonNode phase) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // large fetches and polls: the consumer at its fastest (flowwatch's channels fetch 256 KB and poll 500
-        // records at a time, for latency and for its small heap), so the yardstick is not made easier to approach; 1 MB
-        // per
-        // partition, so that little is fetched past a phase's end (a partition is paused there)
+        // records at a time, for latency and for its small heap), so the yardstick is not made easier to approach;
+        // 1 MB per partition, so that little is fetched past a phase's end (a partition is paused there)
         c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
@@ -152,7 +215,7 @@ public final class BaselineConsumer {
                         if (r.offset() >= last) {
                             break;
                         }
-                        checksum += work.applyAsLong(r.value());
+                        checksum += work.applyAsLong(r.topic(), r.value());
                         seen++;
                     }
                     if (consumer.position(tp) >= last) {

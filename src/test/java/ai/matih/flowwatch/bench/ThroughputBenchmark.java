@@ -401,7 +401,7 @@ public final class ThroughputBenchmark {
      * runs in this JVM); each reads the normal records once unmeasured first (its JIT warm-up).
      */
     private void baselines(String bootstrap, Map<Mix, Phase> phases) throws Exception {
-        for (String mode : List.of("bare", "jackson")) {
+        for (String mode : List.of("bare", "jackson", "decode")) {
             List<Map<String, Object>> specs = new ArrayList<>();
             for (Map.Entry<Mix, Phase> e : phases.entrySet()) {
                 Phase ph = e.getValue();

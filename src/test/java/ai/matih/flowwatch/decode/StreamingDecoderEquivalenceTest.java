@@ -9,6 +9,7 @@ import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.demo.DemoRecords;
 import ai.matih.flowwatch.demo.DemoTopics;
 import ai.matih.flowwatch.flow.Flow;
+import ai.matih.flowwatch.topology.LabelBounds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,6 +17,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -170,6 +173,122 @@ class StreamingDecoderEquivalenceTest {
     @MethodSource("grammar")
     void givenValidAndInvalidJsonCornerCases_whenDecoded_thenTheFastPathNeverDisagreesWithJackson(
             String what, String value) {
+        assertSame(value);
+    }
+
+    /** The destination endpoint of {@link #FLOW}, replaced by each case of {@link #endpoints}. */
+    private static final String DESTINATION =
+            "{\"namespace\":\"blue\",\"pod_name\":\"db-0\",\"labels\":[\"k8s:app=db\"],"
+                    + "\"workloads\":[{\"name\":\"db\",\"kind\":\"StatefulSet\"}]}";
+
+    /** An endpoint object, and whether the fast path decodes it itself (true) or leaves the record to the tree path. */
+    static Stream<Arguments> endpoints() {
+        String manyLabels = IntStream.rangeClosed(0, InputBounds.MAX_LABELS)
+                .mapToObj(i -> "\"k8s:l" + i + "=v\"")
+                .collect(Collectors.joining(","));
+        return Stream.of(
+                Arguments.of("a pod with its workload", DESTINATION, true),
+                Arguments.of(
+                        "members in another order",
+                        "{\"workloads\":[{\"kind\":\"StatefulSet\",\"name\":\"db\"}],"
+                                + "\"labels\":[\"k8s:app=db\"],\"pod_name\":\"db-0\",\"namespace\":\"blue\"}",
+                        true),
+                Arguments.of("a pod without workloads", "{\"namespace\":\"blue\",\"pod_name\":\"db-0\"}", true),
+                Arguments.of(
+                        "workloads empty", "{\"namespace\":\"blue\",\"pod_name\":\"db-0\",\"workloads\":[]}", true),
+                Arguments.of("workloads null", "{\"namespace\":\"blue\",\"workloads\":null}", true),
+                Arguments.of(
+                        "first workload without a name",
+                        "{\"namespace\":\"blue\",\"pod_name\":\"db-0\",\"workloads\":[{\"kind\":\"Job\"},{\"name\":\"x\"}]}",
+                        true),
+                Arguments.of("workload name blank", "{\"namespace\":\"blue\",\"workloads\":[{\"name\":\"\"}]}", true),
+                Arguments.of(
+                        "workload name not a name", "{\"namespace\":\"blue\",\"workloads\":[{\"name\":\" \"}]}", false),
+                Arguments.of(
+                        "a second workload of any shape",
+                        "{\"namespace\":\"blue\",\"workloads\":[{\"name\":\"db\"},[1,{\"a\":null}],\"s\",null]}",
+                        true),
+                Arguments.of("first workload null", "{\"namespace\":\"blue\",\"workloads\":[null]}", false),
+                Arguments.of("workload name a number", "{\"namespace\":\"blue\",\"workloads\":[{\"name\":5}]}", false),
+                Arguments.of(
+                        "workload name twice",
+                        "{\"namespace\":\"blue\",\"workloads\":[{\"name\":\"a\",\"name\":\"b\"}]}",
+                        false),
+                Arguments.of("workloads an object", "{\"namespace\":\"blue\",\"workloads\":{\"name\":\"db\"}}", false),
+                Arguments.of("workloads an object without namespace", "{\"identity\":2,\"workloads\":{}}", false),
+                Arguments.of("the world by identity", "{\"ID\":0,\"identity\":2}", true),
+                Arguments.of("the host by identity", "{\"identity\":1,\"labels\":[\"reserved:host\"]}", true),
+                Arguments.of(
+                        "the world by a reserved label",
+                        "{\"identity\":16777217,\"labels\":[\"reserved:world\"," + "\"cidr:0.0.0.0/0\"]}",
+                        true),
+                Arguments.of(
+                        "an unknown identity with labels",
+                        "{\"identity\":31544,\"labels\":[\"k8s:app=x\"]," + "\"pod_name\":\"x-1\"}",
+                        true),
+                Arguments.of("identity null", "{\"identity\":null,\"pod_name\":\"x-1\"}", true),
+                Arguments.of("identity negative", "{\"identity\":-1}", false),
+                Arguments.of("identity as a float", "{\"identity\":2.0}", false),
+                Arguments.of("identity as a string", "{\"identity\":\"2\"}", false),
+                Arguments.of(
+                        "identity beside a namespace, not read", "{\"namespace\":\"blue\",\"identity\":-7}", false),
+                Arguments.of("an empty object", "{}", true),
+                Arguments.of(
+                        "only fields not read",
+                        "{\"ID\":5,\"cluster_name\":\"c\",\"x\":{\"y\":[1,{\"z\":null}]}}",
+                        true),
+                Arguments.of("namespace blank", "{\"namespace\":\"\",\"identity\":2}", true),
+                Arguments.of("namespace null", "{\"namespace\":null,\"pod_name\":\"p\"}", true),
+                Arguments.of("namespace twice", "{\"namespace\":\"blue\",\"namespace\":\"red\"}", false),
+                Arguments.of("namespace a number", "{\"namespace\":5}", false),
+                Arguments.of("namespace not a Kubernetes name", "{\"namespace\":\"Blue_Team\"}", false),
+                Arguments.of("pod name an array", "{\"namespace\":\"blue\",\"pod_name\":[]}", false),
+                Arguments.of("labels null", "{\"namespace\":\"blue\",\"labels\":null}", true),
+                Arguments.of("labels empty", "{\"namespace\":\"blue\",\"labels\":[]}", true),
+                Arguments.of(
+                        "labels of every source",
+                        "{\"namespace\":\"blue\",\"labels\":[null,\"k8s:app=db\",\"container:c=1\",\"cidr:10.0.0.0/8\","
+                                + "\"k8s:io.kubernetes.pod.namespace=blue\",\"k8s:io.cilium.k8s.policy.cluster=default\","
+                                + "\"k8s:io.cilium.k8s.namespace.labels.tenant=blue\",\"app=bare\",\"k8s:novalue\",\"\","
+                                + "\"k8s:=v\"]}",
+                        true),
+                Arguments.of("labels a string", "{\"namespace\":\"blue\",\"labels\":\"k8s:app=db\"}", false),
+                Arguments.of("labels twice", "{\"namespace\":\"blue\",\"labels\":[],\"labels\":[\"k8s:a=b\"]}", false),
+                Arguments.of("a label a number", "{\"namespace\":\"blue\",\"labels\":[\"k8s:a=b\",7]}", false),
+                Arguments.of(
+                        "more labels than kept", "{\"namespace\":\"blue\",\"labels\":[" + manyLabels + "]}", false),
+                Arguments.of(
+                        "a label value too long",
+                        "{\"namespace\":\"blue\",\"labels\":[\"k8s:a=" + "v".repeat(LabelBounds.MAX_LABEL_BYTES)
+                                + "\"]}",
+                        false),
+                Arguments.of(
+                        "a label with an escape", "{\"namespace\":\"blue\",\"labels\":[\"k8s:a=\\u0062\"]}", false),
+                Arguments.of(
+                        "a trailing comma in the labels", "{\"namespace\":\"blue\",\"labels\":[\"k8s:a=b\",]}", false),
+                Arguments.of(
+                        "a trailing comma in the workloads",
+                        "{\"namespace\":\"blue\",\"workloads\":[{\"name\":\"db\"},]}",
+                        false),
+                Arguments.of("invalid JSON in a field not read", "{\"namespace\":\"blue\",\"x\":[1 2]}", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("endpoints")
+    void givenAnEndpointOfAnyShape_whenDecoded_thenTheFastPathDecodesItAsTheTreePathDoesOrLeavesItToIt(
+            String what, String endpoint, boolean fast) {
+        // Given a line whose destination is this endpoint, and a fast path that has not met it before
+        String value = FLOW.replace("\"destination\":" + DESTINATION, "\"destination\":" + endpoint);
+        assertThat(value).as("the case replaced the destination").contains("\"destination\":" + endpoint);
+        HubbleFastPath fresh = new HubbleFastPath(new JsonCodec(1_048_576));
+        // When the fast path decodes it, Then it takes it or not as expected, twice (the second time from its memo)
+        assertThat(fresh.decode(bytes(value), RECEIVED, 10, new ArrayList<>()))
+                .as(what)
+                .isEqualTo(fast);
+        assertThat(fresh.decode(bytes(value), RECEIVED, 10, new ArrayList<>()))
+                .as(what)
+                .isEqualTo(fast);
+        // And the decoder delivers exactly what the tree path does
         assertSame(value);
     }
 

@@ -2,6 +2,7 @@ package ai.matih.flowwatch.decode.hubble;
 
 import ai.matih.flowwatch.decode.FastPath;
 import ai.matih.flowwatch.decode.FastPathFallbacks;
+import ai.matih.flowwatch.decode.InputBounds;
 import ai.matih.flowwatch.decode.ScannerFastPath;
 import ai.matih.flowwatch.decode.json.JsonCodec;
 import ai.matih.flowwatch.decode.json.JsonFields;
@@ -13,13 +14,18 @@ import ai.matih.flowwatch.flow.Protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The fast path for Hubble exporter lines ({@code {"flow":{...},"node_name","time"}}, one or several per record):
  * a {@link JsonScanner} reads the fields {@link HubbleFields} needs and checks, without materialising, everything it
  * skips (ethernet, node labels, interface, summary...). An endpoint object is decoded once per distinct byte content
- * ({@link SliceCache}), by Jackson and the tree path's own code; later occurrences are recognised by their bytes.
+ * ({@link SliceCache}), by the scanner into what the tree path's code makes of it; later occurrences are recognised
+ * by their bytes.
  * Declines (see {@link FastPath}) on: a bare flow without the wrapper, non-flow lines, a {@code log} wrapper, a field
  * of an unexpected JSON type, a duplicated field, two L4 protocols, escapes in a string it reads, a timestamp or
  * number the full decoder would have to judge, and anything that is not plainly valid JSON.
@@ -69,10 +75,17 @@ public final class HubbleFastPath extends ScannerFastPath {
         Protocol.TCP, Protocol.UDP, Protocol.SCTP, Protocol.ICMP, Protocol.ICMPV6, Protocol.VRRP, Protocol.IGMP
     };
     private static final byte[] CODE = ascii("code");
+    private static final byte[] NAMESPACE = ascii("namespace");
+    private static final byte[] POD_NAME = ascii("pod_name");
+    private static final byte[] LABELS = ascii("labels");
+    private static final byte[] WORKLOADS = ascii("workloads");
+    private static final byte[] IDENTITY = ascii("identity");
+    private static final byte[] NAME = ascii("name");
+    private static final String LABELS_PATH = "flow.endpoint.labels";
 
     private final JsonCodec codec;
     private final SliceCache<Endpoint> endpoints = new SliceCache<>(ENDPOINT_CACHE_SLOTS, ENDPOINT_CACHE_MAX_BYTES);
-    private final Function<byte[], Endpoint> decodeEndpoint = this::decodeEndpoint;
+    private final Function<byte[], Endpoint> decodeEndpoint = HubbleFastPath::decodeEndpoint;
 
     public HubbleFastPath(JsonCodec codec) {
         this(codec, new FastPathFallbacks("hubble"));
@@ -357,9 +370,118 @@ public final class HubbleFastPath extends ScannerFastPath {
         return endpoints.get(value, from, to, decodeEndpoint);
     }
 
-    /** Decodes one endpoint object with Jackson and the tree path's code (which also checks it is valid JSON). */
-    private Endpoint decodeEndpoint(byte[] object) {
-        return HubbleDecoder.endpoint(codec.parse(object, 0, object.length, "endpoint"), "flow.endpoint");
+    /**
+     * Decodes one endpoint object (its bytes alone) with the scanner, checking that it is valid JSON, into what the tree
+     * path makes of it ({@link HubbleDecoder#endpoint(JsonNode, String)}: the same label parsing, checks and
+     * classification); declines on a field it reads that is duplicated or of another type than the tree path accepts,
+     * on escapes in a string it reads, and on a workload list whose first entry is not an object.
+     */
+    private static Endpoint decodeEndpoint(byte[] object) {
+        JsonScanner s = new JsonScanner(object);
+        s.expect('{');
+        String namespace = null;
+        String pod = null;
+        String workload = null;
+        long identity = 0;
+        Map<String, String> labels = new HashMap<>();
+        Map<String, String> namespaceLabels = new HashMap<>();
+        List<String> reserved = new ArrayList<>(2);
+        int seen = 0;
+        boolean first = true;
+        for (; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, NAMESPACE)) {
+                seen = once(seen, 1);
+                namespace = s.string();
+            } else if (s.nameIs(n, POD_NAME)) {
+                seen = once(seen, 2);
+                pod = s.string();
+            } else if (s.nameIs(n, LABELS)) {
+                seen = once(seen, 4);
+                labels(s, labels, namespaceLabels, reserved);
+            } else if (s.nameIs(n, WORKLOADS)) {
+                seen = once(seen, 8);
+                workload = firstWorkload(s);
+            } else if (s.nameIs(n, IDENTITY)) {
+                seen = once(seen, 16);
+                identity = s.naturalNumber(0);
+            } else {
+                s.skipValue(3);
+            }
+        }
+        if (s.more()) {
+            throw decline();
+        }
+        if (first) {
+            return null; // {}: no endpoint, as the tree path
+        }
+        InputBounds.checkLabels(labels, namespaceLabels, LABELS_PATH);
+        namespace = HubbleFields.blankToNull(namespace);
+        return HubbleDecoder.endpoint(
+                namespace,
+                HubbleFields.blankToNull(pod),
+                namespace == null ? null : HubbleFields.blankToNull(workload),
+                namespace == null ? identity : 0,
+                labels,
+                namespaceLabels,
+                reserved);
+    }
+
+    /** {@code labels}: null, or an array of strings and nulls (skipped), parsed one by one as the tree path does. */
+    private static void labels(
+            JsonScanner s, Map<String, String> labels, Map<String, String> namespaceLabels, List<String> reserved) {
+        if (s.nullValue()) {
+            return;
+        }
+        s.expect('[');
+        if (s.accept(']')) {
+            return;
+        }
+        int count = 0;
+        do {
+            count++;
+            String label = s.string();
+            if (label != null) {
+                HubbleDecoder.parseLabel(label, labels, namespaceLabels, reserved);
+                if (labels.size() + namespaceLabels.size() > InputBounds.MAX_LABELS) {
+                    throw InputBounds.tooManyLabels(LABELS_PATH, count);
+                }
+            }
+        } while (s.accept(','));
+        s.expect(']');
+    }
+
+    /** {@code workloads}: null or an array; the name of its first entry, which must be an object, or null. */
+    private static String firstWorkload(JsonScanner s) {
+        if (s.nullValue()) {
+            return null;
+        }
+        s.expect('[');
+        if (s.accept(']')) {
+            return null;
+        }
+        if (!enter(s)) {
+            throw decline(); // a null entry: the tree path rejects it
+        }
+        String name = null;
+        boolean named = false;
+        for (boolean first = true; s.nextMember(first); first = false) {
+            int n = s.name();
+            if (s.nameIs(n, NAME)) {
+                if (named) {
+                    throw decline();
+                }
+                named = true;
+                name = s.string();
+            } else {
+                s.skipValue(5);
+            }
+        }
+        while (s.accept(',')) {
+            s.skipValue(4);
+        }
+        s.expect(']');
+        return name;
     }
 
     /** A rarely present object or array, read by Jackson into a tree for the tree path's code; null for JSON null. */
