@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param namespaces       known namespaces by name
  * @param networkPolicies  NetworkPolicies in force
  * @param podsByIp         known pods by canonical IP (hostNetwork pods excluded: they share the node IP)
- * @param podsByName       known pods by {@code namespace/name}
+ * @param podsByName       known pods by {@code namespace/name} (also indexed by namespace, then name)
  * @param egressExceptions declared egress exceptions
  * @param rules            tenancy rules
  * @param internalCidrs    what counts as in-cluster when a flow gives only an IP
@@ -46,7 +46,7 @@ public record Topology(
         namespaces = Map.copyOf(namespaces);
         networkPolicies = List.copyOf(networkPolicies);
         podsByIp = Map.copyOf(podsByIp);
-        podsByName = Map.copyOf(podsByName);
+        podsByName = PodIndex.of(podsByName);
         egressExceptions = List.copyOf(egressExceptions);
         Objects.requireNonNull(rules, "rules");
         internalCidrs = List.copyOf(internalCidrs);
@@ -156,7 +156,7 @@ public record Topology(
 
     /** The known pod with this name, or null. */
     public PodInfo pod(String namespace, String name) {
-        return namespace == null || name == null ? null : podsByName.get(namespace + "/" + name);
+        return namespace == null || name == null ? null : ((PodIndex) podsByName).get(namespace, name);
     }
 
     /** True when the IP lies in one of the internal CIDRs. */

@@ -1,0 +1,74 @@
+package ai.matih.flowwatch.topology;
+
+import java.util.AbstractMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The known pods by {@code namespace/name}, immutable, that can also be asked by namespace and name without building
+ * the key: the per-flow lookups ({@link Topology#pod}, up to three per end of a flow) then allocate nothing.
+ */
+final class PodIndex extends AbstractMap<String, PodInfo> {
+
+    private static final PodIndex EMPTY = new PodIndex(Map.of(), Map.of());
+
+    private final Map<String, PodInfo> byKey;
+    private final Map<String, Map<String, PodInfo>> byNamespace;
+
+    private PodIndex(Map<String, PodInfo> byKey, Map<String, Map<String, PodInfo>> byNamespace) {
+        this.byKey = byKey;
+        this.byNamespace = byNamespace;
+    }
+
+    /** {@code pods} as an index (itself when it is one); a key without '/' is found only by its whole text. */
+    static PodIndex of(Map<String, PodInfo> pods) {
+        if (pods instanceof PodIndex index) {
+            return index;
+        }
+        if (pods.isEmpty()) {
+            return EMPTY;
+        }
+        Map<String, Map<String, PodInfo>> byNamespace = new HashMap<>();
+        pods.forEach((key, pod) -> {
+            int slash = key.indexOf('/');
+            if (slash >= 0) {
+                byNamespace
+                        .computeIfAbsent(key.substring(0, slash), k -> new HashMap<>())
+                        .put(key.substring(slash + 1), pod);
+            }
+        });
+        Map<String, Map<String, PodInfo>> frozen = new HashMap<>();
+        byNamespace.forEach((namespace, byName) -> frozen.put(namespace, Map.copyOf(byName)));
+        return new PodIndex(Map.copyOf(pods), Map.copyOf(frozen));
+    }
+
+    /** The pod {@code namespace/name}, or null: the same as {@code get(namespace + "/" + name)}. */
+    PodInfo get(String namespace, String name) {
+        if (namespace.indexOf('/') >= 0) {
+            return byKey.get(namespace + "/" + name); // not a namespace name: as the key would be split
+        }
+        Map<String, PodInfo> byName = byNamespace.get(namespace);
+        return byName == null ? null : byName.get(name);
+    }
+
+    @Override
+    public PodInfo get(Object key) {
+        return byKey.get(key);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return byKey.containsKey(key);
+    }
+
+    @Override
+    public int size() {
+        return byKey.size();
+    }
+
+    @Override
+    public Set<Entry<String, PodInfo>> entrySet() {
+        return byKey.entrySet();
+    }
+}
