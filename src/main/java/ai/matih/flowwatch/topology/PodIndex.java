@@ -29,8 +29,9 @@ final class PodIndex extends AbstractMap<String, PodInfo> {
         if (pods.isEmpty()) {
             return EMPTY;
         }
+        Map<String, PodInfo> byKey = Map.copyOf(pods); // read once: a live map may change meanwhile
         Map<String, Map<String, PodInfo>> byNamespace = new HashMap<>();
-        pods.forEach((key, pod) -> {
+        byKey.forEach((key, pod) -> {
             int slash = key.indexOf('/');
             if (slash >= 0) {
                 byNamespace
@@ -40,7 +41,7 @@ final class PodIndex extends AbstractMap<String, PodInfo> {
         });
         Map<String, Map<String, PodInfo>> frozen = new HashMap<>();
         byNamespace.forEach((namespace, byName) -> frozen.put(namespace, Map.copyOf(byName)));
-        return new PodIndex(Map.copyOf(pods), Map.copyOf(frozen));
+        return new PodIndex(byKey, Map.copyOf(frozen));
     }
 
     /** The pod {@code namespace/name}, or null: the same as {@code get(namespace + "/" + name)}. */

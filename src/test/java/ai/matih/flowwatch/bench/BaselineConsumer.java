@@ -91,7 +91,7 @@ public final class BaselineConsumer {
 
     /**
      * flowwatch's decoder with the service's default limits, the format by the demo topics' names; returns the number
-     * of documents a record held (each a flow, an audit event, a skipped or a rejected document).
+     * of documents a record held (each a flow, an audit event or a skipped document; a rejection fails the run).
      */
     private static ToLongBiFunction<String, byte[]> decoder() {
         FlowFormats formats = FlowFormats.builtIn();
@@ -107,8 +107,12 @@ public final class BaselineConsumer {
         CountingSink sink = new CountingSink();
         Instant received = Instant.now();
         return (topic, value) -> {
+            FlowFormat format = byTopic.get(topic);
+            if (format == null) {
+                throw new IllegalStateException("no format reads topic " + topic);
+            }
             long before = sink.documents;
-            decoder.decode(byTopic.get(topic), value, received, sink);
+            decoder.decode(format, value, received, sink);
             return sink.documents - before;
         };
     }
@@ -134,7 +138,8 @@ public final class BaselineConsumer {
 
         @Override
         public void rejected(Rejection rejection) {
-            documents++;
+            // the mixes hold no bad record: a rejection means this yardstick measures the wrong path
+            throw new IllegalStateException("a produced record was rejected: " + rejection);
         }
     }
 

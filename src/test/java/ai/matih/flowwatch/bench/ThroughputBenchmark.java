@@ -56,7 +56,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * records from {@link DemoRecords} (mostly Hubble with its replies, some Calico Enterprise and Goldmane, a few audit
  * events, about 1 % violating connections) with several producer threads; (a) a bare {@code KafkaConsumer<byte[],
  * byte[]>} reads every partition of the three input topics, then one that also binds each document to a Jackson
- * {@code JsonNode} and does nothing else (the second yardstick); (b) {@code target/quarkus-app/quarkus-run.jar} runs
+ * {@code JsonNode} and does nothing else (the second yardstick), then one that decodes each record with flowwatch's
+ * own decoder and judges nothing (the third: {@link BaselineConsumer}); (b) {@code target/quarkus-app/quarkus-run.jar} runs
  * as a child process with {@code -Xmx512m} and consumes them from scratch, timed black-box from its {@code /q/metrics};
  * then its maximum rate while records are produced live on the same machine, and, while records are produced at half
  * that rate, violations with unique ports are produced and timed until they appear on
@@ -396,7 +397,7 @@ public final class ThroughputBenchmark {
     }
 
     /**
-     * The two yardsticks on each phase's records, each in a JVM of its own started for it once the service has stopped
+     * The three yardsticks on each phase's records, each in a JVM of its own started for it once the service has stopped
      * ({@link BaselineConsumer}: its CPU time counted like the service's, all its threads, and not the broker's, which
      * runs in this JVM); each reads the normal records once unmeasured first (its JIT warm-up).
      */

@@ -270,7 +270,53 @@ class StreamingDecoderEquivalenceTest {
                         "a trailing comma in the workloads",
                         "{\"namespace\":\"blue\",\"workloads\":[{\"name\":\"db\"},]}",
                         false),
-                Arguments.of("invalid JSON in a field not read", "{\"namespace\":\"blue\",\"x\":[1 2]}", false));
+                Arguments.of("invalid JSON in a field not read", "{\"namespace\":\"blue\",\"x\":[1 2]}", false),
+                Arguments.of(
+                        "first workload's name null", "{\"namespace\":\"blue\",\"workloads\":[{\"name\":null}]}", true),
+                Arguments.of("labels only null", "{\"namespace\":\"blue\",\"labels\":[null]}", true),
+                Arguments.of(
+                        "a label key twice: the last wins",
+                        "{\"namespace\":\"blue\",\"labels\":[\"k8s:app=a\",\"k8s:app=b\"]}",
+                        true),
+                Arguments.of(
+                        "several reserved labels: the first names it",
+                        "{\"labels\":[\"reserved:health\",\"reserved:init\",\"reserved:unmanaged\"]}",
+                        true),
+                Arguments.of(
+                        "a blank namespace with workloads",
+                        "{\"namespace\":\"\",\"identity\":4,\"workloads\":[{\"name\":\"db\"}]}",
+                        true),
+                Arguments.of(
+                        "workloads without a namespace, not read",
+                        "{\"identity\":6,\"workloads\":[{\"name\":\"db\"}]}",
+                        true),
+                Arguments.of("an escaped member name", "{\"name\\u0073pace\":\"blue\"}", false),
+                Arguments.of(
+                        "an escape in a member not read",
+                        "{\"namespace\":\"blue\",\"cluster_name\":\"a\\\"b\\u00e9\"}",
+                        true),
+                Arguments.of(
+                        "whitespace around every token",
+                        "{ \"namespace\" : \"blue\" ,\n\t\"labels\" : [ \"k8s:app=db\" , null ] , \"workloads\" : [ { \"name\""
+                                + " : \"db\" } ] }",
+                        true),
+                Arguments.of(
+                        "exactly as many labels as kept",
+                        "{\"namespace\":\"blue\",\"labels\":["
+                                + IntStream.range(0, InputBounds.MAX_LABELS)
+                                        .mapToObj(i -> "\"k8s:l" + i + "=v\"")
+                                        .collect(Collectors.joining(","))
+                                + "]}",
+                        true),
+                Arguments.of("an identity beyond 32 bits", "{\"identity\":4294967297}", true),
+                Arguments.of(
+                        "an endpoint longer than the memo keeps",
+                        "{\"namespace\":\"blue\",\"labels\":["
+                                + IntStream.range(0, 100)
+                                        .mapToObj(i -> "\"k8s:label-" + i + "=" + "v".repeat(50) + "\"")
+                                        .collect(Collectors.joining(","))
+                                + "]}",
+                        true));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -281,14 +327,19 @@ class StreamingDecoderEquivalenceTest {
         String value = FLOW.replace("\"destination\":" + DESTINATION, "\"destination\":" + endpoint);
         assertThat(value).as("the case replaced the destination").contains("\"destination\":" + endpoint);
         HubbleFastPath fresh = new HubbleFastPath(new JsonCodec(1_048_576));
-        // When the fast path decodes it, Then it takes it or not as expected, twice (the second time from its memo)
-        assertThat(fresh.decode(bytes(value), RECEIVED, 10, new ArrayList<>()))
-                .as(what)
-                .isEqualTo(fast);
-        assertThat(fresh.decode(bytes(value), RECEIVED, 10, new ArrayList<>()))
-                .as(what)
-                .isEqualTo(fast);
-        // And the decoder delivers exactly what the tree path does
+        List<Flow> first = new ArrayList<>();
+        List<Flow> again = new ArrayList<>();
+        // When the fast path decodes it twice (the second time from its memo)
+        boolean taken = fresh.decode(bytes(value), RECEIVED, 10, first);
+        boolean takenAgain = fresh.decode(bytes(value), RECEIVED, 10, again);
+        // Then it takes it or not as expected, and what it takes is what the tree path makes of it
+        assertThat(taken).as(what).isEqualTo(fast);
+        assertThat(takenAgain).as(what).isEqualTo(fast);
+        if (fast) {
+            assertThat(first).as(what).containsExactlyElementsOf(decode(TREE, value).flows);
+            assertThat(again).as(what).containsExactlyElementsOf(first);
+        }
+        // And the decoder as the service runs it delivers exactly what the tree path does
         assertSame(value);
     }
 

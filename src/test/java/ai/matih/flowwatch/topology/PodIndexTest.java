@@ -1,10 +1,13 @@
 package ai.matih.flowwatch.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +65,49 @@ class PodIndexTest {
         assertThat(index.containsKey("noslash")).isTrue();
         assertThat(PodIndex.of(index)).isSameAs(index);
         assertThat(PodIndex.of(Map.of())).isEmpty();
+    }
+
+    @Test
+    void givenALiveMapThatChangesWhileTheIndexIsBuilt_whenLookedUp_thenBothWaysGiveTheSameAnswer() {
+        // Given a map that gains a pod after it has been read once (an informer thread adding it meanwhile)
+        Map<String, PodInfo> live = new HashMap<>(PODS) {
+            private int reads;
+
+            @Override
+            public Set<Map.Entry<String, PodInfo>> entrySet() {
+                read();
+                return super.entrySet();
+            }
+
+            @Override
+            public void forEach(BiConsumer<? super String, ? super PodInfo> action) {
+                read();
+                super.forEach(action);
+            }
+
+            private void read() {
+                if (++reads == 2) {
+                    put("late/pod-9", pod("late", "pod-9"));
+                }
+            }
+        };
+
+        // When
+        PodIndex index = PodIndex.of(live);
+
+        // Then the lookup by namespace and name and the map agree, whichever read they saw
+        assertThat(index.get("late", "pod-9")).isEqualTo(index.get("late/pod-9"));
+        assertThat(index.get("red", "web-1")).isEqualTo(index.get("red/web-1")).isNotNull();
+    }
+
+    @Test
+    void givenAnIndex_whenChanged_thenItRefuses() {
+        PodIndex index = PodIndex.of(PODS);
+
+        assertThatThrownBy(() -> index.put("red/new", pod("red", "new")))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> index.remove("red/web-1")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(index.get("red", "web-1")).isNotNull();
     }
 
     private static PodInfo pod(String namespace, String name) {
