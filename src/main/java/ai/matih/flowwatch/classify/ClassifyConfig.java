@@ -23,9 +23,12 @@ public interface ClassifyConfig {
      * distinct connection costs its key (the connection itself when its endpoints carry at most 2,048 chars of
      * names, labels and addresses, else a 32-byte digest of them) plus its decision with its texts. Past it the memo
      * is emptied and refilled on demand (counter {@code flowwatch_policy_memo_clears_total}, gauge
-     * {@code flowwatch_policy_memo_bytes}); 0 memoises nothing.
+     * {@code flowwatch_policy_memo_bytes}); 0 memoises nothing. A connection between two pods the topology does not
+     * list, each with ten labels from its record, is estimated at about 4 KB: the default holds about 12,000 of them
+     * (16 MiB held 4,000, fewer than a port scan and a few hundred pods' traffic make, and the memo was then emptied
+     * every few seconds and everything judged again).
      */
-    @WithDefault("16777216")
+    @WithDefault("50331648")
     long memoBytes();
 
     /** The profile named by {@link #cni()}. */
