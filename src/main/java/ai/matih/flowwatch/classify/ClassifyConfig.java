@@ -26,7 +26,7 @@ public interface ClassifyConfig {
      * {@code flowwatch_policy_memo_bytes}); 0 memoises nothing. A connection between two pods the topology does not
      * list, each with ten labels from its record, is estimated at about 4 KB: the default holds about 12,000 of them
      * (16 MiB held 4,000, fewer than a port scan and a few hundred pods' traffic make, and the memo was then emptied
-     * every few seconds and everything judged again).
+     * about twice a second in an attack mix and everything judged again).
      */
     @WithDefault("50331648")
     long memoBytes();

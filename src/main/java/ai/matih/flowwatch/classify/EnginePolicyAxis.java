@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class EnginePolicyAxis implements PolicyAxis {
 
     /** Default of {@code flowwatch.policy.memo-bytes}. */
-    public static final long DEFAULT_MEMO_BYTES = 16L * 1024 * 1024;
+    public static final long DEFAULT_MEMO_BYTES = 48L * 1024 * 1024;
     /** Gauge of the memo's estimated heap bytes. Exported as {@code flowwatch_policy_memo_bytes}. */
     public static final String MEMO_BYTES_METER = "flowwatch.policy.memo.bytes";
     /** Counter of memo clears for being full. Exported as {@code flowwatch_policy_memo_clears_total}. */

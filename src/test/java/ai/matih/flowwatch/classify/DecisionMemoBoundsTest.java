@@ -18,6 +18,7 @@ import ai.matih.flowwatch.topology.ManifestLoader;
 import ai.matih.flowwatch.topology.TenancyRules;
 import ai.matih.flowwatch.topology.Topology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.WithDefault;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +85,15 @@ class DecisionMemoBoundsTest {
         assertThat(registry.get(EnginePolicyAxis.MEMO_BYTES_METER).gauge().value())
                 .isEqualTo((double) axis.memoBytesHeld())
                 .isPositive();
+    }
+
+    @Test
+    void givenTheConfigDefault_whenComparedWithTheConstantToolsUse_thenTheyAreTheSame() throws Exception {
+        // Given the default the service is configured with
+        WithDefault configured = ClassifyConfig.class.getMethod("memoBytes").getAnnotation(WithDefault.class);
+
+        // Then the constant behind the one-argument constructor (tests, tools) is that default
+        assertThat(Long.parseLong(configured.value())).isEqualTo(EnginePolicyAxis.DEFAULT_MEMO_BYTES);
     }
 
     @Test
