@@ -222,23 +222,19 @@ public class RecentConnections implements ConnectionMemory {
     }
 
     /**
-     * The indexes of {@code times}, smallest first, equal times in index order: each time's rank among them and its
-     * index packed into one {@code long} and sorted (ranks, not the times, so any {@code long} times order right).
+     * The indexes of {@code times}, smallest first, equal times in index order: the times sorted as primitives, then
+     * each index placed at its time's rank (the first position of that time among them), equal times one after another
+     * in index order. Any {@code long} times order right.
      */
     static int[] oldestFirst(long[] times) {
         int n = times.length;
-        int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, n - 1));
         long[] sorted = times.clone();
         Arrays.sort(sorted);
-        long[] packed = new long[n];
-        for (int i = 0; i < n; i++) {
-            packed[i] = (long) firstAtLeast(sorted, times[i]) << bits | i;
-        }
-        Arrays.sort(packed);
         int[] order = new int[n];
-        long mask = (1L << bits) - 1;
+        int[] placed = new int[n]; // per rank, how many of its equal times are placed
         for (int i = 0; i < n; i++) {
-            order[i] = (int) (packed[i] & mask);
+            int rank = firstAtLeast(sorted, times[i]);
+            order[rank + placed[rank]++] = i;
         }
         return order;
     }

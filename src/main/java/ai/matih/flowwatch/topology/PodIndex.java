@@ -11,14 +11,17 @@ import java.util.Set;
  */
 final class PodIndex extends AbstractMap<String, PodInfo> {
 
-    private static final PodIndex EMPTY = new PodIndex(Map.of(), Map.of());
+    private static final PodIndex EMPTY = new PodIndex(Map.of(), Map.of(), false);
 
     private final Map<String, PodInfo> byKey;
     private final Map<String, Map<String, PodInfo>> byNamespace;
+    /** Whether a key holds a second '/' (never for Kubernetes names): only then is a namespace with '/' looked up. */
+    private final boolean slashedNames;
 
-    private PodIndex(Map<String, PodInfo> byKey, Map<String, Map<String, PodInfo>> byNamespace) {
+    private PodIndex(Map<String, PodInfo> byKey, Map<String, Map<String, PodInfo>> byNamespace, boolean slashedNames) {
         this.byKey = byKey;
         this.byNamespace = byNamespace;
+        this.slashedNames = slashedNames;
     }
 
     /** {@code pods} as an index (itself when it is one); a key without '/' is found only by its whole text. */
@@ -41,12 +44,13 @@ final class PodIndex extends AbstractMap<String, PodInfo> {
         });
         Map<String, Map<String, PodInfo>> frozen = new HashMap<>();
         byNamespace.forEach((namespace, byName) -> frozen.put(namespace, Map.copyOf(byName)));
-        return new PodIndex(byKey, Map.copyOf(frozen));
+        boolean slashedNames = byKey.keySet().stream().anyMatch(k -> k.indexOf('/') != k.lastIndexOf('/'));
+        return new PodIndex(byKey, Map.copyOf(frozen), slashedNames);
     }
 
     /** The pod {@code namespace/name}, or null: the same as {@code get(namespace + "/" + name)}. */
     PodInfo get(String namespace, String name) {
-        if (namespace.indexOf('/') >= 0) {
+        if (slashedNames && namespace.indexOf('/') >= 0) {
             return byKey.get(namespace + "/" + name); // not a namespace name: as the key would be split
         }
         Map<String, PodInfo> byName = byNamespace.get(namespace);

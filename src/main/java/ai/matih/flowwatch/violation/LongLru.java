@@ -50,6 +50,14 @@ final class LongLru {
         return size;
     }
 
+    /** Grows the arrays to hold {@code wanted} slots at once, instead of doubling as they fill (callers follow). */
+    void reserve(int wanted) {
+        int n = slotsFor(wanted);
+        if (n > keys.length) {
+            resize(n);
+        }
+    }
+
     /** How many slots the arrays hold: callers size theirs to this. */
     int slots() {
         return keys.length;
@@ -112,9 +120,15 @@ final class LongLru {
 
     /** The eldest of the {@code n} most recently used slots (all when n is the size or more), or -1 when n is 0. */
     int newest(int n) {
-        int slot = eldest;
-        for (int skip = size - Math.max(0, n); skip > 0; skip--) {
-            slot = newer[slot];
+        if (n <= 0 || size == 0) {
+            return NONE;
+        }
+        if (n >= size) {
+            return eldest;
+        }
+        int slot = newest; // from the nearer end: a write persists the newest 256 of up to 4,096
+        for (int step = 1; step < n; step++) {
+            slot = older[slot];
         }
         return slot;
     }

@@ -462,6 +462,7 @@ final class ReplayMemory {
                 m.parts.put(name, new Part(in.readLong(), natural(in.readLong()), natural(in.readLong())));
             }
             n = count(in);
+            m.attempts.reserve(Math.min(n, capacity)); // the arrays sized once, not doubled from two
             for (int i = 0; i < n; i++) {
                 long key = in.readLong();
                 boolean compact = version == VERSION;
@@ -495,6 +496,7 @@ final class ReplayMemory {
                 m.setCredits(slot, credits);
             }
             n = count(in);
+            m.fingerprints.reserve(Math.min(n, capacity));
             for (int i = 0; i < n; i++) {
                 m.remember(in.readLong());
             }

@@ -38,9 +38,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * record's bytes and does nothing else (the machine's limit); {@code jackson} also binds every document to a Jackson
  * {@code JsonNode}; {@code decode} instead decodes every record with flowwatch's own decoder as the service does
  * (size and UTF-8 checks, the scanner's fast path, the name and label checks), judging nothing: the least any service
- * that reads these records into flows must spend. Reads the phases the spec file names (per partition, the offsets from start to end), the first
- * once more unmeasured before all (its JIT warm-up), then each phase three times; prints one JSON line: per phase,
- * records/s and CPU µs per record of the pass of median CPU, and the three passes' CPU.
+ * that reads these records into flows must spend. Reads the phases the spec file names (per partition, the offsets
+ * from start to end), the first once more unmeasured before all (its JIT warm-up), then each phase three times;
+ * prints one JSON line: per phase, records/s and CPU µs per record of the pass of median CPU, and the three passes'
+ * CPU.
  */
 public final class BaselineConsumer {
 
@@ -99,11 +100,7 @@ public final class BaselineConsumer {
                 DemoTopics.HUBBLE, formats.named("hubble"),
                 DemoTopics.CALICO, formats.named("calico"),
                 DemoTopics.AUDIT, formats.named("audit"));
-        RecordDecoder decoder = new RecordDecoder(
-                formats,
-                RecordDecoder.DEFAULT_MAX_RECORD_BYTES,
-                RecordDecoder.DEFAULT_MAX_LINES_PER_RECORD,
-                RecordDecoder.DEFAULT_MAX_REJECTIONS_PER_RECORD);
+        RecordDecoder decoder = new RecordDecoder(); // the built-in formats, found by name
         CountingSink sink = new CountingSink();
         Instant received = Instant.now();
         return (topic, value) -> {

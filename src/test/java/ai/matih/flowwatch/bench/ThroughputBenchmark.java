@@ -451,8 +451,7 @@ public final class ThroughputBenchmark {
                 }
                 log(
                         "%s mix: %s consumer %.0f records/s at %.2f µs CPU per record (median of %s, in the order run);"
-                                + " flowwatch %.2f µs"
-                                + " = %.2f × that",
+                                + " flowwatch %.2f µs = %.2f × that",
                         mix.key,
                         mode,
                         rate,

@@ -219,10 +219,7 @@ public final class HubbleDecoder implements TreeDecoder {
         String labelsPath = path + ".labels";
         List<String> raw = strings(get(e, "labels"), labelsPath);
         for (String label : raw) {
-            parseLabel(label, labels, namespaceLabels, reserved);
-            if (labels.size() + namespaceLabels.size() > InputBounds.MAX_LABELS) {
-                throw InputBounds.tooManyLabels(labelsPath, raw.size());
-            }
+            addLabel(label, labels, namespaceLabels, reserved, labelsPath, raw.size());
         }
         InputBounds.checkLabels(labels, namespaceLabels, labelsPath);
         String workload = null;
@@ -301,6 +298,25 @@ public final class HubbleDecoder implements TreeDecoder {
     }
 
     /** Splits {@code source:key=value} on the first ':' and then the first '='. */
+    /**
+     * One entry of an endpoint's {@code labels}, parsed ({@link #parseLabel}); refuses more than
+     * {@link InputBounds#MAX_LABELS} kept. Both paths read the list with it.
+     *
+     * @param count the entries of the list, for the message
+     */
+    static void addLabel(
+            String label,
+            Map<String, String> labels,
+            Map<String, String> namespaceLabels,
+            List<String> reserved,
+            String path,
+            int count) {
+        parseLabel(label, labels, namespaceLabels, reserved);
+        if (labels.size() + namespaceLabels.size() > InputBounds.MAX_LABELS) {
+            throw InputBounds.tooManyLabels(path, count);
+        }
+    }
+
     static void parseLabel(
             String label, Map<String, String> labels, Map<String, String> namespaceLabels, List<String> reserved) {
         int colon = label.indexOf(':');

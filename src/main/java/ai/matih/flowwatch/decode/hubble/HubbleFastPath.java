@@ -416,12 +416,11 @@ public final class HubbleFastPath extends ScannerFastPath {
             return null; // {}: no endpoint, as the tree path
         }
         InputBounds.checkLabels(labels, namespaceLabels, LABELS_PATH);
-        namespace = HubbleFields.blankToNull(namespace);
-        return HubbleDecoder.endpoint(
-                namespace,
+        return HubbleDecoder.endpoint( // which reads the workload only with a namespace, the identity only without
+                HubbleFields.blankToNull(namespace),
                 HubbleFields.blankToNull(pod),
-                namespace == null ? null : HubbleFields.blankToNull(workload),
-                namespace == null ? identity : 0,
+                HubbleFields.blankToNull(workload),
+                identity,
                 labels,
                 namespaceLabels,
                 reserved);
@@ -442,10 +441,7 @@ public final class HubbleFastPath extends ScannerFastPath {
             count++;
             String label = s.string();
             if (label != null) {
-                HubbleDecoder.parseLabel(label, labels, namespaceLabels, reserved);
-                if (labels.size() + namespaceLabels.size() > InputBounds.MAX_LABELS) {
-                    throw InputBounds.tooManyLabels(LABELS_PATH, count);
-                }
+                HubbleDecoder.addLabel(label, labels, namespaceLabels, reserved, LABELS_PATH, count);
             }
         } while (s.accept(','));
         s.expect(']');
@@ -464,14 +460,11 @@ public final class HubbleFastPath extends ScannerFastPath {
             throw decline(); // a null entry: the tree path rejects it
         }
         String name = null;
-        boolean named = false;
+        int seen = 0;
         for (boolean first = true; s.nextMember(first); first = false) {
             int n = s.name();
             if (s.nameIs(n, NAME)) {
-                if (named) {
-                    throw decline();
-                }
-                named = true;
+                seen = once(seen, 1);
                 name = s.string();
             } else {
                 s.skipValue(5);
