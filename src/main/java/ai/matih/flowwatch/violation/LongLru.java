@@ -126,7 +126,7 @@ final class LongLru {
         if (n >= size) {
             return eldest;
         }
-        int slot = newest; // from the nearer end: a write persists the newest 256 of up to 4,096
+        int slot = newest; // walked back from the newest: a write persists the newest 256 of up to 4,096
         for (int step = 1; step < n; step++) {
             slot = older[slot];
         }
